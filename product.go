@@ -1,0 +1,50 @@
+package paydeck
+
+import (
+	"strings"
+	"time"
+)
+
+// MinPrice is the lowest price of a product in won.
+const MinPrice = 100
+
+// Product is an item of the catalogue.
+type Product struct {
+	// ID is a UUID assigned by the store on create.
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Price is the unit price in won, at least MinPrice.
+	Price    int64  `json:"price"`
+	ImageURL string `json:"imageUrl"`
+	// StockQuantity is the number of units left; ignored for digital goods.
+	// The store never lets it go below zero.
+	StockQuantity int64 `json:"stockQuantity"`
+	// IsDigital marks goods with no stock limit.
+	IsDigital bool `json:"isDigital"`
+	// IsActive marks products that can be ordered and are listed to shoppers.
+	IsActive  bool      `json:"isActive"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// Validate returns an invalid *Error naming the first broken rule: a
+// non-empty name, a price of at least MinPrice, a stock quantity ≥ 0.
+func (p *Product) Validate() error {
+	switch {
+	case strings.TrimSpace(p.Name) == "":
+		return Errorf(CodeInvalid, "Product name is required.")
+	case p.Price < MinPrice:
+		return Errorf(CodeInvalid, "Product price must be at least %d won.", MinPrice)
+	case p.StockQuantity < 0:
+		return Errorf(CodeInvalid, "Product stock quantity must not be negative.")
+	}
+	return nil
+}
+
+// Available reports whether qty units (qty > 0) can be ordered now: the
+// product is active and either digital or has at least qty in stock.
+// The authoritative check is the store's ReserveStock; this one is for display.
+func (p *Product) Available(qty int64) bool {
+	return p.IsActive && qty > 0 && (p.IsDigital || p.StockQuantity >= qty)
+}

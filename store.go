@@ -1,0 +1,313 @@
+package paydeck
+
+import (
+	"context"
+	"time"
+)
+
+// Store is paydeck's database. Every state change that belongs together runs
+// in one Update; reads run in View. Implementations: store/sqlite and
+// store/postgres (opened through store.Open), checked by one conformance suite
+// in store/storetest.
+type Store interface {
+	// Update runs fn in one read-write transaction and commits it iff fn
+	// returns nil; otherwise it rolls back and returns fn's error unchanged.
+	// Jobs enqueued through the Tx exist iff the transaction commits.
+	//
+	// On PostgreSQL a serialization failure or deadlock rolls back and runs fn
+	// again (a few times, with a new Tx), so fn must have no effects outside
+	// the Tx (no network calls, no writes to captured variables that a second
+	// run would double). On SQLite write transactions are serialized (BEGIN
+	// IMMEDIATE on one writer connection), so fn runs once.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+
+	// View runs fn in a read-only transaction with a consistent snapshot and
+	// returns fn's error. Writes inside fn fail.
+	View(ctx context.Context, fn func(tx Tx) error) error
+
+	// Ping checks that the database answers; it returns an unavailable *Error
+	// when it does not.
+	Ping(ctx context.Context) error
+
+	// Close releases the database handles. Stop jobs first.
+	Close() error
+}
+
+// Tx is one store transaction. It is only valid inside the Update or View
+// callback that received it and must not be used from several goroutines.
+//
+// Errors: methods return *Error values with code not_found (FindXxxByID,
+// LockXxx and UpdateXxx of a missing row, or an ID that is not a UUID),
+// conflict (a unique value already taken, a stock reservation that does not
+// fit, a foreign key to a missing row), invalid (Validate failed) or
+// internal/unavailable (database failure).
+//
+// After a write method fails, return its error from the callback: on
+// PostgreSQL the transaction is aborted and further statements fail.
+// CreateRefund is the exception (a duplicate key leaves the transaction
+// usable). Never call Update or View inside a callback: on SQLite the single
+// writer connection would deadlock.
+//
+// FindXxxs methods return the matching page (Offset, Limit; Limit ≤ 0 means
+// no limit) and the total number of matches ignoring Offset and Limit.
+type Tx interface {
+	// Now is the transaction's time: read once from the store's clock when
+	// the transaction began, in UTC, truncated to microseconds (the precision
+	// both engines store). Create and Update methods stamp CreatedAt and
+	// UpdatedAt with it.
+	Now() time.Time
+
+	// CreateUser validates u, lower-cases u.Email, assigns u.ID and the
+	// timestamps, and inserts it. A taken email returns conflict.
+	CreateUser(ctx context.Context, u *User) error
+	// FindUserByID returns the user with the given ID or not_found.
+	FindUserByID(ctx context.Context, id string) (*User, error)
+	// FindUserByEmail returns the user whose email equals NormalizeEmail(email)
+	// or not_found.
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// FindUsers returns users matching filter, oldest first.
+	FindUsers(ctx context.Context, filter UserFilter) ([]*User, int, error)
+	// UpdateUser validates u and writes its email (lower-cased), password
+	// hash, name and role; it sets u.UpdatedAt. A taken email returns conflict.
+	UpdateUser(ctx context.Context, u *User) error
+
+	// CreateProduct validates p, assigns p.ID and the timestamps, and inserts it.
+	CreateProduct(ctx context.Context, p *Product) error
+	// FindProductByID returns the product with the given ID or not_found.
+	FindProductByID(ctx context.Context, id string) (*Product, error)
+	// FindProducts returns products matching filter, oldest first.
+	FindProducts(ctx context.Context, filter ProductFilter) ([]*Product, int, error)
+	// UpdateProduct validates p and writes every field but ID and CreatedAt;
+	// it sets p.UpdatedAt. Use ReserveStock/ReleaseStock for order-driven
+	// stock changes: they are safe under concurrency, this is not.
+	UpdateProduct(ctx context.Context, p *Product) error
+	// ReserveStock takes qty (> 0) units of the product: one conditional
+	// UPDATE that never lets the stock go negative. It returns conflict when
+	// fewer than qty units are left or the product is inactive, not_found for
+	// a missing product. Digital products have no stock limit (nothing changes).
+	ReserveStock(ctx context.Context, productID string, qty int64) error
+	// ReleaseStock gives qty (> 0) units back to a physical product's stock
+	// (no-op for digital products); not_found for a missing product.
+	ReleaseStock(ctx context.Context, productID string, qty int64) error
+
+	// CreatePaymentMethod validates m, assigns m.ID and the timestamps, and
+	// inserts it. A type already present returns conflict.
+	CreatePaymentMethod(ctx context.Context, m *PaymentMethod) error
+	// FindPaymentMethodByID returns the method with the given ID or not_found.
+	FindPaymentMethodByID(ctx context.Context, id string) (*PaymentMethod, error)
+	// FindPaymentMethods returns methods matching filter by DisplayOrder.
+	FindPaymentMethods(ctx context.Context, filter PaymentMethodFilter) ([]*PaymentMethod, int, error)
+	// UpdatePaymentMethod validates m and writes every field but ID and
+	// CreatedAt; it sets m.UpdatedAt.
+	UpdatePaymentMethod(ctx context.Context, m *PaymentMethod) error
+
+	// CreateOrder validates o, generates o.OrderID when empty (NewOrderID at
+	// Now), assigns IDs and timestamps to o and its items, and inserts the
+	// order with its items. It does not touch stock: call ReserveStock in the
+	// same Update. A taken OrderID returns conflict, a missing user or
+	// product conflict.
+	CreateOrder(ctx context.Context, o *Order) error
+	// FindOrderByID returns the order (with items) by internal ID or not_found.
+	FindOrderByID(ctx context.Context, id string) (*Order, error)
+	// FindOrderByOrderID returns the order (with items) by public orderId or
+	// not_found.
+	FindOrderByOrderID(ctx context.Context, orderID string) (*Order, error)
+	// LockOrderByID is FindOrderByID that also locks the order row until the
+	// transaction ends (SELECT … FOR UPDATE on PostgreSQL; SQLite write
+	// transactions are serialized already). Use it on every money path.
+	LockOrderByID(ctx context.Context, id string) (*Order, error)
+	// LockOrderByOrderID is FindOrderByOrderID with the row lock of LockOrderByID.
+	LockOrderByOrderID(ctx context.Context, orderID string) (*Order, error)
+	// FindOrders returns orders (with items) matching filter, newest first.
+	FindOrders(ctx context.Context, filter OrderFilter) ([]*Order, int, error)
+	// UpdateOrder validates o and writes its status, amounts, shipping
+	// fields and timestamps (items are immutable); it sets o.UpdatedAt.
+	UpdateOrder(ctx context.Context, o *Order) error
+
+	// CreatePayment validates p, assigns p.ID and the timestamps, and inserts
+	// it. A taken PaymentKey returns conflict, a missing order conflict.
+	CreatePayment(ctx context.Context, p *Payment) error
+	// FindPaymentByID returns the payment by internal ID or not_found.
+	FindPaymentByID(ctx context.Context, id string) (*Payment, error)
+	// FindPaymentByKey returns the payment with Toss's paymentKey or not_found.
+	FindPaymentByKey(ctx context.Context, paymentKey string) (*Payment, error)
+	// LockPaymentByID is FindPaymentByID with a row lock (see LockOrderByID).
+	LockPaymentByID(ctx context.Context, id string) (*Payment, error)
+	// LockPaymentByKey is FindPaymentByKey with a row lock (see LockOrderByID).
+	LockPaymentByKey(ctx context.Context, paymentKey string) (*Payment, error)
+	// FindPayments returns payments matching filter, newest first.
+	FindPayments(ctx context.Context, filter PaymentFilter) ([]*Payment, int, error)
+	// UpdatePayment validates p and writes every field but ID, OrderID and
+	// CreatedAt; it sets p.UpdatedAt. A taken PaymentKey returns conflict.
+	UpdatePayment(ctx context.Context, p *Payment) error
+
+	// CreateRefund validates r, generates r.IdempotencyKey when empty, assigns
+	// r.ID and the timestamps, and inserts it. A key already used for the
+	// same payment returns conflict; then FindRefundByKey returns the first.
+	CreateRefund(ctx context.Context, r *Refund) error
+	// FindRefundByID returns the refund with the given ID or not_found.
+	FindRefundByID(ctx context.Context, id string) (*Refund, error)
+	// FindRefundByKey returns the payment's refund with the given idempotency
+	// key or not_found.
+	FindRefundByKey(ctx context.Context, paymentID, key string) (*Refund, error)
+	// FindRefunds returns refunds matching filter, oldest first.
+	FindRefunds(ctx context.Context, filter RefundFilter) ([]*Refund, int, error)
+	// UpdateRefund validates r and writes its status, transaction key, error
+	// code and message, account and CompletedAt; it sets r.UpdatedAt.
+	UpdateRefund(ctx context.Context, r *Refund) error
+
+	// AppendEvent validates e, assigns e.ID and e.CreatedAt (Now), and
+	// appends it to the audit trail. No method changes or removes an event.
+	AppendEvent(ctx context.Context, e *PaymentEvent) error
+	// FindEvents returns events matching filter in append order.
+	FindEvents(ctx context.Context, filter EventFilter) ([]*PaymentEvent, int, error)
+
+	// CreateWebhook assigns w.ID and w.ReceivedAt (Now) and records the
+	// delivery.
+	CreateWebhook(ctx context.Context, w *Webhook) error
+	// FindWebhookByID returns the recorded delivery or not_found.
+	FindWebhookByID(ctx context.Context, id int64) (*Webhook, error)
+	// FindWebhooks returns deliveries matching filter in receive order.
+	FindWebhooks(ctx context.Context, filter WebhookFilter) ([]*Webhook, int, error)
+	// UpdateWebhook writes w.ProcessedAt and w.Result (body and headers are
+	// immutable).
+	UpdateWebhook(ctx context.Context, w *Webhook) error
+
+	// CreateReconciliationReport validates r, assigns r.ID and r.CreatedAt
+	// (Now), and inserts it.
+	CreateReconciliationReport(ctx context.Context, r *ReconciliationReport) error
+	// FindReconciliationReports returns reports matching filter, newest first.
+	FindReconciliationReports(ctx context.Context, filter ReconciliationReportFilter) ([]*ReconciliationReport, int, error)
+
+	// Enqueue inserts a River job in this transaction: the job exists iff the
+	// transaction commits. args is encoded as JSON; its Kind must have a
+	// worker registered in the store's River workers (store.Options.Workers),
+	// else Enqueue fails. opts may be nil. Jobs run once the store's jobs are
+	// started; enqueueing works before that.
+	Enqueue(ctx context.Context, args JobArgs, opts *JobOptions) error
+}
+
+// JobArgs is the payload of a background job: a JSON-encodable struct with a
+// stable Kind that is never renamed once shipped. It has the method set of
+// River's JobArgs, so the same type serves both.
+type JobArgs interface {
+	Kind() string
+}
+
+// JobOptions tune one Enqueue. Zero fields keep River's defaults.
+type JobOptions struct {
+	// Queue is the queue name; "" means River's default queue, the only
+	// queue the store's workers work today.
+	Queue string
+	// ScheduledAt delays the job until then; zero means now.
+	ScheduledAt time.Time
+	// MaxAttempts bounds the attempts (including the first); 0 means the
+	// default (25).
+	MaxAttempts int
+	// Priority is 1 (first) to 4; 0 means the default (1).
+	Priority int
+	// UniqueByArgs skips the insert when a job of the same kind and args is
+	// already waiting, scheduled, running or retrying.
+	UniqueByArgs bool
+	// UniquePeriod, when set with UniqueByArgs, limits uniqueness to jobs
+	// inserted in the same period of this length.
+	UniquePeriod time.Duration
+}
+
+// UserFilter selects users; nil fields do not filter.
+type UserFilter struct {
+	ID     *string
+	Email  *string // compared after NormalizeEmail
+	Role   *Role
+	Offset int
+	Limit  int
+}
+
+// ProductFilter selects products; nil or empty fields do not filter.
+type ProductFilter struct {
+	ID        *string
+	IDs       []string
+	IsActive  *bool
+	IsDigital *bool
+	// Search matches products whose name contains it, case-insensitively
+	// for ASCII letters.
+	Search *string
+	Offset int
+	Limit  int
+}
+
+// PaymentMethodFilter selects payment methods; nil fields do not filter.
+type PaymentMethodFilter struct {
+	Type     *PaymentMethodType
+	IsActive *bool
+	Offset   int
+	Limit    int
+}
+
+// OrderFilter selects orders; nil or empty fields do not filter.
+type OrderFilter struct {
+	ID      *string
+	UserID  *string
+	OrderID *string
+	// Statuses matches orders in any of these statuses.
+	Statuses []OrderStatus
+	// ExpiresBefore matches orders with ExpiresAt < it (pair with
+	// Statuses = pending to find orders to expire).
+	ExpiresBefore *time.Time
+	// CreatedFrom and CreatedBefore bound CreatedAt to [from, before).
+	CreatedFrom   *time.Time
+	CreatedBefore *time.Time
+	Offset        int
+	Limit         int
+}
+
+// PaymentFilter selects payments; nil or empty fields do not filter.
+type PaymentFilter struct {
+	ID *string
+	// OrderID matches payments of this Order.ID (internal UUID).
+	OrderID *string
+	// Statuses matches payments in any of these statuses.
+	Statuses []PaymentStatus
+	Method   *PaymentMethodType
+	// ExpiresBefore matches payments with ExpiresAt < it.
+	ExpiresBefore *time.Time
+	// DueBefore matches virtual-account payments whose due date is < it.
+	DueBefore *time.Time
+	// ApprovedFrom and ApprovedBefore bound ApprovedAt to [from, before).
+	ApprovedFrom   *time.Time
+	ApprovedBefore *time.Time
+	Offset         int
+	Limit          int
+}
+
+// RefundFilter selects refunds; nil or empty fields do not filter.
+type RefundFilter struct {
+	PaymentID *string
+	Statuses  []RefundStatus
+	Offset    int
+	Limit     int
+}
+
+// EventFilter selects audit events; nil fields do not filter.
+type EventFilter struct {
+	OrderID   *string
+	PaymentID *string
+	Type      *EventType
+	Offset    int
+	Limit     int
+}
+
+// WebhookFilter selects recorded webhook deliveries; nil fields do not filter.
+type WebhookFilter struct {
+	// Processed true matches processed deliveries, false pending ones.
+	Processed *bool
+	Offset    int
+	Limit     int
+}
+
+// ReconciliationReportFilter selects reports; nil fields do not filter.
+type ReconciliationReportFilter struct {
+	Date   *string
+	Offset int
+	Limit  int
+}

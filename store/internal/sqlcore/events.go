@@ -1,0 +1,143 @@
+package sqlcore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/paydeck/paydeck"
+)
+
+const eventCols = "id, order_id, payment_id, type, message, metadata, ip, user_agent, created_at"
+
+func scanEvent(r Rows) (*paydeck.PaymentEvent, error) {
+	e := &paydeck.PaymentEvent{}
+	err := r.Scan(&e.ID, scanText(&e.OrderID), scanText(&e.PaymentID), &e.Type, &e.Message,
+		scanJSON((*[]byte)(&e.Metadata)), &e.IP, &e.UserAgent, scanTime(&e.CreatedAt))
+	return e, err
+}
+
+// AppendEvent implements paydeck.Tx.
+func (tx *Tx) AppendEvent(ctx context.Context, e *paydeck.PaymentEvent) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	for _, id := range []string{e.OrderID, e.PaymentID} {
+		if id != "" && !paydeck.ValidUUID(id) {
+			return paydeck.Errorf(paydeck.CodeConflict, "A referenced record does not exist.")
+		}
+	}
+	e.CreatedAt = tx.now
+	id, err := tx.insertID(ctx, `INSERT INTO payment_events (order_id, payment_id, type, message, metadata, ip,
+		user_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullText(e.OrderID), nullText(e.PaymentID), string(e.Type), e.Message, jsonArg(e.Metadata), e.IP, e.UserAgent,
+		tx.t(e.CreatedAt))
+	e.ID = id
+	return err
+}
+
+// FindEvents implements paydeck.Tx.
+func (tx *Tx) FindEvents(ctx context.Context, f paydeck.EventFilter) ([]*paydeck.PaymentEvent, int, error) {
+	w := &where{}
+	for _, id := range []*string{f.OrderID, f.PaymentID} {
+		if id != nil && !paydeck.ValidUUID(*id) {
+			return []*paydeck.PaymentEvent{}, 0, nil
+		}
+	}
+	if f.OrderID != nil {
+		w.add("order_id = ?", *f.OrderID)
+	}
+	if f.PaymentID != nil {
+		w.add("payment_id = ?", *f.PaymentID)
+	}
+	if f.Type != nil {
+		w.add("type = ?", string(*f.Type))
+	}
+	return list(ctx, tx, eventCols, "FROM payment_events", w, "id", f.Offset, f.Limit, scanEvent)
+}
+
+const webhookCols = "id, event_type, body, headers, received_at, processed_at, result"
+
+func scanWebhook(r Rows) (*paydeck.Webhook, error) {
+	w := &paydeck.Webhook{}
+	var headers []byte
+	if err := r.Scan(&w.ID, &w.EventType, &w.Body, scanJSON(&headers), scanTime(&w.ReceivedAt),
+		scanNullTime(&w.ProcessedAt), &w.Result); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(headers, &w.Headers); err != nil {
+		return nil, fmt.Errorf("decode webhook headers: %w", err)
+	}
+	return w, nil
+}
+
+// CreateWebhook implements paydeck.Tx.
+func (tx *Tx) CreateWebhook(ctx context.Context, w *paydeck.Webhook) error {
+	headers, err := json.Marshal(w.Headers)
+	if err != nil {
+		return fmt.Errorf("encode webhook headers: %w", err)
+	}
+	if w.Body == nil {
+		w.Body = []byte{}
+	}
+	w.ReceivedAt = tx.now
+	normTimePtrs(&w.ProcessedAt)
+	w.ID, err = tx.insertID(ctx, `INSERT INTO webhooks (event_type, body, headers, received_at, processed_at, result)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		w.EventType, w.Body, string(headers), tx.t(w.ReceivedAt), tx.tp(w.ProcessedAt), w.Result)
+	return err
+}
+
+// FindWebhookByID implements paydeck.Tx.
+func (tx *Tx) FindWebhookByID(ctx context.Context, id int64) (*paydeck.Webhook, error) {
+	return first(ctx, tx, `SELECT `+webhookCols+` FROM webhooks WHERE id = ?`, []any{id}, scanWebhook,
+		"Webhook not found.")
+}
+
+// FindWebhooks implements paydeck.Tx.
+func (tx *Tx) FindWebhooks(ctx context.Context, f paydeck.WebhookFilter) ([]*paydeck.Webhook, int, error) {
+	w := &where{}
+	if f.Processed != nil && *f.Processed {
+		w.add("processed_at IS NOT NULL")
+	} else if f.Processed != nil {
+		w.add("processed_at IS NULL")
+	}
+	return list(ctx, tx, webhookCols, "FROM webhooks", w, "id", f.Offset, f.Limit, scanWebhook)
+}
+
+// UpdateWebhook implements paydeck.Tx.
+func (tx *Tx) UpdateWebhook(ctx context.Context, w *paydeck.Webhook) error {
+	normTimePtrs(&w.ProcessedAt)
+	n, err := tx.exec(ctx, "", `UPDATE webhooks SET processed_at = ?, result = ? WHERE id = ?`,
+		tx.tp(w.ProcessedAt), w.Result, w.ID)
+	return rowsOrNotFound(n, err, "Webhook not found.")
+}
+
+const reportCols = "id, report_date, report, created_at"
+
+func scanReport(r Rows) (*paydeck.ReconciliationReport, error) {
+	rep := &paydeck.ReconciliationReport{}
+	err := r.Scan(&rep.ID, &rep.Date, scanJSON((*[]byte)(&rep.Report)), scanTime(&rep.CreatedAt))
+	return rep, err
+}
+
+// CreateReconciliationReport implements paydeck.Tx.
+func (tx *Tx) CreateReconciliationReport(ctx context.Context, r *paydeck.ReconciliationReport) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	r.CreatedAt = tx.now
+	var err error
+	r.ID, err = tx.insertID(ctx, `INSERT INTO reconciliation_reports (report_date, report, created_at)
+		VALUES (?, ?, ?) RETURNING id`, r.Date, string(r.Report), tx.t(r.CreatedAt))
+	return err
+}
+
+// FindReconciliationReports implements paydeck.Tx.
+func (tx *Tx) FindReconciliationReports(ctx context.Context, f paydeck.ReconciliationReportFilter) ([]*paydeck.ReconciliationReport, int, error) {
+	w := &where{}
+	if f.Date != nil {
+		w.add("report_date = ?", *f.Date)
+	}
+	return list(ctx, tx, reportCols, "FROM reconciliation_reports", w, "id DESC", f.Offset, f.Limit, scanReport)
+}

@@ -1,0 +1,193 @@
+package sqlcore
+
+import (
+	"context"
+	"crypto/rand"
+
+	"github.com/paydeck/paydeck"
+)
+
+const orderCols = `id, order_id, user_id, status, total_amount, discount_amount, shipping_fee, final_amount,
+	shipping_name, shipping_phone, shipping_address, shipping_memo,
+	created_at, updated_at, expires_at, paid_at, shipped_at, delivered_at`
+
+const itemCols = "id, order_id, product_id, product_name, quantity, unit_price, total_price"
+
+const (
+	errOrderNotFound = "Order not found."
+	errOrderIDTaken  = "An order with this order ID already exists."
+)
+
+func scanOrder(r Rows) (*paydeck.Order, error) {
+	o := &paydeck.Order{}
+	err := r.Scan(scanText(&o.ID), &o.OrderID, scanText(&o.UserID), &o.Status, &o.TotalAmount, &o.DiscountAmount,
+		&o.ShippingFee, &o.FinalAmount, &o.ShippingName, &o.ShippingPhone, &o.ShippingAddress, &o.ShippingMemo,
+		scanTime(&o.CreatedAt), scanTime(&o.UpdatedAt), scanTime(&o.ExpiresAt),
+		scanNullTime(&o.PaidAt), scanNullTime(&o.ShippedAt), scanNullTime(&o.DeliveredAt))
+	return o, err
+}
+
+func scanItem(r Rows) (*paydeck.OrderItem, error) {
+	it := &paydeck.OrderItem{}
+	err := r.Scan(scanText(&it.ID), scanText(&it.OrderID), scanText(&it.ProductID), &it.ProductName,
+		&it.Quantity, &it.UnitPrice, &it.TotalPrice)
+	return it, err
+}
+
+// CreateOrder implements paydeck.Tx.
+func (tx *Tx) CreateOrder(ctx context.Context, o *paydeck.Order) error {
+	if err := o.Validate(); err != nil {
+		return err
+	} else if !paydeck.ValidUUID(o.UserID) {
+		return paydeck.Errorf(paydeck.CodeConflict, "A referenced record does not exist.")
+	}
+	var err error
+	if o.OrderID == "" {
+		if o.OrderID, err = paydeck.NewOrderID(tx.now, rand.Reader); err != nil {
+			return err
+		}
+	}
+	if o.ID, err = newID(); err != nil {
+		return err
+	}
+	o.CreatedAt, o.UpdatedAt = tx.now, tx.now
+	normTimes(&o.ExpiresAt)
+	normTimePtrs(&o.PaidAt, &o.ShippedAt, &o.DeliveredAt)
+	_, err = tx.exec(ctx, errOrderIDTaken, `INSERT INTO orders (`+orderCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.OrderID, o.UserID, string(o.Status), o.TotalAmount, o.DiscountAmount, o.ShippingFee, o.FinalAmount,
+		o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
+		tx.t(o.CreatedAt), tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt))
+	if err != nil {
+		return err
+	}
+	for i := range o.Items {
+		it := &o.Items[i]
+		if !paydeck.ValidUUID(it.ProductID) {
+			return paydeck.Errorf(paydeck.CodeConflict, "A referenced record does not exist.")
+		}
+		if it.ID, err = newID(); err != nil {
+			return err
+		}
+		it.OrderID = o.ID
+		if _, err := tx.exec(ctx, "", `INSERT INTO order_items (`+itemCols+`, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			it.ID, it.OrderID, it.ProductID, it.ProductName, it.Quantity, it.UnitPrice, it.TotalPrice, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindOrderByID implements paydeck.Tx.
+func (tx *Tx) FindOrderByID(ctx context.Context, id string) (*paydeck.Order, error) {
+	return tx.findOrder(ctx, "id", id, false)
+}
+
+// FindOrderByOrderID implements paydeck.Tx.
+func (tx *Tx) FindOrderByOrderID(ctx context.Context, orderID string) (*paydeck.Order, error) {
+	return tx.findOrder(ctx, "order_id", orderID, false)
+}
+
+// LockOrderByID implements paydeck.Tx.
+func (tx *Tx) LockOrderByID(ctx context.Context, id string) (*paydeck.Order, error) {
+	return tx.findOrder(ctx, "id", id, true)
+}
+
+// LockOrderByOrderID implements paydeck.Tx.
+func (tx *Tx) LockOrderByOrderID(ctx context.Context, orderID string) (*paydeck.Order, error) {
+	return tx.findOrder(ctx, "order_id", orderID, true)
+}
+
+// findOrder loads one order with its items by the unique column col,
+// row-locking it when lock is set.
+func (tx *Tx) findOrder(ctx context.Context, col, value string, lock bool) (*paydeck.Order, error) {
+	if col == "id" && !paydeck.ValidUUID(value) {
+		return nil, paydeck.Errorf(paydeck.CodeNotFound, errOrderNotFound)
+	}
+	suffix := ""
+	if lock {
+		suffix = tx.d.ForUpdate()
+	}
+	o, err := first(ctx, tx, `SELECT `+orderCols+` FROM orders WHERE `+col+` = ?`+suffix, []any{value}, scanOrder, errOrderNotFound)
+	if err != nil {
+		return nil, err
+	}
+	return o, tx.loadItems(ctx, []*paydeck.Order{o})
+}
+
+// FindOrders implements paydeck.Tx.
+func (tx *Tx) FindOrders(ctx context.Context, f paydeck.OrderFilter) ([]*paydeck.Order, int, error) {
+	w := &where{}
+	if f.ID != nil {
+		if !paydeck.ValidUUID(*f.ID) {
+			return []*paydeck.Order{}, 0, nil
+		}
+		w.add("id = ?", *f.ID)
+	}
+	if f.UserID != nil {
+		if !paydeck.ValidUUID(*f.UserID) {
+			return []*paydeck.Order{}, 0, nil
+		}
+		w.add("user_id = ?", *f.UserID)
+	}
+	if f.OrderID != nil {
+		w.add("order_id = ?", *f.OrderID)
+	}
+	in(w, "status", f.Statuses)
+	if f.ExpiresBefore != nil {
+		w.add("expires_at < ?", tx.t(*f.ExpiresBefore))
+	}
+	if f.CreatedFrom != nil {
+		w.add("created_at >= ?", tx.t(*f.CreatedFrom))
+	}
+	if f.CreatedBefore != nil {
+		w.add("created_at < ?", tx.t(*f.CreatedBefore))
+	}
+	orders, total, err := list(ctx, tx, orderCols, "FROM orders", w, "created_at DESC, id DESC", f.Offset, f.Limit, scanOrder)
+	if err != nil {
+		return nil, 0, err
+	}
+	return orders, total, tx.loadItems(ctx, orders)
+}
+
+// loadItems fills the Items of orders with one query.
+func (tx *Tx) loadItems(ctx context.Context, orders []*paydeck.Order) error {
+	if len(orders) == 0 {
+		return nil
+	}
+	byID := make(map[string]*paydeck.Order, len(orders))
+	args := make([]any, len(orders))
+	for i, o := range orders {
+		byID[o.ID], args[i] = o, o.ID
+		o.Items = []paydeck.OrderItem{}
+	}
+	items, err := queryAll(ctx, tx, `SELECT `+itemCols+` FROM order_items WHERE order_id IN (`+placeholders(len(orders))+`)
+		ORDER BY order_id, line`, args, scanItem)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		o := byID[it.OrderID]
+		o.Items = append(o.Items, *it)
+	}
+	return nil
+}
+
+// UpdateOrder implements paydeck.Tx.
+func (tx *Tx) UpdateOrder(ctx context.Context, o *paydeck.Order) error {
+	if err := o.Validate(); err != nil {
+		return err
+	} else if !paydeck.ValidUUID(o.ID) {
+		return paydeck.Errorf(paydeck.CodeNotFound, errOrderNotFound)
+	}
+	o.UpdatedAt = tx.now
+	normTimes(&o.ExpiresAt)
+	normTimePtrs(&o.PaidAt, &o.ShippedAt, &o.DeliveredAt)
+	n, err := tx.exec(ctx, "", `UPDATE orders SET status = ?, total_amount = ?, discount_amount = ?, shipping_fee = ?,
+		final_amount = ?, shipping_name = ?, shipping_phone = ?, shipping_address = ?, shipping_memo = ?,
+		updated_at = ?, expires_at = ?, paid_at = ?, shipped_at = ?, delivered_at = ? WHERE id = ?`,
+		string(o.Status), o.TotalAmount, o.DiscountAmount, o.ShippingFee, o.FinalAmount,
+		o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
+		tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt), o.ID)
+	return rowsOrNotFound(n, err, errOrderNotFound)
+}

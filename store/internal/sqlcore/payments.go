@@ -1,0 +1,170 @@
+package sqlcore
+
+import (
+	"context"
+	"time"
+
+	"github.com/paydeck/paydeck"
+)
+
+const paymentCols = `id, payment_key, order_id, method, status, amount, balance_amount, supplied_amount, vat,
+	tax_free_amount, transaction_key, method_details, failure_code, failure_message,
+	va_bank_code, va_account_number, va_customer_name, va_due_date, secret,
+	approved_at, expires_at, created_at, updated_at`
+
+const (
+	errPaymentNotFound = "Payment not found."
+	errPaymentKeyTaken = "A payment with this payment key already exists."
+)
+
+// scanPayment reads a payment row; the virtual account exists iff
+// va_bank_code is not NULL.
+func scanPayment(r Rows) (*paydeck.Payment, error) {
+	p := &paydeck.Payment{}
+	var va paydeck.VirtualAccount
+	var hasVA bool
+	var due *time.Time
+	err := r.Scan(scanText(&p.ID), scanText(&p.PaymentKey), scanText(&p.OrderID), &p.Method, &p.Status,
+		&p.Amount, &p.BalanceAmount, &p.SuppliedAmount, &p.VAT, &p.TaxFreeAmount, &p.TransactionKey,
+		scanJSON((*[]byte)(&p.MethodDetails)), &p.FailureCode, &p.FailureMessage,
+		scanOptText(&va.BankCode, &hasVA), scanText(&va.AccountNumber), scanText(&va.CustomerName),
+		scanNullTime(&due), scanText(&p.Secret),
+		scanNullTime(&p.ApprovedAt), scanNullTime(&p.ExpiresAt), scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt))
+	if hasVA {
+		if due != nil {
+			va.DueDate = *due
+		}
+		p.VirtualAccount = &va
+	}
+	return p, err
+}
+
+// normPaymentTimes applies normTimes to the caller-set times of p.
+func normPaymentTimes(p *paydeck.Payment) {
+	normTimePtrs(&p.ApprovedAt, &p.ExpiresAt)
+	if p.VirtualAccount != nil {
+		va := *p.VirtualAccount
+		normTimes(&va.DueDate)
+		p.VirtualAccount = &va
+	}
+}
+
+// vaArgs encodes the virtual-account columns (all NULL without one).
+func (tx *Tx) vaArgs(va *paydeck.VirtualAccount) []any {
+	if va == nil {
+		return []any{nil, nil, nil, nil}
+	}
+	return []any{va.BankCode, va.AccountNumber, va.CustomerName, tx.t(va.DueDate)}
+}
+
+// CreatePayment implements paydeck.Tx.
+func (tx *Tx) CreatePayment(ctx context.Context, p *paydeck.Payment) error {
+	if err := p.Validate(); err != nil {
+		return err
+	} else if !paydeck.ValidUUID(p.OrderID) {
+		return paydeck.Errorf(paydeck.CodeConflict, "A referenced record does not exist.")
+	}
+	id, err := newID()
+	if err != nil {
+		return err
+	}
+	p.ID, p.CreatedAt, p.UpdatedAt = id, tx.now, tx.now
+	normPaymentTimes(p)
+	args := []any{p.ID, nullText(p.PaymentKey), p.OrderID, string(p.Method), string(p.Status), p.Amount,
+		p.BalanceAmount, p.SuppliedAmount, p.VAT, p.TaxFreeAmount, p.TransactionKey, jsonArg(p.MethodDetails),
+		p.FailureCode, p.FailureMessage}
+	args = append(args, tx.vaArgs(p.VirtualAccount)...)
+	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.CreatedAt), tx.t(p.UpdatedAt))
+	_, err = tx.exec(ctx, errPaymentKeyTaken, `INSERT INTO payments (`+paymentCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	return err
+}
+
+// FindPaymentByID implements paydeck.Tx.
+func (tx *Tx) FindPaymentByID(ctx context.Context, id string) (*paydeck.Payment, error) {
+	return tx.findPayment(ctx, "id", id, false)
+}
+
+// FindPaymentByKey implements paydeck.Tx.
+func (tx *Tx) FindPaymentByKey(ctx context.Context, paymentKey string) (*paydeck.Payment, error) {
+	return tx.findPayment(ctx, "payment_key", paymentKey, false)
+}
+
+// LockPaymentByID implements paydeck.Tx.
+func (tx *Tx) LockPaymentByID(ctx context.Context, id string) (*paydeck.Payment, error) {
+	return tx.findPayment(ctx, "id", id, true)
+}
+
+// LockPaymentByKey implements paydeck.Tx.
+func (tx *Tx) LockPaymentByKey(ctx context.Context, paymentKey string) (*paydeck.Payment, error) {
+	return tx.findPayment(ctx, "payment_key", paymentKey, true)
+}
+
+// findPayment loads one payment by the unique column col, row-locking it
+// when lock is set.
+func (tx *Tx) findPayment(ctx context.Context, col, value string, lock bool) (*paydeck.Payment, error) {
+	if (col == "id" && !paydeck.ValidUUID(value)) || value == "" {
+		return nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
+	}
+	suffix := ""
+	if lock {
+		suffix = tx.d.ForUpdate()
+	}
+	return first(ctx, tx, `SELECT `+paymentCols+` FROM payments WHERE `+col+` = ?`+suffix, []any{value},
+		scanPayment, errPaymentNotFound)
+}
+
+// FindPayments implements paydeck.Tx.
+func (tx *Tx) FindPayments(ctx context.Context, f paydeck.PaymentFilter) ([]*paydeck.Payment, int, error) {
+	w := &where{}
+	for _, id := range []*string{f.ID, f.OrderID} {
+		if id != nil && !paydeck.ValidUUID(*id) {
+			return []*paydeck.Payment{}, 0, nil
+		}
+	}
+	if f.ID != nil {
+		w.add("id = ?", *f.ID)
+	}
+	if f.OrderID != nil {
+		w.add("order_id = ?", *f.OrderID)
+	}
+	in(w, "status", f.Statuses)
+	if f.Method != nil {
+		w.add("method = ?", string(*f.Method))
+	}
+	if f.ExpiresBefore != nil {
+		w.add("expires_at < ?", tx.t(*f.ExpiresBefore))
+	}
+	if f.DueBefore != nil {
+		w.add("va_due_date < ?", tx.t(*f.DueBefore))
+	}
+	if f.ApprovedFrom != nil {
+		w.add("approved_at >= ?", tx.t(*f.ApprovedFrom))
+	}
+	if f.ApprovedBefore != nil {
+		w.add("approved_at < ?", tx.t(*f.ApprovedBefore))
+	}
+	return list(ctx, tx, paymentCols, "FROM payments", w, "created_at DESC, id DESC", f.Offset, f.Limit, scanPayment)
+}
+
+// UpdatePayment implements paydeck.Tx.
+func (tx *Tx) UpdatePayment(ctx context.Context, p *paydeck.Payment) error {
+	if err := p.Validate(); err != nil {
+		return err
+	} else if !paydeck.ValidUUID(p.ID) {
+		return paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
+	}
+	p.UpdatedAt = tx.now
+	normPaymentTimes(p)
+	args := []any{nullText(p.PaymentKey), string(p.Method), string(p.Status), p.Amount, p.BalanceAmount,
+		p.SuppliedAmount, p.VAT, p.TaxFreeAmount, p.TransactionKey, jsonArg(p.MethodDetails), p.FailureCode,
+		p.FailureMessage}
+	args = append(args, tx.vaArgs(p.VirtualAccount)...)
+	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.UpdatedAt), p.ID)
+	n, err := tx.exec(ctx, errPaymentKeyTaken, `UPDATE payments SET payment_key = ?, method = ?, status = ?,
+		amount = ?, balance_amount = ?, supplied_amount = ?, vat = ?, tax_free_amount = ?, transaction_key = ?,
+		method_details = ?, failure_code = ?, failure_message = ?, va_bank_code = ?, va_account_number = ?,
+		va_customer_name = ?, va_due_date = ?, secret = ?, approved_at = ?, expires_at = ?, updated_at = ?
+		WHERE id = ?`, args...)
+	return rowsOrNotFound(n, err, errPaymentNotFound)
+}

@@ -1,0 +1,138 @@
+package sqlcore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/paydeck/paydeck"
+)
+
+const productCols = "id, name, description, price, image_url, stock_quantity, is_digital, is_active, created_at, updated_at"
+
+const errProductNotFound = "Product not found."
+
+func scanProduct(r Rows) (*paydeck.Product, error) {
+	p := &paydeck.Product{}
+	err := r.Scan(scanText(&p.ID), &p.Name, &p.Description, &p.Price, &p.ImageURL, &p.StockQuantity,
+		&p.IsDigital, &p.IsActive, scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt))
+	return p, err
+}
+
+// CreateProduct implements paydeck.Tx.
+func (tx *Tx) CreateProduct(ctx context.Context, p *paydeck.Product) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	id, err := newID()
+	if err != nil {
+		return err
+	}
+	p.ID, p.CreatedAt, p.UpdatedAt = id, tx.now, tx.now
+	_, err = tx.exec(ctx, "", `INSERT INTO products (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive,
+		tx.t(p.CreatedAt), tx.t(p.UpdatedAt))
+	return err
+}
+
+// FindProductByID implements paydeck.Tx.
+func (tx *Tx) FindProductByID(ctx context.Context, id string) (*paydeck.Product, error) {
+	ps, _, err := tx.FindProducts(ctx, paydeck.ProductFilter{ID: &id, Limit: 1})
+	if err != nil {
+		return nil, err
+	} else if len(ps) == 0 {
+		return nil, paydeck.Errorf(paydeck.CodeNotFound, errProductNotFound)
+	}
+	return ps[0], nil
+}
+
+// FindProducts implements paydeck.Tx.
+func (tx *Tx) FindProducts(ctx context.Context, f paydeck.ProductFilter) ([]*paydeck.Product, int, error) {
+	w := &where{}
+	if f.ID != nil {
+		f.IDs = append(f.IDs, *f.ID)
+	}
+	if len(f.IDs) > 0 {
+		ids := validUUIDs(f.IDs)
+		if len(ids) == 0 {
+			return []*paydeck.Product{}, 0, nil
+		}
+		in(w, "id", ids)
+	}
+	if f.IsActive != nil {
+		w.add("is_active = ?", *f.IsActive)
+	}
+	if f.IsDigital != nil {
+		w.add("is_digital = ?", *f.IsDigital)
+	}
+	if f.Search != nil {
+		w.add(`LOWER(name) LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(*f.Search))+"%")
+	}
+	return list(ctx, tx, productCols, "FROM products", w, "created_at, id", f.Offset, f.Limit, scanProduct)
+}
+
+// validUUIDs keeps the IDs that can exist.
+func validUUIDs(ids []string) []string {
+	var ok []string
+	for _, id := range ids {
+		if paydeck.ValidUUID(id) {
+			ok = append(ok, id)
+		}
+	}
+	return ok
+}
+
+// escapeLike escapes LIKE wildcards with '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// UpdateProduct implements paydeck.Tx.
+func (tx *Tx) UpdateProduct(ctx context.Context, p *paydeck.Product) error {
+	if err := p.Validate(); err != nil {
+		return err
+	} else if !paydeck.ValidUUID(p.ID) {
+		return paydeck.Errorf(paydeck.CodeNotFound, errProductNotFound)
+	}
+	p.UpdatedAt = tx.now
+	n, err := tx.exec(ctx, "", `UPDATE products SET name = ?, description = ?, price = ?, image_url = ?,
+		stock_quantity = ?, is_digital = ?, is_active = ?, updated_at = ? WHERE id = ?`,
+		p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive, tx.t(p.UpdatedAt), p.ID)
+	return rowsOrNotFound(n, err, errProductNotFound)
+}
+
+// ReserveStock implements paydeck.Tx with one conditional UPDATE: the row
+// changes only when the product is active and digital or has qty left.
+func (tx *Tx) ReserveStock(ctx context.Context, productID string, qty int64) error {
+	if qty <= 0 {
+		return paydeck.Errorf(paydeck.CodeInvalid, "Quantity must be positive.")
+	} else if !paydeck.ValidUUID(productID) {
+		return paydeck.Errorf(paydeck.CodeNotFound, errProductNotFound)
+	}
+	n, err := tx.exec(ctx, "", `UPDATE products
+		SET stock_quantity = CASE WHEN is_digital THEN stock_quantity ELSE stock_quantity - ? END, updated_at = ?
+		WHERE id = ? AND is_active AND (is_digital OR stock_quantity >= ?)`,
+		qty, tx.t(tx.now), productID, qty)
+	if err != nil || n == 1 {
+		return err
+	}
+	p, err := tx.FindProductByID(ctx, productID)
+	if err != nil {
+		return err
+	} else if !p.IsActive {
+		return paydeck.Errorf(paydeck.CodeConflict, "Product %q is not available.", p.Name)
+	}
+	return paydeck.Errorf(paydeck.CodeConflict, "Only %d of %q left in stock.", p.StockQuantity, p.Name)
+}
+
+// ReleaseStock implements paydeck.Tx.
+func (tx *Tx) ReleaseStock(ctx context.Context, productID string, qty int64) error {
+	if qty <= 0 {
+		return paydeck.Errorf(paydeck.CodeInvalid, "Quantity must be positive.")
+	} else if !paydeck.ValidUUID(productID) {
+		return paydeck.Errorf(paydeck.CodeNotFound, errProductNotFound)
+	}
+	n, err := tx.exec(ctx, "", `UPDATE products
+		SET stock_quantity = CASE WHEN is_digital THEN stock_quantity ELSE stock_quantity + ? END, updated_at = ?
+		WHERE id = ?`, qty, tx.t(tx.now), productID)
+	return rowsOrNotFound(n, err, errProductNotFound)
+}

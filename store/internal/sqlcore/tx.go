@@ -1,0 +1,233 @@
+package sqlcore
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paydeck/paydeck"
+)
+
+// EnqueueFunc inserts a job in the engine transaction behind a Tx.
+type EnqueueFunc func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error
+
+// Tx implements paydeck.Tx over one engine transaction.
+type Tx struct {
+	q       Executor
+	d       Dialect
+	now     time.Time
+	enqueue EnqueueFunc
+}
+
+var _ paydeck.Tx = (*Tx)(nil)
+
+// NewTx returns the paydeck.Tx for an engine transaction begun at now.
+func NewTx(q Executor, d Dialect, now time.Time, enqueue EnqueueFunc) *Tx {
+	return &Tx{q: q, d: d, now: Now(now), enqueue: enqueue}
+}
+
+// Now normalizes a clock reading to what the stores keep: UTC, microseconds.
+func Now(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// normTimes rewrites caller-set times to what the store keeps (UTC,
+// microseconds), so an entity equals itself read back.
+func normTimes(ts ...*time.Time) {
+	for _, t := range ts {
+		*t = Now(*t)
+	}
+}
+
+// normTimePtrs is normTimes for optional times; it replaces each non-nil
+// pointer instead of writing through it.
+func normTimePtrs(ts ...**time.Time) {
+	for _, t := range ts {
+		if *t != nil {
+			v := Now(**t)
+			*t = &v
+		}
+	}
+}
+
+// Now implements paydeck.Tx.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Enqueue implements paydeck.Tx.
+func (tx *Tx) Enqueue(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
+	if err := tx.enqueue(ctx, args, opts); err != nil {
+		return fmt.Errorf("enqueue job %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// t encodes a time argument.
+func (tx *Tx) t(t time.Time) any { return tx.d.Time(Now(t)) }
+
+// tp encodes a nullable time argument.
+func (tx *Tx) tp(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return tx.t(*t)
+}
+
+// newID returns a fresh UUID.
+func newID() (string, error) { return paydeck.NewUUID(rand.Reader) }
+
+// exec runs a statement; conflict is the user-safe message for a unique
+// violation.
+func (tx *Tx) exec(ctx context.Context, conflict, query string, args ...any) (int64, error) {
+	n, err := tx.q.Exec(ctx, tx.d.Rebind(query), args...)
+	if err != nil {
+		return 0, tx.formatError(err, conflict)
+	}
+	return n, nil
+}
+
+// insertID runs an INSERT … RETURNING id and returns the generated id.
+func (tx *Tx) insertID(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, []any{&id}, query, args...)
+	return id, err
+}
+
+// queryRow scans the first row of a query into dest; no row is not_found.
+func (tx *Tx) queryRow(ctx context.Context, dest []any, query string, args ...any) error {
+	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)
+	if err != nil {
+		return tx.formatError(err, "")
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return tx.formatError(err, "")
+		}
+		return errNotFound
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return fmt.Errorf("scan row: %w", err)
+	}
+	return nil
+}
+
+// errNotFound reports a query that returned no row where one was expected.
+var errNotFound = errors.New("row not found")
+
+// first runs a query and returns its first row, or a not_found *Error with msg.
+func first[T any](ctx context.Context, tx *Tx, query string, args []any, scan func(Rows) (*T, error), msg string) (*T, error) {
+	items, err := queryAll(ctx, tx, query, args, scan)
+	if err != nil {
+		return nil, err
+	} else if len(items) == 0 {
+		return nil, paydeck.Errorf(paydeck.CodeNotFound, "%s", msg)
+	}
+	return items[0], nil
+}
+
+// formatError maps constraint violations to user-safe *Errors and wraps the
+// rest (kept for logs, shown to users as internal).
+func (tx *Tx) formatError(err error, conflict string) error {
+	switch tx.d.Violation(err) {
+	case UniqueViolation:
+		if conflict == "" {
+			conflict = "The record already exists."
+		}
+		return paydeck.Errorf(paydeck.CodeConflict, "%s", conflict)
+	case ForeignKeyViolation:
+		return paydeck.Errorf(paydeck.CodeConflict, "A referenced record does not exist.")
+	case CheckViolation:
+		return paydeck.Errorf(paydeck.CodeInvalid, "The values break a data rule.")
+	}
+	return fmt.Errorf("sql: %w", err)
+}
+
+// list runs a page query and its count. base is "FROM … WHERE …" built by w;
+// cols is the select list; order the ORDER BY clause.
+func list[T any](ctx context.Context, tx *Tx, cols, base string, w *where, order string, offset, limit int,
+	scan func(Rows) (*T, error)) ([]*T, int, error) {
+	var total int
+	if err := tx.queryRow(ctx, []any{&total}, "SELECT COUNT(*) "+base+w.sql(), w.args...); err != nil {
+		return nil, 0, err
+	}
+	if limit <= 0 {
+		limit = 1 << 62
+	}
+	args := append(append([]any{}, w.args...), limit, max(offset, 0))
+	items, err := queryAll(ctx, tx, "SELECT "+cols+" "+base+w.sql()+" ORDER BY "+order+" LIMIT ? OFFSET ?", args, scan)
+	return items, total, err
+}
+
+// queryAll runs a query and scans every row.
+func queryAll[T any](ctx context.Context, tx *Tx, query string, args []any, scan func(Rows) (*T, error)) ([]*T, error) {
+	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)
+	if err != nil {
+		return nil, tx.formatError(err, "")
+	}
+	defer rows.Close()
+	items := []*T{}
+	for rows.Next() {
+		it, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan row: %w", err)
+		}
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, tx.formatError(err, "")
+	}
+	return items, nil
+}
+
+// where builds a WHERE clause from optional conditions.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends cond (with '?' placeholders) and its args.
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// in appends "col IN (…)" for a non-empty set of values.
+func in[S ~string](w *where, col string, values []S) {
+	if len(values) == 0 {
+		return
+	}
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = string(v)
+	}
+	w.add(col+" IN ("+placeholders(len(values))+")", args...)
+}
+
+// placeholders returns "?, ?, …" with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// RebindDollar rewrites '?' placeholders into PostgreSQL's $1, $2, …
+// (the queries here never contain '?' in literals).
+func RebindDollar(query string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,221 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/store/internal/sqlcore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// maxAttempts bounds the runs of one Update after serialization failures
+// and deadlocks.
+const maxAttempts = 5
+
+// DB is a paydeck store on PostgreSQL.
+type DB struct {
+	pool    *pgxpool.Pool
+	cfg     sqlcore.Config
+	jobs    *river.Client[pgx.Tx]
+	started bool
+}
+
+// Open connects a pool to the database at url (a postgres:// URL or DSN).
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, url string, cfg sqlcore.Config) (*DB, error) {
+	cfg = cfg.WithDefaults()
+	pc, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, paydeck.Errorf(paydeck.CodeInvalid, "The PostgreSQL URL is not valid.")
+	}
+	if cfg.Schema != "" {
+		pc.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{cfg.Schema}.Sanitize()
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("connect to postgres: %w", err)
+	}
+	jobs, err := river.NewClient(riverpgxv5.New(pool), cfg.RiverConfig())
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("create job client: %w", err)
+	}
+	return &DB{pool: pool, cfg: cfg, jobs: jobs}, nil
+}
+
+// Engine returns "postgres".
+func (db *DB) Engine() string { return "postgres" }
+
+// Migrate applies paydeck's pending migrations (in one transaction) and then
+// River's (River runs each of its versions in its own transaction, as some
+// cannot share one). A session advisory lock on the schema, held throughout,
+// keeps instances that start at once from migrating together.
+func (db *DB) Migrate(ctx context.Context) error {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return unavailable(err)
+	}
+	defer conn.Release()
+	const key = `hashtext('paydeck.migrate.' || current_schema())`
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(`+key+`)`); err != nil {
+		return fmt.Errorf("lock migrations: %w", err)
+	}
+	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+key+`)`) }()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return unavailable(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if err := sqlcore.Migrate(ctx, executor{tx}, dialect{}, migrations, db.cfg.Now()); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit migrations: %w", err)
+	}
+	migrator, err := rivermigrate.New(riverpgxv5.New(db.pool), &rivermigrate.Config{Schema: db.cfg.Schema})
+	if err != nil {
+		return err
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	return nil
+}
+
+// Update implements paydeck.Store, running fn again (up to 5 runs in all)
+// after a serialization failure or deadlock.
+func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.update(ctx, fn)
+		if attempt < maxAttempts && retryable(err) && ctx.Err() == nil {
+			db.cfg.Logger.DebugContext(ctx, "retrying transaction", "attempt", attempt, "error", err)
+			continue
+		}
+		return err
+	}
+}
+
+func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return unavailable(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	enqueue := func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
+		_, err := db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
+		return err
+	}
+	if err := fn(sqlcore.NewTx(executor{tx}, dialect{}, db.cfg.Now(), enqueue)); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// retryable reports a serialization failure or deadlock.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// View implements paydeck.Store in a READ ONLY, REPEATABLE READ transaction.
+func (db *DB) View(ctx context.Context, fn func(tx paydeck.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return unavailable(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	return fn(sqlcore.NewTx(executor{tx}, dialect{}, db.cfg.Now(), sqlcore.ReadOnlyEnqueue))
+}
+
+// Ping implements paydeck.Store.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// StartJobs starts working jobs with the configured workers; it fails
+// without workers.
+func (db *DB) StartJobs(ctx context.Context) error {
+	if db.cfg.Workers == nil {
+		return errors.New("postgres: no job workers configured")
+	}
+	if err := db.jobs.Start(ctx); err != nil {
+		return err
+	}
+	db.started = true
+	return nil
+}
+
+// StopJobs waits for running jobs to finish (or ctx to end) and stops
+// working jobs; it does nothing when jobs were not started.
+func (db *DB) StopJobs(ctx context.Context) error {
+	if !db.started {
+		return nil
+	}
+	db.started = false
+	return db.jobs.Stop(ctx)
+}
+
+// Close implements paydeck.Store.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// unavailable reports a database that cannot be reached or used.
+func unavailable(err error) error {
+	return fmt.Errorf("%w: %w", paydeck.Errorf(paydeck.CodeUnavailable, "The database is unavailable."), err)
+}
+
+// executor adapts pgx.Tx to sqlcore.Executor.
+type executor struct{ tx pgx.Tx }
+
+func (e executor) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	tag, err := e.tx.Exec(ctx, query, args...)
+	return tag.RowsAffected(), err
+}
+
+func (e executor) Query(ctx context.Context, query string, args ...any) (sqlcore.Rows, error) {
+	return e.tx.Query(ctx, query, args...)
+}
+
+// dialect is PostgreSQL's sqlcore.Dialect.
+type dialect struct{}
+
+func (dialect) Rebind(query string) string { return sqlcore.RebindDollar(query) }
+func (dialect) ForUpdate() string          { return " FOR UPDATE" }
+func (dialect) Time(t time.Time) any       { return t }
+
+func (dialect) Violation(err error) sqlcore.Violation {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return sqlcore.NoViolation
+	}
+	switch pe.Code {
+	case "23505":
+		return sqlcore.UniqueViolation
+	case "23503":
+		return sqlcore.ForeignKeyViolation
+	case "23514", "23502":
+		return sqlcore.CheckViolation
+	}
+	return sqlcore.NoViolation
+}

@@ -1,0 +1,192 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/store/internal/sqlcore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// busyTimeoutMS is how long a connection waits for a lock held by another
+// process before failing with SQLITE_BUSY.
+const busyTimeoutMS = 10000
+
+// DB is a paydeck store on one SQLite file.
+type DB struct {
+	writer  *sql.DB
+	reader  *sql.DB
+	cfg     sqlcore.Config
+	jobs    *river.Client[*sql.Tx]
+	started bool
+}
+
+// Open opens (creating it and its parent directories if needed) the SQLite
+// database at path. It does not migrate; call Migrate.
+func Open(ctx context.Context, path string, cfg sqlcore.Config) (*DB, error) {
+	cfg = cfg.WithDefaults()
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busyTimeoutMS)
+	writer, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	// The writer creates the file and switches it to WAL before any reader
+	// connects.
+	if err := writer.PingContext(ctx); err != nil {
+		_ = writer.Close()
+		return nil, paydeck.Errorf(paydeck.CodeUnavailable, "The database at %s cannot be opened.", path)
+	}
+	reader, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		_ = writer.Close()
+		return nil, err
+	}
+	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	jobs, err := river.NewClient(riversqlite.New(writer), cfg.RiverConfig())
+	if err != nil {
+		_ = writer.Close()
+		_ = reader.Close()
+		return nil, fmt.Errorf("create job client: %w", err)
+	}
+	return &DB{writer: writer, reader: reader, cfg: cfg, jobs: jobs}, nil
+}
+
+// Engine returns "sqlite".
+func (db *DB) Engine() string { return "sqlite" }
+
+// Migrate applies paydeck's pending migrations and River's in one write
+// transaction.
+func (db *DB) Migrate(ctx context.Context) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin migration: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := sqlcore.Migrate(ctx, sqlcore.SQLExecutor{Tx: tx}, dialect{}, migrations, db.cfg.Now()); err != nil {
+		return err
+	}
+	migrator, err := rivermigrate.New(riversqlite.New(db.writer), nil)
+	if err != nil {
+		return err
+	}
+	if _, err := migrator.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	return tx.Commit()
+}
+
+// Update implements paydeck.Store. fn runs once: write transactions are
+// serialized by the single writer connection.
+func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return unavailable(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	enqueue := func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
+		_, err := db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
+		return err
+	}
+	if err := fn(sqlcore.NewTx(sqlcore.SQLExecutor{Tx: tx}, dialect{}, db.cfg.Now(), enqueue)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// View implements paydeck.Store on a read-only connection.
+func (db *DB) View(ctx context.Context, fn func(tx paydeck.Tx) error) error {
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return unavailable(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	return fn(sqlcore.NewTx(sqlcore.SQLExecutor{Tx: tx}, dialect{}, db.cfg.Now(), sqlcore.ReadOnlyEnqueue))
+}
+
+// Ping implements paydeck.Store.
+func (db *DB) Ping(ctx context.Context) error {
+	if _, err := db.reader.ExecContext(ctx, "SELECT 1"); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// StartJobs starts working jobs with the configured workers; it fails
+// without workers.
+func (db *DB) StartJobs(ctx context.Context) error {
+	if db.cfg.Workers == nil {
+		return errors.New("sqlite: no job workers configured")
+	}
+	if err := db.jobs.Start(ctx); err != nil {
+		return err
+	}
+	db.started = true
+	return nil
+}
+
+// StopJobs waits for running jobs to finish (or ctx to end) and stops
+// working jobs; it does nothing when jobs were not started.
+func (db *DB) StopJobs(ctx context.Context) error {
+	if !db.started {
+		return nil
+	}
+	db.started = false
+	return db.jobs.Stop(ctx)
+}
+
+// Close implements paydeck.Store.
+func (db *DB) Close() error {
+	return errors.Join(db.reader.Close(), db.writer.Close())
+}
+
+// unavailable reports a database that cannot be reached or used.
+func unavailable(err error) error {
+	return fmt.Errorf("%w: %w", paydeck.Errorf(paydeck.CodeUnavailable, "The database is unavailable."), err)
+}
+
+// dialect is SQLite's sqlcore.Dialect.
+type dialect struct{}
+
+func (dialect) Rebind(query string) string { return query }
+func (dialect) ForUpdate() string          { return "" }
+func (dialect) Time(t time.Time) any       { return t.UnixMicro() }
+
+func (dialect) Violation(err error) sqlcore.Violation {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return sqlcore.NoViolation
+	}
+	switch e.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return sqlcore.UniqueViolation
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return sqlcore.ForeignKeyViolation
+	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return sqlcore.CheckViolation
+	}
+	return sqlcore.NoViolation
+}

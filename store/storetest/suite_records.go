@@ -1,0 +1,113 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/paydeck/paydeck"
+)
+
+func testEvents(t *testing.T, newDB NewDBFunc) {
+	db, _ := newClockDB(t, newDB)
+	ctx := context.Background()
+	user := MustCreateUser(t, db, nil)
+	o := MustPlaceOrder(t, db, user.ID, Line{MustCreateProduct(t, db, nil), 1})
+	p := MustCreatePayment(t, db, o, paydeck.PaymentDone)
+	approved := &paydeck.PaymentEvent{OrderID: o.ID, PaymentID: p.ID, Type: paydeck.EventApproved, Message: "approved",
+		Metadata: json.RawMessage(`{"amount":10000}`), IP: "203.0.113.7", UserAgent: "curl/8"}
+	webhook := &paydeck.PaymentEvent{PaymentID: p.ID, Type: paydeck.EventWebhookReceived, Message: "status changed"}
+	MustUpdate(t, db, func(tx paydeck.Tx) error {
+		require.NoError(t, tx.AppendEvent(ctx, approved))
+		return tx.AppendEvent(ctx, webhook)
+	})
+	require.Greater(t, webhook.ID, approved.ID)
+
+	MustView(t, db, func(tx paydeck.Tx) error {
+		es, total, err := tx.FindEvents(ctx, paydeck.EventFilter{PaymentID: &p.ID})
+		require.NoError(t, err)
+		require.Equal(t, 2, total)
+		require.JSONEq(t, `{"amount":10000}`, string(es[0].Metadata))
+		es[0].Metadata = approved.Metadata
+		require.Equal(t, []*paydeck.PaymentEvent{approved, webhook}, es)
+		es, total, err = tx.FindEvents(ctx, paydeck.EventFilter{OrderID: &o.ID})
+		require.NoError(t, err)
+		require.Equal(t, 2, total, "the created event of MustPlaceOrder and approved")
+		require.Equal(t, paydeck.EventCreated, es[0].Type)
+		typ := paydeck.EventWebhookReceived
+		_, total, err = tx.FindEvents(ctx, paydeck.EventFilter{Type: &typ})
+		require.NoError(t, err)
+		require.Equal(t, 1, total)
+		return nil
+	})
+	err := db.Update(ctx, func(tx paydeck.Tx) error {
+		return tx.AppendEvent(ctx, &paydeck.PaymentEvent{Type: paydeck.EventFailed})
+	})
+	requireCode(t, paydeck.CodeInvalid, err)
+	err = db.Update(ctx, func(tx paydeck.Tx) error {
+		return tx.AppendEvent(ctx, &paydeck.PaymentEvent{PaymentID: "00000000-0000-4000-8000-000000000000", Type: paydeck.EventFailed})
+	})
+	requireCode(t, paydeck.CodeConflict, err)
+}
+
+func testWebhooks(t *testing.T, newDB NewDBFunc) {
+	db, _ := newClockDB(t, newDB)
+	ctx := context.Background()
+	body := []byte(`{"eventType":"DEPOSIT_CALLBACK", "secret":"ps_x"}` + "\n")
+	w1 := &paydeck.Webhook{EventType: "DEPOSIT_CALLBACK", Body: body, Headers: map[string]string{"User-Agent": "TossPayments"}}
+	w2 := &paydeck.Webhook{Body: []byte("not json"), Headers: map[string]string{}}
+	MustUpdate(t, db, func(tx paydeck.Tx) error {
+		require.NoError(t, tx.CreateWebhook(ctx, w1))
+		return tx.CreateWebhook(ctx, w2)
+	})
+	MustUpdate(t, db, func(tx paydeck.Tx) error {
+		now := tx.Now()
+		w1.ProcessedAt, w1.Result = &now, "applied"
+		return tx.UpdateWebhook(ctx, w1)
+	})
+	MustView(t, db, func(tx paydeck.Tx) error {
+		got, err := tx.FindWebhookByID(ctx, w1.ID)
+		require.NoError(t, err)
+		require.Equal(t, w1, got, "the body is kept byte for byte")
+		processed := false
+		ws, total, err := tx.FindWebhooks(ctx, paydeck.WebhookFilter{Processed: &processed})
+		require.NoError(t, err)
+		require.Equal(t, 1, total)
+		require.Equal(t, []*paydeck.Webhook{w2}, ws)
+		_, err = tx.FindWebhookByID(ctx, 1_000_000)
+		requireCode(t, paydeck.CodeNotFound, err)
+		return nil
+	})
+}
+
+func testReports(t *testing.T, newDB NewDBFunc) {
+	db, _ := newClockDB(t, newDB)
+	ctx := context.Background()
+	r1 := &paydeck.ReconciliationReport{Date: "2026-02-28", Report: json.RawMessage(`{"mismatches":[]}`)}
+	r2 := &paydeck.ReconciliationReport{Date: "2026-02-28", Report: json.RawMessage(`{"mismatches":[{"paymentKey":"k"}]}`)}
+	r3 := &paydeck.ReconciliationReport{Date: "2026-03-01", Report: json.RawMessage(`{}`)}
+	MustUpdate(t, db, func(tx paydeck.Tx) error {
+		for _, r := range []*paydeck.ReconciliationReport{r1, r2, r3} {
+			if err := tx.CreateReconciliationReport(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	MustView(t, db, func(tx paydeck.Tx) error {
+		date := "2026-02-28"
+		rs, total, err := tx.FindReconciliationReports(ctx, paydeck.ReconciliationReportFilter{Date: &date, Limit: 1})
+		require.NoError(t, err)
+		require.Equal(t, 2, total)
+		require.Len(t, rs, 1)
+		require.Equal(t, r2.ID, rs[0].ID, "newest first")
+		require.JSONEq(t, string(r2.Report), string(rs[0].Report))
+		return nil
+	})
+	err := db.Update(ctx, func(tx paydeck.Tx) error {
+		return tx.CreateReconciliationReport(ctx, &paydeck.ReconciliationReport{Date: "28/02/2026", Report: json.RawMessage(`{}`)})
+	})
+	requireCode(t, paydeck.CodeInvalid, err)
+}
