@@ -1,0 +1,183 @@
+package sandbox
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Cash receipts (API.md §7, version ≥ 2022-07-27 shape).
+
+const receiptCompletes = int64(24 * time.Hour) // issueStatus IN_PROGRESS → COMPLETED after a day
+
+// sandboxBusinessNumber is the merchant business number on receipts.
+const sandboxBusinessNumber = "1234567890"
+
+type cashReceiptJSON struct {
+	ReceiptKey             string     `json:"receiptKey"`
+	IssueNumber            string     `json:"issueNumber"`
+	IssueStatus            string     `json:"issueStatus"`
+	Amount                 int64      `json:"amount"`
+	TaxFreeAmount          int64      `json:"taxFreeAmount"`
+	OrderID                string     `json:"orderId"`
+	OrderName              string     `json:"orderName"`
+	Type                   string     `json:"type"`
+	TransactionType        string     `json:"transactionType"`
+	BusinessNumber         string     `json:"businessNumber"`
+	CustomerIdentityNumber string     `json:"customerIdentityNumber"`
+	Failure                *errorBody `json:"failure"`
+	RequestedAt            string     `json:"requestedAt"`
+	ReceiptURL             string     `json:"receiptUrl"`
+}
+
+func (s *Server) receiptJSONOf(r *receipt, now int64) cashReceiptJSON {
+	st := "IN_PROGRESS"
+	if now >= r.CompletesAfter {
+		st = "COMPLETED"
+	}
+	tt := "CONFIRM"
+	if r.Cancel {
+		tt = "CANCEL"
+	}
+	return cashReceiptJSON{
+		ReceiptKey: r.Key, IssueNumber: r.IssueNumber, IssueStatus: st, Amount: r.Amount, TaxFreeAmount: r.TaxFree,
+		OrderID: r.OrderID, OrderName: r.OrderName, Type: r.Type, TransactionType: tt,
+		BusinessNumber: sandboxBusinessNumber, CustomerIdentityNumber: r.Identity,
+		RequestedAt: fmtTime(r.RequestedAt),
+		ReceiptURL:  s.publicURL + "/receipt/cash-receipt?receiptKey=" + url.QueryEscape(r.Key),
+	}
+}
+
+func (s *Server) addReceiptLocked(r *receipt, now int64) {
+	s.st.rcptSeq++
+	r.Seq, r.RequestedAt, r.CompletesAfter = s.st.rcptSeq, now, now+receiptCompletes
+	r.IssueNumber = s.randStringLocked(9, "0123456789")
+	s.st.receipts = append(s.st.receipts, r)
+	s.dirty = true
+}
+
+// issueCashReceipt is POST /v1/cash-receipts (§7.2).
+func (s *Server) issueCashReceipt(c *call) result {
+	var req struct {
+		Amount                 amount `json:"amount"`
+		OrderID                string `json:"orderId"`
+		OrderName              string `json:"orderName"`
+		Type                   string `json:"type"`
+		CustomerIdentityNumber string `json:"customerIdentityNumber"`
+		RegistrationNumber     string `json:"registrationNumber"`
+		TaxFreeAmount          amount `json:"taxFreeAmount"`
+	}
+	if e := decode(c, &req); e != nil {
+		return errResult(e)
+	}
+	if e := validateOrder(req.OrderID, req.OrderName); e != nil {
+		return errResult(e)
+	}
+	if !req.Amount.set {
+		return errResult(errInvalid("amount는 필수입니다."))
+	}
+	if e := validateAmount(req.Amount.v, methodNone); e != nil && e.Code != "BELOW_MINIMUM_AMOUNT" {
+		return errResult(e)
+	}
+	if req.TaxFreeAmount.v < 0 || req.TaxFreeAmount.v > req.Amount.v {
+		return errResult(errInvalid("taxFreeAmount가 올바르지 않습니다."))
+	}
+	id := req.CustomerIdentityNumber
+	if id == "" {
+		id = req.RegistrationNumber
+	}
+	switch {
+	case req.Type != "소득공제" && req.Type != "지출증빙":
+		return errResult(newError("INVALID_CASH_RECEIPT_INFO", "type은 소득공제 또는 지출증빙이어야 합니다."))
+	case id == "" || utf8.RuneCountInString(id) > 30:
+		return errResult(newError("INVALID_CASH_RECEIPT_INFO", "customerIdentityNumber는 1자 이상 30자 이하로 필수입니다."))
+	case req.Type == "지출증빙" && !(len(id) == 10 && digitsOnly(id)):
+		return errResult(newError("INVALID_REGISTRATION_NUMBER_TYPE", "지출증빙은 10자리 사업자등록번호가 필요합니다."))
+	}
+	for _, r := range s.st.receipts {
+		if r.OrderID == req.OrderID && !r.Cancel && !r.Canceled {
+			return errResult(newError("DUPLICATED_CASH_RECEIPT", "이미 현금영수증이 발급된 주문입니다."))
+		}
+	}
+	r := &receipt{Key: s.newReceiptKeyLocked(), OrderID: req.OrderID, OrderName: req.OrderName, Type: req.Type,
+		Identity: id, Amount: req.Amount.v, TaxFree: req.TaxFreeAmount.v}
+	s.addReceiptLocked(r, c.now)
+	return jsonResult(s.receiptJSONOf(r, c.now))
+}
+
+// cancelCashReceipt is POST /v1/cash-receipts/{receiptKey}/cancel (§7.3):
+// a CANCEL record keyed "c_" + the original key.
+func (s *Server) cancelCashReceipt(c *call) result {
+	key := c.r.PathValue("receiptKey")
+	var orig *receipt
+	for _, r := range s.st.receipts {
+		if r.Key == key && !r.Cancel {
+			orig = r
+		}
+	}
+	if orig == nil {
+		return errResult(newError("NOT_FOUND", "존재하지 않는 현금영수증입니다."))
+	}
+	var req struct {
+		Amount amount `json:"amount"`
+	}
+	if len(c.body) > 0 {
+		if e := decode(c, &req); e != nil {
+			return errResult(e)
+		}
+	}
+	if orig.Canceled {
+		return errResult(errInvalid("이미 취소된 현금영수증입니다."))
+	}
+	amt := orig.Amount
+	if req.Amount.set {
+		if req.Amount.v <= 0 || req.Amount.v > orig.Amount {
+			return errResult(errInvalid("취소 금액이 올바르지 않습니다."))
+		}
+		amt = req.Amount.v
+	}
+	orig.Canceled = true
+	r := &receipt{Key: "c_" + orig.Key, OrderID: orig.OrderID, OrderName: orig.OrderName, Type: orig.Type,
+		Identity: orig.Identity, Amount: amt, Cancel: true}
+	s.addReceiptLocked(r, c.now)
+	return jsonResult(s.receiptJSONOf(r, c.now))
+}
+
+// listCashReceipts is GET /v1/cash-receipts (§7.4): receipts requested on
+// requestDate, paged by cursor (the last record's sequence number).
+func (s *Server) listCashReceipts(c *call) result {
+	q := c.r.URL.Query()
+	day, err := time.ParseInLocation(dateLayout, q.Get("requestDate"), kst)
+	if err != nil {
+		return errResult(newError("INVALID_DATE", "requestDate는 yyyy-MM-dd 형식으로 필수입니다."))
+	}
+	limit, e := queryInt(q, "limit", 100, 10000, "EXCEED_MAX_QUERY_LIMIT")
+	if e != nil {
+		return errResult(e)
+	}
+	var cursor int64
+	if v := q.Get("cursor"); v != "" {
+		if cursor, err = strconv.ParseInt(v, 10, 64); err != nil || cursor < 0 {
+			return errResult(newError("INVALID_PAGING_KEY", "cursor가 올바르지 않습니다."))
+		}
+	}
+	want := day.Format(dateLayout)
+	out := struct {
+		HasNext    bool              `json:"hasNext"`
+		LastCursor int64             `json:"lastCursor"`
+		Data       []cashReceiptJSON `json:"data"`
+	}{Data: make([]cashReceiptJSON, 0)}
+	for _, r := range s.st.receipts {
+		if r.Seq <= cursor || kstTime(r.RequestedAt).Format(dateLayout) != want {
+			continue
+		}
+		if len(out.Data) == limit {
+			out.HasNext = true
+			break
+		}
+		out.Data = append(out.Data, s.receiptJSONOf(r, c.now))
+		out.LastCursor = r.Seq
+	}
+	return jsonResult(out)
+}

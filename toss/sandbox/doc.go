@@ -1,0 +1,96 @@
+// Package sandbox is an offline, stateful emulator of Toss Payments: the core
+// API, the hosted payment window and SDK v2 script (browser.go), outbound
+// webhooks, and a control API for tests. A Toss integration written from
+// Toss's docs runs against it with only the base URLs changed.
+//
+// A Server is an http.Handler. Routes are relative to the handler root, so it
+// can be mounted with http.StripPrefix (paydeck mounts it at /toss-sandbox).
+// State lives in memory behind one mutex and is optionally persisted to a
+// JSON file (Options.StatePath). Time (Options.Now plus an offset moved by
+// the control API) and every generated ID (Options.Rand) are injectable, so
+// tests are deterministic.
+//
+// # Merchant and keys
+//
+// One merchant (mId "tvivarepublica") with the two key pairs Toss publishes
+// in its docs: DocsClientKey/DocsSecretKey (individual API, ck/sk) and
+// WidgetClientKey/WidgetSecretKey (payment widget, gck/gsk). Both pairs see
+// the same payments and orderIds; a payment authenticated with one family
+// can only be confirmed with the same family (400 INVALID_API_KEY). Only
+// these keys authenticate; any other key, a live key, or a client key used as
+// a secret key gets 401 UNAUTHORIZED_KEY; a malformed Basic credential gets
+// 403 INCORRECT_BASIC_AUTH_FORMAT.
+//
+// # Emulated
+//
+//   - POST /v1/payments/confirm: 10-minute session after authentication
+//     (then 404 NOT_FOUND_PAYMENT_SESSION and EXPIRED), amount and orderId
+//     checks, ALREADY_PROCESSED_PAYMENT on repeat; a virtual account chosen
+//     in the window is confirmed into WAITING_FOR_DEPOSIT.
+//   - GET /v1/payments/{paymentKey}, GET /v1/payments/orders/{orderId}.
+//   - POST /v1/payments/{paymentKey}/cancel: full and partial cancels,
+//     balanceAmount/suppliedAmount/vat/taxFreeAmount shrink, cancels[],
+//     over-cancel (NOT_CANCELABLE_AMOUNT), ALREADY_CANCELED_PAYMENT,
+//     FORBIDDEN_CONSECUTIVE_REQUEST within 1 s of sandbox time,
+//     refundableAmount guard, virtual accounts (full cancel only before
+//     deposit; refundReceiveAccount required and validated after deposit,
+//     refundStatus PENDING then COMPLETED 2 days later).
+//   - POST /v1/payments/key-in, POST /v1/virtual-accounts (validHours,
+//     dueDate, bank codes or Korean names, expiry at the due date: expired
+//     true, status stays WAITING_FOR_DEPOSIT, deposits refused).
+//   - Billing: POST /v1/billing/authorizations/issue and /card, POST and
+//     DELETE /v1/billing/{billingKey} (base64 keys with "+", "/", "=").
+//   - GET /v1/transactions (startingAfter, limit), GET /v1/settlements
+//     (dateType, page, size; listed from the day after; flat 3.2% BASE fee),
+//     POST /v1/cash-receipts, POST /v1/cash-receipts/{receiptKey}/cancel,
+//     GET /v1/cash-receipts (cursor, limit; IN_PROGRESS then COMPLETED a day
+//     later).
+//   - Validation of API.md §2 (orderId, orderName, amounts and minimums,
+//     customer fields, card data) with Toss's codes and HTTP statuses, and
+//     the {code, message} error body everywhere, unknown routes included.
+//   - Idempotency-Key on every POST: keyed by secret key, method, URL and
+//     key (not the body); the first response (errors too) is replayed for 15
+//     days of sandbox time; 409 IDEMPOTENT_REQUEST_PROCESSING while the first
+//     runs; 400 INVALID_IDEMPOTENCY_KEY beyond 300 characters.
+//   - TossPayments-Test-Code: any code of ERRORS.md answers with its status;
+//     an unknown one gets 400 INVALID_TEST_CODE.
+//   - Payment objects with Toss's fields: KST timestamps, receipt and
+//     checkout URLs (under Options.PublicURL), card/easyPay/transfer/
+//     mobilePhone/giftCertificate/virtualAccount sub-objects, vat =
+//     round(taxable/11), 32-hex transaction keys, ps_ secrets; the receipt
+//     links open a sandbox receipt page.
+//   - Webhooks to Options.WebhookURL: PAYMENT_STATUS_CHANGED (DONE, ABORTED,
+//     EXPIRED, CANCELED, PARTIAL_CANCELED, WAITING_FOR_DEPOSIT; none for
+//     billing charges), DEPOSIT_CALLBACK (flat body) for virtual-account
+//     changes, BILLING_DELETED, CANCEL_STATUS_CHANGED for asynchronous
+//     cancels (made so by a fault); Toss's headers; retried 7 times after 1, 4,
+//     16, 64, 256, 1024 and 4096 minutes of sandbox time until a 200 within
+//     10 s.
+//   - Control API under /v1/sandbox/ (same Basic auth): POST authorize,
+//     POST billing/auth-keys, POST virtual-accounts/{paymentKey}/deposit,
+//     POST clock/advance {"seconds":N} and GET clock, GET webhooks (every
+//     attempt and the queue), POST webhooks/flush, GET/PUT/DELETE faults,
+//     POST reset. clock/advance and webhooks/flush attempt every due webhook
+//     before answering.
+//   - Faults (PUT /v1/sandbox/faults {"faults":[…]}), global or for one
+//     orderId, optionally for one operation, with a probability and a use
+//     count: a forced error code (a 403 on confirm also aborts the payment),
+//     added latency, a hang past the client's timeout, approve-then-drop (the
+//     request is processed and stored for idempotent replay, then the
+//     connection is cut), asynchronous cancels (cancelStatus IN_PROGRESS,
+//     then DONE), duplicate, out-of-order and delayed webhooks.
+//
+// # Not emulated
+//
+//   - Accept-Language: en-US (answers are always Korean), API versions other
+//     than 2022-11-16 (TossPayments-API-Version is ignored), the legacy
+//     confirm path, v2 resource-style APIs (payouts, sellers), BrandPay,
+//     promotions, POST /v1/payments (checkout by API), POST /v1/settlements,
+//     escrow, foreign currencies and overseas easy pay (asynchronous
+//     cancels exist only through the fault), cash receipts on payments
+//     (cashReceipt/cashReceipts are always null), discounts, card points,
+//     metadata, card-company rejections other than by fault or test code,
+//     deposit reversal, READY payments and their 30-minute window (the window
+//     authenticates immediately), 429 rate limits, and the webhook silence of
+//     Toss's documentation keys (the sandbox sends webhooks for them).
+package sandbox
