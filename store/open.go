@@ -74,7 +74,9 @@ func Open(ctx context.Context, databaseURL string, opts Options) (DB, error) {
 	}
 	path, ok := SQLitePath(databaseURL)
 	if !ok {
-		return nil, paydeck.Errorf(paydeck.CodeInvalid, "The database URL %q is not a PostgreSQL URL or a SQLite path.", databaseURL)
+		// Name only the scheme: the rest of a URL may hold a password.
+		scheme, _, _ := strings.Cut(databaseURL, "://")
+		return nil, paydeck.Errorf(paydeck.CodeInvalid, "The database URL (scheme %q) is not a PostgreSQL URL or a SQLite path.", scheme)
 	}
 	db, err := sqlite.Open(ctx, path, cfg)
 	if err != nil {

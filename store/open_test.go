@@ -68,3 +68,14 @@ func TestOpen(t *testing.T) {
 		require.Equal(t, paydeck.CodeInvalid, paydeck.ErrorCode(err))
 	})
 }
+
+// A URL Open cannot use is refused without repeating it: it may carry a
+// password.
+func TestOpenUnknownURLHidesCredentials(t *testing.T) {
+	t.Parallel()
+	_, err := store.Open(context.Background(), "mysql://shop:hunter2@db.example/shop", store.Options{})
+	require.Error(t, err)
+	require.Equal(t, paydeck.CodeInvalid, paydeck.ErrorCode(err))
+	require.NotContains(t, err.Error(), "hunter2")
+	require.Contains(t, err.Error(), "mysql")
+}
