@@ -1,0 +1,210 @@
+package payment
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/toss"
+)
+
+// cancelBackReason is the reason of refunds paydeck starts on its own for
+// approvals that arrived after the order stopped being payable.
+const cancelBackReason = "order no longer payable"
+
+// apply reconciles the local payment with tp, a payment read from Toss (a
+// confirm answer or a re-fetch). It is idempotent and order-independent:
+// it only moves the payment forward (in_progress → done / waiting /
+// aborted, waiting → done / expired), and applying a state already recorded
+// changes nothing and appends no event.
+func (s *Service) apply(ctx context.Context, a Actor, paymentID string, tp *toss.Payment) (*paydeck.Payment, error) {
+	return s.onPayment(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+		return s.applyLocked(ctx, tx, a, o, p, tp)
+	})
+}
+
+func (s *Service) applyLocked(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) error {
+	open := p.Status == paydeck.PaymentInProgress || p.Status == paydeck.PaymentReady
+	switch tp.Status {
+	case toss.StatusDone, toss.StatusPartialCanceled, toss.StatusCanceled:
+		// A cancelled payment counts as approved only if it ever was: a
+		// virtual account cancelled before its deposit was not (its
+		// refund records the cancel).
+		approved := tp.Status == toss.StatusDone || tp.ApprovedAt != nil
+		if approved && (open || p.Status == paydeck.PaymentWaitingForDeposit) {
+			return s.approve(ctx, tx, a, o, p, tp)
+		}
+	case toss.StatusWaitingForDeposit:
+		switch {
+		case open:
+			return s.issueAccount(ctx, tx, a, o, p, tp)
+		case p.Status == paydeck.PaymentWaitingForDeposit && tp.VirtualAccount != nil && tp.VirtualAccount.Expired:
+			return expireAccount(ctx, tx, o, p)
+		}
+	case toss.StatusAborted, toss.StatusExpired:
+		if p.Status == paydeck.PaymentWaitingForDeposit {
+			return expireAccount(ctx, tx, o, p)
+		}
+		code, msg := "", "Toss reports the payment "+strings.ToLower(string(tp.Status))+"."
+		if tp.Failure != nil {
+			code, msg = string(tp.Failure.Code), tp.Failure.Message
+		}
+		return failPayment(ctx, tx, a, o, p, paydeck.PaymentStatus(strings.ToLower(string(tp.Status))), code, msg)
+	}
+	return nil
+}
+
+// copyFromToss copies what Toss approved or issued into p.
+func copyFromToss(p *paydeck.Payment, tp *toss.Payment) {
+	p.Method = methodOf(tp.Method)
+	p.Amount = int64(tp.TotalAmount)
+	p.BalanceAmount = p.Amount
+	p.SuppliedAmount, p.VAT, p.TaxFreeAmount = int64(tp.SuppliedAmount), int64(tp.VAT), int64(tp.TaxFreeAmount)
+	if tp.LastTransactionKey != nil {
+		p.TransactionKey = *tp.LastTransactionKey
+	}
+	if tp.Secret != nil && *tp.Secret != "" {
+		p.Secret = *tp.Secret
+	}
+	var details any
+	switch {
+	case tp.Card != nil:
+		details = tp.Card
+	case tp.EasyPay != nil:
+		details = tp.EasyPay
+	case tp.Transfer != nil:
+		details = tp.Transfer
+	case tp.MobilePhone != nil:
+		details = tp.MobilePhone
+	case tp.GiftCertificate != nil:
+		details = tp.GiftCertificate
+	}
+	if details != nil {
+		if b, err := json.Marshal(details); err == nil {
+			p.MethodDetails = b
+		}
+	}
+}
+
+// approve records an approval (or a virtual-account deposit): payment done,
+// order paid. An approval for an order that is no longer pending (expired or
+// cancelled meanwhile) is recorded and then cancelled back with a refund.
+func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) error {
+	deposit := p.Status == paydeck.PaymentWaitingForDeposit
+	copyFromToss(p, tp)
+	p.ApprovedAt = tp.ApprovedAt
+	if p.ApprovedAt == nil {
+		now := tx.Now()
+		p.ApprovedAt = &now
+	}
+	if err := p.Transition(paydeck.PaymentDone); err != nil {
+		return err
+	}
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	typ, msg := paydeck.EventApproved, "payment approved by Toss"
+	if deposit {
+		typ, msg = paydeck.EventDepositReceived, "virtual account deposit verified"
+	}
+	meta := map[string]any{"amount": p.Amount, "method": p.Method, "transactionKey": p.TransactionKey}
+	if err := appendEvent(ctx, tx, a, o.ID, p.ID, typ, msg, meta); err != nil {
+		return err
+	}
+	if o.Status != paydeck.OrderPending {
+		return s.cancelBack(ctx, tx, o, p)
+	}
+	if err := o.Transition(paydeck.OrderPaid, tx.Now()); err != nil {
+		return err
+	}
+	return tx.UpdateOrder(ctx, o)
+}
+
+// issueAccount records a virtual account issued by confirm: the payment waits
+// for the deposit, the order stays pending until the due date, and a job
+// checks the account at the due date (Toss sends no webhook for expiry).
+func (s *Service) issueAccount(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) error {
+	va := tp.VirtualAccount
+	if va == nil {
+		return paydeck.Errorf(paydeck.CodeInternal, "Toss returned a waiting payment without a virtual account.")
+	}
+	copyFromToss(p, tp)
+	due := va.DueDate.UTC()
+	p.VirtualAccount = &paydeck.VirtualAccount{BankCode: va.BankCode, AccountNumber: va.AccountNumber,
+		CustomerName: va.CustomerName, DueDate: due}
+	p.ExpiresAt = &due
+	if err := p.Transition(paydeck.PaymentWaitingForDeposit); err != nil {
+		return err
+	}
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	if err := appendEvent(ctx, tx, a, o.ID, p.ID, EventAccountIssued, "virtual account issued; waiting for the deposit",
+		map[string]any{"amount": p.Amount, "bankCode": va.BankCode, "dueDate": due}); err != nil {
+		return err
+	}
+	if o.Status != paydeck.OrderPending {
+		return s.cancelBack(ctx, tx, o, p)
+	}
+	if due.After(o.ExpiresAt) {
+		o.ExpiresAt = due
+		if err := tx.UpdateOrder(ctx, o); err != nil {
+			return err
+		}
+	}
+	return tx.Enqueue(ctx, ExpireVirtualAccountArgs{PaymentID: p.ID}, &paydeck.JobOptions{ScheduledAt: due})
+}
+
+// cancelBack starts a full refund of p because its order can no longer be
+// paid; ResolveRefund performs it right away.
+func (s *Service) cancelBack(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+	r := &paydeck.Refund{PaymentID: p.ID, Amount: p.BalanceAmount, Reason: cancelBackReason,
+		Status: paydeck.RefundInProgress, IdempotencyKey: "cancel-back"}
+	if err := tx.CreateRefund(ctx, r); err != nil {
+		return err
+	}
+	if err := appendEvent(ctx, tx, System, o.ID, p.ID, EventCancelBack,
+		"order is "+string(o.Status)+"; cancelling the payment back", map[string]any{"amount": r.Amount, "refundId": r.ID}); err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, ResolveRefundArgs{RefundID: r.ID}, nil)
+}
+
+// expireAccount ends a virtual account whose due date passed without a
+// deposit: payment expired, order expired with its stock released.
+func expireAccount(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+	if err := p.Transition(paydeck.PaymentExpired); err != nil {
+		return err
+	}
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	if err := appendEvent(ctx, tx, System, o.ID, p.ID, paydeck.EventExpired, "virtual account due date passed without a deposit",
+		map[string]any{"amount": p.Amount}); err != nil {
+		return err
+	}
+	if o.Status != paydeck.OrderPending {
+		return nil
+	}
+	return expireOrder(ctx, tx, o, "virtual account not paid by its due date")
+}
+
+// methodOf maps Toss's method to paydeck's word ("" when unknown).
+func methodOf(m toss.Method) paydeck.PaymentMethodType {
+	switch m {
+	case toss.MethodCard:
+		return paydeck.MethodCard
+	case toss.MethodVirtualAccount:
+		return paydeck.MethodVirtualAccount
+	case toss.MethodEasyPay:
+		return paydeck.MethodEasyPay
+	case toss.MethodMobilePhone:
+		return paydeck.MethodMobilePhone
+	case toss.MethodTransfer:
+		return paydeck.MethodTransfer
+	case toss.MethodCultureGiftCertificate, toss.MethodBookGiftCertificate, toss.MethodGameGiftCertificate:
+		return paydeck.MethodGiftCertificate
+	}
+	return ""
+}

@@ -1,0 +1,238 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/toss"
+)
+
+// ConfirmInput is what the browser's success redirect brought back.
+type ConfirmInput struct {
+	PaymentKey string
+	OrderID    string
+	Amount     int64
+}
+
+// confirmKey is the Idempotency-Key of every confirm attempt of one payment:
+// the same on retries, from ResolvePayment and after a crash.
+func confirmKey(orderID, paymentKey string) string { return "confirm-" + orderID + "-" + paymentKey }
+
+// Confirm approves the payment the shopper authorized for one of their
+// orders. The amount and the order's state are checked first and a refusal
+// (amount ≠ finalAmount: invalid; order not payable or already paid:
+// conflict) is recorded as a confirm_rejected event without calling Toss.
+// A repeat of a finished confirm returns the recorded payment without
+// calling Toss; a repeat while the first is still running is a conflict.
+// Otherwise Toss is called once with a key derived from the payment and the
+// outcome recorded: done (order paid), waiting_for_deposit (virtual
+// account), or in_progress when the outcome is unknown (a job settles it;
+// API answers 202). A definite Toss refusal aborts the payment (the order
+// stays payable) and returns the aborted payment with a conflict error
+// (unavailable for a 5xx) carrying Toss's code and message.
+func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*paydeck.Payment, error) {
+	if in.PaymentKey == "" || len(in.PaymentKey) > 200 {
+		return nil, paydeck.Errorf(paydeck.CodeInvalid, "paymentKey is required (at most 200 characters).")
+	}
+	if !paydeck.ValidTossOrderID(in.OrderID) {
+		return nil, paydeck.Errorf(paydeck.CodeInvalid, "orderId %q is not valid.", in.OrderID)
+	}
+	var pay *paydeck.Payment
+	var refused error
+	var started bool
+	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		pay, refused, started = nil, nil, false
+		o, err := tx.LockOrderByOrderID(ctx, in.OrderID)
+		if err != nil || !a.canSee(o) {
+			return notFound("Order", in.OrderID)
+		}
+		pays, _, err := tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID})
+		if err != nil {
+			return err
+		}
+		for _, p := range pays {
+			if p.PaymentKey != in.PaymentKey {
+				continue
+			}
+			switch p.Status {
+			case paydeck.PaymentInProgress:
+				return paydeck.Errorf(paydeck.CodeConflict, "Payment %s is already being confirmed.", in.PaymentKey)
+			case paydeck.PaymentAborted, paydeck.PaymentExpired:
+				return paydeck.Errorf(paydeck.CodeConflict, "Payment %s already failed (%s); start a new payment.", in.PaymentKey, p.Status)
+			}
+			pay = p // finished: replay, no Toss call
+			return nil
+		}
+		reason, code := "", ""
+		for _, p := range pays {
+			if p.Status != paydeck.PaymentAborted && p.Status != paydeck.PaymentExpired {
+				reason, code = fmt.Sprintf("Order %s already has a %s payment.", o.OrderID, p.Status), paydeck.CodeConflict
+			}
+		}
+		if err := o.Payable(tx.Now()); reason == "" && err != nil {
+			reason, code = paydeck.ErrorMessage(err), paydeck.CodeConflict
+		}
+		if reason == "" && in.Amount != o.FinalAmount {
+			reason, code = fmt.Sprintf("Amount %d does not match the order's amount.", in.Amount), paydeck.CodeInvalid
+		}
+		if reason != "" {
+			refused = paydeck.Errorf(code, "%s", reason)
+			return appendEvent(ctx, tx, a, o.ID, "", paydeck.EventConfirmRejected, reason,
+				map[string]any{"amount": in.Amount, "finalAmount": o.FinalAmount, "orderStatus": o.Status, "paymentKey": in.PaymentKey})
+		}
+		p := &paydeck.Payment{PaymentKey: in.PaymentKey, OrderID: o.ID, Status: paydeck.PaymentInProgress,
+			Amount: in.Amount, ExpiresAt: &o.ExpiresAt}
+		if err := tx.CreatePayment(ctx, p); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, a, o.ID, p.ID, EventConfirmRequested, "confirm sent to Toss",
+			map[string]any{"amount": in.Amount}); err != nil {
+			return err
+		}
+		pay, started = p, true
+		return tx.Enqueue(ctx, ResolvePaymentArgs{PaymentID: p.ID},
+			&paydeck.JobOptions{ScheduledAt: tx.Now().Add(s.cfg.ConfirmCheckDelay)})
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case refused != nil:
+		return nil, refused
+	case !started:
+		return pay, nil
+	}
+	tp, terr := s.toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: in.PaymentKey, OrderID: in.OrderID,
+		Amount: toss.Amount(in.Amount), Params: toss.Params{IdempotencyKey: confirmKey(in.OrderID, in.PaymentKey)}})
+	return s.settleConfirm(context.WithoutCancel(ctx), a, pay.ID, tp, terr, false)
+}
+
+// settleConfirm records the outcome of a confirm call for the payment. An
+// unknown outcome is recorded and handed to the ResolvePayment job, unless
+// this already is that job (byJob), which River retries itself.
+func (s *Service) settleConfirm(ctx context.Context, a Actor, paymentID string, tp *toss.Payment, terr error, byJob bool) (*paydeck.Payment, error) {
+	switch {
+	case terr == nil:
+		return s.apply(ctx, a, paymentID, tp)
+	case outcomeUnknown(terr):
+		s.log.Warn("payment: confirm outcome unknown", "paymentId", paymentID, "err", terr)
+		return s.onPayment(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+			if p.Status != paydeck.PaymentInProgress || byJob {
+				return nil
+			}
+			if err := appendEvent(ctx, tx, a, o.ID, p.ID, EventConfirmUnknown, "confirm outcome unknown; checking with Toss",
+				map[string]any{"error": terr.Error()}); err != nil {
+				return err
+			}
+			return tx.Enqueue(ctx, ResolvePaymentArgs{PaymentID: p.ID}, nil)
+		})
+	default:
+		code, msg := tossFailure(terr)
+		p, err := s.onPayment(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+			return failPayment(ctx, tx, a, o, p, paydeck.PaymentAborted, code, msg)
+		})
+		if err != nil {
+			return p, err
+		}
+		return p, tossRefused("payment", terr)
+	}
+}
+
+// failPayment ends an in-progress payment as aborted or expired with Toss's
+// code; the order is untouched and stays payable.
+func failPayment(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment,
+	to paydeck.PaymentStatus, code, msg string) error {
+	if p.Status != paydeck.PaymentInProgress && p.Status != paydeck.PaymentReady {
+		return nil
+	}
+	if err := p.Transition(to); err != nil {
+		return err
+	}
+	p.FailureCode, p.FailureMessage = code, msg
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, a, o.ID, p.ID, paydeck.EventFailed, "payment "+string(to)+": "+msg,
+		map[string]any{"code": code})
+}
+
+// onPayment runs change on the payment and its order, both locked (order
+// first, the lock order of every money path), in one transaction, and
+// returns the payment as it is afterwards.
+func (s *Service) onPayment(ctx context.Context, paymentID string,
+	change func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error) (*paydeck.Payment, error) {
+	var out *paydeck.Payment
+	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		p, err := tx.FindPaymentByID(ctx, paymentID)
+		if err != nil {
+			return err
+		}
+		o, err := tx.LockOrderByID(ctx, p.OrderID)
+		if err != nil {
+			return err
+		}
+		if p, err = tx.LockPaymentByID(ctx, paymentID); err != nil {
+			return err
+		}
+		if err := change(tx, o, p); err != nil {
+			return err
+		}
+		out = p
+		return nil
+	})
+	return out, err
+}
+
+// ResolvePayment settles a payment left in_progress: it looks the payment
+// up at Toss by orderId and applies what Toss says; a payment Toss still has
+// in progress is confirmed again with the same idempotency key; one Toss
+// does not know (or aborted, or expired) fails, leaving the order payable.
+// It returns an error while the outcome is still unknown, so the job is
+// retried. Payments no longer in progress are left alone.
+func (s *Service) ResolvePayment(ctx context.Context, paymentID string) error {
+	var p *paydeck.Payment
+	var o *paydeck.Order
+	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+		if p, err = tx.FindPaymentByID(ctx, paymentID); err != nil {
+			return err
+		}
+		o, err = tx.FindOrderByID(ctx, p.OrderID)
+		return err
+	})
+	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if p.Status != paydeck.PaymentInProgress {
+		return nil
+	}
+	tp, err := s.toss.Payments.GetByOrderID(ctx, o.OrderID)
+	if err == nil && tp.PaymentKey != p.PaymentKey {
+		tp, err = s.toss.Payments.Get(ctx, p.PaymentKey)
+	}
+	switch {
+	case toss.IsCode(err, toss.CodeNotFoundPayment):
+		_, err = s.onPayment(ctx, p.ID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+			return failPayment(ctx, tx, System, o, p, paydeck.PaymentAborted, string(toss.CodeNotFoundPayment), "Toss has no such payment.")
+		})
+		return err
+	case err != nil:
+		return fmt.Errorf("resolve payment %s: %w", p.ID, err)
+	case tp.Status == toss.StatusInProgress || tp.Status == toss.StatusReady:
+		tp, err = s.toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: p.PaymentKey, OrderID: o.OrderID,
+			Amount: toss.Amount(p.Amount), Params: toss.Params{IdempotencyKey: confirmKey(o.OrderID, p.PaymentKey)}})
+		if p, err = s.settleConfirm(ctx, System, p.ID, tp, err, true); p == nil {
+			return err // the outcome could not be recorded
+		}
+	default:
+		if p, err = s.apply(ctx, System, p.ID, tp); err != nil {
+			return err
+		}
+	}
+	if p != nil && p.Status == paydeck.PaymentInProgress {
+		return errors.New("payment: confirm outcome still unknown")
+	}
+	return nil
+}

@@ -1,0 +1,303 @@
+package payment
+
+import (
+	"context"
+	"strings"
+
+	"github.com/paydeck/paydeck"
+)
+
+// OrderLine is one product and quantity of a new order.
+type OrderLine struct {
+	ProductID string
+	Quantity  int64
+}
+
+// Shipping is where a new order goes.
+type Shipping struct {
+	Name, Phone, Address, Memo string
+}
+
+// OrderInput is a new order: its lines (each product once) and shipping.
+type OrderInput struct {
+	Items    []OrderLine
+	Shipping Shipping
+}
+
+// CreateOrder places a pending order for the actor: the amounts are computed
+// here from the catalogue (shipping fee: 0 for all-digital orders or totals
+// of at least FreeShippingOver, else ShippingFee; discount 0), stock is
+// reserved for every line in the same transaction, and ExpireOrder is
+// scheduled at ExpiresAt (now + PaymentTimeout). Errors: invalid (no lines,
+// a quantity outside 1..MaxItemQuantity, a product listed twice, an unknown
+// product, a final amount outside MinAmount..MaxAmount, no shipping name
+// and address for physical goods), conflict (inactive product or not enough
+// stock, naming the product), unauthorized (no user).
+func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*paydeck.Order, error) {
+	if a.UserID == "" {
+		return nil, paydeck.Errorf(paydeck.CodeUnauthorized, "Sign in to place an order.")
+	}
+	if err := validateLines(in.Items); err != nil {
+		return nil, err
+	}
+	var out *paydeck.Order
+	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		o := &paydeck.Order{UserID: a.UserID, Status: paydeck.OrderPending,
+			ShippingName: strings.TrimSpace(in.Shipping.Name), ShippingPhone: strings.TrimSpace(in.Shipping.Phone),
+			ShippingAddress: strings.TrimSpace(in.Shipping.Address), ShippingMemo: strings.TrimSpace(in.Shipping.Memo),
+			ExpiresAt: tx.Now().Add(s.cfg.PaymentTimeout)}
+		allDigital := true
+		for _, l := range in.Items {
+			p, err := tx.FindProductByID(ctx, l.ProductID)
+			if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+				return paydeck.Errorf(paydeck.CodeInvalid, "Product %s does not exist.", l.ProductID)
+			} else if err != nil {
+				return err
+			}
+			if !p.IsActive {
+				return paydeck.Errorf(paydeck.CodeConflict, "Product %q is not for sale.", p.Name)
+			}
+			if err := tx.ReserveStock(ctx, p.ID, l.Quantity); paydeck.ErrorCode(err) == paydeck.CodeConflict {
+				return paydeck.Errorf(paydeck.CodeConflict, "Product %q has fewer than %d in stock.", p.Name, l.Quantity)
+			} else if err != nil {
+				return err
+			}
+			it, err := paydeck.NewOrderItem(p, l.Quantity)
+			if err != nil {
+				return err
+			}
+			allDigital = allDigital && p.IsDigital
+			o.Items = append(o.Items, it)
+		}
+		if !allDigital && (o.ShippingName == "" || o.ShippingAddress == "") {
+			return paydeck.Errorf(paydeck.CodeInvalid, "Physical goods need a shipping name and address.")
+		}
+		if err := o.ComputeAmounts(); err != nil {
+			return err
+		}
+		if !allDigital && o.TotalAmount < s.cfg.FreeShippingOver {
+			o.ShippingFee = s.cfg.ShippingFee
+		}
+		if err := o.ComputeAmounts(); err != nil {
+			return err
+		}
+		if o.FinalAmount < s.cfg.MinAmount || o.FinalAmount > s.cfg.MaxAmount {
+			return paydeck.Errorf(paydeck.CodeInvalid, "An order must come to between %d and %d won; this one is %d.",
+				s.cfg.MinAmount, s.cfg.MaxAmount, o.FinalAmount)
+		}
+		if err := tx.CreateOrder(ctx, o); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, a, o.ID, "", paydeck.EventCreated, "order placed",
+			map[string]any{"finalAmount": o.FinalAmount, "shippingFee": o.ShippingFee, "items": len(o.Items)}); err != nil {
+			return err
+		}
+		out = o
+		return tx.Enqueue(ctx, ExpireOrderArgs{OrderID: o.ID}, &paydeck.JobOptions{ScheduledAt: o.ExpiresAt})
+	})
+	return out, err
+}
+
+func validateLines(lines []OrderLine) error {
+	if len(lines) == 0 {
+		return paydeck.Errorf(paydeck.CodeInvalid, "An order needs at least one item.")
+	}
+	seen := make(map[string]bool, len(lines))
+	for _, l := range lines {
+		switch {
+		case l.Quantity < 1 || l.Quantity > paydeck.MaxItemQuantity:
+			return paydeck.Errorf(paydeck.CodeInvalid, "Quantity must be between 1 and %d.", paydeck.MaxItemQuantity)
+		case !paydeck.ValidUUID(l.ProductID):
+			return paydeck.Errorf(paydeck.CodeInvalid, "Product %q does not exist.", l.ProductID)
+		case seen[l.ProductID]:
+			return paydeck.Errorf(paydeck.CodeInvalid, "Product %s is listed twice; give one line per product.", l.ProductID)
+		}
+		seen[l.ProductID] = true
+	}
+	return nil
+}
+
+// Order returns the order with public orderID and its payments (newest
+// first), if the actor may see it; else not_found.
+func (s *Service) Order(ctx context.Context, a Actor, orderID string) (*paydeck.Order, []*paydeck.Payment, error) {
+	var o *paydeck.Order
+	var pays []*paydeck.Payment
+	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+		if o, err = tx.FindOrderByOrderID(ctx, orderID); err != nil || !a.canSee(o) {
+			return notFound("Order", orderID)
+		}
+		pays, _, err = tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID})
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, pays, nil
+}
+
+// Orders returns the orders matching filter, newest first, and the total
+// count. Customers only ever see their own orders (filter.UserID is forced).
+func (s *Service) Orders(ctx context.Context, a Actor, filter paydeck.OrderFilter) ([]*paydeck.Order, int, error) {
+	if !a.Admin {
+		if a.UserID == "" {
+			return nil, 0, paydeck.Errorf(paydeck.CodeUnauthorized, "Sign in to list orders.")
+		}
+		filter.UserID = &a.UserID
+	}
+	var list []*paydeck.Order
+	var n int
+	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+		list, n, err = tx.FindOrders(ctx, filter)
+		return err
+	})
+	return list, n, err
+}
+
+// CancelOrder cancels a pending order with no payment under way and
+// releases its stock. Errors: not_found, conflict (not pending, or a payment
+// is being confirmed or awaits a deposit).
+func (s *Service) CancelOrder(ctx context.Context, a Actor, orderID string) (*paydeck.Order, error) {
+	return s.changeOrder(ctx, a, orderID, func(tx paydeck.Tx, o *paydeck.Order) error {
+		if err := noOpenPayment(ctx, tx, o); err != nil {
+			return err
+		}
+		if err := o.Transition(paydeck.OrderCancelled, tx.Now()); err != nil {
+			return err
+		}
+		if err := releaseStock(ctx, tx, o); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, a, o.ID, "", paydeck.EventCanceled, "order cancelled before payment", nil)
+	})
+}
+
+// ShipOrder moves a paid (or partially refunded) order to shipped; admins
+// only (forbidden otherwise).
+func (s *Service) ShipOrder(ctx context.Context, a Actor, orderID string) (*paydeck.Order, error) {
+	return s.adminMove(ctx, a, orderID, paydeck.OrderShipped, EventShipped)
+}
+
+// DeliverOrder moves a shipped order to delivered; admins only.
+func (s *Service) DeliverOrder(ctx context.Context, a Actor, orderID string) (*paydeck.Order, error) {
+	return s.adminMove(ctx, a, orderID, paydeck.OrderDelivered, EventDelivered)
+}
+
+func (s *Service) adminMove(ctx context.Context, a Actor, orderID string, to paydeck.OrderStatus, ev paydeck.EventType) (*paydeck.Order, error) {
+	if !a.Admin {
+		return nil, paydeck.Errorf(paydeck.CodeForbidden, "Only the shop can change delivery status.")
+	}
+	return s.changeOrder(ctx, a, orderID, func(tx paydeck.Tx, o *paydeck.Order) error {
+		if err := o.Transition(to, tx.Now()); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, a, o.ID, "", ev, "order "+string(to), nil)
+	})
+}
+
+// changeOrder locks the order with public orderID, checks the actor, runs
+// change and writes the order, all in one transaction.
+func (s *Service) changeOrder(ctx context.Context, a Actor, orderID string,
+	change func(tx paydeck.Tx, o *paydeck.Order) error) (*paydeck.Order, error) {
+	var out *paydeck.Order
+	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		o, err := tx.LockOrderByOrderID(ctx, orderID)
+		if err != nil || !a.canSee(o) {
+			return notFound("Order", orderID)
+		}
+		if err := change(tx, o); err != nil {
+			return err
+		}
+		out = o
+		return tx.UpdateOrder(ctx, o)
+	})
+	return out, err
+}
+
+// noOpenPayment returns conflict when a payment of o is being confirmed or
+// awaits a deposit.
+func noOpenPayment(ctx context.Context, tx paydeck.Tx, o *paydeck.Order) error {
+	_, n, err := tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID,
+		Statuses: []paydeck.PaymentStatus{paydeck.PaymentInProgress, paydeck.PaymentWaitingForDeposit}})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return paydeck.Errorf(paydeck.CodeConflict, "Order %s has a payment under way.", o.OrderID)
+	}
+	return nil
+}
+
+// releaseStock gives every item's quantity back (digital goods: no-op).
+func releaseStock(ctx context.Context, tx paydeck.Tx, o *paydeck.Order) error {
+	for _, it := range o.Items {
+		if err := tx.ReleaseStock(ctx, it.ProductID, it.Quantity); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExpireOrder expires the order (internal ID) when it is still pending,
+// past ExpiresAt and has no virtual account awaiting its deposit (whose due
+// date governs instead): status expired, stock released, event. Otherwise it
+// does nothing. A confirm still in progress does not hold the order: should
+// Toss approve it later, the payment is cancelled back. A missing order is
+// not an error.
+func (s *Service) ExpireOrder(ctx context.Context, orderID string) error {
+	return s.store.Update(ctx, func(tx paydeck.Tx) error {
+		o, err := tx.LockOrderByID(ctx, orderID)
+		if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if o.Status != paydeck.OrderPending || tx.Now().Before(o.ExpiresAt) {
+			return nil
+		}
+		_, waiting, err := tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID,
+			Statuses: []paydeck.PaymentStatus{paydeck.PaymentWaitingForDeposit}})
+		if err != nil || waiting > 0 {
+			return err // a virtual account's due date governs instead
+		}
+		return expireOrder(ctx, tx, o, "payment timeout passed")
+	})
+}
+
+// expireOrder marks o expired, releases its stock and records why.
+func expireOrder(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, why string) error {
+	if err := o.Transition(paydeck.OrderExpired, tx.Now()); err != nil {
+		return err
+	}
+	if err := releaseStock(ctx, tx, o); err != nil {
+		return err
+	}
+	if err := tx.UpdateOrder(ctx, o); err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, System, o.ID, "", paydeck.EventExpired, "order expired: "+why, nil)
+}
+
+// Payment returns the payment with Toss's paymentKey if the actor may see
+// its order (else not_found), with its audit trail for admins (nil for
+// customers).
+func (s *Service) Payment(ctx context.Context, a Actor, paymentKey string) (*paydeck.Payment, []*paydeck.PaymentEvent, error) {
+	var p *paydeck.Payment
+	var events []*paydeck.PaymentEvent
+	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+		if p, err = tx.FindPaymentByKey(ctx, paymentKey); err != nil {
+			return notFound("Payment", paymentKey)
+		}
+		o, err := tx.FindOrderByID(ctx, p.OrderID)
+		if err != nil || !a.canSee(o) {
+			return notFound("Payment", paymentKey)
+		}
+		if a.Admin {
+			events, _, err = tx.FindEvents(ctx, paydeck.EventFilter{PaymentID: &p.ID})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, events, nil
+}

@@ -1,0 +1,134 @@
+package payment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/toss"
+)
+
+// Mismatch kinds of a reconciliation report.
+const (
+	MismatchMissingLocally = "missing_locally"
+	MismatchMissingAtToss  = "missing_at_toss"
+	MismatchStatus         = "status_differs"
+	MismatchAmount         = "amount_differs"
+)
+
+// Mismatch is one disagreement between paydeck and Toss.
+type Mismatch struct {
+	Kind        string `json:"kind"`
+	PaymentKey  string `json:"paymentKey"`
+	OrderID     string `json:"orderId,omitempty"`
+	LocalStatus string `json:"localStatus,omitempty"`
+	TossStatus  string `json:"tossStatus,omitempty"`
+	LocalAmount int64  `json:"localAmount"`
+	TossAmount  int64  `json:"tossAmount"`
+}
+
+// Report is the JSON content of a paydeck.ReconciliationReport.
+type Report struct {
+	Date string `json:"date"`
+	// TossApprovals is the number of approvals Toss lists for the day,
+	// LocalApprovals the number of local payments approved that day.
+	TossApprovals  int        `json:"tossApprovals"`
+	LocalApprovals int        `json:"localApprovals"`
+	Matched        int        `json:"matched"`
+	Mismatches     []Mismatch `json:"mismatches"`
+}
+
+// tossApproval is what Toss's transaction list says about one payment.
+type tossApproval struct {
+	orderID string
+	amount  int64
+	status  toss.PaymentStatus // of the day's latest transaction
+}
+
+// Reconcile compares, for the KST day date ("2006-01-02"), the approvals in
+// Toss's transaction list with the local payments approved that day, stores
+// a ReconciliationReport (JSON Report) and returns it. Mismatches: an
+// approval missing locally or at Toss, an amount that differs, a status
+// that differs (local not approved, or not what the day's last Toss
+// transaction says). It fails with invalid for a malformed date and
+// unavailable when Toss cannot be read.
+func (s *Service) Reconcile(ctx context.Context, date string) (*paydeck.ReconciliationReport, error) {
+	day, err := time.ParseInLocation(time.DateOnly, date, paydeck.KST)
+	if err != nil {
+		return nil, paydeck.Errorf(paydeck.CodeInvalid, "Date %q is not a yyyy-mm-dd date.", date)
+	}
+	next := day.AddDate(0, 0, 1)
+	atToss := map[string]*tossApproval{}
+	for t, err := range s.toss.Transactions.List(ctx, &toss.TransactionListParams{StartDate: day, EndDate: next.Add(-time.Second), Limit: 1000}) {
+		if err != nil {
+			return nil, unavailable("reconciliation", err)
+		}
+		a := atToss[t.PaymentKey]
+		if t.Status == toss.StatusDone && a == nil {
+			a = &tossApproval{orderID: t.OrderID, amount: int64(t.Amount)}
+			atToss[t.PaymentKey] = a
+		}
+		if a != nil {
+			a.status = t.Status
+		}
+	}
+	report := Report{Date: date, TossApprovals: len(atToss), Mismatches: []Mismatch{}}
+	out := &paydeck.ReconciliationReport{Date: date}
+	err = s.store.Update(ctx, func(tx paydeck.Tx) error {
+		report.Matched, report.Mismatches = 0, []Mismatch{}
+		from, before := day.UTC(), next.UTC()
+		local, _, err := tx.FindPayments(ctx, paydeck.PaymentFilter{ApprovedFrom: &from, ApprovedBefore: &before})
+		if err != nil {
+			return err
+		}
+		report.LocalApprovals = len(local)
+		seen := map[string]bool{}
+		for _, p := range local {
+			seen[p.PaymentKey] = true
+			m := Mismatch{PaymentKey: p.PaymentKey, LocalStatus: string(p.Status), LocalAmount: p.Amount}
+			a := atToss[p.PaymentKey]
+			switch {
+			case a == nil:
+				m.Kind = MismatchMissingAtToss
+			case a.amount != p.Amount:
+				m.Kind, m.TossStatus, m.TossAmount, m.OrderID = MismatchAmount, string(a.status), a.amount, a.orderID
+			case strings.ToLower(string(a.status)) != string(p.Status) && !laterRefund(p, a.status):
+				m.Kind, m.TossStatus, m.TossAmount, m.OrderID = MismatchStatus, string(a.status), a.amount, a.orderID
+			default:
+				report.Matched++
+				continue
+			}
+			report.Mismatches = append(report.Mismatches, m)
+		}
+		for key, a := range atToss {
+			if seen[key] {
+				continue
+			}
+			m := Mismatch{Kind: MismatchMissingLocally, PaymentKey: key, OrderID: a.orderID, TossStatus: string(a.status), TossAmount: a.amount}
+			if p, err := tx.FindPaymentByKey(ctx, key); err == nil {
+				m.Kind, m.LocalStatus, m.LocalAmount = MismatchStatus, string(p.Status), p.Amount
+			}
+			report.Mismatches = append(report.Mismatches, m)
+		}
+		b, err := json.Marshal(report)
+		if err != nil {
+			return fmt.Errorf("encode reconciliation report: %w", err)
+		}
+		out = &paydeck.ReconciliationReport{Date: date, Report: b}
+		return tx.CreateReconciliationReport(ctx, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// laterRefund reports whether the local payment is only further along than
+// Toss's day view: refunded on a later day than it was approved.
+func laterRefund(p *paydeck.Payment, day toss.PaymentStatus) bool {
+	refunded := p.Status == paydeck.PaymentPartialCanceled || p.Status == paydeck.PaymentCanceled
+	return refunded && (day == toss.StatusDone || day == toss.StatusPartialCanceled)
+}

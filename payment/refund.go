@@ -1,0 +1,300 @@
+package payment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/toss"
+)
+
+// RefundAccount is the shopper's bank account for refunding a deposited
+// virtual account. Bank is Toss's bank code (e.g. "20").
+type RefundAccount struct {
+	Bank, AccountNumber, HolderName string
+}
+
+// CancelInput is a refund request. Amount nil refunds the whole balance.
+// IdempotencyKey, when set, makes a repeated request return the first
+// refund instead of refunding again.
+type CancelInput struct {
+	Reason         string
+	Amount         *int64
+	RefundAccount  *RefundAccount
+	IdempotencyKey string
+}
+
+// cancelKey is the Idempotency-Key of the Toss cancel of one refund.
+func cancelKey(refundID string) string { return "cancel-" + refundID }
+
+// Cancel refunds all or part of a payment through Toss and returns the
+// refund and the payment as they are afterwards.
+//
+// Customers may refund their own payments until the order ships; admins any
+// payment. The amount must not exceed the balance; only one refund of a
+// payment runs at a time (a second concurrent one is a conflict); a
+// deposited virtual account needs RefundAccount; a virtual account still
+// waiting for its deposit can only be cancelled in full. On success the
+// balance, payment and order statuses follow (order refunded with its
+// physical stock returned, or partial_refunded). A definite Toss refusal
+// leaves a failed refund with Toss's code and message, changes no balance,
+// and is returned together with a conflict error. When Toss's answer is
+// unknown the refund stays in_progress and a job repeats the same call.
+func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in CancelInput) (*paydeck.Refund, *paydeck.Payment, error) {
+	in.Reason = strings.TrimSpace(in.Reason)
+	if n := utf8.RuneCountInString(in.Reason); n < 1 || n > 200 {
+		return nil, nil, paydeck.Errorf(paydeck.CodeInvalid, "A cancel reason of 1 to 200 characters is required.")
+	}
+	if in.Amount != nil && *in.Amount <= 0 {
+		return nil, nil, paydeck.Errorf(paydeck.CodeInvalid, "Refund amount must be positive.")
+	}
+	var r *paydeck.Refund
+	var pay *paydeck.Payment
+	var started bool
+	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		r, pay, started = nil, nil, false
+		p, err := tx.FindPaymentByKey(ctx, paymentKey)
+		if err != nil {
+			return notFound("Payment", paymentKey)
+		}
+		o, err := tx.LockOrderByID(ctx, p.OrderID)
+		if err != nil || !a.canSee(o) {
+			return notFound("Payment", paymentKey)
+		}
+		if p, err = tx.LockPaymentByID(ctx, p.ID); err != nil {
+			return err
+		}
+		pay = p
+		if !a.Admin && (o.Status == paydeck.OrderShipped || o.Status == paydeck.OrderDelivered) {
+			return paydeck.Errorf(paydeck.CodeForbidden, "Order %s has shipped; ask the shop for a refund.", o.OrderID)
+		}
+		if in.IdempotencyKey != "" {
+			if r, err = tx.FindRefundByKey(ctx, p.ID, in.IdempotencyKey); err == nil {
+				return nil // a repeat: the first refund
+			} else if paydeck.ErrorCode(err) != paydeck.CodeNotFound {
+				return err
+			}
+		}
+		amount, err := refundable(ctx, tx, p, in)
+		if err != nil {
+			return err
+		}
+		r = &paydeck.Refund{PaymentID: p.ID, Amount: amount, Reason: in.Reason, Status: paydeck.RefundInProgress,
+			IdempotencyKey: in.IdempotencyKey}
+		if ra := in.RefundAccount; ra != nil {
+			r.Account = &paydeck.RefundAccount{BankCode: ra.Bank, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
+		}
+		if err := tx.CreateRefund(ctx, r); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, a, o.ID, p.ID, paydeck.EventRefundRequested, "refund requested: "+in.Reason,
+			map[string]any{"amount": amount, "refundId": r.ID, "balanceAmount": p.BalanceAmount}); err != nil {
+			return err
+		}
+		started = true
+		return tx.Enqueue(ctx, ResolveRefundArgs{RefundID: r.ID},
+			&paydeck.JobOptions{ScheduledAt: tx.Now().Add(s.cfg.ConfirmCheckDelay)})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !started {
+		return r, pay, nil
+	}
+	return s.callCancel(context.WithoutCancel(ctx), a, r, pay.PaymentKey, false)
+}
+
+// refundable checks a new refund of p against its state and returns the
+// amount to refund.
+func refundable(ctx context.Context, tx paydeck.Tx, p *paydeck.Payment, in CancelInput) (int64, error) {
+	_, open, err := tx.FindRefunds(ctx, paydeck.RefundFilter{PaymentID: &p.ID,
+		Statuses: []paydeck.RefundStatus{paydeck.RefundPending, paydeck.RefundInProgress}})
+	if err != nil {
+		return 0, err
+	}
+	if open > 0 {
+		return 0, paydeck.Errorf(paydeck.CodeConflict, "Another refund of this payment is in progress; try again shortly.")
+	}
+	amount := p.BalanceAmount
+	if in.Amount != nil {
+		amount = *in.Amount
+	}
+	if p.Status == paydeck.PaymentWaitingForDeposit {
+		if amount != p.BalanceAmount {
+			return 0, paydeck.Errorf(paydeck.CodeInvalid, "A virtual account awaiting its deposit can only be cancelled in full.")
+		}
+		return amount, nil
+	}
+	if err := p.CanRefund(amount); err != nil {
+		return 0, err
+	}
+	if p.Method == paydeck.MethodVirtualAccount && in.RefundAccount == nil {
+		return 0, paydeck.Errorf(paydeck.CodeInvalid, "Refunding a deposited virtual account needs refundReceiveAccount.")
+	}
+	return amount, nil
+}
+
+// callCancel sends the refund to Toss and records the outcome (byJob: see
+// settleRefund).
+func (s *Service) callCancel(ctx context.Context, a Actor, r *paydeck.Refund, paymentKey string, byJob bool) (*paydeck.Refund, *paydeck.Payment, error) {
+	amt := toss.Amount(r.Amount)
+	params := &toss.CancelParams{CancelReason: r.Reason, CancelAmount: &amt,
+		Params: toss.Params{IdempotencyKey: cancelKey(r.ID)}}
+	if ra := r.Account; ra != nil {
+		params.RefundReceiveAccount = &toss.RefundReceiveAccount{Bank: ra.BankCode, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
+	}
+	tp, terr := s.toss.Payments.Cancel(ctx, paymentKey, params)
+	return s.settleRefund(ctx, a, r.ID, tp, terr, byJob)
+}
+
+// settleRefund records the outcome of a Toss cancel for the refund. An
+// unknown outcome is handed to the ResolveRefund job, unless this already is
+// that job (byJob), which River retries itself.
+func (s *Service) settleRefund(ctx context.Context, a Actor, refundID string, tp *toss.Payment, terr error, byJob bool) (*paydeck.Refund, *paydeck.Payment, error) {
+	var r *paydeck.Refund
+	var pay *paydeck.Payment
+	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		var err error
+		if r, err = tx.FindRefundByID(ctx, refundID); err != nil {
+			return err
+		}
+		p, err := tx.FindPaymentByID(ctx, r.PaymentID)
+		if err != nil {
+			return err
+		}
+		o, err := tx.LockOrderByID(ctx, p.OrderID)
+		if err != nil {
+			return err
+		}
+		if pay, err = tx.LockPaymentByID(ctx, p.ID); err != nil {
+			return err
+		}
+		if r, err = tx.FindRefundByID(ctx, refundID); err != nil || r.Status != paydeck.RefundInProgress {
+			return err // settled meanwhile
+		}
+		switch {
+		case terr == nil:
+			return s.completeRefund(ctx, tx, a, o, pay, r, tp)
+		case outcomeUnknown(terr):
+			s.log.Warn("payment: cancel outcome unknown", "refundId", r.ID, "err", terr)
+			if byJob {
+				return nil
+			}
+			return tx.Enqueue(ctx, ResolveRefundArgs{RefundID: r.ID}, nil)
+		}
+		code, msg := tossFailure(terr)
+		if err := r.Transition(paydeck.RefundFailed, tx.Now()); err != nil {
+			return err
+		}
+		r.ErrorCode, r.ErrorMessage = code, msg
+		if err := tx.UpdateRefund(ctx, r); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, a, o.ID, pay.ID, paydeck.EventRefundFailed, "refund failed: "+msg,
+			map[string]any{"amount": r.Amount, "refundId": r.ID, "code": code})
+	})
+	if err != nil {
+		return r, pay, err
+	}
+	if r.Status == paydeck.RefundFailed && terr != nil {
+		return r, pay, tossRefused("refund", terr)
+	}
+	return r, pay, nil
+}
+
+// completeRefund applies a successful Toss cancel: refund completed, the
+// payment's balance and status, the order's status and, on a full refund,
+// the stock of physical goods.
+func (s *Service) completeRefund(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment,
+	r *paydeck.Refund, tp *toss.Payment) error {
+	if n := len(tp.Cancels); n > 0 {
+		r.TransactionKey = tp.Cancels[n-1].TransactionKey
+	}
+	if err := r.Transition(paydeck.RefundCompleted, tx.Now()); err != nil {
+		return err
+	}
+	if err := tx.UpdateRefund(ctx, r); err != nil {
+		return err
+	}
+	if p.Status == paydeck.PaymentWaitingForDeposit {
+		p.BalanceAmount = 0
+		if err := p.Transition(paydeck.PaymentCanceled); err != nil {
+			return err
+		}
+	} else if err := p.ApplyRefund(r.Amount); err != nil {
+		return err
+	}
+	if int64(tp.BalanceAmount) != p.BalanceAmount {
+		s.log.Warn("payment: balance differs from Toss after a refund", "paymentId", p.ID,
+			"local", p.BalanceAmount, "toss", int64(tp.BalanceAmount))
+	}
+	if tp.LastTransactionKey != nil {
+		p.TransactionKey = *tp.LastTransactionKey
+	}
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	if err := appendEvent(ctx, tx, a, o.ID, p.ID, paydeck.EventRefundCompleted, "refund completed",
+		map[string]any{"amount": r.Amount, "refundId": r.ID, "balanceAmount": p.BalanceAmount,
+			"transactionKey": r.TransactionKey, "tossBalanceAmount": int64(tp.BalanceAmount)}); err != nil {
+		return err
+	}
+	return refundOrder(ctx, tx, o, p)
+}
+
+// refundOrder moves the order after a completed refund of p.
+func refundOrder(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+	to := paydeck.OrderPartialRefunded
+	switch {
+	case o.Status == paydeck.OrderPending: // a virtual account cancelled before its deposit
+		to = paydeck.OrderCancelled
+	case o.Status.Final(): // expired or cancelled: a cancel-back, stock already returned
+		return nil
+	case p.BalanceAmount == 0:
+		to = paydeck.OrderRefunded
+	}
+	if err := o.Transition(to, tx.Now()); err != nil {
+		return err
+	}
+	if to != paydeck.OrderPartialRefunded {
+		if err := releaseStock(ctx, tx, o); err != nil {
+			return err
+		}
+	}
+	return tx.UpdateOrder(ctx, o)
+}
+
+// ResolveRefund settles a refund left in_progress by repeating the same
+// Toss cancel with the same idempotency key (Toss replays the first answer
+// or performs it now) and recording the result. It returns an error while
+// the outcome is still unknown, so the job is retried.
+func (s *Service) ResolveRefund(ctx context.Context, refundID string) error {
+	var r *paydeck.Refund
+	var p *paydeck.Payment
+	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+		if r, err = tx.FindRefundByID(ctx, refundID); err != nil {
+			return err
+		}
+		p, err = tx.FindPaymentByID(ctx, r.PaymentID)
+		return err
+	})
+	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if r.Status != paydeck.RefundInProgress {
+		return nil
+	}
+	r, _, err = s.callCancel(ctx, System, r, p.PaymentKey, true)
+	switch {
+	case r == nil:
+		return err
+	case r.Status == paydeck.RefundInProgress:
+		return fmt.Errorf("refund %s: %w", r.ID, errors.Join(errors.New("cancel outcome still unknown"), err))
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+package payment
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/toss"
+)
+
+// keptHeaders are the request headers recorded with a webhook.
+var keptHeaders = []string{toss.HeaderWebhookID, toss.HeaderWebhookTransmission, toss.HeaderWebhookRetried,
+	toss.HeaderWebhookSignature, "Content-Type", "User-Agent"}
+
+// ReceiveWebhook records a delivery from Toss (raw body and a few headers)
+// and enqueues its processing, in one transaction, so the caller can answer
+// 200 at once. A body that is not a JSON object is recorded as rejected and
+// returns an invalid error (answer 400). Nothing in the body is trusted
+// here.
+func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header) error {
+	w := &paydeck.Webhook{Body: body, Headers: map[string]string{}}
+	for _, k := range keptHeaders {
+		if v := h.Get(k); v != "" {
+			w.Headers[k] = v
+		}
+	}
+	var obj map[string]json.RawMessage
+	valid := json.Unmarshal(body, &obj) == nil && obj != nil
+	if valid {
+		if ev, err := toss.ParseWebhook(body); err == nil {
+			w.EventType = ev.EventType()
+		}
+	}
+	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		w.ID, w.ProcessedAt, w.Result = 0, nil, ""
+		if !valid {
+			now := tx.Now()
+			w.ProcessedAt, w.Result = &now, "rejected: body is not a JSON object"
+		}
+		if err := tx.CreateWebhook(ctx, w); err != nil || !valid {
+			return err
+		}
+		return tx.Enqueue(ctx, ProcessWebhookArgs{WebhookID: w.ID}, nil)
+	})
+	if err == nil && !valid {
+		return paydeck.Errorf(paydeck.CodeInvalid, "The webhook body is not a JSON object.")
+	}
+	return err
+}
+
+// errRetryLater marks a webhook that cannot be judged yet: the job retries.
+var errRetryLater = errors.New("payment: webhook refers to a payment whose confirm is still being recorded")
+
+// ProcessWebhook processes a recorded delivery once and records the result
+// on it. DEPOSIT_CALLBACK is accepted only when its secret matches the
+// stored secret of the order's payment (constant time); the payment is then
+// re-fetched from Toss and applied. PAYMENT_STATUS_CHANGED is never trusted:
+// the payment is re-fetched by paymentKey and applied. Applying is
+// idempotent, so duplicates and out-of-order deliveries end in the same
+// state. Spoofed or unknown deliveries change nothing and are logged.
+func (s *Service) ProcessWebhook(ctx context.Context, webhookID int64) error {
+	var w *paydeck.Webhook
+	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+		w, err = tx.FindWebhookByID(ctx, webhookID)
+		return err
+	})
+	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if w.ProcessedAt != nil {
+		return nil
+	}
+	result, err := s.processWebhook(ctx, w)
+	if err != nil {
+		return err
+	}
+	if strings.HasPrefix(result, "rejected") {
+		s.log.Warn("payment: webhook rejected", "webhookId", w.ID, "eventType", w.EventType, "result", result)
+	}
+	return s.store.Update(ctx, func(tx paydeck.Tx) error {
+		now := tx.Now()
+		w.ProcessedAt, w.Result = &now, result
+		return tx.UpdateWebhook(ctx, w)
+	})
+}
+
+// processWebhook acts on one delivery and returns the result to record.
+func (s *Service) processWebhook(ctx context.Context, w *paydeck.Webhook) (string, error) {
+	ev, err := toss.ParseWebhook(w.Body)
+	if err != nil {
+		return "rejected: malformed body", nil
+	}
+	switch ev := ev.(type) {
+	case *toss.DepositCallback:
+		return s.depositCallback(ctx, ev)
+	case *toss.PaymentStatusChanged:
+		tp, err := s.toss.Payments.Refetch(ctx, ev)
+		switch {
+		case toss.IsCode(err, toss.CodeNotFoundPayment):
+			return "rejected: Toss does not know this payment", nil
+		case errors.Is(err, toss.ErrWebhookMismatch):
+			return "rejected: body does not match the payment at Toss", nil
+		case err != nil:
+			return "", err
+		}
+		return s.applyFetched(ctx, tp)
+	default:
+		return "ignored: " + ev.EventType(), nil
+	}
+}
+
+// depositCallback verifies a DEPOSIT_CALLBACK against the stored secret of
+// the order's payments and applies the re-fetched payment.
+func (s *Service) depositCallback(ctx context.Context, cb *toss.DepositCallback) (string, error) {
+	var pays []*paydeck.Payment
+	err := s.store.View(ctx, func(tx paydeck.Tx) error {
+		o, err := tx.FindOrderByOrderID(ctx, cb.OrderID)
+		if err != nil {
+			return err
+		}
+		pays, _, err = tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID})
+		return err
+	})
+	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+		return "rejected: unknown order", nil
+	} else if err != nil {
+		return "", err
+	}
+	pending := false
+	for _, p := range pays {
+		if toss.VerifyDepositCallback(cb, p.Secret) {
+			tp, err := s.toss.Payments.Get(ctx, p.PaymentKey)
+			if err != nil {
+				return "", err
+			}
+			return s.applyFetched(ctx, tp)
+		}
+		pending = pending || (p.Status == paydeck.PaymentInProgress && p.Secret == "")
+	}
+	if pending {
+		return "", errRetryLater
+	}
+	return "rejected: secret mismatch", nil
+}
+
+// applyFetched applies a payment fetched from Toss to the local payment
+// with the same paymentKey.
+func (s *Service) applyFetched(ctx context.Context, tp *toss.Payment) (string, error) {
+	var id string
+	err := s.store.View(ctx, func(tx paydeck.Tx) error {
+		p, err := tx.FindPaymentByKey(ctx, tp.PaymentKey)
+		if err == nil {
+			id = p.ID
+		}
+		return err
+	})
+	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+		return "ignored: unknown paymentKey", nil
+	} else if err != nil {
+		return "", err
+	}
+	p, err := s.apply(ctx, System, id, tp)
+	if err != nil {
+		return "", err
+	}
+	return "applied: Toss " + string(tp.Status) + ", local " + string(p.Status), nil
+}

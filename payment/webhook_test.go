@@ -1,0 +1,169 @@
+package payment_test
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/store/storetest"
+)
+
+// post sends a webhook body to paydeck's endpoint as anyone could.
+func post(t *testing.T, env *apptest.Env, body string) int {
+	t.Helper()
+	resp, err := http.Post(env.WebhookURL, "application/json", bytes.NewBufferString(body))
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	return resp.StatusCode
+}
+
+// results maps each recorded webhook's result prefix to its count.
+func results(t *testing.T, env *apptest.Env) map[string]int {
+	t.Helper()
+	m := map[string]int{}
+	for _, w := range env.ReceivedWebhooks(t) {
+		kind, _, _ := strings.Cut(w.Result, ":")
+		m[kind]++
+	}
+	return m
+}
+
+// logBuffer collects log output from several goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestVirtualAccountFlow(t *testing.T) {
+	t.Parallel()
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			logs := &logBuffer{}
+			testVirtualAccountFlow(t, apptest.New(t, engine, apptest.WithLogger(slog.New(slog.NewTextHandler(logs, nil)))), logs)
+		})
+	}
+}
+
+func testVirtualAccountFlow(t *testing.T, env *apptest.Env, logs *logBuffer) {
+	u := env.Customer(t)
+	o, p := confirmed(t, env, u, "VIRTUAL_ACCOUNT")
+	require.Equal(t, paydeck.PaymentWaitingForDeposit, p.Status)
+	require.Equal(t, paydeck.MethodVirtualAccount, p.Method)
+	require.NotNil(t, p.VirtualAccount)
+	require.NotEmpty(t, p.VirtualAccount.AccountNumber)
+	require.NotEmpty(t, p.VirtualAccount.BankCode)
+	require.True(t, p.VirtualAccount.DueDate.After(env.Clock.Now().Add(24*time.Hour)))
+	require.NotEmpty(t, p.Secret)
+	got := env.OrderByID(t, o.ID)
+	require.Equal(t, paydeck.OrderPending, got.Status)
+	require.WithinDuration(t, p.VirtualAccount.DueDate, got.ExpiresAt, time.Second, "the order waits until the due date")
+	env.WebhooksSettled(t)
+
+	// Spoofed deliveries change nothing: a deposit callback with a wrong
+	// secret, and a status change claiming DONE (re-fetched: still waiting).
+	require.Equal(t, http.StatusOK, post(t, env, `{"createdAt":"2026-01-01T00:00:00.000000","secret":"ps_forged","status":"DONE","transactionKey":"tx","orderId":"`+o.OrderID+`"}`))
+	require.Equal(t, http.StatusOK, post(t, env, `{"eventType":"PAYMENT_STATUS_CHANGED","createdAt":"2026-01-01T00:00:00.000000","data":{"paymentKey":"`+p.PaymentKey+`","orderId":"`+o.OrderID+`","status":"DONE","totalAmount":`+itoa(o.FinalAmount)+`}}`))
+	require.Equal(t, http.StatusBadRequest, post(t, env, `not json`))
+	env.WebhooksSettled(t)
+	require.Equal(t, paydeck.PaymentWaitingForDeposit, env.PaymentByKey(t, p.PaymentKey).Status)
+	require.Equal(t, paydeck.OrderPending, env.OrderByID(t, o.ID).Status)
+	r := results(t, env)
+	require.Equal(t, 2, r["rejected"], "forged secret and non-JSON body: %v", r)
+	require.Contains(t, logs.String(), "secret mismatch", "spoofed deliveries are logged")
+	require.NotContains(t, logs.String(), p.Secret, "the secret is never logged")
+
+	env.Deposit(t, p.PaymentKey)
+	apptest.WaitFor(t, "deposit applied", func() bool { return env.PaymentByKey(t, p.PaymentKey).Status == paydeck.PaymentDone })
+	env.WebhooksSettled(t)
+	require.Equal(t, paydeck.OrderPaid, env.OrderByID(t, o.ID).Status)
+	types := env.EventTypes(t, o.ID)
+	require.Equal(t, []string{"created", "confirm_requested", "virtual_account_issued", "deposit_received"}, types)
+}
+
+func TestVirtualAccountExpires(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		o, p := confirmed(t, env, u, "VIRTUAL_ACCOUNT")
+		stock := env.ProductByID(t, o.Items[0].ProductID).StockQuantity
+		require.NoError(t, env.Payments.ExpireVirtualAccount(ctx, p.ID))
+		require.NoError(t, env.Payments.ExpireOrder(ctx, o.ID))
+		require.Equal(t, paydeck.PaymentWaitingForDeposit, env.PaymentByKey(t, p.PaymentKey).Status, "not yet due")
+
+		env.Clock.Advance(8 * 24 * time.Hour) // past the 7-day due date
+		require.NoError(t, env.Payments.Sweep(ctx))
+		require.Equal(t, paydeck.PaymentExpired, env.PaymentByKey(t, p.PaymentKey).Status)
+		require.Equal(t, paydeck.OrderExpired, env.OrderByID(t, o.ID).Status)
+		require.Equal(t, stock+1, env.ProductByID(t, o.Items[0].ProductID).StockQuantity)
+		require.NoError(t, env.Payments.Sweep(ctx))
+		require.Equal(t, []string{"created", "confirm_requested", "virtual_account_issued", "expired", "expired"}, env.EventTypes(t, o.ID))
+	})
+}
+
+// TestWebhooksDuplicatedAndOutOfOrder: every webhook of the order is sent
+// twice and held back until the next one: the end state is still right and
+// no event is recorded twice.
+func TestWebhooksDuplicatedAndOutOfOrder(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		o := env.Order(t, u, apptest.Line(env.Product(t, 20_000, 10), 1))
+		key := env.Authorize(t, o, "VIRTUAL_ACCOUNT")
+		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","duplicateWebhook":true},{"orderId":"`+o.OrderID+`","outOfOrderWebhook":true}]`)
+		p, err := env.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: o.OrderID, Amount: o.FinalAmount})
+		require.NoError(t, err)
+		env.Deposit(t, key)
+		env.Clock.Advance(2 * time.Minute) // releases held deliveries
+		env.WebhooksSettled(t)
+		apptest.WaitFor(t, "paid", func() bool { return env.PaymentByKey(t, key).Status == paydeck.PaymentDone })
+		env.Clock.Advance(2 * time.Second)
+		_, _, err = env.Payments.Cancel(ctx, apptest.As(u), key, payment.CancelInput{Reason: "r", Amount: ptr(int64(3000)),
+			RefundAccount: &payment.RefundAccount{Bank: "20", AccountNumber: "1002003004005", HolderName: "홍길동"}})
+		require.NoError(t, err)
+		env.Clock.Advance(2 * time.Minute)
+		env.WebhooksSettled(t)
+
+		ids := map[string]int{}
+		for _, a := range env.Webhooks(t) {
+			ids[a.TransmissionID]++
+		}
+		dup := 0
+		for _, n := range ids {
+			if n > 1 {
+				dup++
+			}
+		}
+		require.Positive(t, dup, "the sandbox delivered duplicates")
+		require.GreaterOrEqual(t, len(env.ReceivedWebhooks(t)), 8)
+
+		got := env.PaymentByKey(t, p.PaymentKey)
+		require.Equal(t, paydeck.PaymentPartialCanceled, got.Status)
+		require.Equal(t, o.FinalAmount-3000, got.BalanceAmount)
+		require.Equal(t, paydeck.OrderPartialRefunded, env.OrderByID(t, o.ID).Status)
+		require.Equal(t, []string{"created", "confirm_requested", "virtual_account_issued", "deposit_received",
+			"refund_requested", "refund_completed"}, env.EventTypes(t, o.ID))
+		require.Zero(t, results(t, env)["rejected"])
+	})
+}
