@@ -1,0 +1,209 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/auth"
+	"github.com/paydeck/paydeck/internal/httpx"
+	"github.com/paydeck/paydeck/payment"
+)
+
+// Defaults of Deps' zero fields.
+const (
+	// DefaultTokenTTL is how long a bearer token is valid.
+	DefaultTokenTTL = time.Hour
+	// DefaultMaxBodyBytes bounds JSON request bodies.
+	DefaultMaxBodyBytes = 64 << 10
+	// WebhookMaxBodyBytes bounds Toss webhook bodies.
+	WebhookMaxBodyBytes = 1 << 20
+	// TossSDKURL is the Toss payment SDK v2 script.
+	TossSDKURL = "https://js.tosspayments.com/v2/standard"
+)
+
+// Default login limits: per account 5 attempts then one a minute; per
+// client IP 20 attempts then one every 10 seconds.
+var (
+	DefaultLoginAccountLimit = RateLimit{Burst: 5, Every: time.Minute}
+	DefaultLoginIPLimit      = RateLimit{Burst: 20, Every: 10 * time.Second}
+)
+
+// Deps are what the API needs. Payments, Store and Secret are required; the
+// other zero fields take the defaults documented on each.
+type Deps struct {
+	// Payments runs every money flow (orders, confirm, refunds, webhooks).
+	Payments *payment.Service
+	// Store serves catalogue CRUD, users and admin reports.
+	Store paydeck.Store
+	// Secret signs bearer tokens (HS256); at least auth.MinTokenKeyLen bytes.
+	Secret []byte
+	// TokenTTL is the lifetime of a bearer token; 0 means DefaultTokenTTL.
+	TokenTTL time.Duration
+	// Logger receives internal errors; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock (token expiry, rate limits, report ranges); nil
+	// means time.Now.
+	Now func() time.Time
+	// Rand is the randomness for password salts; nil means crypto/rand.
+	Rand io.Reader
+	// Hasher hashes passwords; nil means auth.DefaultParams with Rand.
+	Hasher *auth.Hasher
+	// ClientKey is the Toss client key the checkout page uses (public).
+	ClientKey string
+	// PublicURL is paydeck's external base URL (no trailing slash); the
+	// checkout's success and fail URLs derive from it.
+	PublicURL string
+	// SDKURL is the Toss SDK script checkout pages load; "" means TossSDKURL.
+	SDKURL string
+	// LoginAccountLimit and LoginIPLimit bound login attempts per account
+	// and per client IP; zero values mean the Default* limits.
+	LoginAccountLimit RateLimit
+	LoginIPLimit      RateLimit
+}
+
+// server holds the dependencies the handlers use.
+type server struct {
+	Deps
+	api      huma.API
+	tokens   *auth.Tokens
+	byIP     *limiter
+	byEmail  *limiter
+	fakeHash string // hashed at start: unknown emails cost as much as wrong passwords
+}
+
+// Register mounts the API on mux: every /api/ operation (other /api/ paths,
+// and known paths with another method, answer a 404 problem),
+// /openapi.json (and .yaml) and the /docs page. It returns the huma API (for the OpenAPI
+// document) or an error for missing or invalid dependencies.
+func Register(mux *http.ServeMux, d Deps) (huma.API, error) {
+	s, err := newServer(d)
+	if err != nil {
+		return nil, err
+	}
+	s.api = humago.New(mux, config())
+	s.api.UseMiddleware(s.authenticate)
+	s.registerAuth()
+	s.registerCatalogue()
+	s.registerOrders()
+	s.registerPayments()
+	s.registerAdmin()
+	mountDocs(mux)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
+		httpx.WriteProblem(w, http.StatusNotFound, "No such API operation; see /openapi.json.")
+	})
+	return s.api, nil
+}
+
+func newServer(d Deps) (*server, error) {
+	switch {
+	case d.Payments == nil:
+		return nil, errors.New("api: Deps.Payments is required")
+	case d.Store == nil:
+		return nil, errors.New("api: Deps.Store is required")
+	}
+	if d.TokenTTL == 0 {
+		d.TokenTTL = DefaultTokenTTL
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Rand == nil {
+		d.Rand = rand.Reader
+	}
+	if d.Hasher == nil {
+		d.Hasher = auth.NewHasher(auth.DefaultParams, d.Rand)
+	}
+	if d.SDKURL == "" {
+		d.SDKURL = TossSDKURL
+	}
+	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
+	if d.LoginAccountLimit == (RateLimit{}) {
+		d.LoginAccountLimit = DefaultLoginAccountLimit
+	}
+	if d.LoginIPLimit == (RateLimit{}) {
+		d.LoginIPLimit = DefaultLoginIPLimit
+	}
+	tokens, err := auth.NewTokens(d.Secret, d.TokenTTL, d.Now)
+	if err != nil {
+		return nil, errors.New("api: " + err.Error())
+	}
+	fake, err := d.Hasher.Hash(rand.Text())
+	if err != nil {
+		return nil, err
+	}
+	return &server{Deps: d, tokens: tokens, fakeHash: fake,
+		byIP: newLimiter(d.LoginIPLimit, d.Now), byEmail: newLimiter(d.LoginAccountLimit, d.Now)}, nil
+}
+
+// config is the huma configuration: OpenAPI 3.1 at /openapi.json and
+// .yaml, no built-in docs page (it needs a CDN; mountDocs serves one), no
+// $schema links in responses, a bearer security scheme.
+func config() huma.Config {
+	cfg := huma.DefaultConfig("paydeck API", "1.0.0")
+	cfg.CreateHooks = nil // no SchemaLinkTransformer: responses stay plain JSON
+	cfg.DocsPath = ""
+	cfg.SchemasPath = ""
+	cfg.Info.Description = "paydeck: a payment backend for Korean shops on Toss Payments. " +
+		"Errors are RFC 9457 problem+json. Money is integer won (KRW). " +
+		"Sign in with POST /api/auth/login and send the token as `Authorization: Bearer <token>`."
+	cfg.Tags = []*huma.Tag{
+		{Name: "Auth", Description: "Sign up, sign in (bearer tokens) and the signed-in user."},
+		{Name: "Catalogue", Description: "Products and payment methods; admins manage them."},
+		{Name: "Orders", Description: "Orders with server-computed amounts, checkout data, cancel, shipping."},
+		{Name: "Payments", Description: "Confirm, read and refund Toss payments."},
+		{Name: "Webhooks", Description: "Deliveries from Toss."},
+		{Name: "Admin", Description: "Reports for admins: stats, settlements, reconciliation."},
+	}
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		bearerScheme: {Type: "http", Scheme: "bearer", BearerFormat: "JWT",
+			Description: "Token from POST /api/auth/login."},
+	}
+	return cfg
+}
+
+// access says who may call an operation.
+type access int
+
+const (
+	public    access = iota // anyone; a token, if sent, must be valid
+	signedIn                // any signed-in user
+	adminOnly               // admins only
+)
+
+const (
+	bearerScheme = "bearer"
+	accessKey    = "paydeck-access"
+)
+
+// register adds one operation with its access rule, tags, body limit,
+// documented error statuses and security requirement.
+func register[I, O any](s *server, acc access, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+	if op.MaxBodyBytes == 0 {
+		op.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[accessKey] = acc
+	if acc != public {
+		op.Security = []map[string][]string{{bearerScheme: {}}}
+		op.Errors = append(op.Errors, http.StatusUnauthorized)
+	}
+	if acc == adminOnly {
+		op.Errors = append(op.Errors, http.StatusForbidden)
+	}
+	huma.Register(s.api, op, h)
+}

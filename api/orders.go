@@ -1,0 +1,211 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/payment"
+)
+
+// OrderLine is one product and quantity of a new order.
+type OrderLine struct {
+	ProductID string `json:"productId" format:"uuid" example:"3b9f6c1e-8d2a-4f7b-b1c4-5e6d7a8b9c0d"`
+	Quantity  int64  `json:"quantity" minimum:"1" maximum:"1000" example:"2"`
+}
+
+// ShippingAddress is where an order goes.
+type ShippingAddress struct {
+	Name    string `json:"name" minLength:"1" maxLength:"100" example:"김지민"`
+	Phone   string `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9+() -]*$" example:"010-1234-5678"`
+	Address string `json:"address,omitempty" maxLength:"500" example:"서울특별시 중구 세종대로 110"`
+	Memo    string `json:"memo,omitempty" maxLength:"500" example:"문 앞에 놓아주세요"`
+}
+
+type createOrderInput struct {
+	Body struct {
+		Items    []OrderLine     `json:"items" minItems:"1" maxItems:"100" doc:"One line per product."`
+		Shipping ShippingAddress `json:"shipping"`
+	}
+}
+
+type orderOutput struct{ Body Order }
+
+// OrderDetail is an order with its payments.
+type OrderDetail struct {
+	Order
+	Payments []Payment `json:"payments"`
+}
+
+type orderDetailOutput struct{ Body OrderDetail }
+
+type orderIDInput struct {
+	OrderID string `path:"orderId" minLength:"6" maxLength:"64" pattern:"^[A-Za-z0-9_-]+$" example:"ORD20261127A1B2C3D4"`
+}
+
+type listOrdersInput struct {
+	Status string `query:"status" enum:"pending,paid,cancelled,refunded,partial_refunded,shipped,delivered,expired" doc:"Only orders in this status."`
+	Offset int    `query:"offset" minimum:"0" maximum:"1000000" default:"0"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20"`
+}
+
+// OrderPage is one page of orders, newest first.
+type OrderPage struct {
+	Items  []Order `json:"items"`
+	Total  int     `json:"total" example:"3"`
+	Offset int     `json:"offset" example:"0"`
+	Limit  int     `json:"limit" example:"20"`
+}
+
+type orderPageOutput struct{ Body OrderPage }
+
+// Checkout is what a page or a script needs to open the Toss payment
+// window for an order.
+type Checkout struct {
+	ClientKey   string `json:"clientKey" example:"test_ck_D5GePWvyJnrK0W0k6q8gLzN97Eoq" doc:"Toss client key (public)."`
+	OrderID     string `json:"orderId" example:"ORD20261127A1B2C3D4"`
+	OrderName   string `json:"orderName" example:"제주 삼다수 2L 6개입 외 1건"`
+	Amount      int64  `json:"amount" example:"16800"`
+	CustomerKey string `json:"customerKey" example:"7f0c2a8e-4b1d-4c8e-9a55-2f1e0d3c4b5a"`
+	SDKURL      string `json:"sdkUrl" example:"https://js.tosspayments.com/v2/standard"`
+	SuccessURL  string `json:"successUrl" example:"http://127.0.0.1:8080/payments/success"`
+	FailURL     string `json:"failUrl" example:"http://127.0.0.1:8080/payments/fail"`
+}
+
+type checkoutOutput struct{ Body Checkout }
+
+func (s *server) registerOrders() {
+	tags := []string{"Orders"}
+	register(s, signedIn, huma.Operation{
+		OperationID: "createOrder", Method: http.MethodPost, Path: "/api/orders", Tags: tags,
+		Summary: "Place an order",
+		Description: "Creates a pending order. Prices, shipping fee and discount are computed on the server; stock " +
+			"is reserved in the same transaction. The order expires (and releases its stock) unless paid by expiresAt.",
+		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusConflict, http.StatusUnprocessableEntity},
+	}, s.createOrder)
+	register(s, signedIn, huma.Operation{
+		OperationID: "listOrders", Method: http.MethodGet, Path: "/api/orders", Tags: tags,
+		Summary: "List orders", Description: "Your orders, newest first (admins: everyone's).",
+	}, s.listOrders)
+	register(s, signedIn, huma.Operation{
+		OperationID: "getOrder", Method: http.MethodGet, Path: "/api/orders/{orderId}", Tags: tags,
+		Summary: "Get an order", Description: "The order with its payments. Other users' orders answer 404.",
+		Errors: []int{http.StatusNotFound},
+	}, s.getOrder)
+	register(s, signedIn, huma.Operation{
+		OperationID: "getCheckout", Method: http.MethodGet, Path: "/api/orders/{orderId}/checkout", Tags: tags,
+		Summary: "Checkout data for the Toss payment window",
+		Description: "Client key, order name, amount, customer key, SDK script and return URLs for paying a " +
+			"payable order with the Toss SDK (or the sandbox's authorize call). 409 when the order cannot be paid.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict},
+	}, s.checkout)
+	register(s, signedIn, huma.Operation{
+		OperationID: "cancelOrder", Method: http.MethodPost, Path: "/api/orders/{orderId}/cancel", Tags: tags,
+		Summary: "Cancel an unpaid order", Description: "Cancels a pending order with no payment under way and releases its stock. " +
+			"Paid orders are refunded through the payment instead.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict},
+	}, s.cancelOrder)
+	register(s, adminOnly, huma.Operation{
+		OperationID: "shipOrder", Method: http.MethodPost, Path: "/api/orders/{orderId}/ship", Tags: tags,
+		Summary: "Mark an order shipped", Description: "Admins move a paid order to shipped.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict},
+	}, s.shipOrder)
+	register(s, adminOnly, huma.Operation{
+		OperationID: "deliverOrder", Method: http.MethodPost, Path: "/api/orders/{orderId}/deliver", Tags: tags,
+		Summary: "Mark an order delivered", Description: "Admins move a shipped order to delivered.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict},
+	}, s.deliverOrder)
+}
+
+func (s *server) createOrder(ctx context.Context, in *createOrderInput) (*orderOutput, error) {
+	b := in.Body
+	oi := payment.OrderInput{Shipping: payment.Shipping{Name: b.Shipping.Name, Phone: b.Shipping.Phone,
+		Address: b.Shipping.Address, Memo: b.Shipping.Memo}}
+	for _, l := range b.Items {
+		oi.Items = append(oi.Items, payment.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})
+	}
+	o, err := s.Payments.CreateOrder(ctx, actor(ctx), oi)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &orderOutput{Body: orderView(o)}, nil
+}
+
+func (s *server) listOrders(ctx context.Context, in *listOrdersInput) (*orderPageOutput, error) {
+	f := paydeck.OrderFilter{Offset: in.Offset, Limit: in.Limit}
+	if in.Status != "" {
+		f.Statuses = []paydeck.OrderStatus{paydeck.OrderStatus(in.Status)}
+	}
+	orders, total, err := s.Payments.Orders(ctx, actor(ctx), f)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	page := OrderPage{Items: make([]Order, 0, len(orders)), Total: total, Offset: in.Offset, Limit: in.Limit}
+	for _, o := range orders {
+		page.Items = append(page.Items, orderView(o))
+	}
+	return &orderPageOutput{Body: page}, nil
+}
+
+func (s *server) getOrder(ctx context.Context, in *orderIDInput) (*orderDetailOutput, error) {
+	o, pays, err := s.Payments.Order(ctx, actor(ctx), in.OrderID)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	d := OrderDetail{Order: orderView(o), Payments: make([]Payment, 0, len(pays))}
+	for _, p := range pays {
+		d.Payments = append(d.Payments, paymentView(p, o.OrderID, nil))
+	}
+	return &orderDetailOutput{Body: d}, nil
+}
+
+func (s *server) checkout(ctx context.Context, in *orderIDInput) (*checkoutOutput, error) {
+	o, _, err := s.Payments.Order(ctx, actor(ctx), in.OrderID)
+	if err == nil {
+		err = o.Payable(s.Now())
+	}
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &checkoutOutput{Body: Checkout{ClientKey: s.ClientKey, OrderID: o.OrderID, OrderName: orderName(o),
+		Amount: o.FinalAmount, CustomerKey: o.UserID, SDKURL: s.SDKURL,
+		SuccessURL: s.PublicURL + "/payments/success", FailURL: s.PublicURL + "/payments/fail"}}, nil
+}
+
+// orderName is the name Toss shows for the order: the first item's product
+// name, plus "외 N건" for the N other lines.
+func orderName(o *paydeck.Order) string {
+	if len(o.Items) == 0 {
+		return o.OrderID
+	}
+	name := o.Items[0].ProductName
+	if n := len(o.Items) - 1; n > 0 {
+		name = fmt.Sprintf("%s 외 %d건", name, n)
+	}
+	return name
+}
+
+func (s *server) cancelOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
+	return s.orderResult(ctx, s.Payments.CancelOrder, in.OrderID)
+}
+
+func (s *server) shipOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
+	return s.orderResult(ctx, s.Payments.ShipOrder, in.OrderID)
+}
+
+func (s *server) deliverOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
+	return s.orderResult(ctx, s.Payments.DeliverOrder, in.OrderID)
+}
+
+// orderResult runs one order state change of the payment service.
+func (s *server) orderResult(ctx context.Context, change func(context.Context, payment.Actor, string) (*paydeck.Order, error),
+	orderID string) (*orderOutput, error) {
+	o, err := change(ctx, actor(ctx), orderID)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &orderOutput{Body: orderView(o)}, nil
+}

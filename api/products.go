@@ -1,0 +1,208 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/paydeck/paydeck"
+)
+
+// Product is a catalogue item.
+type Product struct {
+	ID            string    `json:"id" format:"uuid" example:"3b9f6c1e-8d2a-4f7b-b1c4-5e6d7a8b9c0d"`
+	Name          string    `json:"name" example:"제주 삼다수 2L 6개입"`
+	Description   string    `json:"description" example:"제주 화산 암반수"`
+	Price         int64     `json:"price" example:"6900" doc:"Unit price in won."`
+	ImageURL      string    `json:"imageUrl" example:"https://example.com/water.jpg"`
+	StockQuantity int64     `json:"stockQuantity" example:"120" doc:"Units left; ignored for digital goods."`
+	IsDigital     bool      `json:"isDigital" example:"false"`
+	IsActive      bool      `json:"isActive" example:"true"`
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+}
+
+func productView(p *paydeck.Product) Product {
+	return Product{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, ImageURL: p.ImageURL,
+		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+}
+
+// ProductPage is one page of products.
+type ProductPage struct {
+	Items  []Product `json:"items"`
+	Total  int       `json:"total" example:"8" doc:"Matches ignoring offset and limit."`
+	Offset int       `json:"offset" example:"0"`
+	Limit  int       `json:"limit" example:"20"`
+}
+
+type listProductsInput struct {
+	Search          string `query:"search" maxLength:"100" example:"삼다수" doc:"Only products whose name contains this."`
+	Digital         string `query:"digital" enum:"true,false" doc:"Only digital (true) or physical (false) goods."`
+	IncludeInactive bool   `query:"includeInactive" doc:"Admins only: list deactivated products too."`
+	Offset          int    `query:"offset" minimum:"0" maximum:"1000000" default:"0"`
+	Limit           int    `query:"limit" minimum:"1" maximum:"100" default:"20"`
+}
+
+type productPageOutput struct{ Body ProductPage }
+
+type productIDInput struct {
+	ID string `path:"id" format:"uuid" doc:"Product ID."`
+}
+
+type productOutput struct{ Body Product }
+
+// ProductFields are a product's writable fields; on update nil fields keep
+// their value.
+type ProductFields struct {
+	Name          *string `json:"name,omitempty" minLength:"1" maxLength:"200" example:"제주 삼다수 2L 6개입"`
+	Description   *string `json:"description,omitempty" maxLength:"5000" example:"제주 화산 암반수"`
+	Price         *int64  `json:"price,omitempty" minimum:"100" maximum:"100000000" example:"6900"`
+	ImageURL      *string `json:"imageUrl,omitempty" maxLength:"2000" example:"https://example.com/water.jpg"`
+	StockQuantity *int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
+	IsDigital     *bool   `json:"isDigital,omitempty" example:"false"`
+	IsActive      *bool   `json:"isActive,omitempty" example:"true"`
+}
+
+// apply copies the set fields onto p.
+func (f *ProductFields) apply(p *paydeck.Product) {
+	setIf(&p.Name, f.Name)
+	setIf(&p.Description, f.Description)
+	setIf(&p.Price, f.Price)
+	setIf(&p.ImageURL, f.ImageURL)
+	setIf(&p.StockQuantity, f.StockQuantity)
+	setIf(&p.IsDigital, f.IsDigital)
+	setIf(&p.IsActive, f.IsActive)
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+type createProductInput struct {
+	Body struct {
+		Name          string `json:"name" minLength:"1" maxLength:"200" example:"제주 삼다수 2L 6개입"`
+		Description   string `json:"description,omitempty" maxLength:"5000" example:"제주 화산 암반수"`
+		Price         int64  `json:"price" minimum:"100" maximum:"100000000" example:"6900" doc:"Unit price in won."`
+		ImageURL      string `json:"imageUrl,omitempty" maxLength:"2000" example:"https://example.com/water.jpg"`
+		StockQuantity int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
+		IsDigital     bool   `json:"isDigital,omitempty" example:"false"`
+		IsActive      *bool  `json:"isActive,omitempty" example:"true" doc:"Default true."`
+	}
+}
+
+type updateProductInput struct {
+	ID   string `path:"id" format:"uuid" doc:"Product ID."`
+	Body ProductFields
+}
+
+func (s *server) registerCatalogue() {
+	tags := []string{"Catalogue"}
+	register(s, public, huma.Operation{
+		OperationID: "listProducts", Method: http.MethodGet, Path: "/api/products", Tags: tags,
+		Summary:     "List products",
+		Description: "Active products, oldest first, paged and filterable by name and kind. Admins may add includeInactive=true.",
+	}, s.listProducts)
+	register(s, public, huma.Operation{
+		OperationID: "getProduct", Method: http.MethodGet, Path: "/api/products/{id}", Tags: tags,
+		Summary: "Get a product", Description: "One product. Deactivated products are visible to admins only.",
+		Errors: []int{http.StatusNotFound},
+	}, s.getProduct)
+	register(s, adminOnly, huma.Operation{
+		OperationID: "createProduct", Method: http.MethodPost, Path: "/api/products", Tags: tags,
+		Summary: "Create a product", Description: "Admins add a product to the catalogue.",
+		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
+	}, s.createProduct)
+	register(s, adminOnly, huma.Operation{
+		OperationID: "updateProduct", Method: http.MethodPatch, Path: "/api/products/{id}", Tags: tags,
+		Summary: "Update a product", Description: "Admins change the fields sent; the others keep their value. " +
+			"Price changes apply to new orders only.",
+		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
+	}, s.updateProduct)
+	register(s, adminOnly, huma.Operation{
+		OperationID: "deactivateProduct", Method: http.MethodDelete, Path: "/api/products/{id}", Tags: tags,
+		Summary: "Deactivate a product", Description: "Admins hide a product from shoppers; past orders keep it.",
+		Errors: []int{http.StatusNotFound},
+	}, s.deactivateProduct)
+	s.registerMethods()
+}
+
+func (s *server) listProducts(ctx context.Context, in *listProductsInput) (*productPageOutput, error) {
+	f := paydeck.ProductFilter{Offset: in.Offset, Limit: in.Limit}
+	if in.Search != "" {
+		f.Search = &in.Search
+	}
+	if in.Digital != "" {
+		d := in.Digital == "true"
+		f.IsDigital = &d
+	}
+	if !in.IncludeInactive || !isAdmin(ctx) {
+		active := true
+		f.IsActive = &active
+	}
+	var items []*paydeck.Product
+	var total int
+	err := s.Store.View(ctx, func(tx paydeck.Tx) (err error) {
+		items, total, err = tx.FindProducts(ctx, f)
+		return err
+	})
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	page := ProductPage{Items: make([]Product, 0, len(items)), Total: total, Offset: in.Offset, Limit: in.Limit}
+	for _, p := range items {
+		page.Items = append(page.Items, productView(p))
+	}
+	return &productPageOutput{Body: page}, nil
+}
+
+func (s *server) getProduct(ctx context.Context, in *productIDInput) (*productOutput, error) {
+	var p *paydeck.Product
+	err := s.Store.View(ctx, func(tx paydeck.Tx) (err error) {
+		if p, err = tx.FindProductByID(ctx, in.ID); err == nil && !p.IsActive && !isAdmin(ctx) {
+			err = paydeck.Errorf(paydeck.CodeNotFound, "Product %s not found.", in.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &productOutput{Body: productView(p)}, nil
+}
+
+func (s *server) createProduct(ctx context.Context, in *createProductInput) (*productOutput, error) {
+	b := in.Body
+	p := &paydeck.Product{Name: b.Name, Description: b.Description, Price: b.Price, ImageURL: b.ImageURL,
+		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive}
+	if err := s.Store.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateProduct(ctx, p) }); err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &productOutput{Body: productView(p)}, nil
+}
+
+func (s *server) updateProduct(ctx context.Context, in *updateProductInput) (*productOutput, error) {
+	return s.changeProduct(ctx, in.ID, in.Body.apply)
+}
+
+func (s *server) deactivateProduct(ctx context.Context, in *productIDInput) (*productOutput, error) {
+	return s.changeProduct(ctx, in.ID, func(p *paydeck.Product) { p.IsActive = false })
+}
+
+// changeProduct loads, changes and saves one product in one transaction.
+func (s *server) changeProduct(ctx context.Context, id string, change func(*paydeck.Product)) (*productOutput, error) {
+	var p *paydeck.Product
+	err := s.Store.Update(ctx, func(tx paydeck.Tx) (err error) {
+		if p, err = tx.FindProductByID(ctx, id); err != nil {
+			return err
+		}
+		change(p)
+		return tx.UpdateProduct(ctx, p)
+	})
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &productOutput{Body: productView(p)}, nil
+}

@@ -1,0 +1,298 @@
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/admin"
+	"github.com/paydeck/paydeck/api"
+	"github.com/paydeck/paydeck/internal/httpx"
+	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/toss"
+	"github.com/paydeck/paydeck/toss/sandbox"
+	"github.com/paydeck/paydeck/web"
+)
+
+// SiteSecret signs the session cookies of every Site.
+var SiteSecret = []byte("apptest-site-session-key-0123456789abcdef")
+
+// SitePassword is the password of the users Site.User creates.
+const SitePassword = "correct horse battery"
+
+// Site is the whole shop on one real HTTP server on top of an Env: the
+// REST API, the shopper pages, the admin pages, and the Env's sandbox
+// mounted under /toss-sandbox/ (its SDK script, payment window and API), so
+// the pages load the sandbox's script from their own origin. Responses carry
+// paydeck serve's security headers and Content-Security-Policy.
+//
+// The pages check out with the payment widget, and Toss (like the sandbox)
+// confirms widget payments only with the widget key pair. So the Site has
+// its own Payments service, on the Env's store and clock, whose Toss client
+// uses sandbox.WidgetSecretKey; it shadows Env.Payments. Jobs and webhooks
+// still run on Env.Payments (the sandbox accepts either key for reads and
+// cancels).
+type Site struct {
+	*Env
+	// URL is the site's base URL.
+	URL string
+	// Payments is the service behind the site's pages and API.
+	Payments *payment.Service
+
+	confirms atomic.Int64
+}
+
+// NewSite serves api, web and admin for env with the sandbox's widget key
+// pair, closed at t's cleanup.
+func NewSite(t testing.TB, env *Env) *Site {
+	t.Helper()
+	s := &Site{Env: env}
+	client := toss.NewClient(sandbox.WidgetSecretKey, toss.WithBaseURL(env.SandboxURL),
+		toss.WithHTTPClient(&http.Client{Transport: countConfirms{&s.confirms, http.DefaultTransport}}),
+		toss.WithBackoff(5*time.Millisecond, 50*time.Millisecond))
+	var err error
+	s.Payments, err = payment.New(payment.Config{Store: env.DB, Toss: client, Now: env.Clock.Now})
+	require.NoError(t, err)
+	s.serve(t, sandbox.WidgetClientKey)
+	return s
+}
+
+// NewWindowSite is NewSite with the sandbox's API individual key pair (the
+// Env's own): the checkout page offers the methods itself and opens the
+// payment window instead of the widget. Confirms are not counted.
+func NewWindowSite(t testing.TB, env *Env) *Site {
+	t.Helper()
+	s := &Site{Env: env, Payments: env.Payments}
+	s.serve(t, sandbox.DocsClientKey)
+	return s
+}
+
+// serve starts the site's server for clientKey.
+func (s *Site) serve(t testing.TB, clientKey string) {
+	t.Helper()
+	env := s.Env
+	// The same Content-Security-Policy as paydeck serve: browser tests fail
+	// when a page needs an inline script or a foreign origin.
+	mux := http.NewServeMux()
+	ts := httptest.NewUnstartedServer(httpx.SecurityHeaders(httpx.ContentSecurityPolicy(false, "https://*.tosspayments.com"))(mux))
+	s.URL = "http://" + ts.Listener.Addr().String()
+	sdk := s.URL + "/toss-sandbox/v2/standard"
+	sandboxCSP := httpx.SecurityHeaders(httpx.ContentSecurityPolicy(true))
+	mux.Handle("/toss-sandbox/", sandboxCSP(http.StripPrefix("/toss-sandbox", env.Sandbox)))
+	_, err := api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now,
+		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk})
+	require.NoError(t, err)
+	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
+		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Hasher: cheapHasher}))
+	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
+		PublicURL: s.URL, Now: env.Clock.Now}))
+	ts.Start()
+	t.Cleanup(ts.Close)
+}
+
+// countConfirms counts the confirm requests sent to Toss.
+type countConfirms struct {
+	n    *atomic.Int64
+	next http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (c countConfirms) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPost && req.URL.Path == "/v1/payments/confirm" {
+		c.n.Add(1)
+	}
+	return c.next.RoundTrip(req)
+}
+
+// Confirms is the number of confirm requests the site's service sent.
+func (s *Site) Confirms() int64 { return s.confirms.Load() }
+
+// Authorize is Env.Authorize for the site's key pair: what the shopper does
+// in the payment window. It returns the paymentKey.
+func (s *Site) Authorize(t testing.TB, o *paydeck.Order, method string) string {
+	t.Helper()
+	if s.Payments == s.Env.Payments {
+		return s.Env.Authorize(t, o, method)
+	}
+	body, err := json.Marshal(map[string]any{"orderId": o.OrderID, "amount": o.FinalAmount,
+		"orderName": "paydeck test order", "method": method, "customerName": "홍길동"})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, s.SandboxURL+"/v1/sandbox/authorize", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.SetBasicAuth(sandbox.WidgetSecretKey, "")
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var out struct {
+		PaymentKey string `json:"paymentKey"`
+	}
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+	require.NotEmpty(t, out.PaymentKey)
+	return out.PaymentKey
+}
+
+// User creates a user with role and SitePassword and returns it.
+func (s *Site) User(t testing.TB, role paydeck.Role) *paydeck.User {
+	t.Helper()
+	hash, err := cheapHasher.Hash(SitePassword)
+	require.NoError(t, err)
+	u := &paydeck.User{Role: role, PasswordHash: hash}
+	return s.userWith(t, u)
+}
+
+func (s *Site) userWith(t testing.TB, u *paydeck.User) *paydeck.User {
+	t.Helper()
+	u.Email = fmt.Sprintf("site-%d@example.com", time.Now().UnixNano())
+	require.NoError(t, s.DB.Update(context.Background(), func(tx paydeck.Tx) error { return tx.CreateUser(context.Background(), u) }))
+	return u
+}
+
+// Visitor is one browser session against a Site without JavaScript: a
+// cookie jar, no automatic redirects, and the CSRF token of the last page
+// that had a form.
+type Visitor struct {
+	site   *Site
+	client *http.Client
+	// CSRF is the token of the last page seen with a form.
+	CSRF string
+}
+
+// Visitor returns a new visitor with an empty cookie jar.
+func (s *Site) Visitor(t testing.TB) *Visitor {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &Visitor{site: s, client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Page is one response of the site.
+type Page struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Location is the redirect target of the page, "" when it has none.
+func (p *Page) Location() string { return p.Header.Get("Location") }
+
+var csrfPattern = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// Do sends a request with the visitor's cookies and remembers the page's
+// CSRF token. header may be nil.
+func (v *Visitor) Do(t testing.TB, method, path string, body io.Reader, header http.Header) *Page {
+	t.Helper()
+	req, err := http.NewRequest(method, v.site.URL+path, body)
+	require.NoError(t, err)
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	res, err := v.client.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	if m := csrfPattern.FindStringSubmatch(string(b)); m != nil {
+		v.CSRF = m[1]
+	}
+	return &Page{Status: res.StatusCode, Header: res.Header, Body: string(b)}
+}
+
+// Get fetches path.
+func (v *Visitor) Get(t testing.TB, path string) *Page {
+	t.Helper()
+	return v.Do(t, http.MethodGet, path, nil, nil)
+}
+
+// Post posts form to path with the visitor's CSRF token unless form sets
+// one (to test refusals).
+func (v *Visitor) Post(t testing.TB, path string, form url.Values) *Page {
+	t.Helper()
+	if _, ok := form["csrf"]; !ok {
+		if v.CSRF == "" {
+			v.Get(t, "/login")
+		}
+		form.Set("csrf", v.CSRF)
+	}
+	return v.Do(t, http.MethodPost, path, strings.NewReader(form.Encode()),
+		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+}
+
+// SignIn signs the visitor in as u (created by Site.User) and fails t
+// unless the site redirects.
+func (v *Visitor) SignIn(t testing.TB, u *paydeck.User) {
+	t.Helper()
+	v.Get(t, "/login")
+	p := v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {SitePassword}, "next": {"/"}})
+	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+	v.Get(t, "/") // the session's CSRF token changed
+}
+
+// ChromiumPath is where Debian's chromium lives.
+const ChromiumPath = "/usr/bin/chromium"
+
+// browserSlots lets one Chromium run at a time per test binary: the
+// machine is small and several browsers only slow each other down.
+var browserSlots = make(chan struct{}, 1)
+
+// Browser starts headless Chromium for a TestBrowser… test and returns its
+// context (cancelled at cleanup, at most 60 s). Without Chromium the test is
+// skipped, or fails when CI=true.
+func Browser(t testing.TB) context.Context {
+	t.Helper()
+	if _, err := exec.LookPath(ChromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("chromium is required under CI: %v (install it with apt-get install chromium)", err)
+		}
+		t.Skipf("chromium not found at %s; install it to run browser tests", ChromiumPath)
+	}
+	browserSlots <- struct{}{}
+	t.Cleanup(func() { <-browserSlots })
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(ChromiumPath), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("lang", "ko-KR"), chromedp.Flag("accept-lang", "ko-KR,ko"))
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), 60*time.Second)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc(); cancelTimeout() })
+	require.NoError(t, chromedp.Do(bctx), "start chromium")
+	return bctx
+}
+
+// ScreenshotsEnv names the variable that makes browser tests save page
+// screenshots (PAYDECK_SCREENSHOTS=1).
+const ScreenshotsEnv = "PAYDECK_SCREENSHOTS"
+
+// Screenshot saves a full-page PNG of the current page as
+// docs/screenshots/name.png (dir is the path of docs/screenshots from the
+// test's package) when PAYDECK_SCREENSHOTS=1; otherwise it does nothing.
+func Screenshot(t testing.TB, ctx context.Context, dir, name string) {
+	t.Helper()
+	if os.Getenv(ScreenshotsEnv) != "1" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 gives PNG, below JPEG
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(dir+"/"+name+".png", png, 0o644))
+}

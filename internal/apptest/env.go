@@ -1,0 +1,143 @@
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/jobs"
+	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/store"
+	"github.com/paydeck/paydeck/store/storetest"
+	"github.com/paydeck/paydeck/toss"
+	"github.com/paydeck/paydeck/toss/sandbox"
+)
+
+// Env is one isolated paydeck for a test: store with running jobs, sandbox,
+// toss client, payment service and clock. Its fields are stable: other test
+// harnesses (the HTTP API's) build on them.
+type Env struct {
+	// Engine is "sqlite" or "postgres".
+	Engine string
+	// DB is the fresh, migrated store; its River jobs are running.
+	DB store.DB
+	// Sandbox is the Toss sandbox, served at SandboxURL over real HTTP with
+	// the documentation key pair (sandbox.DocsSecretKey).
+	Sandbox    *sandbox.Server
+	SandboxURL string
+	// WebhookURL is where the sandbox posts webhooks; its handler calls
+	// Payments.ReceiveWebhook (200, or 400 for a body that is not JSON).
+	WebhookURL string
+	// Toss is the real client against the sandbox (short backoff).
+	Toss *toss.Client
+	// Payments is the service under test, wired to DB, Toss and Clock.
+	Payments *payment.Service
+	// Clock is the one clock of the store, the service and the sandbox.
+	Clock *Clock
+
+	rec *recorder
+}
+
+// Option changes how New builds an Env.
+type Option func(*options)
+
+type options struct {
+	payment     func(*payment.Config)
+	tossTimeout time.Duration
+	tossRetries int
+	logger      *slog.Logger
+}
+
+// WithPaymentConfig lets the test change the payment.Config before New.
+func WithPaymentConfig(f func(*payment.Config)) Option { return func(o *options) { o.payment = f } }
+
+// WithTossRetries sets the toss client's per-attempt timeout and retry
+// count (defaults 5 s and 2): fault tests use short timeouts and no retries.
+func WithTossRetries(timeout time.Duration, retries int) Option {
+	return func(o *options) { o.tossTimeout, o.tossRetries = timeout, retries }
+}
+
+// WithLogger sends the service's and store's logs to l (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// New builds an Env on the engine ("sqlite" or "postgres"; PostgreSQL needs
+// PAYDECK_TEST_DATABASE_URL, see storetest). Everything is torn down at t's
+// cleanup.
+func New(t testing.TB, engine string, opts ...Option) *Env {
+	t.Helper()
+	o := options{tossTimeout: 5 * time.Second, tossRetries: 2, logger: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	e := &Env{Engine: engine, Clock: &Clock{}}
+	workers := river.NewWorkers()
+	e.DB = newStore(t, engine, store.Options{Now: e.Clock.Now, Workers: workers,
+		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger})
+
+	hook := httptest.NewUnstartedServer(http.HandlerFunc(e.receiveWebhook))
+	e.WebhookURL = "http://" + hook.Listener.Addr().String() + "/api/payments/webhook"
+	sbx, err := sandbox.New(sandbox.Options{WebhookURL: e.WebhookURL, Now: e.Clock.Now})
+	require.NoError(t, err)
+	t.Cleanup(hook.Close)
+	t.Cleanup(func() { require.NoError(t, sbx.Close()) })
+	ts := httptest.NewServer(sbx)
+	t.Cleanup(ts.Close)
+	e.Sandbox, e.SandboxURL = sbx, ts.URL
+
+	// No keep-alive: net/http silently retries a POST carrying an
+	// Idempotency-Key on a reused connection that drops, which would hide
+	// the sandbox's dropped-connection faults from the client's own policy.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DisableKeepAlives = true
+	e.rec = &recorder{next: tr}
+	e.Toss = toss.NewClient(sandbox.DocsSecretKey, toss.WithBaseURL(ts.URL),
+		toss.WithHTTPClient(&http.Client{Transport: e.rec}), toss.WithBackoff(5*time.Millisecond, 50*time.Millisecond),
+		toss.WithMaxRetries(o.tossRetries), toss.WithTimeout(o.tossTimeout))
+	cfg := payment.Config{Store: e.DB, Toss: e.Toss, Now: e.Clock.Now, Logger: o.logger}
+	if o.payment != nil {
+		o.payment(&cfg)
+	}
+	e.Payments, err = payment.New(cfg)
+	require.NoError(t, err)
+	hook.Start() // only now: the handler reads e.Payments
+	jobs.Register(workers, e.Payments)
+	require.NoError(t, e.DB.StartJobs(context.Background()))
+	return e
+}
+
+// EachEngine runs fn in parallel subtests "sqlite" and "postgres", each with
+// its own Env built with opts.
+func EachEngine(t *testing.T, fn func(t *testing.T, env *Env), opts ...Option) {
+	t.Helper()
+	for _, engine := range storetest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			fn(t, New(t, engine, opts...))
+		})
+	}
+}
+
+// receiveWebhook is the webhook endpoint the sandbox posts to.
+func (e *Env) receiveWebhook(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	switch err := e.Payments.ReceiveWebhook(r.Context(), body, r.Header); paydeck.ErrorCode(err) {
+	case "":
+		w.WriteHeader(http.StatusOK)
+	case paydeck.CodeInvalid:
+		w.WriteHeader(http.StatusBadRequest)
+	default:
+		w.WriteHeader(http.StatusInternalServerError)
+	}
+}
