@@ -1,0 +1,60 @@
+package form_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/admin/form"
+)
+
+func post(v url.Values) *http.Request {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(v.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return r
+}
+
+func TestParseRefund(t *testing.T) {
+	t.Parallel()
+	f, err := form.ParseRefund(post(url.Values{"reason": {" 파손 "}, "idem": {"k1"}}))
+	require.NoError(t, err)
+	require.Nil(t, f.Amount, "empty amount: everything left")
+	require.Equal(t, "파손", f.Input().Reason)
+	require.Equal(t, "k1", f.Input().IdempotencyKey)
+
+	f, err = form.ParseRefund(post(url.Values{"reason": {"x"}, "amount": {"1,500"}, "bank": {"88"}, "account_number": {"123"}, "holder": {"김"}}))
+	require.NoError(t, err)
+	require.Equal(t, int64(1500), *f.Input().Amount)
+	require.Equal(t, "88", f.Input().RefundAccount.Bank)
+
+	for _, bad := range []url.Values{
+		{"reason": {""}},
+		{"reason": {"x"}, "amount": {"0"}},
+		{"reason": {"x"}, "amount": {"-5"}},
+		{"reason": {"x"}, "amount": {"1.5"}},
+		{"reason": {"x"}, "account_number": {"123"}},
+	} {
+		_, err := form.ParseRefund(post(bad))
+		require.Equal(t, paydeck.CodeInvalid, paydeck.ErrorCode(err), "%v", bad)
+	}
+}
+
+func TestParseProductAndMethod(t *testing.T) {
+	t.Parallel()
+	p := &paydeck.Product{ID: "kept"}
+	require.NoError(t, form.ParseProduct(post(url.Values{"name": {"생수"}, "price": {"1,000"}, "stock": {"3"}, "digital": {"1"}}), p))
+	require.Equal(t, paydeck.Product{ID: "kept", Name: "생수", Price: 1000, StockQuantity: 3, IsDigital: true}, *p)
+	require.Error(t, form.ParseProduct(post(url.Values{"name": {"생수"}, "price": {"x"}, "stock": {"3"}}), p))
+
+	m := &paydeck.PaymentMethod{ID: "m1", Type: paydeck.MethodCard}
+	require.NoError(t, form.ParseMethod(post(url.Values{"name": {"카드"}, "type": {"transfer"}, "display_order": {"2"}, "fee_rate": {"250"}, "fixed_fee": {"10"}, "active": {"1"}}), m))
+	require.Equal(t, paydeck.MethodCard, m.Type, "an existing method keeps its type")
+	require.Equal(t, int64(250), m.FeeRate)
+	require.True(t, m.IsActive)
+	require.Error(t, form.ParseMethod(post(url.Values{"name": {"카드"}, "display_order": {"1"}, "fee_rate": {"10001"}, "fixed_fee": {"0"}}), m))
+}

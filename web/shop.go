@@ -1,0 +1,180 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/web/page"
+)
+
+// maxListedProducts bounds the product list of the home page.
+const maxListedProducts = 200
+
+func (a *app) home(w http.ResponseWriter, r *http.Request) {
+	rq := a.begin(w, r)
+	active := true
+	var products []*paydeck.Product
+	err := a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
+		var err error
+		products, _, err = tx.FindProducts(r.Context(), paydeck.ProductFilter{IsActive: &active, Limit: maxListedProducts})
+		return err
+	})
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	rq.view.Title, rq.view.Data = "home.title", products
+	a.pages.Render(w, http.StatusOK, "home.html", rq.view)
+}
+
+// cartLine is a cart line with its product, for display.
+type cartLine struct {
+	Product  *paydeck.Product
+	Quantity int64
+	Total    int64
+}
+
+// cartPage is the cart with the order form.
+type cartPage struct {
+	Lines    []cartLine
+	Subtotal int64
+	Shipping payment.Shipping
+	// Error is the order service's message when placing the order failed.
+	Error string
+}
+
+// loadCart returns the cart's lines with their current products, dropping
+// products that no longer exist or are inactive.
+func (a *app) loadCart(r *http.Request, sess page.Session) (cartPage, error) {
+	var p cartPage
+	if len(sess.Cart) == 0 {
+		return p, nil
+	}
+	ids := make([]string, len(sess.Cart))
+	for i, l := range sess.Cart {
+		ids[i] = l.ProductID
+	}
+	byID := map[string]*paydeck.Product{}
+	err := a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
+		products, _, err := tx.FindProducts(r.Context(), paydeck.ProductFilter{IDs: ids})
+		for _, pr := range products {
+			byID[pr.ID] = pr
+		}
+		return err
+	})
+	for _, l := range sess.Cart {
+		if pr := byID[l.ProductID]; pr != nil && pr.IsActive {
+			p.Lines = append(p.Lines, cartLine{Product: pr, Quantity: l.Quantity, Total: pr.Price * l.Quantity})
+			p.Subtotal += pr.Price * l.Quantity
+		}
+	}
+	return p, err
+}
+
+func (a *app) cart(w http.ResponseWriter, r *http.Request) {
+	rq := a.begin(w, r)
+	p, err := a.loadCart(r, rq.sess)
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	if rq.user != nil {
+		p.Shipping.Name = rq.user.Name
+	}
+	rq.view.Title, rq.view.Data = "cart.title", p
+	a.pages.Render(w, http.StatusOK, "cart.html", rq.view)
+}
+
+// setCartLine sets the quantity of a product in the cart (0 removes it),
+// checking that the product exists and is active.
+func (a *app) setCartLine(w http.ResponseWriter, r *http.Request, add bool) {
+	rq := a.begin(w, r)
+	id := r.PostFormValue("product_id")
+	qty, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("quantity")), 10, 64)
+	if err != nil || qty < 0 || qty > paydeck.MaxItemQuantity || (add && qty == 0) {
+		a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "Quantity must be between 1 and %d.", paydeck.MaxItemQuantity))
+		return
+	}
+	err = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
+		p, err := tx.FindProductByID(r.Context(), id)
+		if err == nil && !p.IsActive {
+			err = paydeck.Errorf(paydeck.CodeNotFound, "Product %s was not found.", id)
+		}
+		return err
+	})
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	sess := rq.sess
+	cart := sess.Cart[:0:0]
+	found := false
+	for _, l := range sess.Cart {
+		if l.ProductID == id {
+			found = true
+			if add {
+				l.Quantity = min(l.Quantity+qty, paydeck.MaxItemQuantity)
+			} else {
+				l.Quantity = qty
+			}
+		}
+		if l.Quantity > 0 {
+			cart = append(cart, l)
+		}
+	}
+	if !found && qty > 0 {
+		if len(cart) >= page.MaxCartLines {
+			a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "A cart holds at most %d products.", page.MaxCartLines))
+			return
+		}
+		cart = append(cart, page.CartLine{ProductID: id, Quantity: qty})
+	}
+	sess.Cart = cart
+	a.sessions.Save(w, sess)
+	http.Redirect(w, r, "/cart", http.StatusSeeOther)
+}
+
+func (a *app) cartAdd(w http.ResponseWriter, r *http.Request)    { a.setCartLine(w, r, true) }
+func (a *app) cartUpdate(w http.ResponseWriter, r *http.Request) { a.setCartLine(w, r, false) }
+
+// createOrder places the cart as an order (amounts, shipping fee and stock
+// are the payment service's business), empties the cart and goes to checkout.
+func (a *app) createOrder(w http.ResponseWriter, r *http.Request) {
+	rq := a.begin(w, r)
+	user := a.requireUser(w, r, rq)
+	if user == nil {
+		return
+	}
+	in := payment.OrderInput{Shipping: payment.Shipping{
+		Name:    strings.TrimSpace(r.PostFormValue("name")),
+		Phone:   strings.TrimSpace(r.PostFormValue("phone")),
+		Address: strings.TrimSpace(r.PostFormValue("address")),
+		Memo:    strings.TrimSpace(r.PostFormValue("memo")),
+	}}
+	for _, l := range rq.sess.Cart {
+		in.Items = append(in.Items, payment.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})
+	}
+	order, err := a.d.Payments.CreateOrder(r.Context(), actor(r, user), in)
+	if err != nil {
+		if code := paydeck.ErrorCode(err); code != paydeck.CodeInvalid && code != paydeck.CodeConflict && code != paydeck.CodeNotFound {
+			a.error(w, r, rq, err)
+			return
+		}
+		p, lerr := a.loadCart(r, rq.sess)
+		if lerr != nil {
+			a.error(w, r, rq, lerr)
+			return
+		}
+		p.Shipping, p.Error = in.Shipping, paydeck.ErrorMessage(err)
+		rq.view.Title, rq.view.Data = "cart.title", p
+		a.pages.Render(w, page.HTTPStatus(err), "cart.html", rq.view)
+		return
+	}
+	sess := rq.sess
+	sess.Cart = nil
+	a.sessions.Save(w, sess)
+	http.Redirect(w, r, "/checkout/"+order.OrderID, http.StatusSeeOther)
+}

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"embed"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/auth"
+	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/web/page"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static/checkout.js
+var checkoutJS []byte
+
+// Deps are what the shopper pages need.
+type Deps struct {
+	// Payments runs orders and payments (required).
+	Payments *payment.Service
+	// Store serves the catalogue and user accounts (required).
+	Store paydeck.Store
+	// Secret signs session cookies and CSRF tokens (required, ≥ 16 bytes).
+	Secret []byte
+	// ClientKey is the Toss widget client key (test_gck_…/live_gck_…).
+	ClientKey string
+	// SDKScriptURL is the Toss SDK v2 script; "" means TossSDKURL. In sandbox
+	// mode it is the sandbox's {PublicURL}/toss-sandbox/v2/standard.
+	SDKScriptURL string
+	// PublicURL is paydeck's external base URL (no trailing slash); the
+	// success and fail URLs sent to Toss are built from it, and the session
+	// cookie is Secure when it is https.
+	PublicURL string
+	// Logger receives page failures; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Rand is the source of session nonces (default crypto/rand).
+	Rand io.Reader
+	// Hasher hashes new passwords; nil means auth.DefaultParams.
+	Hasher *auth.Hasher
+}
+
+// TossSDKURL is Toss Payments' SDK v2 script (CLIENT_FLOW.md §2).
+const TossSDKURL = "https://js.tosspayments.com/v2/standard"
+
+// app is the shopper UI with its parsed templates.
+type app struct {
+	d        Deps
+	sessions *page.Sessions
+	pages    *page.Renderer
+	// fakeHash is checked for unknown emails, so they cost as much time as
+	// a wrong password and do not reveal which emails have accounts.
+	fakeHash string
+	// byEmail and byIP throttle sign-in failures (and sign-ups per IP).
+	byEmail, byIP *throttle
+}
+
+// Register mounts the shopper pages, the stylesheet and the checkout script
+// on mux. It fails when a required dependency is missing or a template does
+// not parse.
+func Register(mux *http.ServeMux, d Deps) error {
+	if d.Payments == nil || d.Store == nil || len(d.Secret) < 16 || d.PublicURL == "" || d.ClientKey == "" {
+		return errors.New("web: Payments, Store, PublicURL, ClientKey and a Secret of at least 16 bytes are required")
+	}
+	if d.SDKScriptURL == "" {
+		d.SDKScriptURL = TossSDKURL
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Hasher == nil {
+		d.Hasher = auth.NewHasher(auth.DefaultParams, d.Rand)
+	}
+	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
+	pages, err := page.NewRenderer(templateFS, messages, "shop", d.Logger)
+	if err != nil {
+		return err
+	}
+	a := &app{d: d, pages: pages, byEmail: newThrottle(maxEmailFailures, d.Now), byIP: newThrottle(maxIPFailures, d.Now),
+		sessions: page.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), page.SessionTTL, d.Now, d.Rand)}
+	if a.fakeHash, err = d.Hasher.Hash(a.sessions.NewNonce()); err != nil {
+		return err
+	}
+	mux.HandleFunc("GET "+page.CSSPath, page.ServeCSS)
+	mux.HandleFunc("GET /static/checkout.js", serveCheckoutJS)
+	for pattern, h := range map[string]http.HandlerFunc{
+		"GET /{$}":                      a.home,
+		"GET /login":                    a.loginForm,
+		"POST /login":                   a.login,
+		"GET /signup":                   a.signupForm,
+		"POST /signup":                  a.signup,
+		"POST /logout":                  a.logout,
+		"GET /cart":                     a.cart,
+		"POST /cart/add":                a.cartAdd,
+		"POST /cart/update":             a.cartUpdate,
+		"POST /orders":                  a.createOrder,
+		"GET /orders":                   a.orders,
+		"GET /orders/{orderId}":         a.order,
+		"POST /orders/{orderId}/cancel": a.cancelOrder,
+		"GET /checkout/{orderId}":       a.checkout,
+		"GET /payments/success":         a.success,
+		"GET /payments/fail":            a.fail,
+		"/":                             a.notFound,
+	} {
+		mux.Handle(pattern, a.sessions.Middleware(h, a.rejected))
+	}
+	return nil
+}
+
+func serveCheckoutJS(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	_, _ = w.Write(checkoutJS)
+}
+
+// request is one page request with its session and signed-in user.
+type request struct {
+	sess page.Session
+	user *paydeck.User // nil for a visitor
+	view *page.View
+}
+
+// begin loads the signed-in user (a session whose user no longer exists is
+// treated as a visitor's) and prepares the page view.
+func (a *app) begin(w http.ResponseWriter, r *http.Request) *request {
+	sess := page.FromContext(r.Context())
+	var user *paydeck.User
+	if sess.UserID != "" {
+		_ = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
+			u, err := tx.FindUserByID(r.Context(), sess.UserID)
+			user = u
+			return err
+		})
+	}
+	v := a.pages.NewView(w, r, user, a.sessions.CSRFToken(sess))
+	for _, l := range sess.Cart {
+		v.CartCount += l.Quantity
+	}
+	return &request{sess: sess, user: user, view: v}
+}
+
+// clientIP is the request's remote address without the port.
+func clientIP(r *http.Request) string {
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return ip
+}
+
+// actor is the signed-in shopper as the payment service sees them. Shop
+// pages act as the customer even for admins: admins act in admin/.
+func actor(r *http.Request, u *paydeck.User) payment.Actor {
+	return payment.Actor{UserID: u.ID, IP: clientIP(r), UserAgent: r.UserAgent()}
+}
+
+// requireUser returns the signed-in user, or redirects to the sign-in page
+// (coming back to this URL afterwards) and returns nil.
+func (a *app) requireUser(w http.ResponseWriter, r *http.Request, rq *request) *paydeck.User {
+	if rq.user == nil {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	}
+	return rq.user
+}
+
+func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
+	a.pages.ErrorStatus(w, a.begin(w, r).view, http.StatusNotFound)
+}
+
+// rejected answers a form post refused by the session middleware.
+func (a *app) rejected(w http.ResponseWriter, r *http.Request, status int) {
+	a.pages.ErrorStatus(w, a.begin(w, r).view, status)
+}
+
+// error renders the error page for err.
+func (a *app) error(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+	a.pages.Error(w, r, rq.view, err)
+}
