@@ -50,8 +50,10 @@
 //     the {code, message} error body everywhere, unknown routes included.
 //   - Idempotency-Key on every POST: keyed by secret key, method, URL and
 //     key (not the body); the first response (errors too) is replayed for 15
-//     days of sandbox time; 409 IDEMPOTENT_REQUEST_PROCESSING while the first
-//     runs; 400 INVALID_IDEMPOTENCY_KEY beyond 300 characters.
+//     days of sandbox time, except a passing failure injected by a fault (409,
+//     429, 5xx), after which Toss has done nothing and a retry is processed;
+//     409 IDEMPOTENT_REQUEST_PROCESSING while the first runs; 400
+//     INVALID_IDEMPOTENCY_KEY beyond 300 characters.
 //   - TossPayments-Test-Code: any code of ERRORS.md answers with its status;
 //     an unknown one gets 400 INVALID_TEST_CODE.
 //   - Payment objects with Toss's fields: KST timestamps, receipt and
