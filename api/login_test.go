@@ -21,6 +21,7 @@ func login(email, password string) apptest.Request {
 func TestLoginRateLimitPerAccount(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
+	env.Clock.Freeze() // Retry-After is asserted to the second
 	a := apptest.NewAPI(t, env, func(d *api.Deps) {
 		d.LoginAccountLimit = api.RateLimit{Burst: 3, Every: time.Minute}
 	})
@@ -44,6 +45,7 @@ func TestLoginRateLimitPerAccount(t *testing.T) {
 func TestLoginRateLimitPerIP(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
+	env.Clock.Freeze() // Retry-After is asserted to the second
 	a := apptest.NewAPI(t, env, func(d *api.Deps) {
 		d.LoginIPLimit = api.RateLimit{Burst: 4, Every: 10 * time.Second}
 	})

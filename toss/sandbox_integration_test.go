@@ -192,7 +192,9 @@ func TestSandboxConfirmSessionExpired(t *testing.T) {
 
 func TestSandboxRetriesOverHTTP(t *testing.T) {
 	t.Parallel()
-	sb := setupSandbox(t, toss.WithTimeout(300*time.Millisecond))
+	// Enough retries for a loaded machine, where the hung first attempt may
+	// still hold the key (409 IDEMPOTENT_REQUEST_PROCESSING) for a while.
+	sb := setupSandbox(t, toss.WithTimeout(300*time.Millisecond), toss.WithMaxRetries(8))
 	pk := sb.authorize(t, "it-retry-000001", 3000, "CARD")
 	// The first attempt hangs (nothing processed) until the client's attempt
 	// timeout; the second is processed but its answer is lost. The third, with

@@ -11,13 +11,30 @@ import (
 type Clock struct {
 	mu     sync.Mutex
 	offset time.Duration
+	frozen *time.Time // set by Freeze
 }
 
-// Now returns real time plus the offset, in UTC.
+// Now returns real time (or the frozen time) plus the offset, in UTC.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.frozen != nil {
+		return c.frozen.Add(c.offset).UTC()
+	}
 	return time.Now().Add(c.offset).UTC()
+}
+
+// Freeze stops the clock at its current reading: from then on only Advance
+// moves it. Tests that assert exact durations (a Retry-After, a token's
+// expiry) freeze the clock so that a slow, loaded machine cannot change
+// the figures. Jobs scheduled on real time are not affected.
+func (c *Clock) Freeze() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.frozen == nil {
+		now := time.Now()
+		c.frozen = &now
+	}
 }
 
 // Advance moves the clock forward by d (d < 0 is ignored: time never runs
