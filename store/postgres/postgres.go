@@ -27,10 +27,10 @@ const maxAttempts = 5
 
 // DB is a paydeck store on PostgreSQL.
 type DB struct {
-	pool    *pgxpool.Pool
-	cfg     sqlcore.Config
-	jobs    *river.Client[pgx.Tx]
-	started bool
+	pool *pgxpool.Pool
+	cfg  sqlcore.Config
+	jobs *river.Client[pgx.Tx]
+	sqlcore.JobRunner
 }
 
 // Open connects a pool to the database at url (a postgres:// URL or DSN).
@@ -53,7 +53,8 @@ func Open(ctx context.Context, url string, cfg sqlcore.Config) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("create job client: %w", err)
 	}
-	return &DB{pool: pool, cfg: cfg, jobs: jobs}, nil
+	return &DB{pool: pool, cfg: cfg, jobs: jobs,
+		JobRunner: sqlcore.JobRunner{Engine: "postgres", Client: jobs, HasWorkers: cfg.Workers != nil}}, nil
 }
 
 // Engine returns "postgres".
@@ -149,29 +150,6 @@ func (db *DB) Ping(ctx context.Context) error {
 		return unavailable(err)
 	}
 	return nil
-}
-
-// StartJobs starts working jobs with the configured workers; it fails
-// without workers.
-func (db *DB) StartJobs(ctx context.Context) error {
-	if db.cfg.Workers == nil {
-		return errors.New("postgres: no job workers configured")
-	}
-	if err := db.jobs.Start(ctx); err != nil {
-		return err
-	}
-	db.started = true
-	return nil
-}
-
-// StopJobs waits for running jobs to finish (or ctx to end) and stops
-// working jobs; it does nothing when jobs were not started.
-func (db *DB) StopJobs(ctx context.Context) error {
-	if !db.started {
-		return nil
-	}
-	db.started = false
-	return db.jobs.Stop(ctx)
 }
 
 // Close implements paydeck.Store.

@@ -30,11 +30,11 @@ const busyTimeoutMS = 10000
 
 // DB is a paydeck store on one SQLite file.
 type DB struct {
-	writer  *sql.DB
-	reader  *sql.DB
-	cfg     sqlcore.Config
-	jobs    *river.Client[*sql.Tx]
-	started bool
+	writer *sql.DB
+	reader *sql.DB
+	cfg    sqlcore.Config
+	jobs   *river.Client[*sql.Tx]
+	sqlcore.JobRunner
 }
 
 // Open opens (creating it and its parent directories if needed) the SQLite
@@ -69,7 +69,8 @@ func Open(ctx context.Context, path string, cfg sqlcore.Config) (*DB, error) {
 		_ = reader.Close()
 		return nil, fmt.Errorf("create job client: %w", err)
 	}
-	return &DB{writer: writer, reader: reader, cfg: cfg, jobs: jobs}, nil
+	return &DB{writer: writer, reader: reader, cfg: cfg, jobs: jobs,
+		JobRunner: sqlcore.JobRunner{Engine: "sqlite", Client: jobs, HasWorkers: cfg.Workers != nil}}, nil
 }
 
 // Engine returns "sqlite".
@@ -133,29 +134,6 @@ func (db *DB) Ping(ctx context.Context) error {
 		return unavailable(err)
 	}
 	return nil
-}
-
-// StartJobs starts working jobs with the configured workers; it fails
-// without workers.
-func (db *DB) StartJobs(ctx context.Context) error {
-	if db.cfg.Workers == nil {
-		return errors.New("sqlite: no job workers configured")
-	}
-	if err := db.jobs.Start(ctx); err != nil {
-		return err
-	}
-	db.started = true
-	return nil
-}
-
-// StopJobs waits for running jobs to finish (or ctx to end) and stops
-// working jobs; it does nothing when jobs were not started.
-func (db *DB) StopJobs(ctx context.Context) error {
-	if !db.started {
-		return nil
-	}
-	db.started = false
-	return db.jobs.Stop(ctx)
 }
 
 // Close implements paydeck.Store.

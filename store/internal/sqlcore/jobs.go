@@ -82,3 +82,41 @@ func InsertOpts(o *paydeck.JobOptions) *river.InsertOpts {
 func ReadOnlyEnqueue(context.Context, paydeck.JobArgs, *paydeck.JobOptions) error {
 	return errors.New("enqueue in a read-only transaction")
 }
+
+// JobRunner starts and stops an adapter's River client. Both adapters embed
+// it; only the client's transaction type differs between them.
+type JobRunner struct {
+	// Engine names the adapter in errors ("sqlite", "postgres").
+	Engine string
+	// Client is the adapter's River client.
+	Client interface {
+		Start(ctx context.Context) error
+		Stop(ctx context.Context) error
+	}
+	// HasWorkers is false for an insert-only client, which cannot start.
+	HasWorkers bool
+	started    bool
+}
+
+// StartJobs starts working jobs with the configured workers; it fails
+// without workers.
+func (r *JobRunner) StartJobs(ctx context.Context) error {
+	if !r.HasWorkers {
+		return errors.New(r.Engine + ": no job workers configured")
+	}
+	if err := r.Client.Start(ctx); err != nil {
+		return err
+	}
+	r.started = true
+	return nil
+}
+
+// StopJobs waits for running jobs to finish (or ctx to end) and stops
+// working jobs; it does nothing when jobs were not started.
+func (r *JobRunner) StopJobs(ctx context.Context) error {
+	if !r.started {
+		return nil
+	}
+	r.started = false
+	return r.Client.Stop(ctx)
+}
