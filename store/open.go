@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -55,6 +56,10 @@ type DB interface {
 	StopJobs(ctx context.Context) error
 	// Engine is "sqlite" or "postgres".
 	Engine() string
+	// JobsUI returns River UI for this store's jobs, serving under prefix
+	// (e.g. "/admin/jobs"), its background services running until ctx is
+	// done. It has no access control: mount it behind admin auth.
+	JobsUI(ctx context.Context, prefix string) (http.Handler, error)
 }
 
 // Open opens the database at databaseURL without migrating it:

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -134,6 +135,11 @@ func (db *DB) Ping(ctx context.Context) error {
 		return unavailable(err)
 	}
 	return nil
+}
+
+// JobsUI implements store.DB.
+func (db *DB) JobsUI(ctx context.Context, prefix string) (http.Handler, error) {
+	return sqlcore.NewJobsUI(ctx, db.jobs, prefix, db.cfg.Logger)
 }
 
 // Close implements paydeck.Store.
