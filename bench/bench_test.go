@@ -1,0 +1,70 @@
+package bench
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestPercentileIsNearestRank(t *testing.T) {
+	t.Parallel()
+	s := make([]time.Duration, 100)
+	for i := range s {
+		s[i] = time.Duration(i+1) * time.Millisecond
+	}
+	require.Equal(t, 50*time.Millisecond, percentile(s, 50))
+	require.Equal(t, 99*time.Millisecond, percentile(s, 99))
+	require.Equal(t, 100*time.Millisecond, percentile(s, 100))
+	one := []time.Duration{7 * time.Millisecond}
+	require.Equal(t, one[0], percentile(one, 1))
+	require.Equal(t, one[0], percentile(one, 99))
+}
+
+func TestRecorderStatsInStepOrder(t *testing.T) {
+	t.Parallel()
+	r := newRecorder()
+	for i := 1; i <= 10; i++ {
+		r.observe(StepConfirm, time.Duration(i)*time.Millisecond)
+	}
+	r.observe(StepOrder, 3*time.Millisecond)
+	r.fail("confirm 409")
+	r.fail("confirm 409")
+	st := r.stats()
+	require.Len(t, st, 2)
+	require.Equal(t, StepOrder, st[0].Step)
+	require.Equal(t, StepStats{Step: StepConfirm, Count: 10, P50: 5 * time.Millisecond, P90: 9 * time.Millisecond,
+		P99: 10 * time.Millisecond, Max: 10 * time.Millisecond}, st[1])
+	require.Equal(t, map[string]int{"confirm 409": 2}, r.errors)
+}
+
+func TestConfigDefaultsAndValidation(t *testing.T) {
+	t.Parallel()
+	_, err := Config{AdminEmail: "a", AdminPassword: "b"}.withDefaults()
+	require.ErrorContains(t, err, "--target")
+	_, err = Config{Target: "http://x"}.withDefaults()
+	require.ErrorContains(t, err, "createadmin")
+	_, err = Config{Target: "http://x", AdminEmail: "a", AdminPassword: "b", RefundShare: 1.5}.withDefaults()
+	require.ErrorContains(t, err, "refund-share")
+	c, err := Config{Target: " http://a/ ,http://b", AdminEmail: "a", AdminPassword: "b"}.withDefaults()
+	require.NoError(t, err)
+	require.Equal(t, []string{"http://a", "http://b"}, c.targets)
+	require.Equal(t, "http://a/toss-sandbox", c.Sandbox)
+	require.Equal(t, 10*time.Second, c.Duration)
+	require.Equal(t, 8, c.Concurrency)
+}
+
+func TestHTTPErrorKeys(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "confirm 409", errKey(StepConfirm, &httpError{Step: StepConfirm, Status: 409}))
+	require.Equal(t, "authorize 400 INVALID_REQUEST", errKey(StepAuthorize, &httpError{Step: StepAuthorize, Status: 400, Code: "INVALID_REQUEST"}))
+	require.Equal(t, "order transport", errKey(StepOrder, errTest))
+	wait, ok := retryAfter(&httpError{Status: 429, Code: "7"})
+	require.True(t, ok)
+	require.Equal(t, 7*time.Second, wait)
+	_, ok = retryAfter(&httpError{Status: 409})
+	require.False(t, ok)
+}
+
+var errTest = errors.New("connection refused")

@@ -1,0 +1,74 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Print writes the report: throughput, per-step latencies, errors by code,
+// the database figures, paydeck's added confirm latency and, last, the
+// consistency line ("consistency: ok" or the mismatches).
+func (r *Result) Print(w io.Writer) {
+	fmt.Fprintf(w, "\ncheckouts %d of %d orders in %s: %.1f checkouts/s; refunds %d\n",
+		r.Checkouts, r.Attempts, r.Elapsed.Round(time.Millisecond), r.CheckoutsPerSecond(), r.Refunds)
+	fmt.Fprintf(w, "%-16s %7s %9s %9s %9s %9s\n", "step", "count", "p50", "p90", "p99", "max")
+	for _, s := range r.Steps {
+		fmt.Fprintf(w, "%-16s %7d %9s %9s %9s %9s\n", s.Step, s.Count, ms(s.P50), ms(s.P90), ms(s.P99), ms(s.Max))
+	}
+	if confirm, direct, ok := r.addedLatency(); ok {
+		fmt.Fprintf(w, "paydeck added to the Toss confirm: p50 %s, p99 %s (paydeck confirm minus sandbox confirm)\n",
+			ms(confirm.P50-direct.P50), ms(confirm.P99-direct.P99))
+	}
+	if len(r.Errors) == 0 {
+		fmt.Fprintln(w, "errors: none")
+	} else {
+		fmt.Fprintln(w, "errors:")
+		for _, k := range slices.Sorted(maps.Keys(r.Errors)) {
+			fmt.Fprintf(w, "  %-40s %d\n", k, r.Errors[k])
+		}
+	}
+	if r.Probe != nil {
+		fmt.Fprintf(w, "commit ceiling (%s, %d writers): %.0f commits/s\n", r.Probe.Engine, r.Probe.Writers, r.Probe.CommitsPerSecond)
+	}
+	if r.Commits > 0 && r.WriteTx > 0 && r.Checkouts > 0 {
+		per := float64(r.WriteTx) / float64(r.Checkouts)
+		fmt.Fprintf(w, "database transactions during the load: %d = %.2f per checkout (read-only included)\n",
+			r.Commits, float64(r.Commits)/float64(r.Checkouts))
+		fmt.Fprintf(w, "writing commits during the load: %d = %.2f per checkout (cluster-wide transaction IDs)\n", r.WriteTx, per)
+		if r.Probe != nil {
+			ceiling := r.Probe.CommitsPerSecond / per
+			fmt.Fprintf(w, "checkouts/s = %.1f%% of (commit ceiling / commits per checkout = %.0f/s)\n",
+				100*r.CheckoutsPerSecond()/ceiling, ceiling)
+		}
+	} else if r.Probe != nil && r.Checkouts > 0 {
+		fmt.Fprintf(w, "checkouts/s = %.2f%% of the commit ceiling\n", 100*r.CheckoutsPerSecond()/r.Probe.CommitsPerSecond)
+	}
+	if len(r.Mismatches) == 0 {
+		fmt.Fprintln(w, "consistency: ok")
+		return
+	}
+	fmt.Fprintf(w, "consistency: %d mismatches\n", len(r.Mismatches))
+	for _, m := range r.Mismatches {
+		fmt.Fprintln(w, "  "+m)
+	}
+}
+
+// addedLatency returns the confirm and sandbox-confirm figures when both
+// were measured.
+func (r *Result) addedLatency() (confirm, direct StepStats, ok bool) {
+	var c, d bool
+	for _, s := range r.Steps {
+		switch s.Step {
+		case StepConfirm:
+			confirm, c = s, true
+		case StepSandboxConfirm:
+			direct, d = s, true
+		}
+	}
+	return confirm, direct, c && d
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+
+	"github.com/riverqueue/river"
+
+	"github.com/paydeck/paydeck/admin"
+	"github.com/paydeck/paydeck/api"
+	"github.com/paydeck/paydeck/jobs"
+	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/toss"
+	"github.com/paydeck/paydeck/toss/sandbox"
+	"github.com/paydeck/paydeck/web"
+)
+
+// registerJobs creates the River workers (unless a test set some) and adds
+// the periodic jobs before the store opens; buildApp registers the payment
+// workers once the payment service exists.
+func (m *Main) registerJobs() {
+	if m.workers == nil {
+		m.workers = river.NewWorkers()
+	}
+	m.periodicJobs = append(m.periodicJobs, jobs.PeriodicJobs(m.Now)...)
+}
+
+// buildApp creates the Toss client and the payment service on the open
+// store and registers the job workers. Call it after the address is
+// settled (the sandbox's API URL derives from it) and before StartJobs.
+func (m *Main) buildApp() error {
+	svc, err := m.newPayments()
+	if err != nil {
+		return err
+	}
+	m.payments = svc
+	jobs.Register(m.workers, svc)
+	return nil
+}
+
+// newPayments returns the payment service for the configuration on m.db.
+func (m *Main) newPayments() (*payment.Service, error) {
+	cfg := m.Config
+	svc, err := payment.New(payment.Config{Store: m.db, Toss: m.newTossClient(), Now: m.Now, Rand: m.Rand,
+		Logger: m.logger.With("component", "payment"), PaymentTimeout: cfg.PaymentTimeout,
+		MinAmount: cfg.MinAmount, MaxAmount: cfg.MaxAmount, ShippingFee: cfg.ShippingFee, FreeShippingOver: cfg.FreeShippingOver})
+	if err != nil {
+		return nil, fmt.Errorf("payment service: %w", err)
+	}
+	return svc, nil
+}
+
+// newTossClient returns the Toss client: the configured secret key, or in
+// sandbox mode the sandbox's widget key pair (the pair the shop's checkout
+// widget uses), against cfg.TossAPIBaseURL.
+func (m *Main) newTossClient() *toss.Client {
+	cfg := m.Config
+	secret := cfg.TossSecretKey.Reveal()
+	if cfg.SandboxMode() {
+		secret = sandbox.WidgetSecretKey
+	}
+	return toss.NewClient(secret, toss.WithBaseURL(cfg.TossAPIBaseURL), toss.WithTimeout(cfg.TossTimeout),
+		toss.WithLogger(m.logger.With("component", "toss")))
+}
+
+// mountApp mounts the JSON API (api.Register: /api/..., /openapi.json,
+// /docs), the shop's pages (web.Register: /, /cart, /checkout/..., /static/)
+// and the admin pages (admin.Register: /admin/) on mux.
+func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
+	cfg := m.Config
+	d := api.Deps{Payments: m.payments, Store: m.db, Secret: subkey(cfg.Secret, "paydeck/api/jwt"), Logger: m.logger,
+		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL}
+	if cfg.SandboxMode() {
+		d.ClientKey = sandbox.WidgetClientKey
+		d.SDKURL = cfg.PublicURL + sandboxPath + "/v2/standard"
+	}
+	if _, err := api.Register(mux, d); err != nil {
+		return fmt.Errorf("mount api: %w", err)
+	}
+	pages := subkey(cfg.Secret, "paydeck/pages/cookies") // web and admin share the session cookie
+	if err := web.Register(mux, web.Deps{Payments: m.payments, Store: m.db, Secret: pages, ClientKey: d.ClientKey,
+		SDKScriptURL: d.SDKURL, PublicURL: cfg.PublicURL, Logger: m.logger.With("component", "web"), Now: m.Now, Rand: m.Rand}); err != nil {
+		return fmt.Errorf("mount shop pages: %w", err)
+	}
+	jobsUI, err := m.db.JobsUI(ctx, "/admin/jobs")
+	if err != nil {
+		return fmt.Errorf("mount job queue pages: %w", err)
+	}
+	if err := admin.Register(mux, admin.Deps{Payments: m.payments, Store: m.db, Secret: pages, PublicURL: cfg.PublicURL,
+		JobsUI: jobsUI, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand}); err != nil {
+		return fmt.Errorf("mount admin pages: %w", err)
+	}
+	return nil
+}
+
+// subkey derives the key for one purpose from PAYDECK_SECRET
+// (HMAC-SHA256(secret, purpose)), so a key leaked from one use (say, token
+// signing) reveals nothing about the others.
+func subkey(secret Secret, purpose string) []byte {
+	mac := hmac.New(sha256.New, []byte(secret.Reveal()))
+	mac.Write([]byte(purpose))
+	return mac.Sum(nil)
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/paydeck/paydeck/store"
+)
+
+// Bounds checked by validate.
+const (
+	tossMinAmount     = 100 // Toss's card minimum (shared/toss/API.md "Amounts")
+	maxPaymentTimeout = 7 * 24 * time.Hour
+	maxTossTimeout    = 10 * time.Minute
+)
+
+// validate checks every value and returns one specific message per bad
+// value, joined. Messages name the variable and never contain a secret.
+func (c *Config) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if !checkHostPort(c.Addr) {
+		bad("PAYDECK_ADDR %q must be host:port, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		bad("PAYDECK_DATA_DIR must not be empty")
+	}
+	if dsn := c.DatabaseURL.Reveal(); !isPostgresURL(dsn) {
+		if _, ok := store.SQLitePath(dsn); !ok {
+			bad("PAYDECK_DATABASE_URL must be a postgres:// URL or a SQLite file path, not %s", redactURL(dsn))
+		}
+	}
+	errs = append(errs, c.validateTossKeys())
+	// A defaulted TOSS_API_BASE_URL is the Toss constant or derived from
+	// PAYDECK_PUBLIC_URL, which is checked itself.
+	if c.Source("TOSS_API_BASE_URL") != "default" && !isBaseURL(c.TossAPIBaseURL) {
+		bad("TOSS_API_BASE_URL %q must be an absolute http:// or https:// URL without query or fragment", c.TossAPIBaseURL)
+	}
+	if !isBaseURL(c.PublicURL) {
+		bad("PAYDECK_PUBLIC_URL %q must be an absolute http:// or https:// URL without query or fragment", c.PublicURL)
+	}
+	if c.MinAmount < tossMinAmount {
+		bad("PAYDECK_MIN_AMOUNT (%d) must be at least %d won, the smallest payment Toss accepts", c.MinAmount, tossMinAmount)
+	}
+	if c.MaxAmount < c.MinAmount {
+		bad("PAYDECK_MAX_AMOUNT (%d) must not be below PAYDECK_MIN_AMOUNT (%d)", c.MaxAmount, c.MinAmount)
+	}
+	if c.PaymentTimeout < time.Minute || c.PaymentTimeout > maxPaymentTimeout {
+		bad("PAYDECK_PAYMENT_TIMEOUT (%s) must be between 1m and %s", c.PaymentTimeout, maxPaymentTimeout)
+	}
+	if c.TossTimeout < time.Second || c.TossTimeout > maxTossTimeout {
+		bad("TOSS_TIMEOUT (%s) must be between 1s and %s", c.TossTimeout, maxTossTimeout)
+	}
+	for _, o := range c.CORSOrigins {
+		if o != "*" && !isOrigin(o) {
+			bad("PAYDECK_CORS_ORIGINS entry %q must be * or an origin such as https://shop.example.com", o)
+		}
+	}
+	if c.Secret.IsSet() && len(c.Secret.Reveal()) < minSecretLen {
+		bad("PAYDECK_SECRET must be at least %d bytes long", minSecretLen)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("PAYDECK_LOG_FORMAT %q must be text or json", c.LogFormat)
+	}
+	if c.ShippingFee < 0 {
+		bad("PAYDECK_SHIPPING_FEE (%d) must not be negative", c.ShippingFee)
+	}
+	if c.FreeShippingOver < 0 {
+		bad("PAYDECK_FREE_SHIPPING_OVER (%d) must not be negative", c.FreeShippingOver)
+	}
+	return errors.Join(errs...)
+}
+
+// Toss key prefixes (shared/toss/CLIENT_FLOW.md §6): test or live, and the
+// API-individual family (ck/sk) or the widget family (gck/gsk).
+var (
+	clientKeyPrefixes = []string{"test_ck_", "live_ck_", "test_gck_", "live_gck_"}
+	secretKeyPrefixes = []string{"test_sk_", "live_sk_", "test_gsk_", "live_gsk_"}
+)
+
+// validateTossKeys checks that the keys are both absent (sandbox mode) or
+// both present, well-formed and from one pair: same mode (test or live) and
+// same family (widget or not). Toss rejects a mixed pair at confirm time.
+func (c *Config) validateTossKeys() error {
+	ck, sk := c.TossClientKey, c.TossSecretKey.Reveal()
+	switch {
+	case ck == "" && sk == "":
+		return nil
+	case ck == "" || sk == "":
+		return errors.New("TOSS_CLIENT_KEY and TOSS_SECRET_KEY must be set together (leave both empty for sandbox mode)")
+	}
+	var errs []error
+	if !hasAnyPrefix(ck, clientKeyPrefixes) {
+		errs = append(errs, fmt.Errorf("TOSS_CLIENT_KEY must start with one of %s", strings.Join(clientKeyPrefixes, ", ")))
+	}
+	if !hasAnyPrefix(sk, secretKeyPrefixes) {
+		errs = append(errs, fmt.Errorf("TOSS_SECRET_KEY must start with one of %s", strings.Join(secretKeyPrefixes, ", ")))
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if strings.HasPrefix(ck, "test_") != strings.HasPrefix(sk, "test_") {
+		return errors.New("TOSS_CLIENT_KEY and TOSS_SECRET_KEY mix a test key with a live key")
+	}
+	if strings.Contains(ck, "_gck_") != strings.Contains(sk, "_gsk_") {
+		return errors.New("TOSS_CLIENT_KEY and TOSS_SECRET_KEY mix a widget key (gck/gsk) with an API key (ck/sk)")
+	}
+	return nil
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) && len(s) > len(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isBaseURL reports whether v is an absolute http(s) URL with a host and no
+// query or fragment.
+func isBaseURL(v string) bool {
+	u, err := url.Parse(v)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.RawQuery == "" && u.Fragment == "" && u.User == nil
+}
+
+// isOrigin reports whether v is scheme://host[:port] with nothing after.
+func isOrigin(v string) bool {
+	u, err := url.Parse(v)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil
+}
