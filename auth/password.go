@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -84,7 +85,7 @@ func (h *Hasher) Hash(password string) (string, error) {
 		return "", fmt.Errorf("hash password: read salt: %w", err)
 	}
 	p := h.params
-	key := argon2.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, keyLen)
+	key := idKey([]byte(password), salt, p, keyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Iterations, p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -101,11 +102,24 @@ func CheckPassword(encoded, password string) error {
 	if checkLength(password) != nil {
 		return ErrMismatch
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, uint32(len(key)))
+	got := idKey([]byte(password), salt, p, uint32(len(key)))
 	if subtle.ConstantTimeCompare(got, key) != 1 {
 		return ErrMismatch
 	}
 	return nil
+}
+
+// hashing bounds how many argon2id computations run at once. Each one
+// takes Params.Memory (19 MiB by default) and a CPU for its whole run, so
+// more of them at once than there are CPUs only adds memory, not speed: a
+// burst of 32 logins would otherwise hold over 600 MiB.
+var hashing = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// idKey is argon2.IDKey, at most GOMAXPROCS at a time.
+func idKey(password, salt []byte, p Params, keyLen uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(password, salt, p.Iterations, p.Memory, p.Parallelism, keyLen)
 }
 
 func checkLength(password string) error {
