@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -135,4 +137,61 @@ func TestServeMountsTheJobQueueForAdmins(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
 	require.Contains(t, string(body), `"name":"default"`)
+}
+
+// TestServeSetsUpADemoShop: the first start in sandbox mode on an empty
+// database gives a shop a person can use at once — the demo catalogue, the
+// payment methods and an admin whose password is in demo-admin.txt (0600),
+// never in the log. A second start adds nothing; a shop with Toss keys gets
+// nothing.
+func TestServeSetsUpADemoShop(t *testing.T) {
+	t.Parallel()
+	dataDir := t.TempDir()
+	env := map[string]string{"PAYDECK_DATA_DIR": dataDir}
+	m, out := newMain(t, env)
+	r := start(t, m, out, "serve")
+
+	file := filepath.Join(dataDir, demoAdminFile)
+	info, err := os.Stat(file)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	content, err := os.ReadFile(file)
+	require.NoError(t, err)
+	password := regexp.MustCompile(`password: (\S+)`).FindSubmatch(content)
+	require.NotNil(t, password, "%s", content)
+	require.NotContains(t, out.String(), string(password[1]), "the password is never logged")
+
+	var tok struct{ AccessToken string }
+	require.Equal(t, http.StatusOK, postJSON(t, r.url+"/api/auth/login",
+		map[string]string{"email": DemoAdminEmail, "password": string(password[1])}, &tok))
+	resp, body := get(t, r.url+"/api/me", "Authorization", "Bearer "+tok.AccessToken)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, body, `"role":"admin"`)
+	var products struct{ Total int }
+	_, body = get(t, r.url+"/api/products")
+	require.NoError(t, json.Unmarshal([]byte(body), &products), body)
+	require.Equal(t, len(demoProducts), products.Total)
+	require.NoError(t, r.stop(t))
+
+	// A second start on the same data dir changes nothing.
+	m2, out2 := newMain(t, env)
+	r2 := start(t, m2, out2, "serve")
+	_, body = get(t, r2.url+"/api/products")
+	require.NoError(t, json.Unmarshal([]byte(body), &products), body)
+	require.Equal(t, len(demoProducts), products.Total)
+	again, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Equal(t, content, again)
+	require.NoError(t, r2.stop(t))
+
+	// With Toss keys (not sandbox mode) an empty database stays empty.
+	keyed := t.TempDir()
+	m3, out3 := newMain(t, map[string]string{"PAYDECK_DATA_DIR": keyed,
+		"TOSS_CLIENT_KEY": sandbox.DocsClientKey, "TOSS_SECRET_KEY": sandbox.DocsSecretKey})
+	r3 := start(t, m3, out3, "serve")
+	_, body = get(t, r3.url+"/api/products")
+	require.NoError(t, json.Unmarshal([]byte(body), &products), body)
+	require.Zero(t, products.Total)
+	require.NoFileExists(t, filepath.Join(keyed, demoAdminFile))
+	require.NoError(t, r3.stop(t))
 }

@@ -31,15 +31,24 @@ var demoMethods = []paydeck.PaymentMethod{
 	{Name: "간편결제", Type: paydeck.MethodEasyPay, FeeRate: 320, DisplayOrder: 6},
 }
 
-// seed adds, in one transaction, every demo product whose name is not in the
-// catalogue yet and every payment method whose type is missing, so running
-// it twice adds nothing.
+// seed adds the demo catalogue (see seedCatalogue) and reports what it added.
 func (m *Main) seed(ctx context.Context) error {
 	if err := m.openStore(ctx); err != nil {
 		return err
 	}
-	var products, methods int
-	err := m.db.Update(ctx, func(tx paydeck.Tx) error {
+	products, methods, err := seedCatalogue(ctx, m.db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "seed: added %d products and %d payment methods\n", products, methods)
+	return nil
+}
+
+// seedCatalogue adds, in one transaction, every demo product whose name is
+// not in the catalogue yet and every payment method whose type is missing,
+// so running it twice adds nothing. It returns how many of each it added.
+func seedCatalogue(ctx context.Context, db paydeck.Store) (products, methods int, err error) {
+	err = db.Update(ctx, func(tx paydeck.Tx) error {
 		products, methods = 0, 0
 		for _, p := range demoProducts {
 			exists, err := productExists(ctx, tx, p.Name)
@@ -72,10 +81,9 @@ func (m *Main) seed(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("seed: %w", err)
+		return 0, 0, fmt.Errorf("seed: %w", err)
 	}
-	fmt.Fprintf(m.Stdout, "seed: added %d products and %d payment methods\n", products, methods)
-	return nil
+	return products, methods, nil
 }
 
 // productExists reports whether a product with exactly this name exists.

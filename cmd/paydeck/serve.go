@@ -41,6 +41,11 @@ func (m *Main) serve(ctx context.Context) error {
 	if err := m.openStore(ctx); err != nil {
 		return err
 	}
+	if cfg.SandboxMode() {
+		if err := m.setUpDemoShop(ctx); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
