@@ -23,7 +23,10 @@ func TestConfirmOutcomeUnknownAnswers202(t *testing.T) {
 		p := createProduct(t, a, admin, 10000, 5)
 		_, cust := a.SignUp(t, "park")
 		o := placeOrder(t, a, cust, p.ID, 1)
-		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","operation":"confirm","times":1,"approveThenDrop":true}]`)
+		// The order's webhooks wait a day of sandbox time, so the job, not the
+		// DONE webhook, is what settles the payment after the 202.
+		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","operation":"confirm","times":1,"approveThenDrop":true},
+			{"orderId":"`+o.OrderID+`","webhookDelaySeconds":86400}]`)
 		inProgress := authorizeAndConfirm(t, a, cust, o, "CARD", http.StatusAccepted)
 		require.Equal(t, "in_progress", inProgress.Status)
 

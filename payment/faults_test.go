@@ -69,7 +69,11 @@ func TestConfirmApproveThenDrop(t *testing.T) {
 		u := env.Customer(t)
 		o := env.Order(t, u, apptest.Line(env.Product(t, 20_000, 10), 1))
 		key := env.Authorize(t, o, "CARD")
-		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","operation":"confirm","approveThenDrop":true,"times":1}]`)
+		// The order's webhooks are held back a day of sandbox time: otherwise the
+		// DONE webhook can settle the payment before Confirm learns the
+		// connection dropped, and this test is about the lookup path.
+		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","operation":"confirm","approveThenDrop":true,"times":1},
+			{"orderId":"`+o.OrderID+`","webhookDelaySeconds":86400}]`)
 
 		p, err := env.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: o.OrderID, Amount: o.FinalAmount})
 		require.NoError(t, err, "an unknown outcome is not an error: the API answers 202")
