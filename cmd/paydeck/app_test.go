@@ -195,3 +195,18 @@ func TestServeSetsUpADemoShop(t *testing.T) {
 	require.NoFileExists(t, filepath.Join(keyed, demoAdminFile))
 	require.NoError(t, r3.stop(t))
 }
+
+// TestServeProfilesOnItsOwnListener: PAYDECK_PPROF_ADDR opens net/http/pprof
+// on a separate listener; the public server never serves it.
+func TestServeProfilesOnItsOwnListener(t *testing.T) {
+	t.Parallel()
+	m, out := newMain(t, map[string]string{"PAYDECK_PPROF_ADDR": "127.0.0.1:0"})
+	r := start(t, m, out, "serve")
+	require.NotEmpty(t, m.pprofAddr)
+
+	resp, body := get(t, "http://"+m.pprofAddr+"/debug/pprof/goroutine?debug=1")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, body, "goroutine profile")
+	resp, _ = get(t, r.url+"/debug/pprof/")
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+}

@@ -35,6 +35,7 @@ type Config struct {
 
 	LogLevel  slog.Level // PAYDECK_LOG_LEVEL: debug, info, warn, error
 	LogFormat string     // PAYDECK_LOG_FORMAT: text or json
+	PprofAddr string     // PAYDECK_PPROF_ADDR: host:port of a separate net/http/pprof listener; empty means none
 
 	ShippingFee      int64 // PAYDECK_SHIPPING_FEE: KRW charged for physical goods
 	FreeShippingOver int64 // PAYDECK_FREE_SHIPPING_OVER: order total (KRW) from which shipping is free; 0 never
@@ -154,6 +155,10 @@ var options = []option{
 		def:   constant("text"),
 		parse: func(c *Config, v string) error { c.LogFormat = strings.ToLower(v); return nil },
 		show:  func(c *Config) string { return c.LogFormat }},
+	{env: "PAYDECK_PPROF_ADDR", flag: "pprof-addr", usage: "`host:port` of a separate profiling listener (net/http/pprof); empty: none. Keep it on loopback",
+		def:   constant(""),
+		parse: func(c *Config, v string) error { c.PprofAddr = v; return nil },
+		show:  func(c *Config) string { return c.PprofAddr }},
 	{env: "PAYDECK_SHIPPING_FEE", flag: "shipping-fee", usage: "shipping fee for physical goods in `won`",
 		def:   constant(strconv.Itoa(defaultShippingFee)),
 		parse: func(c *Config, v string) error { return parseWon(&c.ShippingFee, v) },

@@ -131,6 +131,7 @@ func TestConfigValidation(t *testing.T) {
 	}{
 		{"AddrNoPort", map[string]string{"PAYDECK_ADDR": "localhost"}, `PAYDECK_ADDR "localhost" must be host:port`},
 		{"AddrBadPort", map[string]string{"PAYDECK_ADDR": "127.0.0.1:99999"}, `PAYDECK_ADDR "127.0.0.1:99999" must be host:port`},
+		{"PprofAddrNoPort", map[string]string{"PAYDECK_PPROF_ADDR": "localhost"}, `PAYDECK_PPROF_ADDR "localhost" must be host:port`},
 		{"DataDirEmpty", map[string]string{"PAYDECK_DATA_DIR": " "}, "PAYDECK_DATA_DIR must not be empty"},
 		{"DatabaseScheme", map[string]string{"PAYDECK_DATABASE_URL": "mysql://root:hunter2@db/x"}, "PAYDECK_DATABASE_URL must be a postgres:// URL or a SQLite file path, not mysql://root:[redacted]@db/x"},
 		{"OnlyClientKey", map[string]string{"TOSS_CLIENT_KEY": "test_ck_a"}, "TOSS_CLIENT_KEY and TOSS_SECRET_KEY must be set together"},

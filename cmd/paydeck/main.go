@@ -88,6 +88,8 @@ type Main struct {
 	// ready is closed once serve or sandbox listens; addr is then its address.
 	ready chan struct{}
 	addr  string
+	// pprofAddr is where the profiling listener listens, when configured.
+	pprofAddr string
 }
 
 // commandFlags holds the values of command-specific flags.

@@ -46,6 +46,13 @@ func (m *Main) serve(ctx context.Context) error {
 			return err
 		}
 	}
+	if cfg.PprofAddr != "" {
+		addr, err := m.startPprof(ctx, cfg.PprofAddr)
+		if err != nil {
+			return err
+		}
+		m.pprofAddr = addr
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

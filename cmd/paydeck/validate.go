@@ -26,6 +26,9 @@ func (c *Config) validate() error {
 	if !checkHostPort(c.Addr) {
 		bad("PAYDECK_ADDR %q must be host:port, e.g. 127.0.0.1:8080", c.Addr)
 	}
+	if c.PprofAddr != "" && !checkHostPort(c.PprofAddr) {
+		bad("PAYDECK_PPROF_ADDR %q must be host:port, e.g. 127.0.0.1:6060, or empty", c.PprofAddr)
+	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad("PAYDECK_DATA_DIR must not be empty")
 	}
