@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -74,11 +75,14 @@ type Deps struct {
 // server holds the dependencies the handlers use.
 type server struct {
 	Deps
-	api      huma.API
-	tokens   *auth.Tokens
-	byIP     *limiter
-	byEmail  *limiter
-	fakeHash string // hashed at start: unknown emails cost as much as wrong passwords
+	api     huma.API
+	tokens  *auth.Tokens
+	byIP    *limiter
+	byEmail *limiter
+	// fakeHash is hashed on the first login of an unknown email (not at
+	// start: a hash holds 19 MiB while it runs), so that unknown emails cost
+	// as much as wrong passwords.
+	fakeHash func() (string, error)
 }
 
 // Register mounts the API on mux: every /api/ operation (other /api/ paths,
@@ -140,10 +144,8 @@ func newServer(d Deps) (*server, error) {
 	if err != nil {
 		return nil, errors.New("api: " + err.Error())
 	}
-	fake, err := d.Hasher.Hash(rand.Text())
-	if err != nil {
-		return nil, err
-	}
+	hasher := d.Hasher
+	fake := sync.OnceValues(func() (string, error) { return hasher.Hash(rand.Text()) })
 	return &server{Deps: d, tokens: tokens, fakeHash: fake,
 		byIP: newLimiter(d.LoginIPLimit, d.Now), byEmail: newLimiter(d.LoginAccountLimit, d.Now)}, nil
 }

@@ -109,7 +109,9 @@ func (s *server) login(ctx context.Context, in *loginInput) (*tokenOutput, error
 	})
 	switch {
 	case paydeck.ErrorCode(err) == paydeck.CodeNotFound:
-		_ = auth.CheckPassword(s.fakeHash, in.Body.Password) // same cost as a wrong password
+		if fake, err := s.fakeHash(); err == nil {
+			_ = auth.CheckPassword(fake, in.Body.Password) // same cost as a wrong password
+		}
 		return nil, errBadLogin
 	case err != nil:
 		return nil, s.problem(ctx, err)

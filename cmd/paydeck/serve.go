@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -79,6 +80,10 @@ func (m *Main) serve(ctx context.Context) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Start-up (migrations, the OpenAPI model, templates, the demo shop's
+	// password hash) leaves garbage the idle server would otherwise keep
+	// mapped for minutes: collect it and hand the pages back now.
+	debug.FreeOSMemory()
 	log.Info("paydeck serving", "addr", m.addr, "public_url", cfg.PublicURL, "engine", m.db.Engine(), "sandbox", cfg.SandboxMode())
 	close(m.ready)
 	err = httpx.Serve(ctx, srv, ln, m.shutdownTimeout)
