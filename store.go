@@ -273,6 +273,8 @@ type PaymentFilter struct {
 	ExpiresBefore *time.Time
 	// DueBefore matches virtual-account payments whose due date is < it.
 	DueBefore *time.Time
+	// CreatedBefore matches payments with CreatedAt < it.
+	CreatedBefore *time.Time
 	// ApprovedFrom and ApprovedBefore bound ApprovedAt to [from, before).
 	ApprovedFrom   *time.Time
 	ApprovedBefore *time.Time
@@ -284,8 +286,10 @@ type PaymentFilter struct {
 type RefundFilter struct {
 	PaymentID *string
 	Statuses  []RefundStatus
-	Offset    int
-	Limit     int
+	// CreatedBefore matches refunds with CreatedAt < it.
+	CreatedBefore *time.Time
+	Offset        int
+	Limit         int
 }
 
 // EventFilter selects audit events; nil fields do not filter.

@@ -138,6 +138,9 @@ func (tx *Tx) FindPayments(ctx context.Context, f paydeck.PaymentFilter) ([]*pay
 	if f.DueBefore != nil {
 		w.add("va_due_date < ?", tx.t(*f.DueBefore))
 	}
+	if f.CreatedBefore != nil {
+		w.add("created_at < ?", tx.t(*f.CreatedBefore))
+	}
 	if f.ApprovedFrom != nil {
 		w.add("approved_at >= ?", tx.t(*f.ApprovedFrom))
 	}

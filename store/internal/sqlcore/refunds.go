@@ -97,6 +97,9 @@ func (tx *Tx) FindRefunds(ctx context.Context, f paydeck.RefundFilter) ([]*payde
 		w.add("payment_id = ?", *f.PaymentID)
 	}
 	in(w, "status", f.Statuses)
+	if f.CreatedBefore != nil {
+		w.add("created_at < ?", tx.t(*f.CreatedBefore))
+	}
 	return list(ctx, tx, refundCols, "FROM refunds", w, "created_at, id", f.Offset, f.Limit, scanRefund)
 }
 
