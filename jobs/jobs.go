@@ -47,19 +47,22 @@ func Register(ws *river.Workers, svc *payment.Service) {
 	add(ws, func(ctx context.Context, _ payment.SweepArgs) error { return svc.Sweep(ctx) })
 }
 
-// SweepInterval is how often the sweep runs.
+// SweepInterval is how often the sweep runs by default.
 const SweepInterval = time.Minute
 
 // ReconcileHour is the KST hour at which yesterday is reconciled.
 const ReconcileHour = 3
 
 // PeriodicJobs returns the periodic jobs to give the store
-// (store.Options.PeriodicJobs): the sweep every SweepInterval (also at
-// start), and the reconciliation of the previous KST day every day at
-// ReconcileHour KST. now is the clock that names "yesterday".
-func PeriodicJobs(now func() time.Time) []*river.PeriodicJob {
+// (store.Options.PeriodicJobs): the sweep every sweepEvery (SweepInterval
+// when 0; also at start), and the reconciliation of the previous KST day
+// every day at ReconcileHour KST. now is the clock that names "yesterday".
+func PeriodicJobs(now func() time.Time, sweepEvery time.Duration) []*river.PeriodicJob {
+	if sweepEvery <= 0 {
+		sweepEvery = SweepInterval
+	}
 	return []*river.PeriodicJob{
-		river.NewPeriodicJob(river.PeriodicInterval(SweepInterval),
+		river.NewPeriodicJob(river.PeriodicInterval(sweepEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return payment.SweepArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "payment_sweep", RunOnStart: true}),
 		river.NewPeriodicJob(dailyKST{hour: ReconcileHour},

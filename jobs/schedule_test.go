@@ -28,5 +28,5 @@ func TestYesterdayIsKST(t *testing.T) {
 
 func TestPeriodicJobs(t *testing.T) {
 	t.Parallel()
-	require.Len(t, PeriodicJobs(time.Now), 2)
+	require.Len(t, PeriodicJobs(time.Now, 0), 2)
 }

@@ -25,27 +25,14 @@ func (s *Service) apply(ctx context.Context, a Actor, paymentID string, tp *toss
 }
 
 func (s *Service) applyLocked(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) error {
-	open := p.Status == paydeck.PaymentInProgress || p.Status == paydeck.PaymentReady
-	switch tp.Status {
-	case toss.StatusDone, toss.StatusPartialCanceled, toss.StatusCanceled:
-		// A cancelled payment counts as approved only if it ever was: a
-		// virtual account cancelled before its deposit was not (its
-		// refund records the cancel).
-		approved := tp.Status == toss.StatusDone || tp.ApprovedAt != nil
-		if approved && (open || p.Status == paydeck.PaymentWaitingForDeposit) {
-			return s.approve(ctx, tx, a, o, p, tp)
-		}
-	case toss.StatusWaitingForDeposit:
-		switch {
-		case open:
-			return s.issueAccount(ctx, tx, a, o, p, tp)
-		case p.Status == paydeck.PaymentWaitingForDeposit && tp.VirtualAccount != nil && tp.VirtualAccount.Expired:
-			return expireAccount(ctx, tx, o, p)
-		}
-	case toss.StatusAborted, toss.StatusExpired:
-		if p.Status == paydeck.PaymentWaitingForDeposit {
-			return expireAccount(ctx, tx, o, p)
-		}
+	switch stepFor(p, tp) {
+	case stepApprove:
+		return s.approve(ctx, tx, a, o, p, tp)
+	case stepIssue:
+		return s.issueAccount(ctx, tx, a, o, p, tp)
+	case stepExpireAccount:
+		return expireAccount(ctx, tx, o, p)
+	case stepFail:
 		code, msg := "", "Toss reports the payment "+strings.ToLower(string(tp.Status))+"."
 		if tp.Failure != nil {
 			code, msg = string(tp.Failure.Code), tp.Failure.Message
@@ -53,6 +40,50 @@ func (s *Service) applyLocked(ctx context.Context, tx paydeck.Tx, a Actor, o *pa
 		return failPayment(ctx, tx, a, o, p, paydeck.PaymentStatus(strings.ToLower(string(tp.Status))), code, msg)
 	}
 	return nil
+}
+
+// step is what applying a Toss payment does to the local one.
+type step int
+
+const (
+	stepNone          step = iota // nothing: the state is already recorded, or Toss's is not ahead of it
+	stepApprove                   // approved or deposited: payment done, order paid
+	stepIssue                     // virtual account issued: waiting for the deposit
+	stepExpireAccount             // virtual account expired or aborted before the deposit
+	stepFail                      // aborted or expired before approval
+)
+
+// stepFor decides what applying tp to p does. It reads nothing but its
+// arguments, so it also tells, before any lock is taken, whether applying
+// would change anything at all.
+func stepFor(p *paydeck.Payment, tp *toss.Payment) step {
+	open := p.Status == paydeck.PaymentInProgress || p.Status == paydeck.PaymentReady
+	waiting := p.Status == paydeck.PaymentWaitingForDeposit
+	switch tp.Status {
+	case toss.StatusDone, toss.StatusPartialCanceled, toss.StatusCanceled:
+		// A cancelled payment counts as approved only if it ever was: a
+		// virtual account cancelled before its deposit was not (its
+		// refund records the cancel).
+		approved := tp.Status == toss.StatusDone || tp.ApprovedAt != nil
+		if approved && (open || waiting) {
+			return stepApprove
+		}
+	case toss.StatusWaitingForDeposit:
+		switch {
+		case open:
+			return stepIssue
+		case waiting && tp.VirtualAccount != nil && tp.VirtualAccount.Expired:
+			return stepExpireAccount
+		}
+	case toss.StatusAborted, toss.StatusExpired:
+		switch {
+		case waiting:
+			return stepExpireAccount
+		case open:
+			return stepFail
+		}
+	}
+	return stepNone
 }
 
 // copyFromToss copies what Toss approved or issued into p.

@@ -3,7 +3,8 @@ package payment
 // Job arguments. Each Kind is stable: never rename one once shipped. The
 // workers live in jobs/; the Service enqueues these inside its transactions.
 
-// ExpireOrderArgs asks for ExpireOrder, scheduled at the order's ExpiresAt.
+// ExpireOrderArgs asks for ExpireOrder. paydeck no longer queues it (Sweep
+// expires orders); the worker stays for jobs queued by earlier versions.
 type ExpireOrderArgs struct {
 	OrderID string `json:"orderId"` // Order.ID
 }

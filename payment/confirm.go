@@ -29,7 +29,9 @@ func confirmKey(orderID, paymentKey string) string { return "confirm-" + orderID
 // Otherwise Toss is called once with a key derived from the payment and the
 // outcome recorded: done (order paid), waiting_for_deposit (virtual
 // account), or in_progress when the outcome is unknown (a job settles it;
-// API answers 202). A definite Toss refusal aborts the payment (the order
+// API answers 202). No job is queued for the common case: if the process
+// dies between the Toss call and recording its answer, the payment stays
+// in_progress and Sweep resolves it once it is ConfirmCheckDelay old. A definite Toss refusal aborts the payment (the order
 // stays payable) and returns the aborted payment with a conflict error
 // (unavailable for a 5xx) carrying Toss's code and message.
 func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*paydeck.Payment, error) {
@@ -92,8 +94,7 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 			return err
 		}
 		pay, started = p, true
-		return tx.Enqueue(ctx, ResolvePaymentArgs{PaymentID: p.ID},
-			&paydeck.JobOptions{ScheduledAt: tx.Now().Add(s.cfg.ConfirmCheckDelay)})
+		return nil
 	})
 	switch {
 	case err != nil:
@@ -103,6 +104,7 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 	case !started:
 		return pay, nil
 	}
+	defer s.trackConfirm(in.PaymentKey)()
 	tp, terr := s.toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: in.PaymentKey, OrderID: in.OrderID,
 		Amount: toss.Amount(in.Amount), Params: toss.Params{IdempotencyKey: confirmKey(in.OrderID, in.PaymentKey)}})
 	return s.settleConfirm(context.WithoutCancel(ctx), a, pay.ID, tp, terr, false)
@@ -125,7 +127,7 @@ func (s *Service) settleConfirm(ctx context.Context, a Actor, paymentID string, 
 				map[string]any{"error": terr.Error()}); err != nil {
 				return err
 			}
-			return tx.Enqueue(ctx, ResolvePaymentArgs{PaymentID: p.ID}, nil)
+			return tx.Enqueue(ctx, ResolvePaymentArgs{PaymentID: p.ID}, resolveOnce)
 		})
 	default:
 		code, msg := tossFailure(terr)

@@ -27,8 +27,10 @@ type OrderInput struct {
 // CreateOrder places a pending order for the actor: the amounts are computed
 // here from the catalogue (shipping fee: 0 for all-digital orders or totals
 // of at least FreeShippingOver, else ShippingFee; discount 0), stock is
-// reserved for every line in the same transaction, and ExpireOrder is
-// scheduled at ExpiresAt (now + PaymentTimeout). Errors: invalid (no lines,
+// reserved for every line in the same transaction. The order is payable
+// until ExpiresAt (now + PaymentTimeout); Sweep expires it after that and
+// releases the stock (no job per order: an unpaid order costs no more
+// writes). Errors: invalid (no lines,
 // a quantity outside 1..MaxItemQuantity, a product listed twice, an unknown
 // product, a final amount outside MinAmount..MaxAmount, no shipping name
 // and address for physical goods), conflict (inactive product or not enough
@@ -93,7 +95,7 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 			return err
 		}
 		out = o
-		return tx.Enqueue(ctx, ExpireOrderArgs{OrderID: o.ID}, &paydeck.JobOptions{ScheduledAt: o.ExpiresAt})
+		return nil
 	})
 	return out, err
 }

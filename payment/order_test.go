@@ -91,13 +91,54 @@ func TestOrderExpiryReleasesStock(t *testing.T) {
 		require.Equal(t, int64(5), env.ProductByID(t, prod.ID).StockQuantity)
 		require.Equal(t, []string{"created", "expired"}, env.EventTypes(t, o.ID))
 
-		// The sweep catches orders whose scheduled job did not run.
+		// The sweep is what expires orders: no job is queued per order.
 		o2 := env.Order(t, u, apptest.Line(prod, 1))
 		env.Clock.Advance(31 * time.Minute)
 		require.NoError(t, env.Payments.Sweep(ctx))
 		require.Equal(t, paydeck.OrderExpired, env.OrderByID(t, o2.ID).Status)
 		require.Equal(t, int64(5), env.ProductByID(t, prod.ID).StockQuantity)
 	})
+}
+
+// TestSweepExpiresEveryOverdueOrder: one sweep run works through more
+// overdue orders than one batch holds, including past orders it cannot
+// expire (a virtual account awaiting its deposit keeps its order pending),
+// and leaves orders not yet due alone.
+func TestSweepExpiresEveryOverdueOrder(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		prod := env.Product(t, 10_000, 20)
+		waiting := env.Order(t, u, apptest.Line(prod, 1))
+		key := env.Authorize(t, waiting, "VIRTUAL_ACCOUNT")
+		p, err := env.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: waiting.OrderID, Amount: waiting.FinalAmount})
+		require.NoError(t, err)
+		require.Equal(t, paydeck.PaymentWaitingForDeposit, p.Status)
+		// Pull the order's own deadline back: only the account's due date holds it now.
+		require.NoError(t, env.DB.Update(ctx, func(tx paydeck.Tx) error {
+			o, err := tx.LockOrderByID(ctx, waiting.ID)
+			if err != nil {
+				return err
+			}
+			o.ExpiresAt = env.Clock.Now().Add(time.Minute)
+			return tx.UpdateOrder(ctx, o)
+		}))
+		var overdue []*paydeck.Order
+		for range 7 {
+			overdue = append(overdue, env.Order(t, u, apptest.Line(prod, 1)))
+		}
+		env.Clock.Advance(31 * time.Minute)
+		fresh := env.Order(t, u, apptest.Line(prod, 1))
+		require.Equal(t, int64(11), env.ProductByID(t, prod.ID).StockQuantity)
+
+		require.NoError(t, env.Payments.Sweep(ctx))
+		for _, o := range overdue {
+			require.Equal(t, paydeck.OrderExpired, env.OrderByID(t, o.ID).Status)
+		}
+		require.Equal(t, paydeck.OrderPending, env.OrderByID(t, waiting.ID).Status, "its account is not due")
+		require.Equal(t, paydeck.OrderPending, env.OrderByID(t, fresh.ID).Status, "not due yet")
+		require.Equal(t, int64(18), env.ProductByID(t, prod.ID).StockQuantity, "the expired orders' stock is back")
+	}, apptest.WithPaymentConfig(func(c *payment.Config) { c.SweepBatch = 2 }))
 }
 
 func TestCancelOrderAndDelivery(t *testing.T) {

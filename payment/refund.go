@@ -42,7 +42,9 @@ func cancelKey(refundID string) string { return "cancel-" + refundID }
 // physical stock returned, or partial_refunded). A definite Toss refusal
 // leaves a failed refund with Toss's code and message, changes no balance,
 // and is returned together with a conflict error. When Toss's answer is
-// unknown the refund stays in_progress and a job repeats the same call.
+// unknown the refund stays in_progress and a job repeats the same call; if
+// the process dies before recording the answer, Sweep does, once the refund
+// is ConfirmCheckDelay old.
 func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in CancelInput) (*paydeck.Refund, *paydeck.Payment, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if n := utf8.RuneCountInString(in.Reason); n < 1 || n > 200 {
@@ -95,8 +97,7 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 			return err
 		}
 		started = true
-		return tx.Enqueue(ctx, ResolveRefundArgs{RefundID: r.ID},
-			&paydeck.JobOptions{ScheduledAt: tx.Now().Add(s.cfg.ConfirmCheckDelay)})
+		return nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -183,7 +184,7 @@ func (s *Service) settleRefund(ctx context.Context, a Actor, refundID string, tp
 			if byJob {
 				return nil
 			}
-			return tx.Enqueue(ctx, ResolveRefundArgs{RefundID: r.ID}, nil)
+			return tx.Enqueue(ctx, ResolveRefundArgs{RefundID: r.ID}, resolveOnce)
 		}
 		code, msg := tossFailure(terr)
 		if err := r.Transition(paydeck.RefundFailed, tx.Now()); err != nil {

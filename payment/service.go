@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/paydeck/paydeck"
@@ -36,10 +37,14 @@ type Config struct {
 	// ShippingFee is charged on orders with physical goods below
 	// FreeShippingOver (defaults 3,000 and 50,000 won).
 	ShippingFee, FreeShippingOver int64
-	// ConfirmCheckDelay is how soon a job re-checks a confirm or refund
-	// still in progress (default 1 min): the safety net if the process dies
-	// between the Toss call and recording its outcome.
+	// ConfirmCheckDelay is how old a confirm or refund still in progress
+	// must be before Sweep re-checks it with Toss (default 1 min): the
+	// safety net if the process dies between the Toss call and recording
+	// its outcome. Keep it above the Toss client's timeout.
 	ConfirmCheckDelay time.Duration
+	// SweepBatch is how many rows of one kind Sweep reads at a time
+	// (default 500); one run reads at most 20 batches of each kind.
+	SweepBatch int
 }
 
 // Service runs paydeck's payment flows. It is safe for concurrent use.
@@ -48,6 +53,10 @@ type Service struct {
 	store paydeck.Store
 	toss  *toss.Client
 	log   *slog.Logger
+	// confirming maps the paymentKey of each confirm this process is
+	// running (Toss called, answer not yet recorded) to a channel closed
+	// once it is recorded.
+	confirming sync.Map
 }
 
 // New returns a Service for cfg, filling in defaults. It fails with an
@@ -72,13 +81,14 @@ func New(cfg Config) (*Service, error) {
 	setDefault(&cfg.ShippingFee, 3000)
 	setDefault(&cfg.FreeShippingOver, 50_000)
 	setDefault(&cfg.ConfirmCheckDelay, time.Minute)
+	setDefault(&cfg.SweepBatch, 500)
 	if cfg.MinAmount > cfg.MaxAmount || cfg.PaymentTimeout < 0 || cfg.ShippingFee < 0 {
 		return nil, paydeck.Errorf(paydeck.CodeInvalid, "payment: configured amounts or timeouts are inconsistent.")
 	}
 	return &Service{cfg: cfg, store: cfg.Store, toss: cfg.Toss, log: cfg.Logger}, nil
 }
 
-func setDefault[T int64 | time.Duration](v *T, def T) {
+func setDefault[T int | int64 | time.Duration](v *T, def T) {
 	if *v == 0 {
 		*v = def
 	}

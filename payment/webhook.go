@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/toss"
@@ -15,11 +16,20 @@ import (
 var keptHeaders = []string{toss.HeaderWebhookID, toss.HeaderWebhookTransmission, toss.HeaderWebhookRetried,
 	toss.HeaderWebhookSignature, "Content-Type", "User-Agent"}
 
+// webhookWait bounds how long a delivery about a payment this process is
+// confirming waits for that confirm's answer to be recorded.
+const webhookWait = 3 * time.Second
+
 // ReceiveWebhook records a delivery from Toss (raw body and a few headers)
 // and enqueues its processing, in one transaction, so the caller can answer
 // 200 at once. A body that is not a JSON object is recorded as rejected and
 // returns an invalid error (answer 400). Nothing in the body is trusted
-// here.
+// here: a PAYMENT_STATUS_CHANGED whose claim would change nothing locally
+// even if it were true (see unchanged) is recorded as processed, with no
+// job and no Toss call. Toss sends PAYMENT_STATUS_CHANGED for an approval
+// while paydeck is still recording the confirm answer, so a delivery about
+// a payment this process is confirming first waits (up to webhookWait)
+// for that answer to be recorded.
 func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header) error {
 	w := &paydeck.Webhook{Body: body, Headers: map[string]string{}}
 	for _, k := range keptHeaders {
@@ -29,18 +39,28 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 	}
 	var obj map[string]json.RawMessage
 	valid := json.Unmarshal(body, &obj) == nil && obj != nil
+	var claim *toss.PaymentStatusChanged
 	if valid {
 		if ev, err := toss.ParseWebhook(body); err == nil {
 			w.EventType = ev.EventType()
+			claim, _ = ev.(*toss.PaymentStatusChanged)
 		}
+	}
+	if claim != nil {
+		s.awaitConfirm(ctx, claim.Data.PaymentKey)
 	}
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		w.ID, w.ProcessedAt, w.Result = 0, nil, ""
 		if !valid {
 			now := tx.Now()
 			w.ProcessedAt, w.Result = &now, "rejected: body is not a JSON object"
+		} else if result, err := unchanged(ctx, tx, claim); err != nil {
+			return err
+		} else if result != "" {
+			now := tx.Now()
+			w.ProcessedAt, w.Result = &now, result
 		}
-		if err := tx.CreateWebhook(ctx, w); err != nil || !valid {
+		if err := tx.CreateWebhook(ctx, w); err != nil || w.ProcessedAt != nil {
 			return err
 		}
 		return tx.Enqueue(ctx, ProcessWebhookArgs{WebhookID: w.ID}, nil)
@@ -99,6 +119,13 @@ func (s *Service) processWebhook(ctx context.Context, w *paydeck.Webhook) (strin
 	case *toss.DepositCallback:
 		return s.depositCallback(ctx, ev)
 	case *toss.PaymentStatusChanged:
+		var result string
+		if err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+			result, err = unchanged(ctx, tx, ev)
+			return err
+		}); err != nil || result != "" {
+			return result, err
+		}
 		tp, err := s.toss.Payments.Refetch(ctx, ev)
 		switch {
 		case toss.IsCode(err, toss.CodeNotFoundPayment):
@@ -149,14 +176,12 @@ func (s *Service) depositCallback(ctx context.Context, cb *toss.DepositCallback)
 }
 
 // applyFetched applies a payment fetched from Toss to the local payment
-// with the same paymentKey.
+// with the same paymentKey; when that changes nothing, without a writing
+// transaction.
 func (s *Service) applyFetched(ctx context.Context, tp *toss.Payment) (string, error) {
-	var id string
-	err := s.store.View(ctx, func(tx paydeck.Tx) error {
-		p, err := tx.FindPaymentByKey(ctx, tp.PaymentKey)
-		if err == nil {
-			id = p.ID
-		}
+	var p *paydeck.Payment
+	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+		p, err = tx.FindPaymentByKey(ctx, tp.PaymentKey)
 		return err
 	})
 	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
@@ -164,9 +189,59 @@ func (s *Service) applyFetched(ctx context.Context, tp *toss.Payment) (string, e
 	} else if err != nil {
 		return "", err
 	}
-	p, err := s.apply(ctx, System, id, tp)
+	if stepFor(p, tp) != stepNone {
+		p, err = s.apply(ctx, System, p.ID, tp)
+	}
 	if err != nil {
 		return "", err
 	}
 	return "applied: Toss " + string(tp.Status) + ", local " + string(p.Status), nil
+}
+
+// unchanged returns the result to record for a PAYMENT_STATUS_CHANGED
+// delivery that needs no processing: its paymentKey names a local payment
+// on which applying the claimed payment would change nothing (stepFor),
+// so whether the claim is true or forged does not matter. It returns ""
+// when the delivery must be processed (or ev is nil).
+func unchanged(ctx context.Context, tx paydeck.Tx, ev *toss.PaymentStatusChanged) (string, error) {
+	if ev == nil || ev.Data.PaymentKey == "" {
+		return "", nil
+	}
+	p, err := tx.FindPaymentByKey(ctx, ev.Data.PaymentKey)
+	switch {
+	case paydeck.ErrorCode(err) == paydeck.CodeNotFound:
+		return "", nil
+	case err != nil:
+		return "", err
+	case stepFor(p, &ev.Data) != stepNone:
+		return "", nil
+	}
+	return "unchanged: Toss " + string(ev.Data.Status) + " claimed, local " + string(p.Status) + " already", nil
+}
+
+// trackConfirm marks a confirm of paymentKey as running in this process
+// until the returned func is called (once its answer is recorded).
+func (s *Service) trackConfirm(paymentKey string) (done func()) {
+	ch := make(chan struct{})
+	s.confirming.Store(paymentKey, ch)
+	return func() {
+		s.confirming.CompareAndDelete(paymentKey, ch)
+		close(ch)
+	}
+}
+
+// awaitConfirm waits until no confirm of paymentKey runs in this process,
+// for at most webhookWait or until ctx ends.
+func (s *Service) awaitConfirm(ctx context.Context, paymentKey string) {
+	v, ok := s.confirming.Load(paymentKey)
+	if !ok {
+		return
+	}
+	t := time.NewTimer(webhookWait)
+	defer t.Stop()
+	select {
+	case <-v.(chan struct{}):
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -165,5 +166,56 @@ func TestWebhooksDuplicatedAndOutOfOrder(t *testing.T) {
 		require.Equal(t, []string{"created", "confirm_requested", "virtual_account_issued", "deposit_received",
 			"refund_requested", "refund_completed"}, env.EventTypes(t, o.ID))
 		require.Zero(t, results(t, env)["rejected"])
+	})
+}
+
+// TestWebhookThatChangesNothing: Toss's PAYMENT_STATUS_CHANGED for an
+// approval reaches paydeck while the confirm that caused it is still being
+// recorded. The delivery waits for that confirm, then is recorded as
+// processed at once ("unchanged"): no job, no Toss look-up. A claim that
+// would change nothing even if true (a forged ABORTED for a done payment)
+// is handled the same way; one that would change something (DONE for a
+// payment still in progress) is processed and re-fetched as before.
+func TestWebhookThatChangesNothing(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		o, p := confirmed(t, env, u, "CARD")
+		require.Equal(t, paydeck.PaymentDone, p.Status)
+		env.FlushWebhooks(t)
+		env.WebhooksSettled(t)
+		hooks := env.ReceivedWebhooks(t)
+		require.Len(t, hooks, 1)
+		require.Equal(t, "PAYMENT_STATUS_CHANGED", hooks[0].EventType)
+		require.Equal(t, "unchanged: Toss DONE claimed, local done already", hooks[0].Result)
+		require.NotNil(t, hooks[0].ProcessedAt)
+		require.Empty(t, env.TossCalls("GET", "/v1/payments/"+p.PaymentKey), "no look-up at Toss")
+
+		forged := `{"eventType":"PAYMENT_STATUS_CHANGED","createdAt":"2026-11-27T10:00:00.000000","data":{"paymentKey":"` +
+			p.PaymentKey + `","orderId":"` + o.OrderID + `","status":"ABORTED","totalAmount":` + strconv.FormatInt(o.FinalAmount, 10) + `}}`
+		require.Equal(t, http.StatusOK, post(t, env, forged))
+		env.WebhooksSettled(t)
+		hooks = env.ReceivedWebhooks(t)
+		require.Len(t, hooks, 2)
+		require.Equal(t, 2, results(t, env)["unchanged"], "%v", results(t, env))
+		require.Empty(t, env.TossCalls("GET", "/v1/payments/"+p.PaymentKey))
+		require.Equal(t, paydeck.PaymentDone, env.PaymentByKey(t, p.PaymentKey).Status)
+
+		// A claim that would change the payment is checked with Toss.
+		o2 := env.Order(t, u, apptest.Line(env.Product(t, 20_000, 10), 1))
+		key2 := env.Authorize(t, o2, "CARD")
+		require.NoError(t, env.DB.Update(ctx, func(tx paydeck.Tx) error {
+			return tx.CreatePayment(ctx, &paydeck.Payment{PaymentKey: key2, OrderID: o2.ID, Status: paydeck.PaymentInProgress,
+				Amount: o2.FinalAmount, ExpiresAt: &o2.ExpiresAt})
+		}))
+		claim := `{"eventType":"PAYMENT_STATUS_CHANGED","createdAt":"2026-11-27T10:00:00.000000","data":{"paymentKey":"` +
+			key2 + `","orderId":"` + o2.OrderID + `","status":"DONE","totalAmount":` + strconv.FormatInt(o2.FinalAmount, 10) + `}}`
+		require.Equal(t, http.StatusOK, post(t, env, claim))
+		env.WebhooksSettled(t)
+		require.Len(t, env.TossCalls("GET", "/v1/payments/"+key2), 1, "re-fetched")
+		require.Equal(t, paydeck.PaymentInProgress, env.PaymentByKey(t, key2).Status, "Toss has not approved it")
+		hooks = env.ReceivedWebhooks(t)
+		require.Len(t, hooks, 3)
+		require.Contains(t, []string{hooks[0].Result, hooks[2].Result}, "applied: Toss IN_PROGRESS, local in_progress")
 	})
 }

@@ -28,7 +28,12 @@ func TestCrash(t *testing.T) {
 				kills, load, concurrency = 12, 60*time.Second, 16
 			}
 			sb, _ := startSandbox(t, "")
-			srv := newServer(t, t.TempDir(), databaseFor(t, engine), sb)
+			// A kill between the two confirm transactions (or the two of a
+			// refund) leaves a row in progress with no job: the sweep finds
+			// it once it is PAYDECK_CONFIRM_CHECK_DELAY old. Both are short
+			// here so that the check does not wait minutes.
+			srv := newServer(t, t.TempDir(), databaseFor(t, engine), sb,
+				"TOSS_TIMEOUT=2s", "PAYDECK_CONFIRM_CHECK_DELAY=5s", "PAYDECK_SWEEP_INTERVAL=2s")
 			email, password := srv.createAdmin(t)
 			p, _ := srv.run(t)
 
@@ -43,7 +48,7 @@ func TestCrash(t *testing.T) {
 			wg.Go(func() {
 				res, err = bench.Run(context.Background(), bench.Config{Target: srv.URL(), Sandbox: sb,
 					AdminEmail: email, AdminPassword: password, Concurrency: concurrency, Duration: load,
-					RefundShare: 0.2, Settle: 100 * time.Second, Progress: -1, Seed: seed})
+					RefundShare: 0.2, Settle: 60 * time.Second, Progress: -1, Seed: seed})
 			})
 			time.Sleep(time.Second) // setup: accounts and products
 			gap := load / time.Duration(kills+1)

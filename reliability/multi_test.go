@@ -53,9 +53,11 @@ func TestSeveralInstances(t *testing.T) {
 	require.Empty(t, res.Mismatches)
 	loadEnd := time.Now()
 
-	// Webhook processing is due at once; the safety-net jobs (payment and
-	// refund re-checks) a minute after each confirm: the long version waits
-	// for those too. Every job due by then must finish.
+	// Webhook processing is due at once (only for deliveries that would
+	// change something; most are settled when received); confirms and
+	// refunds left in progress get a job from the sweep, which runs every
+	// minute: the long version waits for one more sweep. Every job due by
+	// then must finish.
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, db)
 	require.NoError(t, err)

@@ -25,7 +25,7 @@ func (m *Main) registerJobs() {
 	if m.workers == nil {
 		m.workers = river.NewWorkers()
 	}
-	m.periodicJobs = append(m.periodicJobs, jobs.PeriodicJobs(m.Now)...)
+	m.periodicJobs = append(m.periodicJobs, jobs.PeriodicJobs(m.Now, m.Config.SweepInterval)...)
 }
 
 // buildApp creates the Toss client and the payment service on the open
@@ -45,7 +45,7 @@ func (m *Main) buildApp() error {
 func (m *Main) newPayments() (*payment.Service, error) {
 	cfg := m.Config
 	svc, err := payment.New(payment.Config{Store: m.db, Toss: m.newTossClient(), Now: m.Now, Rand: m.Rand,
-		Logger: m.logger.With("component", "payment"), PaymentTimeout: cfg.PaymentTimeout,
+		Logger: m.logger.With("component", "payment"), PaymentTimeout: cfg.PaymentTimeout, ConfirmCheckDelay: cfg.CheckDelay,
 		MinAmount: cfg.MinAmount, MaxAmount: cfg.MaxAmount, ShippingFee: cfg.ShippingFee, FreeShippingOver: cfg.FreeShippingOver})
 	if err != nil {
 		return nil, fmt.Errorf("payment service: %w", err)

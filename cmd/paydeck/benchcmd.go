@@ -31,6 +31,7 @@ func benchCommand() *command {
 			fs.DurationVar(&cfg.Duration, "duration", 0, "how long to run (default 10s unless --count)")
 			fs.IntVar(&cfg.Count, "count", 0, "number of checkouts to start (instead of --duration)")
 			fs.Float64Var(&cfg.RefundShare, "refund-share", 0, "share of paid orders refunded at once, 0..1")
+			fs.Float64Var(&cfg.Rate, "rate", 0, "cap on checkouts started per second over all shoppers (0: no cap), to measure latency below the peak")
 			fs.StringVar(&cfg.CommitProbe, "commit-probe", "", "database `URL` of the server (PAYDECK_DATABASE_URL) to measure its commit ceiling")
 			fs.DurationVar(&cfg.Settle, "settle", 0, "how long the consistency check waits for in-progress payments (default 30s)")
 			fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the shoppers' choices")

@@ -30,6 +30,8 @@ type Config struct {
 	MinAmount      int64         // PAYDECK_MIN_AMOUNT: smallest payment, KRW
 	MaxAmount      int64         // PAYDECK_MAX_AMOUNT: largest payment, KRW
 	PaymentTimeout time.Duration // PAYDECK_PAYMENT_TIMEOUT: how long a pending order waits for payment
+	SweepInterval  time.Duration // PAYDECK_SWEEP_INTERVAL: how often the sweep expires orders and finds stuck confirms
+	CheckDelay     time.Duration // PAYDECK_CONFIRM_CHECK_DELAY: age at which a confirm or refund still in progress is re-checked
 	CORSOrigins    []string      // PAYDECK_CORS_ORIGINS: origins allowed to call the API from browsers
 	Secret         Secret        // PAYDECK_SECRET: signing key (sessions, CSRF, tokens)
 
@@ -55,6 +57,8 @@ const (
 	defaultMaxAmount      = 10_000_000
 	defaultPaymentTimeout = 30 * time.Minute
 	defaultTossTimeout    = 30 * time.Second
+	defaultSweepInterval  = time.Minute
+	defaultCheckDelay     = time.Minute
 	defaultShippingFee    = 3000
 	defaultFreeShipping   = 50_000
 
@@ -139,6 +143,14 @@ var options = []option{
 		def:   constant(defaultPaymentTimeout.String()),
 		parse: func(c *Config, v string) error { return parseDuration(&c.PaymentTimeout, v) },
 		show:  func(c *Config) string { return c.PaymentTimeout.String() }},
+	{env: "PAYDECK_SWEEP_INTERVAL", flag: "sweep-interval", usage: "how often the sweep expires unpaid orders and looks for confirms and refunds left in progress (`duration`)",
+		def:   constant(defaultSweepInterval.String()),
+		parse: func(c *Config, v string) error { return parseDuration(&c.SweepInterval, v) },
+		show:  func(c *Config) string { return c.SweepInterval.String() }},
+	{env: "PAYDECK_CONFIRM_CHECK_DELAY", flag: "confirm-check-delay", usage: "age at which the sweep re-checks with Toss a confirm or refund still in progress (`duration`, above TOSS_TIMEOUT)",
+		def:   constant(defaultCheckDelay.String()),
+		parse: func(c *Config, v string) error { return parseDuration(&c.CheckDelay, v) },
+		show:  func(c *Config) string { return c.CheckDelay.String() }},
 	{env: "PAYDECK_CORS_ORIGINS", flag: "cors-origins", usage: "comma-separated `origins` allowed to call the API from browsers, or *",
 		def:   constant(""),
 		parse: func(c *Config, v string) error { c.CORSOrigins = splitList(v); return nil },

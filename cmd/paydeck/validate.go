@@ -58,6 +58,13 @@ func (c *Config) validate() error {
 	if c.TossTimeout < time.Second || c.TossTimeout > maxTossTimeout {
 		bad("TOSS_TIMEOUT (%s) must be between 1s and %s", c.TossTimeout, maxTossTimeout)
 	}
+	if c.SweepInterval < time.Second || c.SweepInterval > time.Hour {
+		bad("PAYDECK_SWEEP_INTERVAL (%s) must be between 1s and 1h", c.SweepInterval)
+	}
+	if c.CheckDelay <= c.TossTimeout || c.CheckDelay > 24*time.Hour {
+		bad("PAYDECK_CONFIRM_CHECK_DELAY (%s) must be above TOSS_TIMEOUT (%s) and at most 24h: a confirm still waiting for Toss is not re-checked",
+			c.CheckDelay, c.TossTimeout)
+	}
 	for _, o := range c.CORSOrigins {
 		if o != "*" && !isOrigin(o) {
 			bad("PAYDECK_CORS_ORIGINS entry %q must be * or an origin such as https://shop.example.com", o)
