@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -68,3 +69,11 @@ func TestHTTPErrorKeys(t *testing.T) {
 }
 
 var errTest = errors.New("connection refused")
+
+func TestPaceSpreadsStartsOverTime(t *testing.T) {
+	r := &run{cfg: Config{Rate: 10}, start: time.Now()}
+	require.True(t, r.pace(context.Background(), 1), "the first checkout starts at once")
+	stop, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.False(t, r.pace(stop, 1000), "the 1000th at 10/s is 100 s away: the stopped load ends first")
+}

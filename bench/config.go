@@ -32,6 +32,10 @@ type Config struct {
 	// neither, 10 s.
 	Duration time.Duration
 	Count    int
+	// Rate caps the checkouts started per second over all shoppers (the
+	// n-th starts no earlier than n/Rate seconds into the load), to measure
+	// latency below the peak; 0 means as fast as the shoppers go.
+	Rate float64
 	// RefundShare is the share of paid orders refunded right away, 0..1.
 	RefundShare float64
 	// SandboxSampleEvery makes one shopper in that many checkouts also time a
@@ -76,8 +80,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.RefundShare < 0 || c.RefundShare > 1 {
 		return c, errors.New("bench: --refund-share must be between 0 and 1")
 	}
-	if c.Concurrency < 0 || c.Count < 0 || c.Duration < 0 {
-		return c, errors.New("bench: --concurrency, --count and --duration must not be negative")
+	if c.Concurrency < 0 || c.Count < 0 || c.Duration < 0 || c.Rate < 0 {
+		return c, errors.New("bench: --concurrency, --count, --duration and --rate must not be negative")
 	}
 	if c.Sandbox == "" {
 		c.Sandbox = c.targets[0] + "/toss-sandbox"

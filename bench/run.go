@@ -223,6 +223,9 @@ func (r *run) load(ctx context.Context) {
 				if r.cfg.Count > 0 && n > int64(r.cfg.Count) {
 					return
 				}
+				if r.cfg.Rate > 0 && !r.pace(stop, n) {
+					return
+				}
 				r.checkout(ctx, s, rnd)
 				if r.cfg.SandboxSampleEvery > 0 && n%int64(r.cfg.SandboxSampleEvery) == 0 {
 					r.sandboxConfirm(ctx, n)
@@ -233,6 +236,20 @@ func (r *run) load(ctx context.Context) {
 	wg.Wait()
 	r.elapsed = time.Since(r.start)
 	stopProgress()
+}
+
+// pace waits until the n-th checkout (from 1) may start under cfg.Rate; it
+// reports false when stop ends first.
+func (r *run) pace(stop context.Context, n int64) bool {
+	at := r.start.Add(time.Duration(float64(n-1) / r.cfg.Rate * float64(time.Second)))
+	t := time.NewTimer(time.Until(at))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-stop.Done():
+		return false
+	}
 }
 
 // progress prints a line every cfg.Progress until the returned func runs.
