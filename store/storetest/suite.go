@@ -145,6 +145,15 @@ func testUsers(t *testing.T, newDB NewDBFunc) {
 		require.NoError(t, err)
 		require.Equal(t, 2, total)
 		require.Equal(t, admin.ID, users[0].ID)
+		// Totals of every kind of page: full, last, past the end.
+		for _, tc := range []struct{ offset, limit, rows, total int }{
+			{0, 1, 1, 2}, {0, 2, 2, 2}, {0, 5, 2, 2}, {1, 5, 1, 2}, {2, 1, 0, 2}, {7, 3, 0, 2},
+		} {
+			users, total, err = tx.FindUsers(ctx, paydeck.UserFilter{Offset: tc.offset, Limit: tc.limit})
+			require.NoError(t, err)
+			require.Len(t, users, tc.rows, "%+v", tc)
+			require.Equal(t, tc.total, total, "%+v", tc)
+		}
 		return nil
 	})
 
