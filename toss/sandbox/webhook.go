@@ -16,7 +16,10 @@ import (
 const (
 	webhookTimeout = 10 * time.Second // WEBHOOKS.md §2: answer within 10 s
 	holdLimit      = int64(time.Minute)
-	maxAttempts    = 10000 // attempts kept for GET /v1/sandbox/webhooks
+	// maxAttempts is how many attempts (with their bodies) GET
+	// /v1/sandbox/webhooks keeps; when full, the oldest quarter goes at
+	// once, so that recording an attempt does not shift the whole log.
+	maxAttempts = 2000
 )
 
 // retryDelays is Toss's schedule after a failed attempt (WEBHOOKS.md §2):
@@ -73,7 +76,9 @@ func (s *Server) paymentEventLocked(p *payment, now int64) {
 	w.key("data")
 	s.writePayment(&w, p, now)
 	w.close()
-	s.enqueueLocked("PAYMENT_STATUS_CHANGED", p.OrderID, w.b, now)
+	// The body is kept until delivered and then in the attempt log: keep
+	// its bytes, not the buffer's spare capacity.
+	s.enqueueLocked("PAYMENT_STATUS_CHANGED", p.OrderID, bytes.Clone(w.b), now)
 }
 
 // depositEventLocked queues DEPOSIT_CALLBACK, the flat virtual-account body
@@ -242,7 +247,7 @@ func (s *Server) attempt(ctx context.Context, gen uint64, d *delivery) {
 	s.log.Debug("sandbox: webhook attempt", slog.String("event", d.Event), slog.String("transmissionId", d.ID),
 		slog.Int("retriedCount", a.RetriedCount), slog.Int("status", status), slog.String("outcome", a.Outcome))
 	if len(s.hooks.attempts) >= maxAttempts {
-		s.hooks.attempts = slices.Delete(s.hooks.attempts, 0, len(s.hooks.attempts)-maxAttempts+1)
+		s.hooks.attempts = slices.Delete(s.hooks.attempts, 0, len(s.hooks.attempts)-maxAttempts*3/4)
 	}
 	s.hooks.attempts = append(s.hooks.attempts, a)
 	s.dirty = true
