@@ -23,6 +23,13 @@ import (
 // readyTimeout bounds the database ping behind /readyz.
 const readyTimeout = 2 * time.Second
 
+// defaultMemoryLimit is serve's soft memory limit when GOMEMLIMIT is unset.
+// paydeck's live heap is small (tens of MB) but bursty: each password hash
+// takes 19 MiB for a moment. Without a limit the collector lets the heap
+// grow to twice its peak and the pages linger; with it, it collects sooner
+// as the limit nears (a soft limit: the heap may still exceed it).
+const defaultMemoryLimit = 96 << 20
+
 // tossOrigins are the hosts of the real Toss SDK script, payment window and
 // API that pages may load from (shared/toss/CLIENT_FLOW.md).
 var tossOrigins = []string{"https://*.tosspayments.com"}
@@ -32,6 +39,9 @@ var tossOrigins = []string{"https://*.tosspayments.com"}
 // in-flight requests, stop jobs). Close releases the sandbox and the store.
 func (m *Main) serve(ctx context.Context) error {
 	cfg, log := m.Config, m.logger
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
