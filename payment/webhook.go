@@ -199,10 +199,12 @@ func (s *Service) applyFetched(ctx context.Context, tp *toss.Payment) (string, e
 }
 
 // unchanged returns the result to record for a PAYMENT_STATUS_CHANGED
-// delivery that needs no processing: its paymentKey names a local payment
-// on which applying the claimed payment would change nothing (stepFor),
-// so whether the claim is true or forged does not matter. It returns ""
-// when the delivery must be processed (or ev is nil).
+// delivery that needs no processing, whether its claim is true or forged:
+// its paymentKey names no local payment (paydeck records a payment before
+// it asks Toss to confirm it, so this is a payment paydeck did not start),
+// or names one on which applying the claimed payment would change nothing
+// (stepFor). It returns "" when the delivery must be processed (or ev is
+// nil).
 func unchanged(ctx context.Context, tx paydeck.Tx, ev *toss.PaymentStatusChanged) (string, error) {
 	if ev == nil || ev.Data.PaymentKey == "" {
 		return "", nil
@@ -210,7 +212,7 @@ func unchanged(ctx context.Context, tx paydeck.Tx, ev *toss.PaymentStatusChanged
 	p, err := tx.FindPaymentByKey(ctx, ev.Data.PaymentKey)
 	switch {
 	case paydeck.ErrorCode(err) == paydeck.CodeNotFound:
-		return "", nil
+		return "ignored: unknown paymentKey", nil
 	case err != nil:
 		return "", err
 	case stepFor(p, &ev.Data) != stepNone:

@@ -201,6 +201,14 @@ func TestWebhookThatChangesNothing(t *testing.T) {
 		require.Empty(t, env.TossCalls("GET", "/v1/payments/"+p.PaymentKey))
 		require.Equal(t, paydeck.PaymentDone, env.PaymentByKey(t, p.PaymentKey).Status)
 
+		// A paymentKey paydeck never recorded: not one of its payments.
+		stranger := `{"eventType":"PAYMENT_STATUS_CHANGED","createdAt":"2026-11-27T10:00:00.000000","data":{"paymentKey":"tviva-not-ours","orderId":"` +
+			o.OrderID + `","status":"DONE","totalAmount":1000}}`
+		require.Equal(t, http.StatusOK, post(t, env, stranger))
+		env.WebhooksSettled(t)
+		require.Equal(t, 1, results(t, env)["ignored"], "%v", results(t, env))
+		require.Empty(t, env.TossCalls("GET", "/v1/payments/tviva-not-ours"))
+
 		// A claim that would change the payment is checked with Toss.
 		o2 := env.Order(t, u, apptest.Line(env.Product(t, 20_000, 10), 1))
 		key2 := env.Authorize(t, o2, "CARD")
@@ -215,7 +223,7 @@ func TestWebhookThatChangesNothing(t *testing.T) {
 		require.Len(t, env.TossCalls("GET", "/v1/payments/"+key2), 1, "re-fetched")
 		require.Equal(t, paydeck.PaymentInProgress, env.PaymentByKey(t, key2).Status, "Toss has not approved it")
 		hooks = env.ReceivedWebhooks(t)
-		require.Len(t, hooks, 3)
-		require.Contains(t, []string{hooks[0].Result, hooks[2].Result}, "applied: Toss IN_PROGRESS, local in_progress")
+		require.Len(t, hooks, 4)
+		require.Contains(t, []string{hooks[0].Result, hooks[3].Result}, "applied: Toss IN_PROGRESS, local in_progress")
 	})
 }
