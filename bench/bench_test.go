@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,4 +77,24 @@ func TestPaceSpreadsStartsOverTime(t *testing.T) {
 	stop, cancel := context.WithCancel(context.Background())
 	cancel()
 	require.False(t, r.pace(stop, 1000), "the 1000th at 10/s is 100 s away: the stopped load ends first")
+}
+
+func TestReportSubtractsTheToolsOwnCommits(t *testing.T) {
+	t.Parallel()
+	r := &Result{Checkouts: 100, Elapsed: time.Second, Commits: 600, WriteTx: 470,
+		Probe: &ProbeResult{Engine: "postgres", Writers: 4, CommitsPerSecond: 4000},
+		Steps: []StepStats{
+			{Step: StepConfirm, Count: 100, P50: 5 * time.Millisecond, P99: 12 * time.Millisecond},
+			{Step: StepSandboxConfirm, Count: 10, P50: time.Millisecond, P99: 2 * time.Millisecond},
+			{Step: StepDBCommit, Count: 60, P50: 2 * time.Millisecond, P99: 5 * time.Millisecond},
+		}}
+	var b strings.Builder
+	r.Print(&b)
+	out := b.String()
+	require.Contains(t, out, "writing commits during the load: 470 = 4.70 per checkout")
+	require.Contains(t, out, "less the tool's own (60 commit samples, 10 webhook records of its sandbox-only orders): 400 = 4.00 per checkout")
+	require.Contains(t, out, "checkouts/s = 10.0% of (commit ceiling / commits per checkout = 1000/s)")
+	require.Contains(t, out, "paydeck added to the Toss confirm: p50 4.00ms, p99 10.00ms")
+	require.Contains(t, out, "= 2.0× (p50) and 2.0× (p99) one single-row commit")
+	require.True(t, strings.HasSuffix(out, "consistency: ok\n"))
 }

@@ -65,7 +65,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if isPostgres(cfg.CommitProbe) {
 		before, _ = countTx(ctx, cfg.CommitProbe)
 	}
+	stopSampler := func() {}
+	if cfg.CommitProbe != "" {
+		stopSampler = r.sampleCommits(ctx, cfg.CommitProbe)
+	}
 	r.load(ctx)
+	stopSampler()
 	res.Elapsed = r.elapsed
 	if isPostgres(cfg.CommitProbe) {
 		fmt.Fprintf(cfg.Out, "waiting %s for PostgreSQL to publish transaction counts\n", statsFlushWait)

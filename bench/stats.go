@@ -17,7 +17,7 @@ const (
 	StepSandboxConfirm = "sandbox-confirm"
 )
 
-var stepOrder = []string{StepSignup, StepLogin, StepOrder, StepAuthorize, StepConfirm, StepRefund, StepSandboxConfirm}
+var stepOrder = []string{StepSignup, StepLogin, StepOrder, StepAuthorize, StepConfirm, StepRefund, StepSandboxConfirm, StepDBCommit}
 
 // recorder collects latencies per step and error counts per key. It is safe
 // for concurrent use.
