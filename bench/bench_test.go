@@ -81,7 +81,7 @@ func TestPaceSpreadsStartsOverTime(t *testing.T) {
 
 func TestReportSubtractsTheToolsOwnCommits(t *testing.T) {
 	t.Parallel()
-	r := &Result{Checkouts: 100, Elapsed: time.Second, Commits: 600, WriteTx: 470,
+	r := &Result{Checkouts: 100, Elapsed: time.Second, Commits: 600, WriteTx: 470, StoreWrites: 410,
 		Probe: &ProbeResult{Engine: "postgres", Writers: 4, CommitsPerSecond: 4000},
 		Steps: []StepStats{
 			{Step: StepConfirm, Count: 100, P50: 5 * time.Millisecond, P99: 12 * time.Millisecond},
@@ -93,6 +93,7 @@ func TestReportSubtractsTheToolsOwnCommits(t *testing.T) {
 	out := b.String()
 	require.Contains(t, out, "writing commits during the load: 470 = 4.70 per checkout")
 	require.Contains(t, out, "less the tool's own (60 commit samples, 10 webhook records of its sandbox-only orders): 400 = 4.00 per checkout")
+	require.Contains(t, out, "paydeck's store write commits (/metrics): 410; less 10 webhook records of the tool's sandbox-only orders: 4.00 per checkout")
 	require.Contains(t, out, "checkouts/s = 10.0% of (commit ceiling / commits per checkout = 1000/s)")
 	require.Contains(t, out, "paydeck added to the Toss confirm: p50 4.00ms, p99 10.00ms")
 	require.Contains(t, out, "= 2.0× (p50) and 2.0× (p99) one single-row commit")

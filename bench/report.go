@@ -37,6 +37,11 @@ func (r *Result) Print(w io.Writer) {
 	if r.Probe != nil {
 		fmt.Fprintf(w, "commit ceiling (%s, %d writers): %.0f commits/s\n", r.Probe.Engine, r.Probe.Writers, r.Probe.CommitsPerSecond)
 	}
+	if r.StoreWrites >= 0 && r.Checkouts > 0 {
+		_, direct := r.toolWrites()
+		fmt.Fprintf(w, "paydeck's store write commits (/metrics): %d; less %d webhook records of the tool's sandbox-only orders: %.2f per checkout (River's own transactions not counted)\n",
+			r.StoreWrites, direct, float64(r.StoreWrites-int64(direct))/float64(r.Checkouts))
+	}
 	if r.Commits > 0 && r.WriteTx > 0 && r.Checkouts > 0 {
 		fmt.Fprintf(w, "database transactions during the load: %d = %.2f per checkout (read-only included)\n",
 			r.Commits, float64(r.Commits)/float64(r.Checkouts))

@@ -29,6 +29,10 @@ type Result struct {
 	// wrote (cluster-wide: other databases' writers count too). PostgreSQL
 	// with CommitProbe only; 0 when unknown.
 	Commits, WriteTx int64
+	// StoreWrites is the number of write transactions paydeck's store
+	// committed during the load, from the targets' /metrics (both engines;
+	// River's own transactions are not among them); -1 when unknown.
+	StoreWrites int64
 	// Mismatches lists every consistency violation; empty means consistent.
 	Mismatches []string
 }
@@ -66,11 +70,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		before, _ = countTx(ctx, cfg.CommitProbe)
 	}
 	stopSampler := func() {}
-	if cfg.CommitProbe != "" {
+	if isPostgres(cfg.CommitProbe) {
 		stopSampler = r.sampleCommits(ctx, cfg.CommitProbe)
 	}
+	writesBefore, metered := r.storeWrites(ctx)
 	r.load(ctx)
 	stopSampler()
+	res.StoreWrites = -1
+	if metered {
+		res.StoreWrites = r.settledWrites(ctx, writesBefore)
+	}
 	res.Elapsed = r.elapsed
 	if isPostgres(cfg.CommitProbe) {
 		fmt.Fprintf(cfg.Out, "waiting %s for PostgreSQL to publish transaction counts\n", statsFlushWait)
@@ -241,6 +250,26 @@ func (r *run) load(ctx context.Context) {
 	wg.Wait()
 	r.elapsed = time.Since(r.start)
 	stopProgress()
+}
+
+// settledWrites waits for paydeck to finish what the load started (the
+// sandbox delivers its webhooks one at a time, so they can trail the load)
+// — until the store's write count holds still for a second, at most
+// statsFlushWait — and returns the writes since before; -1 when unknown.
+func (r *run) settledWrites(ctx context.Context, before int64) int64 {
+	last, ok := r.storeWrites(ctx)
+	for deadline := time.Now().Add(statsFlushWait); ok && time.Now().Before(deadline); {
+		time.Sleep(time.Second)
+		var n int64
+		if n, ok = r.storeWrites(ctx); n == last {
+			break
+		}
+		last = n
+	}
+	if !ok {
+		return -1
+	}
+	return last - before
 }
 
 // pace waits until the n-th checkout (from 1) may start under cfg.Rate; it

@@ -244,6 +244,9 @@ func TestServe(t *testing.T) {
 			// web's catch-all "/" answers unknown paths with its 404 page.
 			require.Contains(t, body, `paydeck_http_requests_total{code="404",route="/"} 1`)
 			require.Contains(t, body, `paydeck_http_request_duration_seconds_bucket{code="200",route="GET /readyz"`)
+			// The demo shop was set up through the metered store.
+			require.Regexp(t, `paydeck_store_transactions_total\{kind="write",outcome="commit"\} [1-9]`, body)
+			require.Contains(t, body, `paydeck_store_transaction_duration_seconds_bucket{kind="write"`)
 			require.Contains(t, body, "go_goroutines")
 			require.Contains(t, body, "process_start_time_seconds")
 

@@ -52,6 +52,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if err := m.openStore(ctx); err != nil {
 		return err
 	}
+	m.db = newMeteredDB(m.db)
 	if cfg.SandboxMode() {
 		if err := m.setUpDemoShop(ctx); err != nil {
 			return err
@@ -136,6 +137,9 @@ func (m *Main) handler(ctx context.Context) (http.Handler, error) {
 	metrics, err := httpx.NewMetrics(reg, m.Now)
 	if err != nil {
 		return nil, err
+	}
+	if db, ok := m.db.(*meteredDB); ok {
+		reg.MustRegister(db.collectors()...)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
