@@ -23,11 +23,14 @@ import (
 // readyTimeout bounds the database ping behind /readyz.
 const readyTimeout = 2 * time.Second
 
-// defaultMemoryLimit is serve's soft memory limit when GOMEMLIMIT is unset.
-// paydeck's live heap is small (tens of MB) but bursty: each password hash
-// takes 19 MiB for a moment. Without a limit the collector lets the heap
-// grow to twice its peak and the pages linger; with it, it collects sooner
-// as the limit nears (a soft limit: the heap may still exceed it).
+// defaultMemoryLimit is serve's soft memory limit when GOMEMLIMIT is unset
+// and Toss is real. paydeck's live heap is small (tens of MB) but bursty:
+// each password hash takes 19 MiB for a moment. Without a limit the
+// collector lets the heap grow to twice its peak and the pages linger; with
+// it, it collects sooner as the limit nears (a soft limit: the heap may
+// still exceed it). In sandbox mode the mounted sandbox keeps every payment
+// in memory, so the live heap grows with use and a fixed limit would make
+// the collector run without pause once it is reached: no default there.
 const defaultMemoryLimit = 96 << 20
 
 // tossOrigins are the hosts of the real Toss SDK script, payment window and
@@ -39,7 +42,7 @@ var tossOrigins = []string{"https://*.tosspayments.com"}
 // in-flight requests, stop jobs). Close releases the sandbox and the store.
 func (m *Main) serve(ctx context.Context) error {
 	cfg, log := m.Config, m.logger
-	if os.Getenv("GOMEMLIMIT") == "" {
+	if os.Getenv("GOMEMLIMIT") == "" && !cfg.SandboxMode() {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
