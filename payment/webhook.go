@@ -42,7 +42,7 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 	var claim *toss.PaymentStatusChanged
 	if valid {
 		if ev, err := toss.ParseWebhook(body); err == nil {
-			w.EventType = ev.EventType()
+			w.EventType = storable(ev.EventType())
 			claim, _ = ev.(*toss.PaymentStatusChanged)
 		}
 	}
@@ -96,6 +96,11 @@ func (s *Service) ProcessWebhook(ctx context.Context, webhookID int64) error {
 		return nil
 	}
 	result, err := s.processWebhook(ctx, w)
+	if paydeck.ErrorCode(err) == paydeck.CodeInvalid {
+		// A value the store refuses (say, a NUL in an orderId): retrying
+		// cannot help.
+		result, err = "rejected: "+paydeck.ErrorMessage(err), nil
+	}
 	if err != nil {
 		return err
 	}
@@ -104,7 +109,7 @@ func (s *Service) ProcessWebhook(ctx context.Context, webhookID int64) error {
 	}
 	return s.store.Update(ctx, func(tx paydeck.Tx) error {
 		now := tx.Now()
-		w.ProcessedAt, w.Result = &now, result
+		w.ProcessedAt, w.Result = &now, storable(result)
 		return tx.UpdateWebhook(ctx, w)
 	})
 }
@@ -209,6 +214,9 @@ func unchanged(ctx context.Context, tx paydeck.Tx, ev *toss.PaymentStatusChanged
 	if ev == nil || ev.Data.PaymentKey == "" {
 		return "", nil
 	}
+	if strings.IndexByte(ev.Data.PaymentKey, 0) >= 0 {
+		return "rejected: paymentKey holds a NUL character", nil
+	}
 	p, err := tx.FindPaymentByKey(ctx, ev.Data.PaymentKey)
 	switch {
 	case paydeck.ErrorCode(err) == paydeck.CodeNotFound:
@@ -246,4 +254,10 @@ func (s *Service) awaitConfirm(ctx context.Context, paymentKey string) {
 	case <-ctx.Done():
 	case <-t.C:
 	}
+}
+
+// storable makes text taken from a delivery fit a text column: valid UTF-8
+// without NUL characters (which the store refuses).
+func storable(s string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
 }

@@ -227,3 +227,30 @@ func TestWebhookThatChangesNothing(t *testing.T) {
 		require.Contains(t, []string{hooks[0].Result, hooks[3].Result}, "applied: Toss IN_PROGRESS, local in_progress")
 	})
 }
+
+// TestWebhookWithNULCharacters: JSON may escape U+0000, which text columns
+// refuse (PostgreSQL) or truncate at. Such deliveries are still recorded
+// (answer 200, so Toss does not retry them for days) and rejected, with no
+// job left retrying them.
+func TestWebhookWithNULCharacters(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		for _, body := range []string{
+			`{"eventType":"PAYMENT_STATUS\u0000_CHANGED","createdAt":"2026-11-27T10:00:00.000000","data":{"paymentKey":"k1","status":"DONE"}}`,
+			`{"eventType":"PAYMENT_STATUS_CHANGED","createdAt":"2026-11-27T10:00:00.000000","data":{"paymentKey":"k\u00002","orderId":"o","status":"DONE"}}`,
+			`{"createdAt":"2026-11-27T10:00:00.000000","secret":"s","status":"DONE","transactionKey":"t","orderId":"ORD\u0000X"}`,
+		} {
+			require.Equal(t, http.StatusOK, post(t, env, body), body)
+		}
+		env.WebhooksSettled(t)
+		hooks := env.ReceivedWebhooks(t)
+		require.Len(t, hooks, 3)
+		for _, w := range hooks {
+			require.NotNil(t, w.ProcessedAt, "%s", w.Body)
+			require.NotContains(t, w.EventType, "\x00")
+		}
+		r := results(t, env)
+		require.Equal(t, 3, r["rejected"]+r["ignored"], "%v", r)
+		require.Positive(t, r["rejected"], "%v", r)
+	})
+}

@@ -79,6 +79,9 @@ func newID() (string, error) { return paydeck.NewUUID(rand.Reader) }
 // exec runs a statement; conflict is the user-safe message for a unique
 // violation.
 func (tx *Tx) exec(ctx context.Context, conflict, query string, args ...any) (int64, error) {
+	if err := checkText(args); err != nil {
+		return 0, err
+	}
 	n, err := tx.q.Exec(ctx, tx.d.Rebind(query), args...)
 	if err != nil {
 		return 0, tx.formatError(err, conflict)
@@ -95,6 +98,9 @@ func (tx *Tx) insertID(ctx context.Context, query string, args ...any) (int64, e
 
 // queryRow scans the first row of a query into dest; no row is not_found.
 func (tx *Tx) queryRow(ctx context.Context, dest []any, query string, args ...any) error {
+	if err := checkText(args); err != nil {
+		return err
+	}
 	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)
 	if err != nil {
 		return tx.formatError(err, "")
@@ -108,6 +114,28 @@ func (tx *Tx) queryRow(ctx context.Context, dest []any, query string, args ...an
 	}
 	if err := rows.Scan(dest...); err != nil {
 		return fmt.Errorf("scan row: %w", err)
+	}
+	return nil
+}
+
+// checkText refuses text arguments holding a NUL byte: PostgreSQL rejects
+// them (SQLSTATE 22021, which would surface as an internal error) and
+// SQLite cuts LIKE patterns at them (a search for "x\x00" finds everything
+// containing "x"), so both engines answer invalid input instead.
+func checkText(args []any) error {
+	for _, a := range args {
+		var s string
+		switch v := a.(type) {
+		case string:
+			s = v
+		case *string:
+			if v != nil {
+				s = *v
+			}
+		}
+		if strings.IndexByte(s, 0) >= 0 {
+			return paydeck.Errorf(paydeck.CodeInvalid, "Text must not contain NUL (U+0000) characters.")
+		}
 	}
 	return nil
 }
@@ -171,6 +199,9 @@ func list[T any](ctx context.Context, tx *Tx, cols, base string, w *where, order
 
 // queryAll runs a query and scans every row.
 func queryAll[T any](ctx context.Context, tx *Tx, query string, args []any, scan func(Rows) (*T, error)) ([]*T, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)
 	if err != nil {
 		return nil, tx.formatError(err, "")
