@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -43,6 +44,16 @@ type listProductsInput struct {
 	IncludeInactive bool   `query:"includeInactive" doc:"Admins only: list deactivated products too."`
 	Offset          int    `query:"offset" minimum:"0" maximum:"1000000" default:"0"`
 	Limit           int    `query:"limit" minimum:"1" maximum:"100" default:"20"`
+}
+
+// Resolve refuses a NUL byte in the search text: SQLite ends a LIKE pattern
+// there (a search for "물\x00…" would list every name containing 물) and
+// PostgreSQL rejects it, which surfaced as a 500.
+func (in *listProductsInput) Resolve(huma.Context) []error {
+	if strings.IndexByte(in.Search, 0) >= 0 {
+		return []error{&huma.ErrorDetail{Location: "query.search", Message: "must not contain NUL characters", Value: in.Search}}
+	}
+	return nil
 }
 
 type productPageOutput struct{ Body ProductPage }
