@@ -332,3 +332,66 @@ func TestReconciliationPage(t *testing.T) {
 	require.Contains(t, page.Body, "paydeck에 없음")
 	require.Contains(t, page.Body, key)
 }
+
+// TestAdminPagesRefuseCustomers walks every admin page and form with real
+// IDs: a visitor is sent to sign in (a form post without a session is
+// refused), a customer, even the one who owns the order and payment, gets
+// the 403 page, and nothing changes; the admin reads every page.
+func TestAdminPagesRefuseCustomers(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		s := newStore(t, env)
+		o, p := s.paid(t, 1, "CARD")
+		pages := []string{"/admin/", "/admin/orders", "/admin/orders/" + o.OrderID, "/admin/payments", "/admin/products",
+			"/admin/products/new", "/admin/products/" + s.product.ID, "/admin/methods", "/admin/settlements",
+			"/admin/settlements.csv", "/admin/reconciliation", "/admin/jobs/"}
+		forms := map[string]url.Values{
+			"/admin/orders/" + o.OrderID + "/ship":        {},
+			"/admin/orders/" + o.OrderID + "/deliver":     {},
+			"/admin/payments/" + p.PaymentKey + "/refund": {"reason": {"고객 요청"}, "amount": {fmt.Sprint(p.Amount)}},
+			"/admin/products":                             {"name": {"남의 상품"}, "price": {"1000"}, "stock": {"1"}},
+			"/admin/products/" + s.product.ID:             {"name": {"바뀐 이름"}, "price": {"1"}, "stock": {"0"}},
+			"/admin/methods":                              {"name": {"카드"}, "type": {"card"}, "fee_rate": {"0"}},
+			"/admin/methods/" + s.product.ID:              {"name": {"카드"}, "type": {"card"}, "fee_rate": {"0"}},
+		}
+
+		visitor := s.Visitor(t)
+		for _, path := range pages {
+			page := visitor.Get(t, path)
+			require.Equal(t, http.StatusSeeOther, page.Status, path)
+			require.Equal(t, "/login?next="+url.QueryEscape(path), page.Location())
+		}
+		owner := s.Visitor(t)
+		owner.SignIn(t, s.customer)
+		other := s.Visitor(t)
+		other.SignIn(t, s.User(t, paydeck.RoleCustomer))
+		for who, v := range map[string]*apptest.Visitor{"owner": owner, "other customer": other} {
+			for _, path := range pages {
+				page := v.Get(t, path)
+				require.Equal(t, http.StatusForbidden, page.Status, "%s: %s", who, path)
+				require.NotContains(t, page.Body, p.PaymentKey, "%s: %s", who, path)
+			}
+		}
+		for path, form := range forms {
+			for who, v := range map[string]*apptest.Visitor{"visitor": visitor, "owner": owner, "other customer": other} {
+				f := url.Values{}
+				for k, vs := range form {
+					f[k] = vs
+				}
+				page := v.Post(t, path, f)
+				require.Contains(t, []int{http.StatusForbidden, http.StatusSeeOther}, page.Status, "%s posts %s", who, path)
+				if page.Status == http.StatusSeeOther {
+					require.True(t, strings.HasPrefix(page.Location(), "/login?next="), "%s posts %s: %s", who, path, page.Location())
+				}
+			}
+		}
+		require.Equal(t, paydeck.OrderPaid, s.order(t, o.OrderID).Status)
+		require.Equal(t, p.Amount, s.PaymentByKey(t, p.PaymentKey).BalanceAmount)
+		require.Empty(t, s.Refunds(t, p.ID))
+		require.Equal(t, s.product.Name, s.ProductByID(t, s.product.ID).Name)
+
+		for _, path := range pages {
+			require.Equal(t, http.StatusOK, s.admin.Get(t, path).Status, path)
+		}
+	})
+}

@@ -401,3 +401,81 @@ func TestSignInThrottle(t *testing.T) {
 	env.Clock.Advance(16 * time.Minute)
 	require.Equal(t, http.StatusSeeOther, v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {apptest.SitePassword}}).Status)
 }
+
+// TestShopPagesArePrivate is the shop's column of the authorization matrix:
+// every page that shows or acts on a shopper's order (order detail,
+// checkout, cancel, the success redirect that confirms and shows the
+// receipt, the fail page's retry link, the order list), for orders pending
+// and paid. Another signed-in shopper, who has an order of their own, and an
+// admin (the shop acts as the customer even for admins; admins use admin/)
+// get the same readable 404 page as for an order that does not exist, and
+// change nothing; a visitor is sent to sign in.
+func TestShopPagesArePrivate(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		s := newShop(t, env)
+		alice := s.Visitor(t)
+		aliceUser, paidID := s.order(t, alice, 1)
+		paidOrder := s.orderRecord(t, paidID)
+		paidKey := s.Authorize(t, paidOrder, "CARD")
+		require.Equal(t, http.StatusOK, alice.Get(t, successPath(paidKey, paidOrder, paidOrder.FinalAmount)).Status)
+		p := alice.Post(t, "/cart/add", url.Values{"product_id": {s.water.ID}, "quantity": {"1"}})
+		require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
+		p = alice.Post(t, "/orders", url.Values{"name": {"홍길동"}, "phone": {"010-1234-5678"}, "address": {"서울시 중구"}})
+		pendingID, ok := strings.CutPrefix(p.Location(), "/checkout/")
+		require.True(t, ok, p.Location())
+		pendingOrder := s.orderRecord(t, pendingID)
+		pendingKey := s.Authorize(t, pendingOrder, "CARD")
+		confirms := s.Confirms()
+
+		bob := s.Visitor(t)
+		_, bobsOrder := s.order(t, bob, 1)
+		admin := s.Visitor(t)
+		admin.SignIn(t, s.User(t, paydeck.RoleAdmin))
+
+		const ghost = "ORD20261127FFFFFFFF"
+		for who, v := range map[string]*apptest.Visitor{"other shopper": bob, "admin": admin} {
+			for _, id := range []string{paidID, pendingID} {
+				o := s.orderRecord(t, id)
+				key := map[string]string{paidID: paidKey, pendingID: pendingKey}[id]
+				for _, path := range []string{"/orders/" + id, "/checkout/" + id, successPath(key, o, o.FinalAmount)} {
+					page := v.Get(t, path)
+					require.Equal(t, http.StatusNotFound, page.Status, "%s: %s", who, path)
+					require.Contains(t, page.Header.Get("Content-Type"), "text/html")
+					require.NotContains(t, page.Body, aliceUser.Email, "%s: %s", who, path)
+					missing := v.Get(t, strings.ReplaceAll(path, id, ghost))
+					require.Equal(t, strings.ReplaceAll(missing.Body, ghost, "ID"), strings.ReplaceAll(page.Body, id, "ID"),
+						"%s: %s answers like a missing order", who, path)
+				}
+				cancel := v.Post(t, "/orders/"+id+"/cancel", url.Values{})
+				require.Equal(t, http.StatusNotFound, cancel.Status, "%s cancels %s", who, id)
+				fail := v.Get(t, "/payments/fail?code=REJECT_CARD_COMPANY&orderId="+id)
+				require.Equal(t, http.StatusOK, fail.Status)
+				require.NotContains(t, fail.Body, `href="/checkout/`+id+`"`, "%s is offered no retry of alice's order", who)
+				require.NotContains(t, v.Get(t, "/orders").Body, id, "%s's order list", who)
+			}
+		}
+		require.Contains(t, bob.Get(t, "/orders").Body, bobsOrder, "bob still sees his own order")
+
+		// A visitor is sent to sign in, and cannot cancel either.
+		visitor := s.Visitor(t)
+		for _, path := range []string{"/orders/" + paidID, "/checkout/" + pendingID, successPath(pendingKey, pendingOrder, pendingOrder.FinalAmount)} {
+			page := visitor.Get(t, path)
+			require.Equal(t, http.StatusSeeOther, page.Status, path)
+			require.Equal(t, "/login?next="+url.QueryEscape(path), page.Location())
+		}
+		cancel := visitor.Post(t, "/orders/"+pendingID+"/cancel", url.Values{})
+		require.Equal(t, http.StatusSeeOther, cancel.Status)
+		require.True(t, strings.HasPrefix(cancel.Location(), "/login?next="), cancel.Location())
+
+		// Nothing changed: no confirm reached Toss, the orders are as alice
+		// left them, and she still pays the pending one herself.
+		require.Equal(t, confirms, s.Confirms())
+		require.Equal(t, paydeck.OrderPaid, s.orderRecord(t, paidID).Status)
+		require.Equal(t, paydeck.OrderPending, s.orderRecord(t, pendingID).Status)
+		require.Equal(t, http.StatusOK, alice.Get(t, "/orders/"+paidID).Status)
+		rec := alice.Get(t, successPath(pendingKey, pendingOrder, pendingOrder.FinalAmount))
+		require.Equal(t, http.StatusOK, rec.Status, rec.Body)
+		require.Equal(t, paydeck.OrderPaid, s.orderRecord(t, pendingID).Status)
+	})
+}
