@@ -1,6 +1,7 @@
 package payment
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,8 +38,8 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 			w.Headers[k] = v
 		}
 	}
-	var obj map[string]json.RawMessage
-	valid := json.Unmarshal(body, &obj) == nil && obj != nil
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	valid := len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(body)
 	var claim *toss.PaymentStatusChanged
 	if valid {
 		if ev, err := toss.ParseWebhook(body); err == nil {

@@ -5,7 +5,10 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paydeck/paydeck"
@@ -258,17 +261,36 @@ func (w *where) sql() string {
 }
 
 // RebindDollar rewrites '?' placeholders into PostgreSQL's $1, $2, …
-// (the queries here never contain '?' in literals).
+// (the queries here never contain '?' in literals). Results are cached:
+// the queries are a fixed set of texts, rebound on every statement.
 func RebindDollar(query string) string {
+	if v, ok := rebound.Load(query); ok {
+		return v.(string)
+	}
 	var b strings.Builder
+	b.Grow(len(query) + 16)
 	n := 0
-	for _, r := range query {
-		if r == '?' {
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
 			n++
-			fmt.Fprintf(&b, "$%d", n)
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
 			continue
 		}
-		b.WriteRune(r)
+		b.WriteByte(query[i])
 	}
-	return b.String()
+	out := b.String()
+	if reboundCount.Add(1) <= maxRebound {
+		rebound.Store(query, out)
+	}
+	return out
 }
+
+// rebound caches RebindDollar's results, at most maxRebound of them (list
+// queries vary with their filters; the set is small but not fixed).
+var (
+	rebound      sync.Map
+	reboundCount atomic.Int64
+)
+
+const maxRebound = 4096
