@@ -31,9 +31,10 @@ func confirmKey(orderID, paymentKey string) string { return "confirm-" + orderID
 // account), or in_progress when the outcome is unknown (a job settles it;
 // API answers 202). No job is queued for the common case: if the process
 // dies between the Toss call and recording its answer, the payment stays
-// in_progress and Sweep resolves it once it is ConfirmCheckDelay old. A definite Toss refusal aborts the payment (the order
-// stays payable) and returns the aborted payment with a conflict error
-// (unavailable for a 5xx) carrying Toss's code and message.
+// in_progress and Sweep resolves it once it is ConfirmCheckDelay old. A
+// definite Toss refusal aborts the payment (the order stays payable) and
+// returns the aborted payment with a conflict error (unavailable for a
+// 5xx) carrying Toss's code and message.
 func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*paydeck.Payment, error) {
 	if in.PaymentKey == "" || len(in.PaymentKey) > 200 {
 		return nil, paydeck.Errorf(paydeck.CodeInvalid, "paymentKey is required (at most 200 characters).")
