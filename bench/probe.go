@@ -52,19 +52,12 @@ func probeCommits(ctx context.Context, url string, writers int, d time.Duration)
 }
 
 func probePostgres(ctx context.Context, url string, writers int, d time.Duration) (*ProbeResult, error) {
-	pool, err := pgxpool.New(ctx, url)
+	insert, closeDB, err := openScratchTable(ctx, url, probeTable, 0)
 	if err != nil {
 		return nil, fmt.Errorf("bench: commit probe: %w", err)
 	}
-	defer pool.Close()
-	if _, err := pool.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+probeTable+" (id bigserial PRIMARY KEY, at timestamptz NOT NULL)"); err != nil {
-		return nil, fmt.Errorf("bench: commit probe: %w", err)
-	}
-	defer func() { _, _ = pool.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+probeTable) }()
-	n, err := loop(ctx, writers, d, func(ctx context.Context) error {
-		_, err := pool.Exec(ctx, "INSERT INTO "+probeTable+" (at) VALUES (now())")
-		return err
-	})
+	defer closeDB()
+	n, err := loop(ctx, writers, d, insert)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +90,34 @@ func probeSQLite(ctx context.Context, path string, d time.Duration) (*ProbeResul
 		return nil, err
 	}
 	return &ProbeResult{Engine: "sqlite", Writers: 1, Commits: n, CommitsPerSecond: float64(n) / d.Seconds()}, nil
+}
+
+// openScratchTable connects to the PostgreSQL database at url (a pool of
+// at most maxConns connections; 0 keeps pgxpool's default) and creates
+// table; insert commits one row, closeDB drops the table and closes.
+func openScratchTable(ctx context.Context, url, table string, maxConns int32) (insert func(context.Context) error, closeDB func(), err error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, nil, err
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := pool.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+table+" (id bigserial PRIMARY KEY, at timestamptz NOT NULL)"); err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return func(ctx context.Context) error {
+			_, err := pool.Exec(ctx, "INSERT INTO "+table+" (at) VALUES (now())")
+			return err
+		}, func() {
+			_, _ = pool.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+table)
+			pool.Close()
+		}, nil
 }
 
 // loop runs fn from writers goroutines for d and counts the successes.

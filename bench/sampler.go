@@ -4,8 +4,6 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // StepDBCommit is the latency of one single-row commit to paydeck's
@@ -28,7 +26,7 @@ const sampleTable = "paydeck_bench_commit_sample"
 // transactions. A database it cannot use records nothing and is reported as
 // an error key.
 func (r *run) sampleCommits(ctx context.Context, url string) (stop func()) {
-	insert, closeDB, err := openSampler(ctx, url)
+	insert, closeDB, err := openScratchTable(ctx, url, sampleTable, 1)
 	if err != nil {
 		r.rec.fail("db-commit sampler: " + err.Error())
 		return func() {}
@@ -56,30 +54,4 @@ func (r *run) sampleCommits(ctx context.Context, url string) (stop func()) {
 		}
 	})
 	return func() { cancel(); wg.Wait() }
-}
-
-// openSampler opens one connection to the PostgreSQL database at url and
-// creates the sample table; insert commits one row, closeDB drops the table
-// and closes.
-func openSampler(ctx context.Context, url string) (insert func(context.Context) error, closeDB func(), err error) {
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg.MaxConns = 1
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := pool.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+sampleTable+" (id bigserial PRIMARY KEY, at timestamptz NOT NULL)"); err != nil {
-		pool.Close()
-		return nil, nil, err
-	}
-	return func(ctx context.Context) error {
-			_, err := pool.Exec(ctx, "INSERT INTO "+sampleTable+" (at) VALUES (now())")
-			return err
-		}, func() {
-			_, _ = pool.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+sampleTable)
-			pool.Close()
-		}, nil
 }
