@@ -215,13 +215,12 @@ func unchanged(ctx context.Context, tx paydeck.Tx, ev *toss.PaymentStatusChanged
 	if ev == nil || ev.Data.PaymentKey == "" {
 		return "", nil
 	}
-	if strings.IndexByte(ev.Data.PaymentKey, 0) >= 0 {
-		return "rejected: paymentKey holds a NUL character", nil
-	}
 	p, err := tx.FindPaymentByKey(ctx, ev.Data.PaymentKey)
 	switch {
 	case paydeck.ErrorCode(err) == paydeck.CodeNotFound:
 		return "ignored: unknown paymentKey", nil
+	case paydeck.ErrorCode(err) == paydeck.CodeInvalid: // a key the store refuses (say, holding NUL)
+		return "rejected: " + paydeck.ErrorMessage(err), nil
 	case err != nil:
 		return "", err
 	case stepFor(p, &ev.Data) != stepNone:
