@@ -172,6 +172,10 @@ type Tx interface {
 	// UpdateWebhook writes w.ProcessedAt and w.Result (body and headers are
 	// immutable).
 	UpdateWebhook(ctx context.Context, w *Webhook) error
+	// DeleteWebhooks removes up to limit processed deliveries whose
+	// ProcessedAt is before processedBefore, oldest first, and returns how
+	// many it removed. Pending deliveries are never removed.
+	DeleteWebhooks(ctx context.Context, processedBefore time.Time, limit int) (int, error)
 
 	// CreateReconciliationReport validates r, assigns r.ID and r.CreatedAt
 	// (Now), and inserts it.

@@ -26,6 +26,7 @@ func (m *Main) registerJobs() {
 		m.workers = river.NewWorkers()
 	}
 	m.periodicJobs = append(m.periodicJobs, jobs.PeriodicJobs(m.Now, m.Config.SweepInterval)...)
+	m.periodicJobs = append(m.periodicJobs, jobs.RetentionJob(m.Config.WebhookRetention))
 }
 
 // buildApp creates the Toss client and the payment service on the open
