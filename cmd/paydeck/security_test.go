@@ -194,3 +194,20 @@ func TestServeGuardsMetricsAndSetsHSTS(t *testing.T) {
 	resp, _ = get(t, r2.url+"/metrics")
 	require.Equal(t, http.StatusOK, resp.StatusCode, "no token configured: open, as before")
 }
+
+// TestBenchReadsTheSandboxToken (security finding 7): "paydeck bench"
+// against serve's mounted sandbox finds the control token in the data dir
+// and completes its checkouts.
+func TestBenchReadsTheSandboxToken(t *testing.T) {
+	t.Parallel()
+	dataDir := t.TempDir()
+	env := map[string]string{"PAYDECK_DATA_DIR": dataDir}
+	m, out := newMain(t, env)
+	r := start(t, m, out, "serve")
+	res, err := runCommand(t, env, "", "createadmin", "--email", "bench@shop.kr", "--password", "bench-admin-password-1")
+	require.NoError(t, err, res)
+	res, err = runCommand(t, env, "", "bench", "--target", r.url, "--admin-email", "bench@shop.kr",
+		"--admin-password", "bench-admin-password-1", "--count", "3", "--concurrency", "1", "--settle", "5s")
+	require.NoError(t, err, res)
+	require.Contains(t, res, "consistency: ok")
+}
