@@ -169,6 +169,7 @@ func newServer(d Deps) (*server, error) {
 func config() huma.Config {
 	cfg := huma.DefaultConfig("paydeck API", "1.0.0")
 	cfg.CreateHooks = nil // no SchemaLinkTransformer: responses stay plain JSON
+	cfg.Transformers = append(cfg.Transformers, scrubErrorValues)
 	cfg.DocsPath = ""
 	cfg.SchemasPath = ""
 	cfg.Info.Description = "paydeck: a payment backend for Korean shops on Toss Payments. " +
