@@ -65,6 +65,11 @@ type Tx interface {
 	// FindUserByEmail returns the user whose email equals NormalizeEmail(email)
 	// or not_found.
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// LockUser locks the user's row until the transaction ends (see
+	// LockOrderByID), so that checks over all of a user's records (say, their
+	// unpaid orders) hold against concurrent transactions; not_found when
+	// there is no such user.
+	LockUser(ctx context.Context, id string) error
 	// FindUsers returns users matching filter, oldest first.
 	FindUsers(ctx context.Context, filter UserFilter) ([]*User, int, error)
 	// UpdateUser validates u and writes its email (lower-cased), password
