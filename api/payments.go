@@ -42,7 +42,7 @@ type RefundReceiveAccount struct {
 
 type cancelPaymentInput struct {
 	PaymentKey     string `path:"paymentKey" minLength:"1" maxLength:"200" example:"tgen_20261127ABCDEFGHIJ"`
-	IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" example:"refund-7c1e" doc:"Repeating a request with the same key returns the first refund."`
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" example:"refund-7c1e" doc:"Repeating a request with the same key and body returns the first refund; the same key with a different body answers 422."`
 	Body           struct {
 		CancelReason         string                `json:"cancelReason" minLength:"1" maxLength:"200" example:"고객 변심"`
 		CancelAmount         *int64                `json:"cancelAmount,omitempty" minimum:"1" maximum:"100000000000" example:"6900" doc:"Omit for the whole remaining balance."`

@@ -99,3 +99,37 @@ func TestOneAccountCannotHoldTheStock(t *testing.T) {
 		require.NoError(t, err, "expired orders do not count")
 	})
 }
+
+// TestIdempotencyKeyReusedWithAnotherBody (security finding 16): a refund
+// repeated with the same Idempotency-Key and the same request replays the
+// first refund; the same key with a different amount, reason or refund
+// account is refused (invalid, answered 422) and refunds nothing.
+func TestIdempotencyKeyReusedWithAnotherBody(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		_, p := confirmed(t, env, u, "CARD")
+		first := payment.CancelInput{Reason: "반품", Amount: ptr(int64(3000)), IdempotencyKey: "refund-1"}
+		r1, _, err := env.Payments.Cancel(ctx, apptest.As(u), p.PaymentKey, first)
+		require.NoError(t, err)
+		require.Equal(t, paydeck.RefundCompleted, r1.Status)
+
+		r2, _, err := env.Payments.Cancel(ctx, apptest.As(u), p.PaymentKey, payment.CancelInput{Reason: " 반품 ", Amount: ptr(int64(3000)), IdempotencyKey: "refund-1"})
+		require.NoError(t, err, "same key, same request: a replay")
+		require.Equal(t, r1.ID, r2.ID)
+
+		for _, in := range []payment.CancelInput{
+			{Reason: "반품", Amount: ptr(int64(5000)), IdempotencyKey: "refund-1"},
+			{Reason: "반품", IdempotencyKey: "refund-1"},
+			{Reason: "다른 사유", Amount: ptr(int64(3000)), IdempotencyKey: "refund-1"},
+			{Reason: "반품", Amount: ptr(int64(3000)), IdempotencyKey: "refund-1",
+				RefundAccount: &payment.RefundAccount{Bank: "20", AccountNumber: "1002003004005", HolderName: "홍길동"}},
+		} {
+			_, _, err := env.Payments.Cancel(ctx, apptest.As(u), p.PaymentKey, in)
+			requireCode(t, paydeck.CodeInvalid, err)
+			require.Contains(t, paydeck.ErrorMessage(err), "Idempotency-Key")
+		}
+		require.Len(t, env.Refunds(t, p.ID), 1)
+		require.Equal(t, p.Amount-3000, env.PaymentByKey(t, p.PaymentKey).BalanceAmount)
+	})
+}

@@ -47,7 +47,8 @@ func (m *Main) newPayments() (*payment.Service, error) {
 	cfg := m.Config
 	svc, err := payment.New(payment.Config{Store: m.db, Toss: m.newTossClient(), Now: m.Now, Rand: m.Rand,
 		Logger: m.logger.With("component", "payment"), PaymentTimeout: cfg.PaymentTimeout, ConfirmCheckDelay: cfg.CheckDelay,
-		MinAmount: cfg.MinAmount, MaxAmount: cfg.MaxAmount, ShippingFee: cfg.ShippingFee, FreeShippingOver: cfg.FreeShippingOver})
+		MinAmount: cfg.MinAmount, MaxAmount: cfg.MaxAmount, ShippingFee: cfg.ShippingFee, FreeShippingOver: cfg.FreeShippingOver,
+		MaxPendingOrders: int(cfg.MaxPendingOrders), MaxPendingQuantity: cfg.MaxPendingQuantity})
 	if err != nil {
 		return nil, fmt.Errorf("payment service: %w", err)
 	}
