@@ -12,9 +12,8 @@ import (
 // read (a truncated body, a bad chunk length, a client that stops sending)
 // from being answered as a server error. It watches reads of the request
 // body; when one failed and the handler then answers 5xx, the answer
-// becomes a problem+json 400 (408 when the read timed out, 413 when the
-// body was over a http.MaxBytesReader limit) and the handler's own body is
-// dropped. Other answers pass unchanged.
+// becomes a problem+json 400 (408 when the read timed out) and the
+// handler's own body is dropped. Other answers pass unchanged.
 func BodyErrors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody {
@@ -73,11 +72,8 @@ func (w *bodyErrorWriter) WriteHeader(code int) {
 	h := w.ResponseWriter.Header()
 	h.Del("Content-Length")
 	h.Del("Content-Encoding")
-	var tooLarge *http.MaxBytesError
 	var netErr net.Error
 	switch {
-	case errors.As(err, &tooLarge):
-		WriteProblem(w.ResponseWriter, http.StatusRequestEntityTooLarge, "The request body is too large.")
 	case errors.As(err, &netErr) && netErr.Timeout():
 		WriteProblem(w.ResponseWriter, http.StatusRequestTimeout, "The request body did not arrive in time.")
 	default:
