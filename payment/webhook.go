@@ -117,6 +117,9 @@ func triage(ctx context.Context, tx paydeck.Tx, valid bool, ev toss.WebhookEvent
 		}
 		return "", err
 	default:
+		if ev.EventType() == "" {
+			return "ignored: no eventType", nil
+		}
 		return "ignored: " + storable(clip(ev.EventType(), maxEventType)), nil
 	}
 }
