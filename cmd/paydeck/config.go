@@ -205,7 +205,12 @@ var options = []option{
 		parse: func(c *Config, v string) error { return parseDuration(&c.ReadTimeout, v) },
 		show:  func(c *Config) string { return c.ReadTimeout.String() }},
 	{env: "PAYDECK_READ_HEADER_TIMEOUT", flag: "read-header-timeout", usage: "time to read a request's headers (`duration`; default 10s or PAYDECK_READ_TIMEOUT)",
-		def:   func(c *Config) string { return min(defaultReadHeaderTimeout, c.ReadTimeout).String() },
+		def: func(c *Config) string {
+			if c.ReadTimeout < time.Second { // invalid: reported once, on PAYDECK_READ_TIMEOUT
+				return defaultReadHeaderTimeout.String()
+			}
+			return min(defaultReadHeaderTimeout, c.ReadTimeout).String()
+		},
 		parse: func(c *Config, v string) error { return parseDuration(&c.ReadHeaderTimeout, v) },
 		show:  func(c *Config) string { return c.ReadHeaderTimeout.String() }},
 	{env: "PAYDECK_WRITE_TIMEOUT", flag: "write-timeout", usage: "time from a request's headers to the end of its response, Toss calls included (`duration`, above TOSS_TIMEOUT; default 2m or TOSS_TIMEOUT+30s)",

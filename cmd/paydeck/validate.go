@@ -94,7 +94,7 @@ func (c *Config) validate() error {
 			bad("%s (%s) must be between 1s and 1h", t.env, t.d)
 		}
 	}
-	if c.ReadHeaderTimeout > c.ReadTimeout {
+	if c.ReadTimeout >= time.Second && c.ReadHeaderTimeout > c.ReadTimeout {
 		bad("PAYDECK_READ_HEADER_TIMEOUT (%s) must not be above PAYDECK_READ_TIMEOUT (%s)", c.ReadHeaderTimeout, c.ReadTimeout)
 	}
 	if c.Source("PAYDECK_WRITE_TIMEOUT") != "default" && c.WriteTimeout <= c.TossTimeout {
