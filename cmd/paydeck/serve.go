@@ -43,6 +43,10 @@ var tossOrigins = []string{"https://*.tosspayments.com"}
 // in-flight requests, stop jobs). Close releases the sandbox and the store.
 func (m *Main) serve(ctx context.Context) error {
 	cfg, log := m.Config, m.logger
+	if cfg.SandboxMode() && !isLoopbackAddr(cfg.Addr) && !m.flags.allowPublicSandbox {
+		return fmt.Errorf("sandbox mode (no Toss keys) on %s, which other machines can reach: its test keys are public. "+
+			"Listen on 127.0.0.1, set Toss keys, or pass --allow-public-sandbox", cfg.Addr)
+	}
 	if os.Getenv("GOMEMLIMIT") == "" && !cfg.SandboxMode() {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
@@ -51,10 +55,6 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	if err := cfg.ensureSecret(m.Rand); err != nil {
 		return err
-	}
-	if cfg.SandboxMode() && !isLoopbackAddr(cfg.Addr) && !m.flags.allowPublicSandbox {
-		return fmt.Errorf("sandbox mode (no Toss keys) on %s, which other machines can reach: its test keys are public. "+
-			"Listen on 127.0.0.1, set Toss keys, or pass --allow-public-sandbox", cfg.Addr)
 	}
 	m.registerJobs()
 	if err := m.openStore(ctx); err != nil {
