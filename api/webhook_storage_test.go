@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -19,16 +20,24 @@ import (
 // deliveries from one address.
 func noWebhookLimit(d *api.Deps) { d.WebhookIPLimit = api.RateLimit{Burst: 1 << 30, Every: 1} }
 
+// junkLetters are random letters: PostgreSQL compresses repetitive
+// values, so junk must not repeat itself.
+var junkLetters = func() string {
+	rng := rand.New(rand.NewPCG(3, 4))
+	b := make([]byte, 64<<10)
+	for j := range b {
+		b[j] = 'a' + byte(rng.IntN(26))
+	}
+	return string(b)
+}()
+
 // junkWebhook is the i-th of a varied set of deliveries an outsider can
 // send: each is under the 64 KiB limit, and none names a payment or order
 // paydeck knows.
 func junkWebhook(rng *rand.Rand, i int) (body string, header map[string]string) {
-	// Random letters: PostgreSQL compresses repetitive values.
-	b := make([]byte, 1_000+rng.IntN(60_000))
-	for j := range b {
-		b[j] = 'a' + byte(rng.IntN(26))
-	}
-	pad := string(b)
+	n := 1_000 + rng.IntN(60_000)
+	off := rng.IntN(len(junkLetters) - n)
+	pad := junkLetters[off : off+n]
 	header = map[string]string{"Tosspayments-Webhook-Transmission-Id": "whtrans_" + strings.Repeat("z", 4_000)}
 	switch i % 6 {
 	case 0:
@@ -51,9 +60,17 @@ func junkWebhook(rng *rand.Rand, i int) (body string, header map[string]string) 
 
 // TestJunkWebhooksCostUnderOneMegabyte (security finding 1): 1,000 junk
 // deliveries of up to 61 KB each (about 31 MB sent) leave the database
-// less than 1 MB bigger, because only an excerpt of each is kept.
+// less than 1 MB (10^6 bytes) bigger, because only an excerpt of each is
+// kept. Under -race (CI), where the SQLite driver is tens of times
+// slower, it sends 250 and allows 400 KB (PostgreSQL's fixed overhead of
+// new pages and forks weighs more on a small count), unless
+// PAYDECK_SECURITY_LONG=1.
 func TestJunkWebhooksCostUnderOneMegabyte(t *testing.T) {
 	t.Parallel()
+	deliveries, bound := 1_000, int64(1_000_000)
+	if raceEnabled && os.Getenv("PAYDECK_SECURITY_LONG") != "1" {
+		deliveries, bound = 250, 400_000
+	}
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
 		a := apptest.NewAPI(t, env, noWebhookLimit)
 		ctx := context.Background()
@@ -61,7 +78,7 @@ func TestJunkWebhooksCostUnderOneMegabyte(t *testing.T) {
 		require.NoError(t, err)
 		rng := rand.New(rand.NewPCG(1, 2))
 		sent := 0
-		for i := range 1_000 {
+		for i := range deliveries {
 			body, header := junkWebhook(rng, i)
 			sent += len(body)
 			res := a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: body, Header: header})
@@ -71,9 +88,9 @@ func TestJunkWebhooksCostUnderOneMegabyte(t *testing.T) {
 		after, err := env.DB.Size(ctx)
 		require.NoError(t, err)
 		t.Logf("%s: %d junk bytes sent, database grew by %d bytes", env.Engine, sent, after-before)
-		require.Less(t, after-before, int64(1<<20))
+		require.Less(t, after-before, bound)
 		hooks := env.ReceivedWebhooks(t)
-		require.Len(t, hooks, 1_000, "every delivery is still recorded")
+		require.Len(t, hooks, deliveries, "every delivery is still recorded")
 		for _, w := range hooks {
 			require.NotNil(t, w.ProcessedAt)
 			require.LessOrEqual(t, len(w.Body), payment.WebhookExcerptBytes)
