@@ -15,10 +15,14 @@ type Refund struct {
 	// same key fails with conflict. The store generates one when empty.
 	// The Toss cancel call's Idempotency-Key derives from the refund, so a
 	// retried refund is never applied twice.
-	IdempotencyKey string       `json:"-"`
-	Amount         int64        `json:"amount"`
-	Reason         string       `json:"reason"`
-	Status         RefundStatus `json:"status"`
+	IdempotencyKey string `json:"-"`
+	// RequestHash identifies the request that created the refund (set by
+	// the payment service); a repeat with the same IdempotencyKey must
+	// carry the same request. "" for refunds recorded before it existed.
+	RequestHash string       `json:"-"`
+	Amount      int64        `json:"amount"`
+	Reason      string       `json:"reason"`
+	Status      RefundStatus `json:"status"`
 	// TransactionKey is Toss's transactionKey of the cancel.
 	TransactionKey string `json:"transactionKey,omitempty"`
 	ErrorCode      string `json:"errorCode,omitempty"`

@@ -65,6 +65,11 @@ type Tx interface {
 	// FindUserByEmail returns the user whose email equals NormalizeEmail(email)
 	// or not_found.
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	// LockUser locks the user's row until the transaction ends (see
+	// LockOrderByID), so that checks over all of a user's records (say, their
+	// unpaid orders) hold against concurrent transactions; not_found when
+	// there is no such user.
+	LockUser(ctx context.Context, id string) error
 	// FindUsers returns users matching filter, oldest first.
 	FindUsers(ctx context.Context, filter UserFilter) ([]*User, int, error)
 	// UpdateUser validates u and writes its email (lower-cased), password
@@ -172,6 +177,10 @@ type Tx interface {
 	// UpdateWebhook writes w.ProcessedAt and w.Result (body and headers are
 	// immutable).
 	UpdateWebhook(ctx context.Context, w *Webhook) error
+	// DeleteWebhooks removes up to limit processed deliveries whose
+	// ProcessedAt is before processedBefore, oldest first, and returns how
+	// many it removed. Pending deliveries are never removed.
+	DeleteWebhooks(ctx context.Context, processedBefore time.Time, limit int) (int, error)
 
 	// CreateReconciliationReport validates r, assigns r.ID and r.CreatedAt
 	// (Now), and inserts it.

@@ -26,8 +26,9 @@ const (
 	DefaultTokenTTL = time.Hour
 	// DefaultMaxBodyBytes bounds JSON request bodies.
 	DefaultMaxBodyBytes = 64 << 10
-	// WebhookMaxBodyBytes bounds Toss webhook bodies.
-	WebhookMaxBodyBytes = 1 << 20
+	// WebhookMaxBodyBytes bounds Toss webhook bodies: a payment object
+	// with its cancels is a few KiB.
+	WebhookMaxBodyBytes = 64 << 10
 	// TossSDKURL is the Toss payment SDK v2 script.
 	TossSDKURL = "https://js.tosspayments.com/v2/standard"
 )
@@ -37,6 +38,9 @@ const (
 var (
 	DefaultLoginAccountLimit = RateLimit{Burst: 5, Every: time.Minute}
 	DefaultLoginIPLimit      = RateLimit{Burst: 20, Every: 10 * time.Second}
+	// DefaultWebhookIPLimit bounds webhook deliveries per client IP: 50
+	// at once, then 20 a second (Toss sends from four addresses).
+	DefaultWebhookIPLimit = RateLimit{Burst: 50, Every: 50 * time.Millisecond}
 )
 
 // Deps are what the API needs. Payments, Store and Secret are required; the
@@ -70,6 +74,9 @@ type Deps struct {
 	// and per client IP; zero values mean the Default* limits.
 	LoginAccountLimit RateLimit
 	LoginIPLimit      RateLimit
+	// WebhookIPLimit bounds webhook deliveries per client IP; zero means
+	// DefaultWebhookIPLimit.
+	WebhookIPLimit RateLimit
 }
 
 // server holds the dependencies the handlers use.
@@ -79,6 +86,8 @@ type server struct {
 	tokens  *auth.Tokens
 	byIP    *limiter
 	byEmail *limiter
+	// hooksByIP limits webhook deliveries per client IP.
+	hooksByIP *limiter
 	// fakeHash is hashed on the first login of an unknown email (not at
 	// start: a hash holds 19 MiB while it runs), so that unknown emails cost
 	// as much as wrong passwords.
@@ -140,6 +149,9 @@ func newServer(d Deps) (*server, error) {
 	if d.LoginIPLimit == (RateLimit{}) {
 		d.LoginIPLimit = DefaultLoginIPLimit
 	}
+	if d.WebhookIPLimit == (RateLimit{}) {
+		d.WebhookIPLimit = DefaultWebhookIPLimit
+	}
 	tokens, err := auth.NewTokens(d.Secret, d.TokenTTL, d.Now)
 	if err != nil {
 		return nil, errors.New("api: " + err.Error())
@@ -147,7 +159,8 @@ func newServer(d Deps) (*server, error) {
 	hasher := d.Hasher
 	fake := sync.OnceValues(func() (string, error) { return hasher.Hash(rand.Text()) })
 	return &server{Deps: d, tokens: tokens, fakeHash: fake,
-		byIP: newLimiter(d.LoginIPLimit, d.Now), byEmail: newLimiter(d.LoginAccountLimit, d.Now)}, nil
+		byIP: newLimiter(d.LoginIPLimit, d.Now), byEmail: newLimiter(d.LoginAccountLimit, d.Now),
+		hooksByIP: newLimiter(d.WebhookIPLimit, d.Now)}, nil
 }
 
 // config is the huma configuration: OpenAPI 3.1 at /openapi.json and
@@ -156,6 +169,7 @@ func newServer(d Deps) (*server, error) {
 func config() huma.Config {
 	cfg := huma.DefaultConfig("paydeck API", "1.0.0")
 	cfg.CreateHooks = nil // no SchemaLinkTransformer: responses stay plain JSON
+	cfg.Transformers = append(cfg.Transformers, scrubErrorValues)
 	cfg.DocsPath = ""
 	cfg.SchemasPath = ""
 	cfg.Info.Description = "paydeck: a payment backend for Korean shops on Toss Payments. " +

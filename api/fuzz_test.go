@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/payment"
 )
 
 // fuzzTarget is one endpoint that reads a body or a query from outside.
@@ -37,7 +39,7 @@ func requireClean4xx(t *testing.T, res *apptest.Response, what string) {
 // PAYDECK_TEST_DATABASE_URL): PostgreSQL refuses some text SQLite stores.
 func fuzzAPI(f *testing.F) (a *apptest.API, admin, cust, productID, orderID string) {
 	engine := cmp.Or(os.Getenv("PAYDECK_FUZZ_ENGINE"), "sqlite")
-	a = apptest.NewAPI(f, apptest.New(f, engine))
+	a = apptest.NewAPI(f, apptest.New(f, engine), noWebhookLimit)
 	admin = a.NewAdmin(f)
 	_, cust = a.SignUp(f, "fuzz")
 	var p struct {
@@ -139,7 +141,9 @@ func validQuery(q string) bool {
 // FuzzWebhookBodies posts arbitrary bodies to the webhook endpoint (answered
 // 200, or 400 for a body that is not JSON, and recorded either way), then
 // processes the recorded webhook: no input crashes the processing or
-// changes the pending order.
+// changes the pending order, and (security finding 1) a delivery recorded
+// as needing no processing keeps at most an excerpt of its body, one left
+// for processing keeps it whole.
 //
 // The store's River workers are stopped first, so the test's own
 // ProcessWebhook call is the one that processes each delivery (with them
@@ -166,6 +170,17 @@ func FuzzWebhookBodies(f *testing.F) {
 			requireClean4xx(t, res, "webhook")
 		}
 		id := latestWebhook(t, a)
+		var kept *paydeck.Webhook
+		require.NoError(t, a.DB.View(ctx, func(tx paydeck.Tx) (err error) {
+			kept, err = tx.FindWebhookByID(ctx, id)
+			return err
+		}))
+		if kept.ProcessedAt != nil {
+			require.LessOrEqual(t, len(kept.Body), payment.WebhookExcerptBytes)
+			require.True(t, bytes.HasPrefix(body, kept.Body), "the excerpt is the start of the body")
+		} else {
+			require.Equal(t, body, kept.Body)
+		}
 		processErr := a.Payments.ProcessWebhook(ctx, id) // an error only asks River to retry; a panic fails
 		var o *paydeck.Order
 		var w *paydeck.Webhook

@@ -2,8 +2,10 @@ package api
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"reflect"
+	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -40,7 +42,7 @@ type RefundReceiveAccount struct {
 
 type cancelPaymentInput struct {
 	PaymentKey     string `path:"paymentKey" minLength:"1" maxLength:"200" example:"tgen_20261127ABCDEFGHIJ"`
-	IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" example:"refund-7c1e" doc:"Repeating a request with the same key returns the first refund."`
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"100" example:"refund-7c1e" doc:"Repeating a request with the same key and body returns the first refund; the same key with a different body answers 422."`
 	Body           struct {
 		CancelReason         string                `json:"cancelReason" minLength:"1" maxLength:"200" example:"고객 변심"`
 		CancelAmount         *int64                `json:"cancelAmount,omitempty" minimum:"1" maximum:"100000000000" example:"6900" doc:"Omit for the whole remaining balance."`
@@ -103,10 +105,12 @@ func (s *server) registerPayments() {
 	register(s, public, huma.Operation{
 		OperationID: "receiveWebhook", Method: http.MethodPost, Path: "/api/payments/webhook", Tags: []string{"Webhooks"},
 		Summary: "Receive a Toss webhook",
-		Description: "Toss posts payment events here. The raw body is recorded and answered 200 at once; a job processes " +
-			"it (deposit callbacks are checked against the payment's secret, status changes are re-fetched from Toss). " +
-			"400 only for a body that is not JSON (it is still recorded).",
-		MaxBodyBytes: WebhookMaxBodyBytes, Errors: []int{http.StatusBadRequest},
+		Description: "Toss posts payment events here. The delivery is recorded and answered 200 at once; a job processes " +
+			"one about a payment or order paydeck knows (deposit callbacks are checked against the payment's secret, " +
+			"status changes are re-fetched from Toss) and only then is the whole body kept; of any other delivery a " +
+			"short excerpt is kept. 400 for a body that is not a JSON object (its excerpt is still recorded); 413 over " +
+			"64 KiB; 429 with Retry-After when one client IP sends too many.",
+		MaxBodyBytes: WebhookMaxBodyBytes, Errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusTooManyRequests},
 	}, s.webhook)
 }
 
@@ -177,6 +181,11 @@ func (s *server) publicOrderID(ctx context.Context, p *paydeck.Payment) string {
 }
 
 func (s *server) webhook(ctx context.Context, in *webhookInput) (*webhookOutput, error) {
+	if ok, wait := s.hooksByIP.allow(callerFrom(ctx).ip); !ok {
+		secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
+		return nil, huma.ErrorWithHeaders(huma.Error429TooManyRequests("Too many webhook deliveries from this address; retry in "+secs+" s."),
+			http.Header{"Retry-After": {secs}})
+	}
 	h := http.Header{}
 	for name, v := range map[string]string{"Tosspayments-Webhook-Transmission-Id": in.TransmissionID,
 		"Tosspayments-Webhook-Transmission-Time":          in.TransmissionTime,

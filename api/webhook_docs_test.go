@@ -14,7 +14,7 @@ import (
 
 // TestWebhookEndpoint: deliveries are recorded byte for byte with their
 // transmission headers and answered 200 without credentials; a body that
-// is not JSON is recorded and answered 400; one over 1 MiB is refused.
+// is not JSON is recorded and answered 400; one over 64 KiB is refused.
 func TestWebhookEndpoint(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {

@@ -80,7 +80,8 @@ func (r *run) authorize(ctx context.Context, orderID string, amount int64) (stri
 	}
 	start := time.Now()
 	_, err := do(ctx, r.cfg.HTTPClient, StepAuthorize, call{Method: http.MethodPost, URL: r.cfg.Sandbox + "/v1/sandbox/authorize",
-		BasicUser: r.cfg.SandboxSecretKey, Body: map[string]any{"orderId": orderID, "amount": amount, "orderName": "벤치 주문", "method": "CARD"}}, &a)
+		BasicUser: r.cfg.SandboxSecretKey, Control: r.cfg.SandboxControlToken,
+		Body: map[string]any{"orderId": orderID, "amount": amount, "orderName": "벤치 주문", "method": "CARD"}}, &a)
 	return a.PaymentKey, r.record(StepAuthorize, start, err)
 }
 

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/paydeck/paydeck/toss/sandbox"
 )
 
 // maxBody bounds how much of a response the tool reads.
@@ -51,6 +53,7 @@ type call struct {
 	Method, URL string
 	Bearer      string // paydeck token
 	BasicUser   string // sandbox secret key
+	Control     string // sandbox control token
 	Body        any
 	Accept      string
 }
@@ -77,6 +80,9 @@ func do(ctx context.Context, hc *http.Client, step string, c call, out any) (int
 	req.Header.Set("User-Agent", "paydeck-bench")
 	if c.Bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	if c.Control != "" {
+		req.Header.Set(sandbox.ControlTokenHeader, c.Control)
 	}
 	if c.BasicUser != "" {
 		req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(c.BasicUser+":")))

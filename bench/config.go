@@ -23,6 +23,10 @@ type Config struct {
 	// key family paydeck confirms with. "" means the widget key pair, the
 	// one paydeck uses in sandbox mode.
 	SandboxSecretKey string
+	// SandboxControlToken is sent as sandbox.ControlTokenHeader on control
+	// API calls: the token "paydeck serve" keeps in its data dir
+	// (sandbox-control.token). "" sends none (a standalone sandbox).
+	SandboxControlToken string
 	// AdminEmail and AdminPassword log in an admin (see "paydeck
 	// createadmin") who creates the products and reads every order.
 	AdminEmail, AdminPassword string

@@ -45,6 +45,27 @@ func Register(ws *river.Workers, svc *payment.Service) {
 		return err
 	})
 	add(ws, func(ctx context.Context, _ payment.SweepArgs) error { return svc.Sweep(ctx) })
+	add(ws, func(ctx context.Context, a payment.PruneWebhooksArgs) error {
+		_, err := svc.PruneWebhooks(ctx, time.Duration(a.KeepSeconds)*time.Second)
+		return err
+	})
+}
+
+// PruneInterval is how often processed webhook deliveries past their
+// retention are deleted.
+const PruneInterval = time.Hour
+
+// RetentionJob returns the periodic job (hourly, and at start) that deletes
+// webhook deliveries processed more than keep ago (keep ≤ 0:
+// payment.DefaultWebhookRetention).
+func RetentionJob(keep time.Duration) *river.PeriodicJob {
+	if keep <= 0 {
+		keep = payment.DefaultWebhookRetention
+	}
+	args := payment.PruneWebhooksArgs{KeepSeconds: int64(keep / time.Second)}
+	return river.NewPeriodicJob(river.PeriodicInterval(PruneInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return args, nil },
+		&river.PeriodicJobOpts{ID: "payment_prune_webhooks", RunOnStart: true})
 }
 
 // SweepInterval is how often the sweep runs by default.

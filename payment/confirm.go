@@ -85,6 +85,9 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 			return appendEvent(ctx, tx, a, o.ID, "", paydeck.EventConfirmRejected, reason,
 				map[string]any{"amount": in.Amount, "finalAmount": o.FinalAmount, "orderStatus": o.Status, "paymentKey": in.PaymentKey})
 		}
+		if err := releaseRefusedKey(ctx, tx, a, in.PaymentKey, o.ID); err != nil {
+			return err
+		}
 		p := &paydeck.Payment{PaymentKey: in.PaymentKey, OrderID: o.ID, Status: paydeck.PaymentInProgress,
 			Amount: in.Amount, ExpiresAt: &o.ExpiresAt}
 		if err := tx.CreatePayment(ctx, p); err != nil {
@@ -109,6 +112,37 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 	tp, terr := s.toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: in.PaymentKey, OrderID: in.OrderID,
 		Amount: toss.Amount(in.Amount), Params: toss.Params{IdempotencyKey: confirmKey(in.OrderID, in.PaymentKey)}})
 	return s.settleConfirm(context.WithoutCancel(ctx), a, pay.ID, tp, terr, false)
+}
+
+// EventKeyReleased records that a refused payment gave up its paymentKey
+// (see releaseRefusedKey).
+const EventKeyReleased paydeck.EventType = "payment_key_released"
+
+// releaseRefusedKey frees paymentKey for a confirm of order orderID when
+// it is held by another order's payment that Toss refused before any
+// approval (aborted, never approved): someone who learnt the key tried it
+// on their own order, and that must not block the order the key was
+// authorized for. The refused payment keeps its failure and trail; its
+// key moves into an event of its order.
+func releaseRefusedKey(ctx context.Context, tx paydeck.Tx, a Actor, paymentKey, orderID string) error {
+	p, err := tx.FindPaymentByKey(ctx, paymentKey)
+	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if p.OrderID == orderID || p.Status != paydeck.PaymentAborted || p.ApprovedAt != nil {
+		return nil // CreatePayment reports the key as taken
+	}
+	if p, err = tx.LockPaymentByID(ctx, p.ID); err != nil {
+		return err
+	}
+	p.PaymentKey = ""
+	if err := tx.UpdatePayment(ctx, p); err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, a, p.OrderID, p.ID, EventKeyReleased,
+		"refused payment's key released for the order it belongs to", map[string]any{"paymentKey": paymentKey})
 }
 
 // settleConfirm records the outcome of a confirm call for the payment. An

@@ -44,6 +44,10 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 	}
 	var out *paydeck.Order
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		held, err := s.checkHeld(ctx, tx, a.UserID)
+		if err != nil {
+			return err
+		}
 		o := &paydeck.Order{UserID: a.UserID, Status: paydeck.OrderPending,
 			ShippingName: strings.TrimSpace(in.Shipping.Name), ShippingPhone: strings.TrimSpace(in.Shipping.Phone),
 			ShippingAddress: strings.TrimSpace(in.Shipping.Address), ShippingMemo: strings.TrimSpace(in.Shipping.Memo),
@@ -87,6 +91,12 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 			return paydeck.Errorf(paydeck.CodeInvalid, "An order must come to between %d and %d won; this one is %d.",
 				s.cfg.MinAmount, s.cfg.MaxAmount, o.FinalAmount)
 		}
+		for _, it := range o.Items {
+			if held[it.ProductID]+it.Quantity > s.cfg.MaxPendingQuantity {
+				return paydeck.Errorf(paydeck.CodeConflict, "At most %d of one product may wait in unpaid orders; "+
+					"you already hold %d of %q.", s.cfg.MaxPendingQuantity, held[it.ProductID], it.ProductName)
+			}
+		}
 		if err := tx.CreateOrder(ctx, o); err != nil {
 			return err
 		}
@@ -98,6 +108,40 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 		return nil
 	})
 	return out, err
+}
+
+// checkHeld locks the user's row (so that concurrent orders of one user
+// are checked one after the other), refuses a new order when the user
+// already holds MaxPendingOrders unpaid ones, and returns the quantity of
+// each product over those orders (checked against MaxPendingQuantity once
+// the new order's lines are known).
+func (s *Service) checkHeld(ctx context.Context, tx paydeck.Tx, userID string) (map[string]int64, error) {
+	if err := tx.LockUser(ctx, userID); paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+		return nil, paydeck.Errorf(paydeck.CodeUnauthorized, "Sign in to place an order.")
+	} else if err != nil {
+		return nil, err
+	}
+	pending, _, err := tx.FindOrders(ctx, paydeck.OrderFilter{UserID: &userID,
+		Statuses: []paydeck.OrderStatus{paydeck.OrderPending}, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	now, open := tx.Now(), 0
+	held := map[string]int64{}
+	for _, o := range pending {
+		if !o.ExpiresAt.After(now) {
+			continue // expired: the next sweep releases its stock
+		}
+		open++
+		for _, it := range o.Items {
+			held[it.ProductID] += it.Quantity
+		}
+	}
+	if open >= s.cfg.MaxPendingOrders {
+		return nil, paydeck.Errorf(paydeck.CodeConflict,
+			"You have %d unpaid orders, the most one account may hold; pay or cancel one first.", open)
+	}
+	return held, nil
 }
 
 func validateLines(lines []OrderLine) error {

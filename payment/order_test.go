@@ -124,8 +124,8 @@ func TestSweepExpiresEveryOverdueOrder(t *testing.T) {
 			return tx.UpdateOrder(ctx, o)
 		}))
 		var overdue []*paydeck.Order
-		for range 7 {
-			overdue = append(overdue, env.Order(t, u, apptest.Line(prod, 1)))
+		for range 7 { // by several customers: one may hold only 5 unpaid orders
+			overdue = append(overdue, env.Order(t, env.Customer(t), apptest.Line(prod, 1)))
 		}
 		env.Clock.Advance(31 * time.Minute)
 		fresh := env.Order(t, u, apptest.Line(prod, 1))

@@ -31,7 +31,9 @@ func TestMain(m *testing.M) {
 // TestRefundSequencesProperty: any sequence of refund requests (amounts
 // possibly too large, keys possibly repeated) keeps the sum of completed
 // refunds ≤ the amount and the balance = amount − that sum, locally and at
-// Toss; requests over the balance are refused without a Toss call.
+// Toss; requests over the balance are refused without a Toss call; a
+// repeated key replays its first refund when the request is the same and
+// is refused (invalid) when it is not.
 func TestRefundSequencesProperty(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
@@ -42,24 +44,27 @@ func TestRefundSequencesProperty(t *testing.T) {
 			key := env.Authorize(t, o, "CARD")
 			p, err := env.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: o.OrderID, Amount: o.FinalAmount})
 			require.NoError(rt, err)
-			created := map[string]bool{} // caller keys that made a refund
+			created := map[string]int64{} // caller keys that made a refund: its amount
 			for range rapid.IntRange(1, 4).Draw(rt, "steps") {
 				amount := rapid.Int64Range(1, o.FinalAmount+2000).Draw(rt, "amount")
 				idem := rapid.SampledFrom([]string{"", "k1", "k2"}).Draw(rt, "key")
 				before := env.PaymentByKey(t, key)
 				env.Clock.Advance(2 * time.Second) // Toss refuses cancels less than a second apart
 				r, _, err := env.Payments.Cancel(ctx, apptest.As(u), key, payment.CancelInput{Reason: "r", Amount: &amount, IdempotencyKey: idem})
+				first, repeated := created[idem]
 				switch {
-				case created[idem]:
+				case repeated && amount == first:
 					require.NoError(rt, err, "a repeated key returns the first refund")
+				case repeated:
+					requireCode(t, paydeck.CodeInvalid, err) // the key was used for another amount
 				case amount > before.BalanceAmount:
 					requireCode(t, paydeck.CodeInvalid, err)
 				default:
 					require.NoError(rt, err)
 					require.Equal(rt, paydeck.RefundCompleted, r.Status)
 				}
-				if r != nil && idem != "" {
-					created[idem] = true
+				if r != nil && idem != "" && !repeated {
+					created[idem] = amount
 				}
 				got := env.PaymentByKey(t, key)
 				var sum int64

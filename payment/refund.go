@@ -2,8 +2,11 @@ package payment
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -25,6 +28,25 @@ type CancelInput struct {
 	Amount         *int64
 	RefundAccount  *RefundAccount
 	IdempotencyKey string
+}
+
+// requestHash identifies what the request asks for (amount or "the
+// balance", reason, refund account), so that a repeat under the same
+// IdempotencyKey can be told from a different request.
+func (in CancelInput) requestHash() string {
+	amount := "balance"
+	if in.Amount != nil {
+		amount = strconv.FormatInt(*in.Amount, 10)
+	}
+	parts := []string{amount, in.Reason}
+	if ra := in.RefundAccount; ra != nil {
+		parts = append(parts, ra.Bank, ra.AccountNumber, ra.HolderName)
+	}
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s;", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // cancelKey is the Idempotency-Key of the Toss cancel of one refund.
@@ -56,6 +78,7 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 	var r *paydeck.Refund
 	var pay *paydeck.Payment
 	var started bool
+	hash := in.requestHash()
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		r, pay, started = nil, nil, false
 		p, err := tx.FindPaymentByKey(ctx, paymentKey)
@@ -75,6 +98,11 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 		}
 		if in.IdempotencyKey != "" {
 			if r, err = tx.FindRefundByKey(ctx, p.ID, in.IdempotencyKey); err == nil {
+				if r.RequestHash != "" && r.RequestHash != hash {
+					r = nil
+					return paydeck.Errorf(paydeck.CodeInvalid,
+						"This Idempotency-Key was already used for a different refund request; use a new key.")
+				}
 				return nil // a repeat: the first refund
 			} else if paydeck.ErrorCode(err) != paydeck.CodeNotFound {
 				return err
@@ -85,7 +113,7 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 			return err
 		}
 		r = &paydeck.Refund{PaymentID: p.ID, Amount: amount, Reason: in.Reason, Status: paydeck.RefundInProgress,
-			IdempotencyKey: in.IdempotencyKey}
+			IdempotencyKey: in.IdempotencyKey, RequestHash: hash}
 		if ra := in.RefundAccount; ra != nil {
 			r.Account = &paydeck.RefundAccount{BankCode: ra.Bank, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
 		}

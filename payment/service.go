@@ -45,6 +45,12 @@ type Config struct {
 	// SweepBatch is how many rows of one kind Sweep reads at a time
 	// (default 500); one run reads at most 20 batches of each kind.
 	SweepBatch int
+	// MaxPendingOrders is how many unpaid (pending, not yet expired)
+	// orders one user may hold (default 5), and MaxPendingQuantity how many
+	// units of one product over them (default 10), so that no account can
+	// hold the stock in orders it never pays.
+	MaxPendingOrders   int
+	MaxPendingQuantity int64
 }
 
 // Service runs paydeck's payment flows. It is safe for concurrent use.
@@ -82,6 +88,8 @@ func New(cfg Config) (*Service, error) {
 	setDefault(&cfg.FreeShippingOver, 50_000)
 	setDefault(&cfg.ConfirmCheckDelay, time.Minute)
 	setDefault(&cfg.SweepBatch, 500)
+	setDefault(&cfg.MaxPendingOrders, 5)
+	setDefault(&cfg.MaxPendingQuantity, 10)
 	if cfg.MinAmount > cfg.MaxAmount || cfg.PaymentTimeout < 0 || cfg.ShippingFee < 0 {
 		return nil, paydeck.Errorf(paydeck.CodeInvalid, "payment: configured amounts or timeouts are inconsistent.")
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/toss"
@@ -21,45 +22,63 @@ var keptHeaders = []string{toss.HeaderWebhookID, toss.HeaderWebhookTransmission,
 // confirming waits for that confirm's answer to be recorded.
 const webhookWait = 3 * time.Second
 
-// ReceiveWebhook records a delivery from Toss (raw body and a few headers)
-// and enqueues its processing, in one transaction, so the caller can answer
-// 200 at once. A body that is not a JSON object is recorded as rejected and
-// returns an invalid error (answer 400). Nothing in the body is trusted
-// here: a PAYMENT_STATUS_CHANGED whose claim would change nothing locally
-// even if it were true (see unchanged) is recorded as processed, with no
-// job and no Toss call. Toss sends PAYMENT_STATUS_CHANGED for an approval
-// while paydeck is still recording the confirm answer, so a delivery about
-// a payment this process is confirming first waits (up to webhookWait)
-// for that answer to be recorded.
+// Bounds on what is kept of one delivery.
+const (
+	// WebhookExcerptBytes is how much of the body is kept of a delivery
+	// that needs no processing: not JSON, not a Toss event, or about no
+	// payment or order paydeck knows. The whole body is kept only for
+	// deliveries a job processes.
+	WebhookExcerptBytes = 256
+	// maxWebhookHeader bounds each kept header value, maxEventType the
+	// recorded eventType.
+	maxWebhookHeader = 200
+	maxEventType     = 64
+)
+
+// ReceiveWebhook records a delivery from Toss and, when it needs
+// processing, enqueues that, in one transaction, so the caller can answer
+// 200 at once. Nothing in the body is trusted here. A delivery is
+// processed (by a job, which re-fetches from Toss or checks the deposit
+// secret) only when it is a PAYMENT_STATUS_CHANGED about a local payment
+// whose claim would change that payment (see unchanged), or a
+// DEPOSIT_CALLBACK about a local order; only then is the whole body kept.
+// Every other delivery (a body that is not a JSON object, a malformed or
+// unhandled event, an unknown paymentKey or orderId, a claim that would
+// change nothing) is recorded as processed at once, with its result, the
+// first WebhookExcerptBytes of its body and bounded header values, so that
+// junk costs a few hundred bytes however large it was. A body that is not
+// a JSON object also returns an invalid error (answer 400).
+//
+// Toss sends PAYMENT_STATUS_CHANGED for an approval while paydeck is still
+// recording the confirm answer, so a delivery about a payment this process
+// is confirming first waits (up to webhookWait) for that answer.
 func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header) error {
-	w := &paydeck.Webhook{Body: body, Headers: map[string]string{}}
+	w := &paydeck.Webhook{Headers: map[string]string{}}
 	for _, k := range keptHeaders {
 		if v := h.Get(k); v != "" {
-			w.Headers[k] = v
+			w.Headers[k] = storable(clip(v, maxWebhookHeader))
 		}
 	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	valid := len(trimmed) > 0 && trimmed[0] == '{' && json.Valid(body)
-	var claim *toss.PaymentStatusChanged
+	var ev toss.WebhookEvent
 	if valid {
-		if ev, err := toss.ParseWebhook(body); err == nil {
-			w.EventType = storable(ev.EventType())
-			claim, _ = ev.(*toss.PaymentStatusChanged)
+		if e, err := toss.ParseWebhook(body); err == nil {
+			ev, w.EventType = e, storable(clip(e.EventType(), maxEventType))
 		}
 	}
-	if claim != nil {
+	if claim, ok := ev.(*toss.PaymentStatusChanged); ok {
 		s.awaitConfirm(ctx, claim.Data.PaymentKey)
 	}
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
-		w.ID, w.ProcessedAt, w.Result = 0, nil, ""
-		if !valid {
-			now := tx.Now()
-			w.ProcessedAt, w.Result = &now, "rejected: body is not a JSON object"
-		} else if result, err := unchanged(ctx, tx, claim); err != nil {
+		w.ID, w.ProcessedAt, w.Result, w.Body = 0, nil, "", body
+		result, err := triage(ctx, tx, valid, ev)
+		if err != nil {
 			return err
-		} else if result != "" {
+		}
+		if result != "" {
 			now := tx.Now()
-			w.ProcessedAt, w.Result = &now, result
+			w.ProcessedAt, w.Result, w.Body = &now, result, excerpt(body)
 		}
 		if err := tx.CreateWebhook(ctx, w); err != nil || w.ProcessedAt != nil {
 			return err
@@ -70,6 +89,58 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 		return paydeck.Errorf(paydeck.CodeInvalid, "The webhook body is not a JSON object.")
 	}
 	return err
+}
+
+// triage returns the result to record at once for a delivery that needs no
+// processing, or "" for one a job must process (see ReceiveWebhook).
+func triage(ctx context.Context, tx paydeck.Tx, valid bool, ev toss.WebhookEvent) (string, error) {
+	switch ev := ev.(type) {
+	case nil:
+		if !valid {
+			return "rejected: body is not a JSON object", nil
+		}
+		return "rejected: malformed body", nil
+	case *toss.PaymentStatusChanged:
+		if ev.Data.PaymentKey == "" {
+			return "rejected: no paymentKey", nil
+		}
+		return unchanged(ctx, tx, ev)
+	case *toss.DepositCallback:
+		_, err := tx.FindOrderByOrderID(ctx, ev.OrderID)
+		switch paydeck.ErrorCode(err) {
+		case "":
+			return "", nil
+		case paydeck.CodeNotFound:
+			return "rejected: unknown order", nil
+		case paydeck.CodeInvalid: // an orderId the store refuses (say, holding NUL)
+			return "rejected: " + paydeck.ErrorMessage(err), nil
+		}
+		return "", err
+	default:
+		if ev.EventType() == "" {
+			return "ignored: no eventType", nil
+		}
+		return "ignored: " + storable(clip(ev.EventType(), maxEventType)), nil
+	}
+}
+
+// excerpt is the part of a body kept when the whole is not needed.
+func excerpt(body []byte) []byte {
+	if len(body) <= WebhookExcerptBytes {
+		return body
+	}
+	return bytes.Clone(body[:WebhookExcerptBytes])
+}
+
+// clip cuts s to at most n bytes, at a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // errRetryLater marks a webhook that cannot be judged yet: the job retries.
@@ -260,4 +331,40 @@ func (s *Service) awaitConfirm(ctx context.Context, paymentKey string) {
 // without NUL characters (which the store refuses).
 func storable(s string) string {
 	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+}
+
+// DefaultWebhookRetention is how long processed deliveries are kept.
+const DefaultWebhookRetention = 90 * 24 * time.Hour
+
+// pruneBatch is how many deliveries one PruneWebhooks transaction removes.
+const pruneBatch = 1000
+
+// PruneWebhooksArgs asks for PruneWebhooks: delete the deliveries processed
+// more than KeepSeconds ago.
+type PruneWebhooksArgs struct {
+	KeepSeconds int64 `json:"keepSeconds"`
+}
+
+// Kind implements paydeck.JobArgs.
+func (PruneWebhooksArgs) Kind() string { return "payment_prune_webhooks" }
+
+// PruneWebhooks deletes the deliveries processed more than keep ago (keep
+// ≤ 0 means DefaultWebhookRetention), a batch per transaction, and returns
+// how many it deleted. Deliveries still pending are kept whatever their age.
+func (s *Service) PruneWebhooks(ctx context.Context, keep time.Duration) (int, error) {
+	if keep <= 0 {
+		keep = DefaultWebhookRetention
+	}
+	total := 0
+	for {
+		var n int
+		err := s.store.Update(ctx, func(tx paydeck.Tx) (err error) {
+			n, err = tx.DeleteWebhooks(ctx, tx.Now().Add(-keep), pruneBatch)
+			return err
+		})
+		total += n
+		if err != nil || n < pruneBatch {
+			return total, err
+		}
+	}
 }

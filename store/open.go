@@ -60,6 +60,10 @@ type DB interface {
 	// (e.g. "/admin/jobs"), its background services running until ctx is
 	// done. It has no access control: mount it behind admin auth.
 	JobsUI(ctx context.Context, prefix string) (http.Handler, error)
+	// Size returns the bytes the data takes: on SQLite the database's pages
+	// (as the file will be once checkpointed), on PostgreSQL the tables of
+	// the schema with their indexes and TOAST.
+	Size(ctx context.Context) (int64, error)
 }
 
 // Open opens the database at databaseURL without migrating it:

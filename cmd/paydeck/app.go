@@ -26,6 +26,7 @@ func (m *Main) registerJobs() {
 		m.workers = river.NewWorkers()
 	}
 	m.periodicJobs = append(m.periodicJobs, jobs.PeriodicJobs(m.Now, m.Config.SweepInterval)...)
+	m.periodicJobs = append(m.periodicJobs, jobs.RetentionJob(m.Config.WebhookRetention))
 }
 
 // buildApp creates the Toss client and the payment service on the open
@@ -46,7 +47,8 @@ func (m *Main) newPayments() (*payment.Service, error) {
 	cfg := m.Config
 	svc, err := payment.New(payment.Config{Store: m.db, Toss: m.newTossClient(), Now: m.Now, Rand: m.Rand,
 		Logger: m.logger.With("component", "payment"), PaymentTimeout: cfg.PaymentTimeout, ConfirmCheckDelay: cfg.CheckDelay,
-		MinAmount: cfg.MinAmount, MaxAmount: cfg.MaxAmount, ShippingFee: cfg.ShippingFee, FreeShippingOver: cfg.FreeShippingOver})
+		MinAmount: cfg.MinAmount, MaxAmount: cfg.MaxAmount, ShippingFee: cfg.ShippingFee, FreeShippingOver: cfg.FreeShippingOver,
+		MaxPendingOrders: int(cfg.MaxPendingOrders), MaxPendingQuantity: cfg.MaxPendingQuantity})
 	if err != nil {
 		return nil, fmt.Errorf("payment service: %w", err)
 	}

@@ -86,7 +86,8 @@ func TestServeMountsTheAPI(t *testing.T) {
 	var authz struct{ PaymentKey string }
 	require.Equal(t, http.StatusOK, postJSON(t, r.url+"/toss-sandbox/v1/sandbox/authorize",
 		map[string]any{"orderId": order.OrderID, "amount": order.FinalAmount, "orderName": "감귤"}, &authz,
-		"Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(sandbox.WidgetSecretKey+":"))))
+		"Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(sandbox.WidgetSecretKey+":")),
+		sandbox.ControlTokenHeader, sandboxToken(t, m)))
 	var pay struct{ Status string }
 	require.Equal(t, http.StatusOK, postJSON(t, r.url+"/api/payments/confirm",
 		map[string]any{"paymentKey": authz.PaymentKey, "orderId": order.OrderID, "amount": order.FinalAmount}, &pay, auth...))

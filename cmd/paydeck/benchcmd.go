@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/paydeck/paydeck/bench"
 )
@@ -12,6 +15,7 @@ import (
 // flags bind to one bench.Config, reset each time the flags are set up.
 func benchCommand() *command {
 	cfg := new(bench.Config)
+	var tokenFile string
 	return &command{name: "bench", summary: "drive simulated shoppers through a running server and check consistency",
 		help: "bench signs up --concurrency shoppers on a running paydeck server and has them order,\n" +
 			"authorize through the Toss sandbox's control API, confirm and (--refund-share) refund,\n" +
@@ -22,7 +26,7 @@ func benchCommand() *command {
 			"PAYDECK_DATABASE_URL also measures the database's single-row commit rate and, on\n" +
 			"PostgreSQL, the commits one checkout costs.",
 		flags: func(fs *flag.FlagSet, _ *commandFlags) {
-			*cfg = bench.Config{}
+			*cfg, tokenFile = bench.Config{}, ""
 			fs.StringVar(&cfg.Target, "target", "http://127.0.0.1:8080", "paydeck base `URL` (comma-separated for several instances)")
 			fs.StringVar(&cfg.Sandbox, "sandbox", "", "Toss sandbox base `URL` (default: {target}/toss-sandbox)")
 			fs.StringVar(&cfg.AdminEmail, "admin-email", "", "admin `email` (required)")
@@ -35,10 +39,17 @@ func benchCommand() *command {
 			fs.StringVar(&cfg.CommitProbe, "commit-probe", "", "database `URL` of the server (PAYDECK_DATABASE_URL) to measure its commit ceiling")
 			fs.DurationVar(&cfg.Settle, "settle", 0, "how long the consistency check waits for in-progress payments (default 30s)")
 			fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the shoppers' choices")
+			fs.StringVar(&tokenFile, "sandbox-token-file", "", "`file` with the sandbox control token (default: "+
+				sandboxTokenFile+" in PAYDECK_DATA_DIR or ./data, when it exists)")
 		},
 		run: func(m *Main, ctx context.Context) error {
 			c := *cfg
 			c.Out = m.Stdout
+			token, err := benchSandboxToken(m, tokenFile)
+			if err != nil {
+				return err
+			}
+			c.SandboxControlToken = token
 			res, err := bench.Run(ctx, c)
 			if err != nil {
 				return err
@@ -52,4 +63,22 @@ func benchCommand() *command {
 			}
 			return nil
 		}}
+}
+
+// benchSandboxToken reads the sandbox control token for bench: from file,
+// else from the data dir serve uses (PAYDECK_DATA_DIR, default ./data),
+// where a missing file means a standalone sandbox that needs none.
+func benchSandboxToken(m *Main, file string) (string, error) {
+	if file != "" {
+		return readSandboxToken(file)
+	}
+	dir, ok := m.LookupEnv("PAYDECK_DATA_DIR")
+	if !ok || dir == "" {
+		dir = defaultDataDir
+	}
+	path := filepath.Join(dir, sandboxTokenFile)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	return readSandboxToken(path)
 }

@@ -18,8 +18,11 @@ type command struct {
 // commands lists the subcommands in the order "paydeck --help" shows them.
 var commands = []*command{
 	{name: "serve", summary: "migrate the database and run the HTTP server and job workers", config: true,
-		help: "serve migrates the database, starts the job workers and serves HTTP until SIGINT or\nSIGTERM, then finishes in-flight requests and jobs. Without Toss keys it mounts the\noffline Toss sandbox at /toss-sandbox.",
-		run:  (*Main).serve},
+		help: "serve migrates the database, starts the job workers and serves HTTP until SIGINT or\nSIGTERM, then finishes in-flight requests and jobs. Without Toss keys it mounts the\noffline Toss sandbox at /toss-sandbox; its control API (/toss-sandbox/v1/sandbox/...) then\nalso needs the header X-Sandbox-Control-Token with the token serve keeps in\nsandbox-control.token in the data dir. Sandbox mode is refused on an address other\nmachines can reach unless --allow-public-sandbox is given.",
+		flags: func(fs *flag.FlagSet, f *commandFlags) {
+			fs.BoolVar(&f.allowPublicSandbox, "allow-public-sandbox", false, "allow sandbox mode (no Toss keys) on a non-loopback address")
+		},
+		run: (*Main).serve},
 	{name: "migrate", summary: "apply database migrations and exit", config: true,
 		help: "migrate applies paydeck's and River's migrations to the configured database.",
 		run:  (*Main).migrate},
@@ -47,7 +50,7 @@ var commands = []*command{
 		help: "version prints the module version, VCS revision and Go version of this binary.",
 		run:  (*Main).version},
 	{name: "sandbox", summary: "run the offline Toss sandbox on its own",
-		help: "sandbox serves the offline Toss Payments sandbox (API, payment window, SDK script,\nwebhooks) and prints its test keys.",
+		help: "sandbox serves the offline Toss Payments sandbox (API, payment window, SDK script,\nwebhooks) and prints its test keys. It is a test tool: its control API is open to anyone\nwho can reach its port and knows the published test keys (no control token), so keep\nit on a loopback address.",
 		flags: func(fs *flag.FlagSet, f *commandFlags) {
 			fs.StringVar(&f.sandboxAddr, "addr", "127.0.0.1:8090", "`host:port` to listen on")
 			fs.StringVar(&f.webhookURL, "webhook-url", "", "`URL` that receives the sandbox's webhooks (default: none sent)")

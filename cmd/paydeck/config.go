@@ -42,6 +42,15 @@ type Config struct {
 	ShippingFee      int64 // PAYDECK_SHIPPING_FEE: KRW charged for physical goods
 	FreeShippingOver int64 // PAYDECK_FREE_SHIPPING_OVER: order total (KRW) from which shipping is free; 0 never
 
+	WebhookRetention   time.Duration // PAYDECK_WEBHOOK_RETENTION: how long processed webhook deliveries are kept
+	ReadHeaderTimeout  time.Duration // PAYDECK_READ_HEADER_TIMEOUT: reading a request's headers
+	ReadTimeout        time.Duration // PAYDECK_READ_TIMEOUT: reading a whole request, body included
+	WriteTimeout       time.Duration // PAYDECK_WRITE_TIMEOUT: from the end of the headers to the end of the response
+	IdleTimeout        time.Duration // PAYDECK_IDLE_TIMEOUT: a keep-alive connection waiting for its next request
+	MaxPendingOrders   int64         // PAYDECK_MAX_PENDING_ORDERS: unpaid orders one customer may hold
+	MaxPendingQuantity int64         // PAYDECK_MAX_PENDING_QUANTITY: units of one product one customer may hold in unpaid orders
+	MetricsToken       Secret        // PAYDECK_METRICS_TOKEN: bearer token /metrics requires; empty: open
+
 	// sources records where each variable's value came from, by variable
 	// name: "default", ".env", "env", "file" (a *_FILE variant), "flag",
 	// "data dir" (the kept PAYDECK_SECRET) or "sandbox".
@@ -61,6 +70,14 @@ const (
 	defaultCheckDelay     = time.Minute
 	defaultShippingFee    = 3000
 	defaultFreeShipping   = 50_000
+
+	defaultWebhookRetention   = 90 * 24 * time.Hour
+	defaultReadHeaderTimeout  = 10 * time.Second
+	defaultReadTimeout        = 30 * time.Second
+	defaultWriteTimeout       = 2 * time.Minute
+	defaultIdleTimeout        = 2 * time.Minute
+	defaultMaxPendingOrders   = 5
+	defaultMaxPendingQuantity = 10
 
 	// sqliteFile is the database file in the data dir when no URL is set.
 	sqliteFile = "paydeck.db"
@@ -179,6 +196,43 @@ var options = []option{
 		def:   constant(strconv.Itoa(defaultFreeShipping)),
 		parse: func(c *Config, v string) error { return parseWon(&c.FreeShippingOver, v) },
 		show:  func(c *Config) string { return strconv.FormatInt(c.FreeShippingOver, 10) }},
+	{env: "PAYDECK_WEBHOOK_RETENTION", flag: "webhook-retention", usage: "how long processed webhook deliveries are kept (`duration`, e.g. 90d or 720h)",
+		def:   constant("90d"),
+		parse: func(c *Config, v string) error { return parseDays(&c.WebhookRetention, v) },
+		show:  func(c *Config) string { return showDays(c.WebhookRetention) }},
+	{env: "PAYDECK_READ_TIMEOUT", flag: "read-timeout", usage: "time to read a whole request, body included (`duration`)",
+		def:   constant(defaultReadTimeout.String()),
+		parse: func(c *Config, v string) error { return parseDuration(&c.ReadTimeout, v) },
+		show:  func(c *Config) string { return c.ReadTimeout.String() }},
+	{env: "PAYDECK_READ_HEADER_TIMEOUT", flag: "read-header-timeout", usage: "time to read a request's headers (`duration`; default 10s or PAYDECK_READ_TIMEOUT)",
+		def: func(c *Config) string {
+			if c.ReadTimeout < time.Second { // invalid: reported once, on PAYDECK_READ_TIMEOUT
+				return defaultReadHeaderTimeout.String()
+			}
+			return min(defaultReadHeaderTimeout, c.ReadTimeout).String()
+		},
+		parse: func(c *Config, v string) error { return parseDuration(&c.ReadHeaderTimeout, v) },
+		show:  func(c *Config) string { return c.ReadHeaderTimeout.String() }},
+	{env: "PAYDECK_WRITE_TIMEOUT", flag: "write-timeout", usage: "time from a request's headers to the end of its response, Toss calls included (`duration`, above TOSS_TIMEOUT; default 2m or TOSS_TIMEOUT+30s)",
+		def:   func(c *Config) string { return max(defaultWriteTimeout, c.TossTimeout+30*time.Second).String() },
+		parse: func(c *Config, v string) error { return parseDuration(&c.WriteTimeout, v) },
+		show:  func(c *Config) string { return c.WriteTimeout.String() }},
+	{env: "PAYDECK_IDLE_TIMEOUT", flag: "idle-timeout", usage: "how long a keep-alive connection may wait for its next request (`duration`)",
+		def:   constant(defaultIdleTimeout.String()),
+		parse: func(c *Config, v string) error { return parseDuration(&c.IdleTimeout, v) },
+		show:  func(c *Config) string { return c.IdleTimeout.String() }},
+	{env: "PAYDECK_MAX_PENDING_ORDERS", flag: "max-pending-orders", usage: "unpaid orders one customer may hold at once (`count`)",
+		def:   constant(strconv.Itoa(defaultMaxPendingOrders)),
+		parse: func(c *Config, v string) error { return parseCount(&c.MaxPendingOrders, v) },
+		show:  func(c *Config) string { return strconv.FormatInt(c.MaxPendingOrders, 10) }},
+	{env: "PAYDECK_MAX_PENDING_QUANTITY", flag: "max-pending-quantity", usage: "units of one product one customer may hold in unpaid orders (`count`)",
+		def:   constant(strconv.Itoa(defaultMaxPendingQuantity)),
+		parse: func(c *Config, v string) error { return parseCount(&c.MaxPendingQuantity, v) },
+		show:  func(c *Config) string { return strconv.FormatInt(c.MaxPendingQuantity, 10) }},
+	{env: "PAYDECK_METRICS_TOKEN", secret: true, usage: "bearer token that /metrics requires (env or PAYDECK_METRICS_TOKEN_FILE only; empty: /metrics is open)",
+		def:   constant(""),
+		parse: func(c *Config, v string) error { c.MetricsToken = NewSecret(v); return nil },
+		show:  func(c *Config) string { return c.MetricsToken.String() }},
 }
 
 func constant(v string) func(*Config) string { return func(*Config) string { return v } }
@@ -326,6 +380,36 @@ func parseDuration(dst *time.Duration, v string) error {
 		return fmt.Errorf("%q is not a duration such as 30s or 30m", v)
 	}
 	*dst = d
+	return nil
+}
+
+// parseDays parses a Go duration or a whole number of days such as 90d.
+func parseDays(dst *time.Duration, v string) error {
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 {
+			return fmt.Errorf("%q is not a duration such as 90d or 720h", v)
+		}
+		*dst = time.Duration(days) * 24 * time.Hour
+		return nil
+	}
+	return parseDuration(dst, v)
+}
+
+// showDays shows whole days as "Nd", other durations as Go does.
+func showDays(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
+}
+
+func parseCount(dst *int64, v string) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not a whole number", v)
+	}
+	*dst = n
 	return nil
 }
 

@@ -159,6 +159,14 @@ func TestConfigValidation(t *testing.T) {
 		{"LogFormat", map[string]string{"PAYDECK_LOG_FORMAT": "xml"}, `PAYDECK_LOG_FORMAT "xml" must be text or json`},
 		{"ShippingFeeNegative", map[string]string{"PAYDECK_SHIPPING_FEE": "-1"}, "PAYDECK_SHIPPING_FEE (-1) must not be negative"},
 		{"FreeShippingNegative", map[string]string{"PAYDECK_FREE_SHIPPING_OVER": "-5"}, "PAYDECK_FREE_SHIPPING_OVER (-5) must not be negative"},
+		{"RetentionShort", map[string]string{"PAYDECK_WEBHOOK_RETENTION": "2h"}, "PAYDECK_WEBHOOK_RETENTION (2h0m0s) must be at least 1d"},
+		{"RetentionSyntax", map[string]string{"PAYDECK_WEBHOOK_RETENTION": "3w"}, `PAYDECK_WEBHOOK_RETENTION: "3w" is not a duration`},
+		{"ReadTimeoutZero", map[string]string{"PAYDECK_READ_TIMEOUT": "0s"}, "PAYDECK_READ_TIMEOUT (0s) must be between 1s and 1h"},
+		{"HeaderAboveRead", map[string]string{"PAYDECK_READ_TIMEOUT": "5s", "PAYDECK_READ_HEADER_TIMEOUT": "6s"}, "PAYDECK_READ_HEADER_TIMEOUT (6s) must not be above PAYDECK_READ_TIMEOUT (5s)"},
+		{"WriteBelowToss", map[string]string{"PAYDECK_WRITE_TIMEOUT": "20s"}, "PAYDECK_WRITE_TIMEOUT (20s) must be above TOSS_TIMEOUT (30s)"},
+		{"IdleTimeoutLong", map[string]string{"PAYDECK_IDLE_TIMEOUT": "2h"}, "PAYDECK_IDLE_TIMEOUT (2h0m0s) must be between 1s and 1h"},
+		{"PendingOrdersZero", map[string]string{"PAYDECK_MAX_PENDING_ORDERS": "0"}, "PAYDECK_MAX_PENDING_ORDERS (0) must be at least 1"},
+		{"PendingQuantitySyntax", map[string]string{"PAYDECK_MAX_PENDING_QUANTITY": "many"}, `PAYDECK_MAX_PENDING_QUANTITY: "many" is not a whole number`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -97,6 +97,7 @@ type commandFlags struct {
 	email, password, name string // createadmin
 	webhookURL, statePath string // sandbox
 	sandboxAddr           string // sandbox
+	allowPublicSandbox    bool   // serve
 	date                  string // reconcile
 	configOverrides       map[string]string
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,6 +43,10 @@ var tossOrigins = []string{"https://*.tosspayments.com"}
 // in-flight requests, stop jobs). Close releases the sandbox and the store.
 func (m *Main) serve(ctx context.Context) error {
 	cfg, log := m.Config, m.logger
+	if cfg.SandboxMode() && !isLoopbackAddr(cfg.Addr) && !m.flags.allowPublicSandbox {
+		return fmt.Errorf("sandbox mode (no Toss keys) on %s, which other machines can reach: its test keys are public. "+
+			"Listen on 127.0.0.1, set Toss keys, or pass --allow-public-sandbox", cfg.Addr)
+	}
 	if os.Getenv("GOMEMLIMIT") == "" && !cfg.SandboxMode() {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
@@ -72,6 +77,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	ln = httpx.ProblemListener(ln)
 	m.settleAddress(ln.Addr().String())
 	if err := m.buildApp(); err != nil {
 		ln.Close()
@@ -91,7 +97,10 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	// Start-up (migrations, the OpenAPI model, templates, the demo shop's
@@ -149,7 +158,8 @@ func (m *Main) handler(ctx context.Context) (http.Handler, error) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
 	mux.HandleFunc("GET /readyz", m.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("GET /metrics", httpx.RequireBearer(m.Config.MetricsToken.Reveal())(
+		promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
 	if m.Config.SandboxMode() {
 		if err := m.mountSandbox(mux); err != nil {
 			return nil, err
@@ -163,7 +173,10 @@ func (m *Main) handler(ctx context.Context) (http.Handler, error) {
 		httpx.AccessLog(m.logger, m.Now),
 		metrics.Middleware,
 		httpx.Recover(m.logger),
+		httpx.BodyErrors,
+		httpx.PlainErrors,
 		httpx.SecurityHeaders(httpx.ContentSecurityPolicy(false, tossOrigins...)),
+		httpx.StrictTransportSecurity(strings.HasPrefix(m.Config.PublicURL, "https://")),
 		httpx.CORS(m.Config.CORSOrigins),
 	), nil
 }
@@ -173,13 +186,18 @@ func (m *Main) handler(ctx context.Context) (http.Handler, error) {
 // webhook endpoint.
 func (m *Main) mountSandbox(mux *http.ServeMux) error {
 	cfg := m.Config
+	token, err := cfg.ensureSandboxToken(m.Rand)
+	if err != nil {
+		return err
+	}
 	sb, err := sandbox.New(sandbox.Options{
-		PublicURL:  cfg.PublicURL + sandboxPath,
-		WebhookURL: cfg.PublicURL + "/api/payments/webhook",
-		StatePath:  filepath.Join(cfg.DataDir, "toss-sandbox.json"),
-		Now:        m.Now,
-		Logger:     m.logger.With("component", "toss-sandbox"),
-		Rand:       m.Rand,
+		ControlToken: token,
+		PublicURL:    cfg.PublicURL + sandboxPath,
+		WebhookURL:   cfg.PublicURL + "/api/payments/webhook",
+		StatePath:    filepath.Join(cfg.DataDir, "toss-sandbox.json"),
+		Now:          m.Now,
+		Logger:       m.logger.With("component", "toss-sandbox"),
+		Rand:         m.Rand,
 	})
 	if err != nil {
 		return fmt.Errorf("start toss sandbox: %w", err)
@@ -191,7 +209,8 @@ func (m *Main) mountSandbox(mux *http.ServeMux) error {
 	m.logger.Warn("sandbox mode: no Toss keys configured; payments go to the offline Toss sandbox",
 		"sandbox_url", cfg.PublicURL+sandboxPath,
 		"client_key", sandbox.WidgetClientKey,
-		"api_client_key", sandbox.DocsClientKey)
+		"api_client_key", sandbox.DocsClientKey,
+		"control_token_file", cfg.sandboxTokenPath())
 	return nil
 }
 

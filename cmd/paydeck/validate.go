@@ -82,6 +82,31 @@ func (c *Config) validate() error {
 	if c.FreeShippingOver < 0 {
 		bad("PAYDECK_FREE_SHIPPING_OVER (%d) must not be negative", c.FreeShippingOver)
 	}
+	if c.WebhookRetention < 24*time.Hour {
+		bad("PAYDECK_WEBHOOK_RETENTION (%s) must be at least 1d", showDays(c.WebhookRetention))
+	}
+	for _, t := range []struct {
+		env string
+		d   time.Duration
+	}{{"PAYDECK_READ_HEADER_TIMEOUT", c.ReadHeaderTimeout}, {"PAYDECK_READ_TIMEOUT", c.ReadTimeout},
+		{"PAYDECK_WRITE_TIMEOUT", c.WriteTimeout}, {"PAYDECK_IDLE_TIMEOUT", c.IdleTimeout}} {
+		if t.d < time.Second || t.d > time.Hour && t.env != "PAYDECK_WRITE_TIMEOUT" {
+			bad("%s (%s) must be between 1s and 1h", t.env, t.d)
+		}
+	}
+	if c.ReadTimeout >= time.Second && c.ReadHeaderTimeout > c.ReadTimeout {
+		bad("PAYDECK_READ_HEADER_TIMEOUT (%s) must not be above PAYDECK_READ_TIMEOUT (%s)", c.ReadHeaderTimeout, c.ReadTimeout)
+	}
+	if c.Source("PAYDECK_WRITE_TIMEOUT") != "default" && c.WriteTimeout <= c.TossTimeout {
+		bad("PAYDECK_WRITE_TIMEOUT (%s) must be above TOSS_TIMEOUT (%s): a confirm waits for Toss within its request",
+			c.WriteTimeout, c.TossTimeout)
+	}
+	if c.MaxPendingOrders < 1 {
+		bad("PAYDECK_MAX_PENDING_ORDERS (%d) must be at least 1", c.MaxPendingOrders)
+	}
+	if c.MaxPendingQuantity < 1 {
+		bad("PAYDECK_MAX_PENDING_QUANTITY (%d) must be at least 1", c.MaxPendingQuantity)
+	}
 	return errors.Join(errs...)
 }
 

@@ -158,6 +158,18 @@ func (db *DB) JobsUI(ctx context.Context, prefix string) (http.Handler, error) {
 	return sqlcore.NewJobsUI(ctx, db.jobs, prefix, db.cfg.Logger)
 }
 
+// Size implements store.DB.
+func (db *DB) Size(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.pool.QueryRow(ctx, `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint
+		FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+		WHERE ns.nspname = current_schema() AND c.relkind IN ('r', 'm')`).Scan(&n)
+	if err != nil {
+		return 0, unavailable(err)
+	}
+	return n, nil
+}
+
 // Close implements paydeck.Store.
 func (db *DB) Close() error {
 	db.pool.Close()

@@ -142,6 +142,17 @@ func (db *DB) JobsUI(ctx context.Context, prefix string) (http.Handler, error) {
 	return sqlcore.NewJobsUI(ctx, db.jobs, prefix, db.cfg.Logger)
 }
 
+// Size implements store.DB.
+func (db *DB) Size(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.reader.QueryRowContext(ctx,
+		`SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`).Scan(&n)
+	if err != nil {
+		return 0, unavailable(err)
+	}
+	return n, nil
+}
+
 // Close implements paydeck.Store.
 func (db *DB) Close() error {
 	return errors.Join(db.reader.Close(), db.writer.Close())

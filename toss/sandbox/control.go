@@ -1,13 +1,18 @@
 package sandbox
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"time"
 )
 
 // The control API (sandbox only) under /v1/sandbox/, with the same Basic
-// auth as the core API. Errors use Toss's {code, message} body.
+// auth as the core API and, when Options.ControlToken is set, that token in
+// ControlTokenHeader. Errors use Toss's {code, message} body.
+
+// ControlTokenHeader carries Options.ControlToken on control API requests.
+const ControlTokenHeader = "X-Sandbox-Control-Token"
 
 func (s *Server) registerControlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/sandbox/authorize", s.control(s.ctlAuthorize))
@@ -23,9 +28,16 @@ func (s *Server) registerControlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/sandbox/reset", s.control(s.ctlReset))
 }
 
-// control authenticates and runs a control handler (which locks as needed).
+// control authenticates (control token, then key) and runs a control
+// handler (which locks as needed).
 func (s *Server) control(h func(pair uint8, r *http.Request, body []byte) result) http.HandlerFunc {
+	want := []byte(s.opts.ControlToken)
 	return func(w http.ResponseWriter, r *http.Request) {
+		if len(want) > 0 && subtle.ConstantTimeCompare([]byte(r.Header.Get(ControlTokenHeader)), want) != 1 {
+			e := newError("UNAUTHORIZED_KEY", "샌드박스 제어 API에는 "+ControlTokenHeader+" 헤더가 필요합니다.")
+			s.write(w, errResult(e))
+			return
+		}
 		pair, e := authenticate(r)
 		if e != nil {
 			s.write(w, errResult(e))

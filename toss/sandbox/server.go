@@ -51,6 +51,12 @@ type Options struct {
 	// Rand is the source of every generated ID and key (default crypto/rand).
 	// A seeded reader makes IDs deterministic.
 	Rand io.Reader
+	// ControlToken, when set, must also be sent as the header
+	// X-Sandbox-Control-Token on every control API request (/v1/sandbox/…):
+	// the documented test keys alone no longer reach it. "" leaves the
+	// control API open to anyone with a sandbox key (a standalone sandbox).
+	// The core API, payment window and SDK script never need it.
+	ControlToken string
 }
 
 // Server is the Toss sandbox: an http.Handler serving Toss's core API, the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/paydeck/paydeck"
 )
@@ -111,6 +112,16 @@ func (tx *Tx) UpdateWebhook(ctx context.Context, w *paydeck.Webhook) error {
 	n, err := tx.exec(ctx, "", `UPDATE webhooks SET processed_at = ?, result = ? WHERE id = ?`,
 		tx.tp(w.ProcessedAt), w.Result, w.ID)
 	return rowsOrNotFound(n, err, "Webhook not found.")
+}
+
+// DeleteWebhooks implements paydeck.Tx.
+func (tx *Tx) DeleteWebhooks(ctx context.Context, processedBefore time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
+	n, err := tx.exec(ctx, "", `DELETE FROM webhooks WHERE id IN (SELECT id FROM webhooks
+		WHERE processed_at IS NOT NULL AND processed_at < ? ORDER BY id LIMIT ?)`, tx.t(processedBefore), limit)
+	return int(n), err
 }
 
 const reportCols = "id, report_date, report, created_at"

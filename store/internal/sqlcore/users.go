@@ -42,6 +42,19 @@ func (tx *Tx) FindUserByEmail(ctx context.Context, email string) (*paydeck.User,
 	return tx.findUser(ctx, paydeck.UserFilter{Email: &email})
 }
 
+// LockUser implements paydeck.Tx.
+func (tx *Tx) LockUser(ctx context.Context, id string) error {
+	if !paydeck.ValidUUID(id) {
+		return paydeck.Errorf(paydeck.CodeNotFound, "User not found.")
+	}
+	_, err := first(ctx, tx, `SELECT id FROM users WHERE id = ?`+tx.d.ForUpdate(), []any{id},
+		func(r Rows) (*string, error) {
+			var s string
+			return &s, r.Scan(&s)
+		}, "User not found.")
+	return err
+}
+
 func (tx *Tx) findUser(ctx context.Context, f paydeck.UserFilter) (*paydeck.User, error) {
 	f.Limit = 1
 	users, _, err := tx.FindUsers(ctx, f)
