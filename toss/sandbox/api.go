@@ -2,9 +2,12 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -49,6 +52,7 @@ const maxBody = 1 << 20
 
 func (s *Server) registerAPIRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/payments/confirm", s.api("confirm", s.confirm))
+	mux.HandleFunc("POST /v1/payments/{paymentKey}", s.api("confirm", s.confirmLegacy))
 	mux.HandleFunc("GET /v1/payments/{paymentKey}", s.api("get", s.getPayment))
 	mux.HandleFunc("GET /v1/payments/orders/{orderId}", s.api("get", s.getPaymentByOrder))
 	mux.HandleFunc("POST /v1/payments/{paymentKey}/cancel", s.api("cancel", s.cancelPayment))
@@ -234,24 +238,61 @@ func decode(c *call, v any) *apiError {
 	return nil
 }
 
-// amount is a KRW amount in a request: a JSON number with no fraction.
-type amount struct {
+// reqInt is an integer field of a request body: amount, cancelAmount,
+// taxFreeAmount, taxExemptionAmount, refundableAmount, validHours,
+// cardInstallmentPlan. Like Toss it takes a JSON number without a fraction
+// (5000, 5000.0, 5e3) or a JSON string holding a base-10 integer ("5000"):
+// Toss's own sample server forwards the successUrl's amount as a string
+// (docs/toss.md#lenient-numbers). Anything else (a fraction, "12abc", "",
+// " 5", a bool, an object) fails decoding, which is 400 INVALID_REQUEST.
+// null and an absent field leave it unset. Every integer request field uses
+// this type, so the rule lives here only.
+type reqInt struct {
 	v   int64
 	set bool
 }
 
-func (a *amount) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
+// amount is the name most request structs use for reqInt.
+type amount = reqInt
+
+var errNotInteger = errors.New("sandbox: not an integer")
+
+func (a *reqInt) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	switch {
+	case s == "null":
+		return nil
+	case len(s) > 0 && s[0] == '"':
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		n, ok := parseDecimalInt(str)
+		if !ok {
+			return errNotInteger
+		}
+		a.v, a.set = n, true
 		return nil
 	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
+	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		f, ferr := strconv.ParseFloat(string(b), 64)
-		if ferr != nil || f != float64(int64(f)) {
-			return err
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > maxAmount {
+			return errNotInteger
 		}
 		n = int64(f)
 	}
 	a.v, a.set = n, true
 	return nil
+}
+
+// parseDecimalInt parses an optional "-" and 1 to 18 ASCII digits: no sign
+// "+", no spaces, no fraction or exponent.
+func parseDecimalInt(s string) (int64, bool) {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || len(digits) > 18 || !digitsOnly(digits) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }

@@ -117,7 +117,7 @@ func (s *Server) chargeBilling(c *call) result {
 		CustomerName        string `json:"customerName"`
 		TaxFreeAmount       amount `json:"taxFreeAmount"`
 		TaxExemptionAmount  amount `json:"taxExemptionAmount"`
-		CardInstallmentPlan *int   `json:"cardInstallmentPlan"`
+		CardInstallmentPlan reqInt `json:"cardInstallmentPlan"`
 	}
 	if e := decode(c, &req); e != nil {
 		return errResult(e)
