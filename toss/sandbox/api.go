@@ -18,20 +18,32 @@ type call struct {
 	pair uint8
 	now  int64    // sandbox time, set when the handler runs under s.mu
 	ik   *idemKey // the request's idempotency key, if any
+	lang lang     // of the response (Accept-Language)
 
 	asyncCancel int64 // seconds; from an asyncCancelSeconds fault
 }
 
 // result is a handler's response. When pay is set the body was rendered
-// from that payment, and the idempotency cache keeps a reference to it
-// instead of the bytes (see idemEntry).
+// from that payment in lang, and the idempotency cache keeps a reference to
+// it instead of the bytes (see idemEntry). When err is set the body is that
+// error in Korean until localize renders it in the request's language.
 type result struct {
 	status int
 	body   []byte
 	pay    *payment
+	lang   lang
+	err    *apiError
 }
 
-func errResult(e *apiError) result { return result{status: e.Status, body: e.body()} }
+func errResult(e *apiError) result { return result{status: e.Status, body: e.body(korean), err: e} }
+
+// localize renders an error result's message in l.
+func localize(res result, l lang) result {
+	if res.err != nil && l != korean {
+		res.body, res.lang = res.err.body(l), l
+	}
+	return res
+}
 
 func jsonResult(v any) result {
 	b, err := json.Marshal(v)
@@ -42,7 +54,7 @@ func jsonResult(v any) result {
 }
 
 func (s *Server) paymentResult(c *call, p *payment) result {
-	return result{status: http.StatusOK, body: s.renderPaymentPooled(p, c.now), pay: p}
+	return result{status: http.StatusOK, body: s.renderPaymentPooled(p, c.now, c.lang), pay: p, lang: c.lang}
 }
 
 // handler runs with s.mu held; it must not block.
@@ -84,26 +96,27 @@ const (
 // fault injection. op names the operation for faults.
 func (s *Server) api(op string, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		l := langOf(r)
 		pair, e := authenticate(r)
 		if e != nil {
-			s.write(w, errResult(e))
+			s.write(w, localize(errResult(e), l))
 			return
 		}
 		body, e := readBody(r)
 		if e != nil {
-			s.write(w, errResult(e))
+			s.write(w, localize(errResult(e), l))
 			return
 		}
-		c := &call{r: r, body: body, pair: pair}
+		c := &call{r: r, body: body, pair: pair, lang: l}
 		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost {
 			if len(key) > maxIdemKeyLen {
-				s.write(w, errResult(newError("INVALID_IDEMPOTENCY_KEY", "멱등키는 300자 이하여야 합니다.")))
+				s.write(w, localize(errResult(newError("INVALID_IDEMPOTENCY_KEY", "멱등키는 300자 이하여야 합니다.")), l))
 				return
 			}
 			ik := makeIdemKey(pair, r, key)
 			prev, busy := s.idemBegin(ik)
 			if busy {
-				s.write(w, errResult(newError("IDEMPOTENT_REQUEST_PROCESSING", "이전 멱등 요청이 처리 중입니다. 잠시 후 다시 시도해주세요.")))
+				s.write(w, localize(errResult(newError("IDEMPOTENT_REQUEST_PROCESSING", "이전 멱등 요청이 처리 중입니다. 잠시 후 다시 시도해주세요.")), l))
 				return
 			}
 			if prev != nil {
@@ -146,6 +159,7 @@ func readBody(r *http.Request) ([]byte, *apiError) {
 // idempotency key (payment responses are stored inside execute).
 func (s *Server) run(op string, c *call, h handler) (result, outcome) {
 	res, out := s.execute(op, c, h)
+	res = localize(res, c.lang) // before it is stored: a replay answers in the first request's language
 	if out != hangUp && out != transient && c.ik != nil && res.pay == nil {
 		s.mu.Lock()
 		s.idemFinishLocked(*c.ik, res)

@@ -66,10 +66,10 @@ func queryInt(q url.Values, name string, def, max int, code string) (int, *apiEr
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return 0, errInvalid(name + "는 1 이상의 정수여야 합니다.")
+		return 0, errInvalid("쿼리 파라미터는 1 이상의 정수여야 합니다: " + name)
 	}
 	if n > max {
-		return 0, newError(code, name+"는 최대 "+strconv.Itoa(max)+"입니다.")
+		return 0, newError(code, "쿼리 파라미터가 최댓값을 넘었습니다: "+name+" ≤ "+strconv.Itoa(max))
 	}
 	return n, nil
 }
@@ -118,7 +118,8 @@ func (s *Server) listTransactions(c *call) result {
 			Status:     t.status.String(), TransactionAt: fmtTime(t.at), Currency: "KRW", Amount: t.amount,
 		}
 		if p.Method != methodNone {
-			j.Method = &methodNames[p.Method].ko
+			m := c.lang.methodName(p.Method)
+			j.Method = &m
 		}
 		if p.CustomerKey != "" {
 			ck := p.CustomerKey
@@ -227,7 +228,8 @@ func (s *Server) listSettlements(c *call) result {
 			ApprovedAt: fmtTime(p.ApprovedAt), SoldDate: soldDate, PaidOutDate: paidDate,
 		}
 		if p.Method != methodNone {
-			j.Method = &methodNames[p.Method].ko
+			m := c.lang.methodName(p.Method)
+			j.Method = &m
 		}
 		j.Cancel = json.RawMessage("null")
 		if cn := t.cancel; cn != nil {

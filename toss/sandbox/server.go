@@ -156,8 +156,8 @@ func (s *Server) nowLocked() int64 {
 	return s.opts.Now().Add(s.offset).UnixNano()
 }
 
-func (s *Server) notFound(w http.ResponseWriter, _ *http.Request) {
-	s.write(w, errResult(newError("NOT_FOUND", "요청한 리소스를 찾을 수 없습니다.")))
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.write(w, localize(errResult(newError("NOT_FOUND", "요청한 리소스를 찾을 수 없습니다.")), langOf(r)))
 }
 
 // signal wakes the background loop without blocking.
