@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -241,15 +242,97 @@ func (s *Server) write(w http.ResponseWriter, res result) {
 	writeJSON(w, res.status, res.body)
 }
 
-// decode parses a JSON request body; malformed JSON is INVALID_REQUEST.
+// decode parses a JSON request body into v, a pointer to a request struct;
+// malformed JSON or a value of the wrong type is INVALID_REQUEST. Unknown
+// fields are ignored. It is lenient where Toss is (docs/toss.md#lenient-numbers):
+// integer fields take integer strings (reqInt), and string fields take
+// integer numbers, read as their decimal text.
 func decode(c *call, v any) *apiError {
 	if len(c.body) == 0 {
 		return errInvalid("요청 본문이 비어 있습니다.")
 	}
-	if err := json.Unmarshal(c.body, v); err != nil {
+	err := json.Unmarshal(c.body, v)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Value == "number" {
+		if body, ok := quoteIntegers(c.body, reflect.TypeOf(v).Elem()); ok {
+			err = json.Unmarshal(body, v)
+		}
+	}
+	if err != nil {
 		return errInvalid("요청 본문의 JSON 형식이 올바르지 않습니다.")
 	}
 	return nil
+}
+
+// quoteIntegers rewrites a JSON object so that every integer given for a
+// string field of t (nested objects included) becomes a JSON string. ok is
+// false when nothing changed.
+func quoteIntegers(body []byte, t reflect.Type) ([]byte, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var obj map[string]json.RawMessage
+	if t.Kind() != reflect.Struct || json.Unmarshal(body, &obj) != nil {
+		return body, false
+	}
+	changed := false
+	for name, raw := range obj {
+		ft, ok := jsonField(t, name)
+		if !ok {
+			continue
+		}
+		switch {
+		case ft.Kind() == reflect.String && isIntegerLiteral(raw):
+			obj[name] = append(append([]byte{'"'}, raw...), '"')
+			changed = true
+		case ft.Kind() == reflect.Struct || ft.Kind() == reflect.Pointer:
+			if nested, ok := quoteIntegers(raw, ft); ok {
+				obj[name] = nested
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return body, false
+	}
+	out, err := json.Marshal(obj)
+	return out, err == nil
+}
+
+// jsonField finds the type of the field of struct t that encoding/json
+// fills from the member name (tag or field name, case-insensitively,
+// embedded structs included).
+func jsonField(t reflect.Type, name string) (reflect.Type, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			if ft, ok := jsonField(f.Type, name); ok {
+				return ft, true
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if strings.EqualFold(tag, name) {
+			return f.Type, true
+		}
+	}
+	return nil, false
+}
+
+// isIntegerLiteral reports whether raw is a JSON number without fraction or
+// exponent.
+func isIntegerLiteral(raw json.RawMessage) bool {
+	s := strings.TrimPrefix(string(raw), "-")
+	return s != "" && digitsOnly(s)
 }
 
 // reqInt is an integer field of a request body: amount, cancelAmount,

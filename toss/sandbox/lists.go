@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -47,15 +48,35 @@ type transactionJSON struct {
 	Amount         int64   `json:"amount"`
 }
 
-// parseRangeDate accepts "yyyy-MM-ddTHH:mm:ss" or a bare date (00:00:00), KST.
+// parseRangeDate accepts a request date-time (parseRequestTime) or a bare
+// date (00:00:00 KST).
 func parseRangeDate(v string) (int64, bool) {
-	t, err := time.ParseInLocation(localLayout, v, kst)
+	if ns, ok := parseRequestTime(v); ok {
+		return ns, true
+	}
+	t, err := time.ParseInLocation(dateLayout, v, kst)
 	if err != nil {
-		if t, err = time.ParseInLocation(dateLayout, v, kst); err != nil {
-			return 0, false
-		}
+		return 0, false
 	}
 	return t.UnixNano(), true
+}
+
+// parseRequestTime parses a date-time in a request: Toss's
+// yyyy-MM-dd'T'HH:mm:ss in Korea time (API.md §2), or the same with
+// fractional seconds, a UTC offset or Z (RFC 3339), which clients produce
+// when they format a time with its zone (docs/toss.md#request-dates). A "+"
+// sent unencoded in a query string arrives as a space and is read as "+".
+func parseRequestTime(v string) (int64, bool) {
+	if i := strings.LastIndexByte(v, ' '); i > 0 {
+		v = v[:i] + "+" + v[i+1:]
+	}
+	if t, err := time.ParseInLocation(localLayout, v, kst); err == nil {
+		return t.UnixNano(), true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t.UnixNano(), true
+	}
+	return 0, false
 }
 
 // queryInt parses an optional positive integer query parameter.

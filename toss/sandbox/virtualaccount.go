@@ -107,13 +107,10 @@ func dueFrom(validHours reqInt, dueDate string, now int64) (int64, *apiError) {
 		}
 		return now + validHours.v*int64(time.Hour), nil
 	case dueDate != "":
-		t, err := time.ParseInLocation(localLayout, dueDate, kst)
-		if err != nil {
-			if t, err = time.Parse(tossLayout, dueDate); err != nil {
-				return 0, newError("INVALID_DATE", "dueDate는 yyyy-MM-dd'T'HH:mm:ss 형식이어야 합니다.")
-			}
+		d, ok := parseRequestTime(dueDate)
+		if !ok {
+			return 0, newError("INVALID_DATE", "dueDate는 yyyy-MM-dd'T'HH:mm:ss 형식이어야 합니다.")
 		}
-		d := t.UnixNano()
 		if d <= now {
 			return 0, newError("INVALID_DATE", "dueDate는 현재 이후여야 합니다.")
 		}
