@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/paydeck/paydeck/toss/sandbox"
 )
 
 // raw sends a request exactly as given (header names as written, no
@@ -137,4 +139,34 @@ func TestStringFieldsTakeNumbers(t *testing.T) {
 		"amount": 30000, "orderId": true, "orderName": "x", "customerName": "박토스", "bank": "20",
 	})
 	requireError(t, 400, "INVALID_REQUEST", status, m)
+}
+
+// CLIENT_FLOW.md §2.2: requestPayment's metadata (at most 5 pairs, keys of at
+// most 40 characters without [ ], values of at most 2000) comes back in
+// Payment.metadata with every value a string; a number stays its text.
+func TestWindowMetadataEchoed(t *testing.T) {
+	t.Parallel()
+	base := newSandbox(t)
+	v := windowValues(map[string]string{"orderId": "order-metadata", "metadata": `{"orderNo":20250301,"vip":false,"memo":"문 앞"}`})
+	v.Set("choice", "CARD")
+	v.Set("outcome", "approve")
+	status, loc, body := postWindow(t, base, v)
+	require.Equal(t, http.StatusSeeOther, status, body)
+	u, err := url.Parse(loc)
+	require.NoError(t, err)
+	p := requireAuthenticated(t, base, sandbox.DocsSecretKey, u.Query(), "order-metadata", 1000)
+	require.Equal(t, map[string]any{"orderNo": "20250301", "vip": "false", "memo": "문 앞"}, p["metadata"])
+
+	for _, bad := range []string{
+		`{"a":"1","b":"2","c":"3","d":"4","e":"5","f":"6"}`,
+		`{"a[0]":"x"}`,
+		`{"` + strings.Repeat("k", 41) + `":"x"}`,
+		`{"k":"` + strings.Repeat("v", 2001) + `"}`,
+		`{"k":{"nested":1}}`,
+		`[1,2]`,
+	} {
+		status, body := getWindow(t, base, windowValues(map[string]string{"metadata": bad}))
+		require.Equal(t, http.StatusBadRequest, status, bad)
+		require.Contains(t, body, "INVALID_METADATA", bad)
+	}
 }

@@ -129,6 +129,8 @@ type payment struct {
 	VA          *va      `json:"va,omitempty"`
 	Cancels     []cancel `json:"cancels,omitempty"`
 	Failure     *failure `json:"failure,omitempty"`
+	// Metadata is requestPayment's metadata, echoed in Payment.metadata.
+	Metadata map[string]string `json:"metadata,omitempty"`
 
 	// refs are the idempotency entries whose stored response is this
 	// payment as it is now; freezeLocked gives them a copy before a change.

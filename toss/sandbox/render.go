@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -287,7 +289,15 @@ func (s *Server) writePaymentIn(w *jw, p *payment, now int64, l lang) {
 	} else {
 		w.null("failure")
 	}
-	w.null("metadata")
+	if len(p.Metadata) == 0 {
+		w.null("metadata")
+	} else {
+		w.obj("metadata")
+		for _, k := range slices.Sorted(maps.Keys(p.Metadata)) {
+			w.str(k, p.Metadata[k])
+		}
+		w.close()
+	}
 	switch {
 	case p.Method == methodVirtualAccount && p.VA != nil && p.VA.AccountNumber != "":
 		w.obj("receipt")
