@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// API.md §1.4: with "Accept-Language: en-US" Toss's own values and messages
+// docs/toss.md#accept-language: with "Accept-Language: en-US" Toss's own values and messages
 // come in English; without it, in Korean.
 func TestAcceptLanguageEnglish(t *testing.T) {
 	t.Parallel()

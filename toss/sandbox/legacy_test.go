@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// API.md §3.1 "Legacy": POST /v1/payments/{paymentKey} {orderId, amount}
+// docs/toss.md#legacy-confirm: POST /v1/payments/{paymentKey} {orderId, amount}
 // confirms exactly as /v1/payments/confirm does, errors included.
 func TestLegacyConfirmPath(t *testing.T) {
 	t.Parallel()

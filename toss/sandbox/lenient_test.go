@@ -103,7 +103,7 @@ func integerFields() []integerField {
 	}
 }
 
-// API.md §3.1 "Lenient numbers": every integer request field takes a JSON
+// docs/toss.md#lenient-numbers: every integer request field takes a JSON
 // number or a JSON string holding a base-10 integer, with the same effect;
 // anything else is 400 INVALID_REQUEST.
 func TestIntegerFieldsTakeNumbersOrIntegerStrings(t *testing.T) {

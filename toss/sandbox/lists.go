@@ -62,7 +62,7 @@ func parseRangeDate(v string) (int64, bool) {
 }
 
 // parseRequestTime parses a date-time in a request: Toss's
-// yyyy-MM-dd'T'HH:mm:ss in Korea time (API.md §2), or the same with
+// yyyy-MM-dd'T'HH:mm:ss in Korea time (docs/toss.md#request-dates), or the same with
 // fractional seconds, a UTC offset or Z (RFC 3339), which clients produce
 // when they format a time with its zone (docs/toss.md#request-dates). A "+"
 // sent unencoded in a query string arrives as a space and is read as "+".

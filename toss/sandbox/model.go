@@ -73,7 +73,7 @@ var methodNames = [...]struct{ ko, en string }{
 	{"게임문화상품권", "GAME_GIFT_CERTIFICATE"},
 }
 
-// accountBased reports whether the method has the 200 KRW minimum (API.md §2).
+// accountBased reports whether the method has the 200 KRW minimum (docs/toss.md#amounts).
 func (m method) accountBased() bool { return m == methodVirtualAccount || m == methodTransfer }
 
 const (

@@ -36,7 +36,7 @@ func validateOrder(orderID, orderName string) *apiError {
 // overflow (Toss's own per-payment limits are far lower).
 const maxAmount = 1_000_000_000_000
 
-// validateAmount applies the minimums of API.md §2: > 0, card ≥ 100 KRW,
+// validateAmount applies the minimums of docs/toss.md#amounts: > 0, card ≥ 100 KRW,
 // account-based ≥ 200 KRW, transfer ≤ 10,000,000 KRW; and maxAmount.
 func validateAmount(amount int64, m method) *apiError {
 	if amount <= 0 {
