@@ -105,7 +105,7 @@ func TestReferenceProblemsCatchViolations(t *testing.T) {
 	anchors := map[string]bool{"confirm": true}
 	text := "// ok (docs/toss.md#confirm)\n" +
 		"// bad (API" + ".md §3.1)\n" +
-		"// bad (../shared" + "/toss/WEBHOOKS.md)\n" +
+		"// bad (../shared" + "/toss/WEBHOOKS" + ".md)\n" +
 		"// bad (docs/toss.md#no-such-section)\n"
 	got := referenceProblems("x.go", text, anchors)
 	require.Len(t, got, 3, "%q", got)
