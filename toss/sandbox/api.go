@@ -2,9 +2,13 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
+	"math"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -15,20 +19,32 @@ type call struct {
 	pair uint8
 	now  int64    // sandbox time, set when the handler runs under s.mu
 	ik   *idemKey // the request's idempotency key, if any
+	lang lang     // of the response (Accept-Language)
 
 	asyncCancel int64 // seconds; from an asyncCancelSeconds fault
 }
 
 // result is a handler's response. When pay is set the body was rendered
-// from that payment, and the idempotency cache keeps a reference to it
-// instead of the bytes (see idemEntry).
+// from that payment in lang, and the idempotency cache keeps a reference to
+// it instead of the bytes (see idemEntry). When err is set the body is that
+// error in Korean until localize renders it in the request's language.
 type result struct {
 	status int
 	body   []byte
 	pay    *payment
+	lang   lang
+	err    *apiError
 }
 
-func errResult(e *apiError) result { return result{status: e.Status, body: e.body()} }
+func errResult(e *apiError) result { return result{status: e.Status, body: e.body(korean), err: e} }
+
+// localize renders an error result's message in l.
+func localize(res result, l lang) result {
+	if res.err != nil && l != korean {
+		res.body, res.lang = res.err.body(l), l
+	}
+	return res
+}
 
 func jsonResult(v any) result {
 	b, err := json.Marshal(v)
@@ -39,7 +55,7 @@ func jsonResult(v any) result {
 }
 
 func (s *Server) paymentResult(c *call, p *payment) result {
-	return result{status: http.StatusOK, body: s.renderPaymentPooled(p, c.now), pay: p}
+	return result{status: http.StatusOK, body: s.renderPaymentPooled(p, c.now, c.lang), pay: p, lang: c.lang}
 }
 
 // handler runs with s.mu held; it must not block.
@@ -49,6 +65,7 @@ const maxBody = 1 << 20
 
 func (s *Server) registerAPIRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/payments/confirm", s.api("confirm", s.confirm))
+	mux.HandleFunc("POST /v1/payments/{paymentKey}", s.api("confirm", s.confirmLegacy))
 	mux.HandleFunc("GET /v1/payments/{paymentKey}", s.api("get", s.getPayment))
 	mux.HandleFunc("GET /v1/payments/orders/{orderId}", s.api("get", s.getPaymentByOrder))
 	mux.HandleFunc("POST /v1/payments/{paymentKey}/cancel", s.api("cancel", s.cancelPayment))
@@ -80,26 +97,27 @@ const (
 // fault injection. op names the operation for faults.
 func (s *Server) api(op string, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		l := langOf(r)
 		pair, e := authenticate(r)
 		if e != nil {
-			s.write(w, errResult(e))
+			s.write(w, localize(errResult(e), l))
 			return
 		}
 		body, e := readBody(r)
 		if e != nil {
-			s.write(w, errResult(e))
+			s.write(w, localize(errResult(e), l))
 			return
 		}
-		c := &call{r: r, body: body, pair: pair}
+		c := &call{r: r, body: body, pair: pair, lang: l}
 		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method == http.MethodPost {
 			if len(key) > maxIdemKeyLen {
-				s.write(w, errResult(newError("INVALID_IDEMPOTENCY_KEY", "멱등키는 300자 이하여야 합니다.")))
+				s.write(w, localize(errResult(newError("INVALID_IDEMPOTENCY_KEY", "멱등키는 300자 이하여야 합니다.")), l))
 				return
 			}
 			ik := makeIdemKey(pair, r, key)
 			prev, busy := s.idemBegin(ik)
 			if busy {
-				s.write(w, errResult(newError("IDEMPOTENT_REQUEST_PROCESSING", "이전 멱등 요청이 처리 중입니다. 잠시 후 다시 시도해주세요.")))
+				s.write(w, localize(errResult(newError("IDEMPOTENT_REQUEST_PROCESSING", "이전 멱등 요청이 처리 중입니다. 잠시 후 다시 시도해주세요.")), l))
 				return
 			}
 			if prev != nil {
@@ -142,6 +160,7 @@ func readBody(r *http.Request) ([]byte, *apiError) {
 // idempotency key (payment responses are stored inside execute).
 func (s *Server) run(op string, c *call, h handler) (result, outcome) {
 	res, out := s.execute(op, c, h)
+	res = localize(res, c.lang) // before it is stored: a replay answers in the first request's language
 	if out != hangUp && out != transient && c.ik != nil && res.pay == nil {
 		s.mu.Lock()
 		s.idemFinishLocked(*c.ik, res)
@@ -223,35 +242,154 @@ func (s *Server) write(w http.ResponseWriter, res result) {
 	writeJSON(w, res.status, res.body)
 }
 
-// decode parses a JSON request body; malformed JSON is INVALID_REQUEST.
+// decode parses a JSON request body into v, a pointer to a request struct;
+// malformed JSON or a value of the wrong type is INVALID_REQUEST. Unknown
+// fields are ignored. It is lenient where Toss is (docs/toss.md#lenient-numbers):
+// integer fields take integer strings (reqInt), and string fields take
+// integer numbers, read as their decimal text.
 func decode(c *call, v any) *apiError {
 	if len(c.body) == 0 {
 		return errInvalid("요청 본문이 비어 있습니다.")
 	}
-	if err := json.Unmarshal(c.body, v); err != nil {
+	err := json.Unmarshal(c.body, v)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Value == "number" {
+		if body, ok := quoteIntegers(c.body, reflect.TypeOf(v).Elem()); ok {
+			err = json.Unmarshal(body, v)
+		}
+	}
+	if err != nil {
 		return errInvalid("요청 본문의 JSON 형식이 올바르지 않습니다.")
 	}
 	return nil
 }
 
-// amount is a KRW amount in a request: a JSON number with no fraction.
-type amount struct {
+// quoteIntegers rewrites a JSON object so that every integer given for a
+// string field of t (nested objects included) becomes a JSON string. ok is
+// false when nothing changed.
+func quoteIntegers(body []byte, t reflect.Type) ([]byte, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var obj map[string]json.RawMessage
+	if t.Kind() != reflect.Struct || json.Unmarshal(body, &obj) != nil {
+		return body, false
+	}
+	changed := false
+	for name, raw := range obj {
+		ft, ok := jsonField(t, name)
+		if !ok {
+			continue
+		}
+		switch {
+		case ft.Kind() == reflect.String && isIntegerLiteral(raw):
+			obj[name] = append(append([]byte{'"'}, raw...), '"')
+			changed = true
+		case ft.Kind() == reflect.Struct || ft.Kind() == reflect.Pointer:
+			if nested, ok := quoteIntegers(raw, ft); ok {
+				obj[name] = nested
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return body, false
+	}
+	out, err := json.Marshal(obj)
+	return out, err == nil
+}
+
+// jsonField finds the type of the field of struct t that encoding/json
+// fills from the member name (tag or field name, case-insensitively,
+// embedded structs included).
+func jsonField(t reflect.Type, name string) (reflect.Type, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			if ft, ok := jsonField(f.Type, name); ok {
+				return ft, true
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if strings.EqualFold(tag, name) {
+			return f.Type, true
+		}
+	}
+	return nil, false
+}
+
+// isIntegerLiteral reports whether raw is a JSON number without fraction or
+// exponent.
+func isIntegerLiteral(raw json.RawMessage) bool {
+	s := strings.TrimPrefix(string(raw), "-")
+	return s != "" && digitsOnly(s)
+}
+
+// reqInt is an integer field of a request body: amount, cancelAmount,
+// taxFreeAmount, taxExemptionAmount, refundableAmount, validHours,
+// cardInstallmentPlan. Like Toss it takes a JSON number without a fraction
+// (5000, 5000.0, 5e3) or a JSON string holding a base-10 integer ("5000"):
+// Toss's own sample server forwards the successUrl's amount as a string
+// (docs/toss.md#lenient-numbers). Anything else (a fraction, "12abc", "",
+// " 5", a bool, an object) fails decoding, which is 400 INVALID_REQUEST.
+// null and an absent field leave it unset. Every integer request field uses
+// this type, so the rule lives here only.
+type reqInt struct {
 	v   int64
 	set bool
 }
 
-func (a *amount) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
+// amount is the name most request structs use for reqInt.
+type amount = reqInt
+
+var errNotInteger = errors.New("sandbox: not an integer")
+
+func (a *reqInt) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	switch {
+	case s == "null":
+		return nil
+	case len(s) > 0 && s[0] == '"':
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		n, ok := parseDecimalInt(str)
+		if !ok {
+			return errNotInteger
+		}
+		a.v, a.set = n, true
 		return nil
 	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
+	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		f, ferr := strconv.ParseFloat(string(b), 64)
-		if ferr != nil || f != float64(int64(f)) {
-			return err
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > maxAmount {
+			return errNotInteger
 		}
 		n = int64(f)
 	}
 	a.v, a.set = n, true
 	return nil
+}
+
+// parseDecimalInt parses an optional "-" and 1 to 18 ASCII digits: no sign
+// "+", no spaces, no fraction or exponent.
+func parseDecimalInt(s string) (int64, bool) {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || len(digits) > 18 || !digitsOnly(digits) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }

@@ -16,6 +16,7 @@ type authorizeInput struct {
 	CustomerEmail       string
 	CustomerMobilePhone string
 	PaymentType         string // "NORMAL" (default)
+	Metadata            map[string]string
 }
 
 // authorizeOutput is what the window passes to successUrl.
@@ -118,6 +119,7 @@ func (s *Server) authorize(in authorizeInput) (authorizeOutput, *apiError) {
 		Pair:        pair,
 		Method:      m,
 		Status:      statusInProgress,
+		Metadata:    in.Metadata,
 	}
 	if m == methodVirtualAccount {
 		p.VA = &va{CustomerName: in.CustomerName}

@@ -24,17 +24,18 @@ type billingCardJSON struct {
 	OwnerType    string `json:"ownerType"`
 }
 
-func billingJSONOf(b *billing) billingJSON {
-	owner := "개인"
+func billingJSONOf(b *billing, l lang) billingJSON {
+	owner := l.pick("개인", "PERSONAL")
 	if b.Card.Corporate {
-		owner = "법인"
+		owner = l.pick("법인", "CORPORATE")
 	}
+	issuer := b.Card.Issuer.String()
 	return billingJSON{
-		MID: mid, CustomerKey: b.CustomerKey, AuthenticatedAt: fmtTime(b.AuthorizedAt), Method: "카드",
+		MID: mid, CustomerKey: b.CustomerKey, AuthenticatedAt: fmtTime(b.AuthorizedAt), Method: l.methodName(methodCard),
 		BillingKey: b.Key,
-		Card: billingCardJSON{IssuerCode: b.Card.Issuer.String(), AcquirerCode: b.Card.Acquirer.String(), Number: b.Card.Number,
-			CardType: "신용", OwnerType: owner},
-		CardCompany: cardCompanyNames[b.Card.Issuer.String()], CardNumber: b.Card.Number,
+		Card: billingCardJSON{IssuerCode: issuer, AcquirerCode: b.Card.Acquirer.String(), Number: b.Card.Number,
+			CardType: l.pick("신용", "CREDIT"), OwnerType: owner},
+		CardCompany: l.pick(cardCompanyNames[issuer], cardCompanyEnglish[issuer]), CardNumber: b.Card.Number,
 	}
 }
 
@@ -73,7 +74,7 @@ func (s *Server) issueBillingFromAuthKey(c *call) result {
 	}
 	delete(s.st.authKeys, req.AuthKey) // one-time
 	b := s.storeBillingLocked(req.CustomerKey, *cardFor(defaultTestCard, false, 0), c.now)
-	return jsonResult(billingJSONOf(b))
+	return jsonResult(billingJSONOf(b, c.lang))
 }
 
 // issueBillingFromCard is POST /v1/billing/authorizations/card (§4.3).
@@ -95,7 +96,7 @@ func (s *Server) issueBillingFromCard(c *call) result {
 		return errResult(e)
 	}
 	b := s.storeBillingLocked(req.CustomerKey, *cardFor(req.CardNumber, req.corporate(), 0), c.now)
-	return jsonResult(billingJSONOf(b))
+	return jsonResult(billingJSONOf(b, c.lang))
 }
 
 // chargeBilling is POST /v1/billing/{billingKey} (§4.4): a DONE BILLING
@@ -117,7 +118,7 @@ func (s *Server) chargeBilling(c *call) result {
 		CustomerName        string `json:"customerName"`
 		TaxFreeAmount       amount `json:"taxFreeAmount"`
 		TaxExemptionAmount  amount `json:"taxExemptionAmount"`
-		CardInstallmentPlan *int   `json:"cardInstallmentPlan"`
+		CardInstallmentPlan reqInt `json:"cardInstallmentPlan"`
 	}
 	if e := decode(c, &req); e != nil {
 		return errResult(e)

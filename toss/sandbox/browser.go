@@ -68,6 +68,8 @@ type windowRequest struct {
 	CustomerName        string
 	CustomerEmail       string
 	CustomerMobilePhone string
+	Metadata            string // requestPayment's metadata as JSON, values as strings; "" for none
+	metadata            map[string]string
 }
 
 // promiseMode reports whether the page asked for the result as a promise
@@ -157,6 +159,14 @@ func (s *Server) parseWindowRequest(v url.Values) (windowRequest, *apiError) {
 	}
 	if e := validateCustomer(req.CustomerKey, req.CustomerName, req.CustomerEmail, req.CustomerMobilePhone); e != nil {
 		return req, badWindow(e.Code, e.Message)
+	}
+	if raw := v.Get("metadata"); raw != "" {
+		md, ok := parseMetadata(raw)
+		if !ok {
+			return req, badWindow("INVALID_METADATA", "metadata는 5쌍 이하의 객체여야 하고, 키는 [ ] 없이 40자 이하, 값은 2000자 이하여야 합니다.")
+		}
+		req.Metadata = raw
+		req.metadata = md
 	}
 	return req, nil
 }
@@ -357,6 +367,7 @@ func (s *Server) approve(req windowRequest, method string) windowOutcome {
 		CustomerEmail:       req.CustomerEmail,
 		CustomerMobilePhone: req.CustomerMobilePhone,
 		PaymentType:         "NORMAL",
+		Metadata:            req.metadata,
 	}
 	if method == "EASY_PAY" {
 		in.EasyPay = req.EasyPay

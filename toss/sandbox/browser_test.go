@@ -200,6 +200,8 @@ func TestBrowserPaymentWindowApprove(t *testing.T) {
 	p := requireAuthenticated(t, base, sandbox.DocsSecretKey, q, page.OrderID, page.Amount)
 	require.Equal(t, "DONE", p["status"])
 	require.Equal(t, "카드", p["method"])
+	// CLIENT_FLOW.md §2.2: metadata is echoed, numbers and booleans as strings.
+	require.Equal(t, map[string]any{"orderNo": "20250301", "gift": "true", "memo": "선물 포장"}, p["metadata"])
 }
 
 // TestBrowserWidgetsVirtualAccount: the widget flow (setAmount,

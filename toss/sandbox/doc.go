@@ -26,7 +26,9 @@
 //   - POST /v1/payments/confirm: 10-minute session after authentication
 //     (then 404 NOT_FOUND_PAYMENT_SESSION and EXPIRED), amount and orderId
 //     checks, ALREADY_PROCESSED_PAYMENT on repeat; a virtual account chosen
-//     in the window is confirmed into WAITING_FOR_DEPOSIT.
+//     in the window is confirmed into WAITING_FOR_DEPOSIT. The legacy path
+//     POST /v1/payments/{paymentKey} with {orderId, amount} is the same
+//     operation.
 //   - GET /v1/payments/{paymentKey}, GET /v1/payments/orders/{orderId}.
 //   - POST /v1/payments/{paymentKey}/cancel: full and partial cancels,
 //     balanceAmount/suppliedAmount/vat/taxFreeAmount shrink, cancels[],
@@ -56,6 +58,14 @@
 //     INVALID_IDEMPOTENCY_KEY beyond 300 characters.
 //   - TossPayments-Test-Code: any code of ERRORS.md answers with its status;
 //     an unknown one gets 400 INVALID_TEST_CODE.
+//   - Accept-Language: en-US: English error messages and English values for
+//     what Toss chooses (method CARD, VIRTUAL_ACCOUNT…, cardType CREDIT,
+//     ownerType PERSONAL/CORPORATE, accountType NORMAL/FIXED, easy-pay
+//     provider and card company names); Korean otherwise. An idempotent
+//     replay answers in the language of the first request. Webhooks, the
+//     control API and the browser pages are Korean only.
+//   - requestPayment's metadata (at most 5 pairs) is echoed in
+//     Payment.metadata, every value as a string.
 //   - Payment objects with Toss's fields: KST timestamps, receipt and
 //     checkout URLs (under Options.PublicURL), card/easyPay/transfer/
 //     mobilePhone/giftCertificate/virtualAccount sub-objects, vat =
@@ -82,16 +92,46 @@
 //     connection is cut), asynchronous cancels (cancelStatus IN_PROGRESS,
 //     then DONE), duplicate, out-of-order and delayed webhooks.
 //
+// # What code written for the live API sends
+//
+// Requests shaped the way real clients shape them, and what the sandbox does
+// with each; the source column names the section of docs/toss.md that gives
+// Toss's public source, or says the behaviour is the sandbox's own choice
+// where Toss documents none.
+//
+//	request shape                                   sandbox             source
+//	----------------------------------------------  ------------------  ------------------------------
+//	integer field as a JSON string ("50000")        accepted            docs/toss.md#lenient-numbers
+//	integer with zero fraction or exponent (5e4)    accepted            docs/toss.md#lenient-numbers
+//	fraction, "12abc", "", " 5", "+5", bool         400 INVALID_REQUEST docs/toss.md#lenient-numbers
+//	string field as a JSON integer (orderId: 71)    taken as "71"       docs/toss.md#lenient-numbers
+//	unknown request fields                          ignored             docs/toss.md#versioning
+//	POST /v1/payments/{paymentKey} {orderId,amount} confirm             docs/toss.md#legacy-confirm
+//	Accept-Language: en-US (or en with q-values)    English answers     docs/toss.md#accept-language
+//	header names in any case, "basic" scheme        accepted            RFC 9110 §5.1, §11.1
+//	Content-Type with charset, or none at all       accepted            docs/toss.md#transport
+//	a body or Content-Type on a GET                 ignored             docs/toss.md#transport
+//	Idempotency-Key on GET (any length)             ignored             docs/toss.md#idempotency
+//	trailing "/" or "//" in the path                same route          sandbox choice (undocumented)
+//	percent-encoded path and query values           decoded             docs/toss.md#transport
+//	date-times with +09:00, Z or fractions          same instant        docs/toss.md#request-dates
+//	unencoded "+" of an offset in a query           read as "+"         docs/toss.md#request-dates
+//	orderName of 100 Korean characters              accepted (runes)    docs/toss.md#identifiers
+//	metadata values that are numbers or booleans    echoed as strings   docs/toss.md#payment-window
+//	orderId with "="                                400 INVALID_ORDER_ID docs/toss.md#identifiers
+//	TossPayments-API-Version header                 ignored             docs/toss.md#versioning
+//
 // # Not emulated
 //
-//   - Accept-Language: en-US (answers are always Korean), API versions other
-//     than 2022-11-16 (TossPayments-API-Version is ignored), the legacy
-//     confirm path, v2 resource-style APIs (payouts, sellers), BrandPay,
+//   - API versions other than 2022-11-16 (TossPayments-API-Version is
+//     ignored), v2 resource-style APIs (payouts, sellers), BrandPay,
 //     promotions, POST /v1/payments (checkout by API), POST /v1/settlements,
 //     escrow, foreign currencies and overseas easy pay (asynchronous
 //     cancels exist only through the fault), cash receipts on payments
 //     (cashReceipt/cashReceipts are always null), discounts, card points,
-//     metadata, card-company rejections other than by fault or test code,
+//     metadata set through the control API, card-company rejections other
+//     than by fault or test code, request enums in English (a VA's bank
+//     must be a code or a Korean name),
 //     deposit reversal, READY payments and their 30-minute window (the window
 //     authenticates immediately), 429 rate limits, and the webhook silence of
 //     Toss's documentation keys (the sandbox sends webhooks for them).

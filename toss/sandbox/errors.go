@@ -96,8 +96,8 @@ type errorBody struct {
 	Message string `json:"message"`
 }
 
-func (e *apiError) body() []byte {
-	b, _ := json.Marshal(errorBody{e.Code, e.Message})
+func (e *apiError) body(l lang) []byte {
+	b, _ := json.Marshal(errorBody{e.Code, e.message(l)})
 	return b
 }
 

@@ -25,6 +25,7 @@ type idemEntry struct {
 	Done    bool     `json:"done"`
 	Status  int      `json:"status"`
 	Body    []byte   `json:"body,omitempty"`
+	Lang    lang     `json:"lang,omitempty"` // of a Payment response
 	ref     *payment // rendered into Body when saved
 	snap    *payment
 }
@@ -33,9 +34,9 @@ type idemEntry struct {
 func (s *Server) bodyLocked(e *idemEntry, now int64) []byte {
 	switch {
 	case e.snap != nil:
-		return s.renderPayment(e.snap, now)
+		return s.renderPaymentIn(e.snap, now, e.Lang)
 	case e.ref != nil:
-		return s.renderPayment(e.ref, now)
+		return s.renderPaymentIn(e.ref, now, e.Lang)
 	}
 	return e.Body
 }
@@ -99,7 +100,7 @@ func (s *Server) idemFinishLocked(k idemKey, res result) {
 	}
 	e.Done, e.Status = true, res.status
 	if p := res.pay; p != nil {
-		e.ref = p
+		e.ref, e.Lang = p, res.lang
 		if p.refs == nil {
 			p.refs = new([]*idemEntry)
 		}

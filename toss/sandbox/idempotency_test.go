@@ -110,7 +110,7 @@ func TestIdempotencyKeyExpires(t *testing.T) {
 	requireError(t, 400, "DUPLICATED_ORDER_ID", status, m) // executed again
 }
 
-// API.md §1.4: TossPayments-Test-Code forces that error; unknown → 400 INVALID_TEST_CODE.
+// docs/toss.md#test-code: TossPayments-Test-Code forces that error; unknown → 400 INVALID_TEST_CODE.
 func TestTestCode(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -5,7 +5,7 @@ type keyInRequest struct {
 	Amount              amount `json:"amount"`
 	OrderID             string `json:"orderId"`
 	OrderName           string `json:"orderName"`
-	CardInstallmentPlan *int   `json:"cardInstallmentPlan"`
+	CardInstallmentPlan reqInt `json:"cardInstallmentPlan"`
 	TaxFreeAmount       amount `json:"taxFreeAmount"`
 	CustomerKey         string `json:"customerKey"`
 }
@@ -41,7 +41,7 @@ type cardPaymentInput struct {
 	taxExempt          int64
 	orderID, orderName string
 	customerKey        string
-	installment        *int
+	installment        reqInt
 	typ                uint8
 }
 
@@ -58,8 +58,8 @@ func (s *Server) newCardPaymentLocked(c *call, in cardPaymentInput) (*payment, *
 		return nil, errInvalid("taxFreeAmount/taxExemptionAmount가 올바르지 않습니다.")
 	}
 	var months uint8
-	if in.installment != nil {
-		switch m := *in.installment; {
+	if in.installment.set {
+		switch m := in.installment.v; {
 		case m == 0 || m == 1:
 		case m < 0 || m > 12:
 			return nil, newError("INVALID_CARD_INSTALLMENT_PLAN", "할부 개월 정보가 잘못되었습니다.")

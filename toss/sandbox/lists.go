@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -47,15 +48,35 @@ type transactionJSON struct {
 	Amount         int64   `json:"amount"`
 }
 
-// parseRangeDate accepts "yyyy-MM-ddTHH:mm:ss" or a bare date (00:00:00), KST.
+// parseRangeDate accepts a request date-time (parseRequestTime) or a bare
+// date (00:00:00 KST).
 func parseRangeDate(v string) (int64, bool) {
-	t, err := time.ParseInLocation(localLayout, v, kst)
+	if ns, ok := parseRequestTime(v); ok {
+		return ns, true
+	}
+	t, err := time.ParseInLocation(dateLayout, v, kst)
 	if err != nil {
-		if t, err = time.ParseInLocation(dateLayout, v, kst); err != nil {
-			return 0, false
-		}
+		return 0, false
 	}
 	return t.UnixNano(), true
+}
+
+// parseRequestTime parses a date-time in a request: Toss's
+// yyyy-MM-dd'T'HH:mm:ss in Korea time (docs/toss.md#request-dates), or the same with
+// fractional seconds, a UTC offset or Z (RFC 3339), which clients produce
+// when they format a time with its zone (docs/toss.md#request-dates). A "+"
+// sent unencoded in a query string arrives as a space and is read as "+".
+func parseRequestTime(v string) (int64, bool) {
+	if i := strings.LastIndexByte(v, ' '); i > 0 {
+		v = v[:i] + "+" + v[i+1:]
+	}
+	if t, err := time.ParseInLocation(localLayout, v, kst); err == nil {
+		return t.UnixNano(), true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t.UnixNano(), true
+	}
+	return 0, false
 }
 
 // queryInt parses an optional positive integer query parameter.
@@ -66,10 +87,10 @@ func queryInt(q url.Values, name string, def, max int, code string) (int, *apiEr
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return 0, errInvalid(name + "는 1 이상의 정수여야 합니다.")
+		return 0, errInvalid("쿼리 파라미터는 1 이상의 정수여야 합니다: " + name)
 	}
 	if n > max {
-		return 0, newError(code, name+"는 최대 "+strconv.Itoa(max)+"입니다.")
+		return 0, newError(code, "쿼리 파라미터가 최댓값을 넘었습니다: "+name+" ≤ "+strconv.Itoa(max))
 	}
 	return n, nil
 }
@@ -118,7 +139,8 @@ func (s *Server) listTransactions(c *call) result {
 			Status:     t.status.String(), TransactionAt: fmtTime(t.at), Currency: "KRW", Amount: t.amount,
 		}
 		if p.Method != methodNone {
-			j.Method = &methodNames[p.Method].ko
+			m := c.lang.methodName(p.Method)
+			j.Method = &m
 		}
 		if p.CustomerKey != "" {
 			ck := p.CustomerKey
@@ -227,7 +249,8 @@ func (s *Server) listSettlements(c *call) result {
 			ApprovedAt: fmtTime(p.ApprovedAt), SoldDate: soldDate, PaidOutDate: paidDate,
 		}
 		if p.Method != methodNone {
-			j.Method = &methodNames[p.Method].ko
+			m := c.lang.methodName(p.Method)
+			j.Method = &m
 		}
 		j.Cancel = json.RawMessage("null")
 		if cn := t.cancel; cn != nil {

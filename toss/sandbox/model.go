@@ -73,7 +73,7 @@ var methodNames = [...]struct{ ko, en string }{
 	{"게임문화상품권", "GAME_GIFT_CERTIFICATE"},
 }
 
-// accountBased reports whether the method has the 200 KRW minimum (API.md §2).
+// accountBased reports whether the method has the 200 KRW minimum (docs/toss.md#amounts).
 func (m method) accountBased() bool { return m == methodVirtualAccount || m == methodTransfer }
 
 const (
@@ -129,6 +129,8 @@ type payment struct {
 	VA          *va      `json:"va,omitempty"`
 	Cancels     []cancel `json:"cancels,omitempty"`
 	Failure     *failure `json:"failure,omitempty"`
+	// Metadata is requestPayment's metadata, echoed in Payment.metadata.
+	Metadata map[string]string `json:"metadata,omitempty"`
 
 	// refs are the idempotency entries whose stored response is this
 	// payment as it is now; freezeLocked gives them a copy before a change.

@@ -99,6 +99,25 @@ func (s *Server) confirm(c *call) result {
 	if e := decode(c, &req); e != nil {
 		return errResult(e)
 	}
+	return s.confirmLocked(c, req)
+}
+
+// confirmLegacy is POST /v1/payments/{paymentKey} with body {orderId,
+// amount}: the confirm path of older SDKs still on npm (API.md §3.1,
+// "Legacy"). It is the same operation as confirm; the path's paymentKey
+// wins over one in the body.
+func (s *Server) confirmLegacy(c *call) result {
+	var req confirmRequest
+	if e := decode(c, &req); e != nil {
+		return errResult(e)
+	}
+	req.PaymentKey = c.r.PathValue("paymentKey")
+	return s.confirmLocked(c, req)
+}
+
+// confirmLocked confirms an authenticated payment: the rules shared by
+// both confirm paths.
+func (s *Server) confirmLocked(c *call, req confirmRequest) result {
 	if req.PaymentKey == "" || len(req.PaymentKey) > 200 || !req.Amount.set {
 		return errResult(errInvalid("paymentKey, orderId, amount는 필수입니다."))
 	}

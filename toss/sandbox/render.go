@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,24 +150,33 @@ func lastTxOf(p *payment) txKey {
 	return txKey{}
 }
 
-// renderPayment writes p as Toss would at sandbox time now.
+// renderPayment writes p as Toss would at sandbox time now, in Korean.
 func (s *Server) renderPayment(p *payment, now int64) []byte {
+	return s.renderPaymentIn(p, now, korean)
+}
+
+// renderPaymentIn is renderPayment in language l.
+func (s *Server) renderPaymentIn(p *payment, now int64, l lang) []byte {
 	w := jw{b: make([]byte, 0, 2048)}
-	s.writePayment(&w, p, now)
+	s.writePaymentIn(&w, p, now, l)
 	return w.b
 }
 
-// renderPaymentPooled is renderPayment into a pooled buffer; release it with
-// bufPool.Put after writing the response.
-func (s *Server) renderPaymentPooled(p *payment, now int64) []byte {
+// renderPaymentPooled is renderPaymentIn into a pooled buffer; release it
+// with bufPool.Put after writing the response.
+func (s *Server) renderPaymentPooled(p *payment, now int64, l lang) []byte {
 	w := jw{b: (*bufPool.Get().(*[]byte))[:0]}
-	s.writePayment(&w, p, now)
+	s.writePaymentIn(&w, p, now, l)
 	return w.b
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
-func (s *Server) writePayment(w *jw, p *payment, now int64) {
+// writePayment writes p in Korean (webhooks carry no request language).
+func (s *Server) writePayment(w *jw, p *payment, now int64) { s.writePaymentIn(w, p, now, korean) }
+
+// writePaymentIn writes p at sandbox time now in language l.
+func (s *Server) writePaymentIn(w *jw, p *payment, now int64, l lang) {
 	vat := vatOf(p.Balance, p.TaxFree, p.TaxExempt)
 	settled := "INCOMPLETED"
 	if p.ApprovedAt != 0 && now-p.ApprovedAt >= settleDelay {
@@ -190,7 +201,7 @@ func (s *Server) writePayment(w *jw, p *payment, now int64) {
 	w.str("orderId", p.OrderID)
 	w.str("orderName", p.OrderName)
 	w.str("currency", "KRW")
-	w.strOrNull("method", methodNames[p.Method].ko)
+	w.strOrNull("method", l.methodName(p.Method))
 	w.str("status", p.Status.String())
 	w.time("requestedAt", p.RequestedAt)
 	w.time("approvedAt", p.ApprovedAt)
@@ -205,12 +216,12 @@ func (s *Server) writePayment(w *jw, p *payment, now int64) {
 	w.bool("isPartialCancelable", !(p.Method == methodCard && p.TaxExempt > 0))
 
 	if c := p.Card; c != nil && p.Method == methodCard {
-		writeCard(w, p, c, settled)
+		writeCard(w, p, c, settled, l)
 	} else {
 		w.null("card")
 	}
 	if v := p.VA; v != nil && v.AccountNumber != "" {
-		writeVA(w, v, settled, now)
+		writeVA(w, v, settled, now, l)
 	} else {
 		w.null("virtualAccount")
 	}
@@ -241,7 +252,11 @@ func (s *Server) writePayment(w *jw, p *payment, now int64) {
 	}
 	if p.Method == methodEasyPay {
 		w.obj("easyPay")
-		w.str("provider", p.Detail)
+		provider := p.Detail
+		if en, ok := easyPayEnglish[provider]; ok && l == english {
+			provider = en
+		}
+		w.str("provider", provider)
 		w.num("amount", p.Amount)
 		w.num("discountAmount", 0)
 		w.close()
@@ -269,12 +284,20 @@ func (s *Server) writePayment(w *jw, p *payment, now int64) {
 	if f := p.Failure; f != nil {
 		w.obj("failure")
 		w.str("code", f.Code)
-		w.str("message", f.Message)
+		w.str("message", l.pick(f.Message, englishMessage(f.Code, f.Message)))
 		w.close()
 	} else {
 		w.null("failure")
 	}
-	w.null("metadata")
+	if len(p.Metadata) == 0 {
+		w.null("metadata")
+	} else {
+		w.obj("metadata")
+		for _, k := range slices.Sorted(maps.Keys(p.Metadata)) {
+			w.str(k, p.Metadata[k])
+		}
+		w.close()
+	}
 	switch {
 	case p.Method == methodVirtualAccount && p.VA != nil && p.VA.AccountNumber != "":
 		w.obj("receipt")
@@ -298,7 +321,7 @@ func (s *Server) writePayment(w *jw, p *payment, now int64) {
 	w.close()
 }
 
-func writeCard(w *jw, p *payment, c *card, settled string) {
+func writeCard(w *jw, p *payment, c *card, settled string, l lang) {
 	acquire := "READY"
 	switch {
 	case p.Status == statusCanceled:
@@ -306,9 +329,9 @@ func writeCard(w *jw, p *payment, c *card, settled string) {
 	case settled == "COMPLETED":
 		acquire = "COMPLETED"
 	}
-	owner := "개인"
+	owner := l.pick("개인", "PERSONAL")
 	if c.Corporate {
-		owner = "법인"
+		owner = l.pick("법인", "CORPORATE")
 	}
 	w.obj("card")
 	w.code("issuerCode", c.Issuer)
@@ -319,14 +342,14 @@ func writeCard(w *jw, p *payment, c *card, settled string) {
 	w.null("interestPayer")
 	w.str("approveNo", "00000000")
 	w.bool("useCardPoint", false)
-	w.str("cardType", "신용")
+	w.str("cardType", l.pick("신용", "CREDIT"))
 	w.str("ownerType", owner)
 	w.str("acquireStatus", acquire)
 	w.num("amount", p.Amount)
 	w.close()
 }
 
-func writeVA(w *jw, v *va, settled string, now int64) {
+func writeVA(w *jw, v *va, settled string, now int64, l lang) {
 	refund := "NONE"
 	if v.RefundAt != 0 {
 		refund = "PENDING"
@@ -336,9 +359,9 @@ func writeVA(w *jw, v *va, settled string, now int64) {
 	}
 	w.obj("virtualAccount")
 	if v.Fixed {
-		w.str("accountType", "고정")
+		w.str("accountType", l.pick("고정", "FIXED"))
 	} else {
-		w.str("accountType", "일반")
+		w.str("accountType", l.pick("일반", "NORMAL"))
 	}
 	w.str("accountNumber", v.AccountNumber)
 	w.str("bankCode", v.Bank)

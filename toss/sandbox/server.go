@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -138,9 +139,45 @@ func New(opts Options) (*Server, error) {
 }
 
 // ServeHTTP routes a request to the API, control or browser handlers. Unknown
-// paths get Toss's 404 {code, message} body.
+// paths get Toss's 404 {code, message} body. A trailing slash and doubled
+// slashes (a base URL ending in "/" joined to "/v1/...") are ignored, in
+// place, without the redirect ServeMux would answer (which turns a POST into
+// a GET in most clients): docs/toss.md#transport.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.EscapedPath(); len(p) > 1 && (p[len(p)-1] == '/' || strings.Contains(p, "//")) {
+		r = withPath(r, cleanSlashes(p))
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// cleanSlashes collapses runs of "/" in an escaped path and drops a trailing
+// one; the result starts with "/".
+func cleanSlashes(p string) string {
+	b := make([]byte, 0, len(p))
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && len(b) > 0 && b[len(b)-1] == '/' {
+			continue
+		}
+		b = append(b, p[i])
+	}
+	if len(b) > 1 && b[len(b)-1] == '/' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+// withPath returns a shallow copy of r whose URL has the escaped path p.
+func withPath(r *http.Request, escaped string) *http.Request {
+	path, err := url.PathUnescape(escaped)
+	if err != nil {
+		return r
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path, u.RawPath = path, escaped
+	r2.URL = &u
+	return r2
 }
 
 // Close stops the background loop and webhook delivery (in-flight attempts
@@ -162,8 +199,8 @@ func (s *Server) nowLocked() int64 {
 	return s.opts.Now().Add(s.offset).UnixNano()
 }
 
-func (s *Server) notFound(w http.ResponseWriter, _ *http.Request) {
-	s.write(w, errResult(newError("NOT_FOUND", "요청한 리소스를 찾을 수 없습니다.")))
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.write(w, localize(errResult(newError("NOT_FOUND", "요청한 리소스를 찾을 수 없습니다.")), langOf(r)))
 }
 
 // signal wakes the background loop without blocking.

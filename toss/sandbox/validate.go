@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"net/mail"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -34,7 +36,7 @@ func validateOrder(orderID, orderName string) *apiError {
 // overflow (Toss's own per-payment limits are far lower).
 const maxAmount = 1_000_000_000_000
 
-// validateAmount applies the minimums of API.md §2: > 0, card ≥ 100 KRW,
+// validateAmount applies the minimums of docs/toss.md#amounts: > 0, card ≥ 100 KRW,
 // account-based ≥ 200 KRW, transfer ≤ 10,000,000 KRW; and maxAmount.
 func validateAmount(amount int64, m method) *apiError {
 	if amount <= 0 {
@@ -120,4 +122,41 @@ func (s *Server) addPaymentLocked(p *payment) {
 	s.st.payments[p.Key] = p
 	s.st.orders[p.OrderID] = p
 	s.dirty = true
+}
+
+// parseMetadata reads requestPayment's metadata (CLIENT_FLOW.md §2.2): a JSON
+// object of at most 5 pairs, keys of at most 40 characters without "[" or
+// "]", values of at most 2000 characters. A number or boolean value is
+// taken as its text: Payment.metadata holds strings only.
+func parseMetadata(raw string) (map[string]string, bool) {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal([]byte(raw), &obj) != nil || len(obj) > 5 {
+		return nil, false
+	}
+	md := make(map[string]string, len(obj))
+	for k, v := range obj {
+		if utf8.RuneCountInString(k) > 40 || strings.ContainsAny(k, "[]") {
+			return nil, false
+		}
+		var s string
+		switch {
+		case len(v) > 0 && v[0] == '"':
+			if json.Unmarshal(v, &s) != nil {
+				return nil, false
+			}
+		case string(v) == "true" || string(v) == "false":
+			s = string(v)
+		default:
+			var n json.Number
+			if json.Unmarshal(v, &n) != nil {
+				return nil, false
+			}
+			s = n.String()
+		}
+		if utf8.RuneCountInString(s) > 2000 {
+			return nil, false
+		}
+		md[k] = s
+	}
+	return md, true
 }

@@ -11,7 +11,7 @@ type virtualAccountRequest struct {
 	OrderName           string `json:"orderName"`
 	CustomerName        string `json:"customerName"`
 	Bank                string `json:"bank"`
-	ValidHours          *int64 `json:"validHours"`
+	ValidHours          reqInt `json:"validHours"`
 	DueDate             string `json:"dueDate"`
 	CustomerEmail       string `json:"customerEmail"`
 	CustomerMobilePhone string `json:"customerMobilePhone"`
@@ -94,26 +94,23 @@ func (s *Server) issueVirtualAccount(c *call) result {
 }
 
 // dueFrom resolves validHours / dueDate (exclusive; API.md §3.6) to a due time.
-func dueFrom(validHours *int64, dueDate string, now int64) (int64, *apiError) {
+func dueFrom(validHours reqInt, dueDate string, now int64) (int64, *apiError) {
 	switch {
-	case validHours != nil && dueDate != "":
+	case validHours.set && dueDate != "":
 		return 0, newError("INVALID_VALID_HOURS_WITH_DUE_DATE_AND_SINGLE", "validHours와 dueDate는 함께 사용할 수 없습니다.")
-	case validHours != nil:
-		if *validHours <= 0 {
+	case validHours.set:
+		if validHours.v <= 0 {
 			return 0, errInvalid("validHours는 1 이상이어야 합니다.")
 		}
-		if *validHours > maxVAValidity/int64(time.Hour) {
+		if validHours.v > maxVAValidity/int64(time.Hour) {
 			return 0, newError("EXCEED_MAX_VALID_HOURS", "가상계좌의 최대 유효시간(2160시간)을 초과했습니다.")
 		}
-		return now + *validHours*int64(time.Hour), nil
+		return now + validHours.v*int64(time.Hour), nil
 	case dueDate != "":
-		t, err := time.ParseInLocation(localLayout, dueDate, kst)
-		if err != nil {
-			if t, err = time.Parse(tossLayout, dueDate); err != nil {
-				return 0, newError("INVALID_DATE", "dueDate는 yyyy-MM-dd'T'HH:mm:ss 형식이어야 합니다.")
-			}
+		d, ok := parseRequestTime(dueDate)
+		if !ok {
+			return 0, newError("INVALID_DATE", "dueDate는 yyyy-MM-dd'T'HH:mm:ss 형식이어야 합니다.")
 		}
-		d := t.UnixNano()
 		if d <= now {
 			return 0, newError("INVALID_DATE", "dueDate는 현재 이후여야 합니다.")
 		}

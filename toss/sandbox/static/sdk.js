@@ -151,9 +151,12 @@
     return u.href;
   }
 
+  // checkMetadata validates requestPayment's metadata and returns it as the
+  // window's metadata parameter: JSON with every value as a string, since Toss
+  // echoes numbers and booleans back as strings in Payment.metadata.
   function checkMetadata(metadata) {
     if (metadata === undefined || metadata === null) {
-      return;
+      return "";
     }
     if (typeof metadata !== "object" || Array.isArray(metadata)) {
       fail("INVALID_METADATA", "metadata must be an object");
@@ -167,6 +170,11 @@
         fail("INVALID_METADATA", "metadata keys are at most 40 characters without [ ], values at most 2000");
       }
     }
+    const out = {};
+    for (const k of keys) {
+      out[k] = String(metadata[k]);
+    }
+    return keys.length ? JSON.stringify(out) : "";
   }
 
   // checkOrder validates the fields that both requestPayment methods share and
@@ -181,7 +189,7 @@
     if (typeof req.orderName !== "string" || req.orderName.length < 1 || req.orderName.length > 100) {
       fail("INVALID_PARAMETERS", "orderName must be 1-100 characters");
     }
-    checkMetadata(req.metadata);
+    const metadata = checkMetadata(req.metadata);
     const promiseMode = req.successUrl == null && req.failUrl == null;
     if (promiseMode && !/^https?:$/.test(window.location.protocol)) {
       fail("NOT_SUPPORTED_PROMISE", "promise mode needs a page served over http or https");
@@ -192,6 +200,7 @@
       customerName: optionalString(req, "customerName", upTo100Pattern),
       customerEmail: optionalString(req, "customerEmail", upTo100Pattern),
       customerMobilePhone: optionalString(req, "customerMobilePhone", mobilePhonePattern),
+      metadata,
     });
   }
 
