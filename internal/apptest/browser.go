@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/admin"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/internal/httpx"
@@ -55,6 +56,9 @@ type Site struct {
 	URL string
 	// Payments is the service behind the site's pages and API.
 	Payments *payment.Service
+	// Accounts is the account service the API, the shop and the admin
+	// pages share.
+	Accounts *account.Service
 
 	confirms atomic.Int64
 }
@@ -96,13 +100,17 @@ func (s *Site) serve(t testing.TB, clientKey string) {
 	sdk := s.URL + "/toss-sandbox/v2/standard"
 	sandboxCSP := httpx.SecurityHeaders(httpx.ContentSecurityPolicy(true))
 	mux.Handle("/toss-sandbox/", sandboxCSP(http.StripPrefix("/toss-sandbox", env.Sandbox)))
-	_, err := api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now,
-		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk})
+	// One account service for the three, as in paydeck serve.
+	accounts, err := account.New(account.Config{Store: env.DB, TokenKey: APISecret, Hasher: cheapHasher, Now: env.Clock.Now})
+	require.NoError(t, err)
+	s.Accounts = accounts
+	_, err = api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now,
+		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk, Accounts: accounts})
 	require.NoError(t, err)
 	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Hasher: cheapHasher}))
+		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts}))
 	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		PublicURL: s.URL, Now: env.Clock.Now}))
+		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts}))
 	ts.Start()
 	t.Cleanup(ts.Close)
 }
