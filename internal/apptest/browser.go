@@ -64,8 +64,9 @@ type Site struct {
 }
 
 // NewSite serves api, web and admin for env with the sandbox's widget key
-// pair, closed at t's cleanup.
-func NewSite(t testing.TB, env *Env) *Site {
+// pair, closed at t's cleanup. accounts adjust the shared account
+// service's configuration (trusted proxies, limits, session lifetimes).
+func NewSite(t testing.TB, env *Env, accounts ...func(*account.Config)) *Site {
 	t.Helper()
 	s := &Site{Env: env}
 	client := toss.NewClient(sandbox.WidgetSecretKey, toss.WithBaseURL(env.SandboxURL),
@@ -74,7 +75,7 @@ func NewSite(t testing.TB, env *Env) *Site {
 	var err error
 	s.Payments, err = payment.New(payment.Config{Store: env.DB, Toss: client, Now: env.Clock.Now})
 	require.NoError(t, err)
-	s.serve(t, sandbox.WidgetClientKey)
+	s.serve(t, sandbox.WidgetClientKey, accounts...)
 	return s
 }
 
@@ -89,7 +90,7 @@ func NewWindowSite(t testing.TB, env *Env) *Site {
 }
 
 // serve starts the site's server for clientKey.
-func (s *Site) serve(t testing.TB, clientKey string) {
+func (s *Site) serve(t testing.TB, clientKey string, change ...func(*account.Config)) {
 	t.Helper()
 	env := s.Env
 	// The same Content-Security-Policy as paydeck serve: browser tests fail
@@ -101,7 +102,11 @@ func (s *Site) serve(t testing.TB, clientKey string) {
 	sandboxCSP := httpx.SecurityHeaders(httpx.ContentSecurityPolicy(true))
 	mux.Handle("/toss-sandbox/", sandboxCSP(http.StripPrefix("/toss-sandbox", env.Sandbox)))
 	// One account service for the three, as in paydeck serve.
-	accounts, err := account.New(account.Config{Store: env.DB, TokenKey: APISecret, Hasher: cheapHasher, Now: env.Clock.Now})
+	cfg := account.Config{Store: env.DB, TokenKey: APISecret, Hasher: cheapHasher, Now: env.Clock.Now}
+	for _, c := range change {
+		c(&cfg)
+	}
+	accounts, err := account.New(cfg)
 	require.NoError(t, err)
 	s.Accounts = accounts
 	_, err = api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now,
@@ -303,4 +308,16 @@ func Screenshot(t testing.TB, ctx context.Context, dir, name string) {
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	require.NoError(t, os.WriteFile(dir+"/"+name+".png", png, 0o644))
+}
+
+// Clone returns a new visitor holding copies of v's cookies and CSRF token:
+// what someone who copied the browser's cookie has.
+func (v *Visitor) Clone(t testing.TB) *Visitor {
+	t.Helper()
+	c := v.site.Visitor(t)
+	u, err := url.Parse(v.site.URL)
+	require.NoError(t, err)
+	c.client.Jar.SetCookies(u, v.client.Jar.Cookies(u))
+	c.CSRF = v.CSRF
+	return c
 }
