@@ -211,7 +211,7 @@ func TestClientIP(t *testing.T) {
 		want   string
 	}{
 		{"203.0.113.5:4000", nil, "203.0.113.5"},
-		{"203.0.113.5:4000", []string{"1.2.3.4"}, "203.0.113.5"},                      // not a proxy: header ignored
+		{"203.0.113.5:4000", []string{"1.2.3.4"}, "203.0.113.5"},                       // not a proxy: header ignored
 		{"10.1.2.3:4000", []string{"198.51.100.9"}, "198.51.100.9"},                    // one trusted hop
 		{"10.1.2.3:4000", []string{"6.6.6.6, 198.51.100.9, 10.9.9.9"}, "198.51.100.9"}, // spoofed left part ignored
 		{"10.1.2.3:4000", []string{"6.6.6.6", "198.51.100.9"}, "198.51.100.9"},         // several header lines
