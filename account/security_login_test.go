@@ -109,9 +109,9 @@ func TestParallelGuessesTakeTheirSlotFirst(t *testing.T) {
 	burst := account.DefaultPairLimit.Burst
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
 		env.Clock.Freeze() // no refill during the burst
-		site := apptest.NewSite(t, env, loopback, func(c *account.Config) {
+		site := apptest.NewSite(t, env, apptest.WithAccounts(loopback), apptest.WithAccounts(func(c *account.Config) {
 			c.IPLimit = account.Limit{Burst: 1000, Every: time.Second} // this test is about the pair bucket
-		})
+		}))
 		for _, path := range []string{"web", "api"} {
 			t.Run(path, func(t *testing.T) {
 				u := site.User(t, paydeck.RoleCustomer)
@@ -159,7 +159,7 @@ func TestFailuresDoNotLockTheOwnerOut(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
 		env.Clock.Freeze()
-		site := apptest.NewSite(t, env, loopback)
+		site := apptest.NewSite(t, env, apptest.WithAccounts(loopback))
 		u := site.User(t, paydeck.RoleCustomer)
 		const attacker, owner = "203.0.113.66", "198.51.100.20"
 		for range 5 {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/account"
@@ -21,13 +20,14 @@ type accountForm struct {
 }
 
 // safeNext returns next when it is a path on this site, else "/". It
-// refuses control characters and backslashes anywhere (browsers drop tabs
-// and newlines from URLs and read '\' as '/', so "/\t/evil.example" would
-// become "//evil.example"), and anything net/url parses with a scheme, a
-// host, user info or an opaque part, or that does not start with a single
-// '/'.
+// refuses control characters, spaces, anything outside printable ASCII
+// (the paths paydeck links to are URL-escaped) and backslashes anywhere
+// (browsers drop tabs and newlines from URLs and read '\' as '/', so
+// "/\t/evil.example" would become "//evil.example"), and anything net/url
+// parses with a scheme, a host, user info or an opaque part, or that does
+// not start with a single '/'.
 func safeNext(next string) string {
-	if next == "" || strings.ContainsFunc(next, func(r rune) bool { return unicode.IsControl(r) || r == '\\' }) {
+	if next == "" || strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r > '~' || r == '\\' }) {
 		return "/"
 	}
 	u, err := url.Parse(next)

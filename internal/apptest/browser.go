@@ -63,10 +63,26 @@ type Site struct {
 	confirms atomic.Int64
 }
 
+// SiteOption adjusts a Site.
+type SiteOption func(*siteOptions)
+
+type siteOptions struct {
+	accounts []func(*account.Config)
+	jobsUI   bool
+}
+
+// WithAccounts adjusts the configuration of the account service the Site's
+// API, shop and admin pages share (trusted proxies, limits, lifetimes).
+func WithAccounts(f func(*account.Config)) SiteOption {
+	return func(o *siteOptions) { o.accounts = append(o.accounts, f) }
+}
+
+// WithJobsUI serves River UI for the Env's store under /admin/jobs/.
+func WithJobsUI() SiteOption { return func(o *siteOptions) { o.jobsUI = true } }
+
 // NewSite serves api, web and admin for env with the sandbox's widget key
-// pair, closed at t's cleanup. accounts adjust the shared account
-// service's configuration (trusted proxies, limits, session lifetimes).
-func NewSite(t testing.TB, env *Env, accounts ...func(*account.Config)) *Site {
+// pair, closed at t's cleanup.
+func NewSite(t testing.TB, env *Env, opts ...SiteOption) *Site {
 	t.Helper()
 	s := &Site{Env: env}
 	client := toss.NewClient(sandbox.WidgetSecretKey, toss.WithBaseURL(env.SandboxURL),
@@ -75,7 +91,7 @@ func NewSite(t testing.TB, env *Env, accounts ...func(*account.Config)) *Site {
 	var err error
 	s.Payments, err = payment.New(payment.Config{Store: env.DB, Toss: client, Now: env.Clock.Now})
 	require.NoError(t, err)
-	s.serve(t, sandbox.WidgetClientKey, accounts...)
+	s.serve(t, sandbox.WidgetClientKey, opts...)
 	return s
 }
 
@@ -90,7 +106,7 @@ func NewWindowSite(t testing.TB, env *Env) *Site {
 }
 
 // serve starts the site's server for clientKey.
-func (s *Site) serve(t testing.TB, clientKey string, change ...func(*account.Config)) {
+func (s *Site) serve(t testing.TB, clientKey string, opts ...SiteOption) {
 	t.Helper()
 	env := s.Env
 	// The same Content-Security-Policy as paydeck serve: browser tests fail
@@ -102,9 +118,19 @@ func (s *Site) serve(t testing.TB, clientKey string, change ...func(*account.Con
 	sandboxCSP := httpx.SecurityHeaders(httpx.ContentSecurityPolicy(true))
 	mux.Handle("/toss-sandbox/", sandboxCSP(http.StripPrefix("/toss-sandbox", env.Sandbox)))
 	// One account service for the three, as in paydeck serve.
+	var o siteOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	cfg := account.Config{Store: env.DB, TokenKey: APISecret, Hasher: cheapHasher, Now: env.Clock.Now}
-	for _, c := range change {
+	for _, c := range o.accounts {
 		c(&cfg)
+	}
+	var jobsUI http.Handler
+	if o.jobsUI {
+		var err error
+		jobsUI, err = env.DB.JobsUI(context.Background(), "/admin/jobs")
+		require.NoError(t, err)
 	}
 	accounts, err := account.New(cfg)
 	require.NoError(t, err)
@@ -115,7 +141,7 @@ func (s *Site) serve(t testing.TB, clientKey string, change ...func(*account.Con
 	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
 		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts}))
 	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts}))
+		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts, JobsUI: jobsUI}))
 	ts.Start()
 	t.Cleanup(ts.Close)
 }
