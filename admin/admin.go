@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,27 +78,7 @@ func Register(mux *http.ServeMux, d Deps) error {
 	}
 	a := &app{d: d, pages: pages,
 		sessions: page.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), page.SessionTTL, d.Now, d.Rand)}
-	routes := map[string]func(http.ResponseWriter, *http.Request, *request){
-		"GET /admin/{$}":                           a.dashboard,
-		"GET /admin/orders":                        a.orders,
-		"GET /admin/orders/{orderId}":              a.order,
-		"POST /admin/orders/{orderId}/ship":        a.ship,
-		"POST /admin/orders/{orderId}/deliver":     a.deliver,
-		"POST /admin/payments/{paymentKey}/refund": a.refund,
-		"GET /admin/payments":                      a.payments,
-		"GET /admin/products":                      a.products,
-		"GET /admin/products/new":                  a.productNew,
-		"POST /admin/products":                     a.productCreate,
-		"GET /admin/products/{id}":                 a.productEdit,
-		"POST /admin/products/{id}":                a.productSave,
-		"GET /admin/methods":                       a.methods,
-		"POST /admin/methods":                      a.methodCreate,
-		"POST /admin/methods/{id}":                 a.methodSave,
-		"GET /admin/settlements":                   a.settlements,
-		"GET /admin/settlements.csv":               a.settlementsCSV,
-		"GET /admin/reconciliation":                a.reconciliation,
-		"/admin/":                                  a.notFound,
-	}
+	routes := a.routes()
 	sameOrigin, err := a.sameOrigin()
 	if err != nil {
 		return err
@@ -131,6 +112,43 @@ func (a *app) sameOrigin() (*http.CrossOriginProtection, error) {
 		a.rejected(w, r, http.StatusForbidden)
 	}))
 	return p, nil
+}
+
+// routes is the admin route table (without River UI's /admin/jobs/).
+func (a *app) routes() map[string]func(http.ResponseWriter, *http.Request, *request) {
+	return map[string]func(http.ResponseWriter, *http.Request, *request){
+		"GET /admin/{$}":                           a.dashboard,
+		"GET /admin/orders":                        a.orders,
+		"GET /admin/orders/{orderId}":              a.order,
+		"POST /admin/orders/{orderId}/ship":        a.ship,
+		"POST /admin/orders/{orderId}/deliver":     a.deliver,
+		"POST /admin/payments/{paymentKey}/refund": a.refund,
+		"GET /admin/payments":                      a.payments,
+		"GET /admin/products":                      a.products,
+		"GET /admin/products/new":                  a.productNew,
+		"POST /admin/products":                     a.productCreate,
+		"GET /admin/products/{id}":                 a.productEdit,
+		"POST /admin/products/{id}":                a.productSave,
+		"GET /admin/methods":                       a.methods,
+		"POST /admin/methods":                      a.methodCreate,
+		"POST /admin/methods/{id}":                 a.methodSave,
+		"GET /admin/settlements":                   a.settlements,
+		"GET /admin/settlements.csv":               a.settlementsCSV,
+		"GET /admin/reconciliation":                a.reconciliation,
+		"/admin/":                                  a.notFound,
+	}
+}
+
+// Patterns lists the ServeMux patterns Register mounts, sorted, so that
+// access tests walk every admin route, later ones included.
+func Patterns() []string {
+	var a *app // method values only: nothing is called
+	out := []string{"/admin/jobs/"}
+	for p := range a.routes() {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // request is one admin page request.

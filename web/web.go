@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,7 +99,15 @@ func Register(mux *http.ServeMux, d Deps) error {
 		sessions: page.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), page.SessionTTL, d.Now, d.Rand)}
 	mux.HandleFunc("GET "+page.CSSPath, page.ServeCSS)
 	mux.HandleFunc("GET /static/checkout.js", serveCheckoutJS)
-	for pattern, h := range map[string]http.HandlerFunc{
+	for pattern, h := range a.routes() {
+		mux.Handle(pattern, a.withClientIP(a.sessions.Middleware(h, a.rejected)))
+	}
+	return nil
+}
+
+// routes is the shop's route table.
+func (a *app) routes() map[string]http.HandlerFunc {
+	return map[string]http.HandlerFunc{
 		"GET /{$}":                      a.home,
 		"GET /login":                    a.loginForm,
 		"POST /login":                   a.login,
@@ -116,10 +125,20 @@ func Register(mux *http.ServeMux, d Deps) error {
 		"GET /payments/success":         a.success,
 		"GET /payments/fail":            a.fail,
 		"/":                             a.notFound,
-	} {
-		mux.Handle(pattern, a.withClientIP(a.sessions.Middleware(h, a.rejected)))
 	}
-	return nil
+}
+
+// Patterns lists the ServeMux patterns of the shop's pages (not the static
+// files), sorted, so that access tests walk every route, later ones
+// included.
+func Patterns() []string {
+	var a *app // method values only: nothing is called
+	var out []string
+	for p := range a.routes() {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func serveCheckoutJS(w http.ResponseWriter, _ *http.Request) {
