@@ -20,7 +20,8 @@ var ErrNoSession = errors.New("no such session: sign in again")
 
 // touchEvery is how stale Session.SeenAt may get before a request updates
 // it: it bounds the writes reading a session causes, at the price of that
-// much slack in the idle timeout.
+// much slack in the idle timeout (a quarter of AdminIdle when that is
+// shorter).
 const touchEvery = time.Minute
 
 // StartSession creates a session of kind for u and returns the secret the
@@ -94,7 +95,7 @@ func (s *Service) SessionUser(ctx context.Context, kind paydeck.SessionKind, sec
 		}
 		return nil, ErrNoSession
 	}
-	if now.Sub(sess.SeenAt) >= touchEvery {
+	if now.Sub(sess.SeenAt) >= min(touchEvery, s.c.AdminIdle/4) {
 		err := s.c.Store.Update(ctx, func(tx paydeck.Tx) error { return tx.TouchSession(ctx, id, now) })
 		if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
 			return nil, ErrNoSession // ended meanwhile
