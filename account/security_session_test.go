@@ -232,3 +232,25 @@ func TestSessionSecretsAreNotStored(t *testing.T) {
 	_, err = svc.SessionUser(t.Context(), paydeck.SessionAPI, secret)
 	require.ErrorIs(t, err, account.ErrNoSession, "a page session is no API session")
 }
+
+// TestShortIdleTimeoutCountsUse: with an idle timeout shorter than the
+// usual once-a-minute refresh, a session in use is refreshed often enough
+// not to end while used.
+func TestShortIdleTimeoutCountsUse(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t, "sqlite")
+	env.Clock.Freeze()
+	svc, err := account.New(account.Config{Store: env.DB, Now: env.Clock.Now, AdminIdle: time.Minute})
+	require.NoError(t, err)
+	u := apptest.NewSite(t, env).User(t, paydeck.RoleAdmin)
+	secret, _, err := svc.StartSession(t.Context(), u, paydeck.SessionWeb)
+	require.NoError(t, err)
+	for range 4 { // used every 45 s for 3 minutes
+		env.Clock.Advance(45 * time.Second)
+		_, err := svc.SessionUser(t.Context(), paydeck.SessionWeb, secret)
+		require.NoError(t, err)
+	}
+	env.Clock.Advance(61 * time.Second)
+	_, err = svc.SessionUser(t.Context(), paydeck.SessionWeb, secret)
+	require.ErrorIs(t, err, account.ErrNoSession)
+}
