@@ -93,23 +93,32 @@ func (s *server) authenticate(ctx huma.Context, next func(huma.Context)) {
 }
 
 // credentialUser returns the user an Authorization header value stands
-// for, or errBadCredential (any other error is the store's). Each kind of
-// credential is one case: today the bearer tokens of POST /api/auth/login.
+// for, or errBadCredential (any other error is the store's). Every kind
+// of credential is one case of the switch on the bearer token's form:
+// today only the session tokens (JWTs) of POST /api/auth/login, the
+// default case; another kind (say, API keys with a prefix of their own)
+// is a case before it.
 func (s *server) credentialUser(ctx context.Context, header string) (*paydeck.User, error) {
-	if token, ok := strings.CutPrefix(header, "Bearer "); ok {
-		u, err := s.Accounts.TokenUser(ctx, strings.TrimSpace(token))
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		return nil, errBadCredential
+	}
+	switch token = strings.TrimSpace(token); {
+	default:
+		u, err := s.Accounts.TokenUser(ctx, token)
 		if errors.Is(err, account.ErrInvalidToken) || errors.Is(err, account.ErrNoSession) {
 			return nil, errBadCredential
 		}
 		return u, err
 	}
-	return nil, errBadCredential
 }
 
-// endCredential ends the session behind an Authorization header value.
+// endCredential ends the session behind an Authorization header value
+// (POST /api/auth/logout), with the same cases as credentialUser.
 func (s *server) endCredential(ctx context.Context, header string) error {
-	if token, ok := strings.CutPrefix(header, "Bearer "); ok {
-		return s.Accounts.EndToken(ctx, strings.TrimSpace(token))
+	token, _ := strings.CutPrefix(header, "Bearer ")
+	switch token = strings.TrimSpace(token); {
+	default:
+		return s.Accounts.EndToken(ctx, token)
 	}
-	return nil
 }
