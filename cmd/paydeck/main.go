@@ -98,6 +98,8 @@ type commandFlags struct {
 	webhookURL, statePath string // sandbox
 	sandboxAddr           string // sandbox
 	date                  string // reconcile
+	role                  string // user
+	deleteUser            bool   // user
 	configOverrides       map[string]string
 }
 
