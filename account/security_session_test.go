@@ -254,3 +254,23 @@ func TestShortIdleTimeoutCountsUse(t *testing.T) {
 	_, err = svc.SessionUser(t.Context(), paydeck.SessionWeb, secret)
 	require.ErrorIs(t, err, account.ErrNoSession)
 }
+
+// TestTokenExpiryIsTheEarlierEnd: the expiry IssueToken reports is the
+// token's (whole seconds) or, when an admin's session must end sooner,
+// the session's.
+func TestTokenExpiryIsTheEarlierEnd(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t, "sqlite")
+	env.Clock.Freeze()
+	svc, err := account.New(account.Config{Store: env.DB, Now: env.Clock.Now, TokenKey: apptest.APISecret,
+		AdminIdle: 10 * time.Minute, AdminMaxAge: 30 * time.Minute})
+	require.NoError(t, err)
+	site := apptest.NewSite(t, env)
+	now := env.Clock.Now()
+	_, exp, err := svc.IssueToken(t.Context(), site.User(t, paydeck.RoleCustomer))
+	require.NoError(t, err)
+	require.Equal(t, now.Truncate(time.Second).Add(account.DefaultTokenTTL), exp)
+	_, exp, err = svc.IssueToken(t.Context(), site.User(t, paydeck.RoleAdmin))
+	require.NoError(t, err)
+	require.Equal(t, now.Add(30*time.Minute).UTC().Truncate(time.Microsecond), exp.UTC())
+}

@@ -125,9 +125,12 @@ func (s *Service) IssueToken(ctx context.Context, u *paydeck.User) (token string
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	token, _, err = s.tokens.Issue(u.ID, string(u.Role), secret)
+	token, tokenExpires, err := s.tokens.Issue(u.ID, string(u.Role), secret)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("issue token: %w", err)
+	}
+	if tokenExpires.Before(expires) { // whole seconds, as in the token
+		expires = tokenExpires
 	}
 	return token, expires, nil
 }
