@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/auth"
@@ -166,16 +167,35 @@ type SignUpInput struct {
 	Email, Password, Name string
 }
 
+// Length limits of sign-up fields, the same for the API and the shop.
+const (
+	MaxEmailLen = 254 // bytes (RFC 5321's path limit)
+	MaxNameLen  = 100 // characters
+)
+
+// Sign-up field errors (invalid *paydeck.Error values; compare with
+// errors.Is).
+var (
+	ErrEmailTooLong = paydeck.Errorf(paydeck.CodeInvalid, "The email address must have at most %d bytes.", MaxEmailLen)
+	ErrNameTooLong  = paydeck.Errorf(paydeck.CodeInvalid, "The name must have at most %d characters.", MaxNameLen)
+)
+
 // SignUp creates a customer account after taking a slot of the client IP's
-// limit. It returns a *ThrottledError, a *PolicyError, an invalid
-// *paydeck.Error for a bad email, conflict for a taken email, or a store
-// error.
+// limit. It returns a *ThrottledError, ErrEmailTooLong, ErrNameTooLong, an
+// invalid *paydeck.Error for a bad email, a *PolicyError, conflict for a
+// taken email, or a store error.
 func (s *Service) SignUp(ctx context.Context, ip string, in SignUpInput) (*paydeck.User, error) {
 	if err := s.take(ip, ""); err != nil { // hashing is costly: bound it per IP
 		return nil, err
 	}
 	u := &paydeck.User{Email: strings.TrimSpace(in.Email), Name: strings.TrimSpace(in.Name), Role: paydeck.RoleCustomer}
 	u.PasswordHash = "unset" // Validate the email before spending a hash on it
+	switch {
+	case len(u.Email) > MaxEmailLen:
+		return nil, ErrEmailTooLong
+	case utf8.RuneCountInString(u.Name) > MaxNameLen:
+		return nil, ErrNameTooLong
+	}
 	if err := u.Validate(); err != nil {
 		return nil, err
 	}

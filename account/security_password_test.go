@@ -84,3 +84,36 @@ func TestSignUpAppliesOnePasswordRule(t *testing.T) {
 		require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
 	})
 }
+
+// TestSignUpFieldLimits: the API and the shop refuse the same overlong
+// email and name (the shop used to take a 5,000-character email).
+func TestSignUpFieldLimits(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t, "sqlite")
+	site := apptest.NewSite(t, env)
+	a := &apptest.API{Env: env, URL: site.URL}
+	long := strings.Repeat("a", 250) + "@x.kr"
+	for _, f := range []map[string]string{
+		{"email": long, "name": "이름"},
+		{"email": "name@x.kr", "name": strings.Repeat("가", 101)},
+	} {
+		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
+			Body: map[string]string{"email": f["email"], "password": "staple battery horse", "name": f["name"]}}).
+			RequireProblem(t, http.StatusUnprocessableEntity)
+		v := site.Visitor(t)
+		v.Get(t, "/signup")
+		p := v.Post(t, "/signup", url.Values{"email": {f["email"]}, "password": {"staple battery horse"}, "name": {f["name"]}})
+		require.Equal(t, http.StatusBadRequest, p.Status, p.Body)
+	}
+	svc, err := account.New(account.Config{Store: env.DB, Hasher: cheap})
+	require.NoError(t, err)
+	_, err = svc.SignUp(t.Context(), "192.0.2.1", account.SignUpInput{Email: long, Password: "staple battery horse"})
+	require.ErrorIs(t, err, account.ErrEmailTooLong)
+	_, err = svc.SignUp(t.Context(), "192.0.2.1", account.SignUpInput{Email: "n@x.kr", Password: "staple battery horse",
+		Name: strings.Repeat("가", 101)})
+	require.ErrorIs(t, err, account.ErrNameTooLong)
+	u, err := svc.SignUp(t.Context(), "192.0.2.1", account.SignUpInput{Email: "n@x.kr", Password: "staple battery horse",
+		Name: strings.Repeat("가", 100)})
+	require.NoError(t, err)
+	require.Equal(t, "n@x.kr", u.Email)
+}

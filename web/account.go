@@ -116,6 +116,8 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		again(http.StatusTooManyRequests, "login.throttled")
 	case errors.As(err, &policy):
 		again(http.StatusBadRequest, "signup.password."+string(policy.Reason))
+	case errors.Is(err, account.ErrNameTooLong):
+		again(http.StatusBadRequest, "signup.name")
 	case paydeck.ErrorCode(err) == paydeck.CodeConflict:
 		again(http.StatusConflict, "signup.taken")
 	case paydeck.ErrorCode(err) == paydeck.CodeInvalid:

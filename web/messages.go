@@ -28,6 +28,7 @@ var messages = page.Messages{
 	"signup.password.is_email":  {"비밀번호로 이메일 주소를 쓸 수 없습니다.", "The password may not be your email address."},
 	"signup.password.common":    {"너무 흔한 비밀번호입니다. 다른 비밀번호를 고르세요.", "This password is too common; choose another."},
 	"signup.taken":              {"이미 가입된 이메일입니다.", "This email already has an account."},
+	"signup.name":               {"이름은 100자 이하여야 합니다.", "The name must have at most 100 characters."},
 	"signup.email":              {"이메일 주소가 올바르지 않습니다.", "The email address is not valid."},
 	"signup.haveaccount":        {"이미 계정이 있으신가요?", "Already have an account?"},
 
