@@ -126,8 +126,10 @@ var archRules = []archRule{
 	{"RootImportsOnlyStdlib", pkgIs(""), onlyDeps()},
 	{"TossImportsOnlyStdlib", pkgIs("toss"), onlyDeps()},
 	{"SandboxImportsOnlyStdlibAndToss", pkgUnder("toss/sandbox"), onlyDeps(join("toss"))},
-	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment"),
+	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment", "account"),
 		noDepsUnder(append([]string{join("store")}, sqlDrivers...)...)},
+	{"AccountSitsBelowTheAppLayers", pkgUnder("account"),
+		noDepsUnder(join("api"), join("web"), join("admin"), join("payment"), join("jobs"), join("toss"))},
 	{"NothingImportsCmd", func(path string) bool { return !strings.HasPrefix(path, join("cmd")+"/") },
 		noImportsUnder(join("cmd"), true)},
 	{"StoretestOnlyInTests", func(path string) bool { return !testSupport(path) },
@@ -206,12 +208,14 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		{ImportPath: join("web"), Imports: []string{join("cmd/paydeck")}},
 		{ImportPath: join("jobs"), Deps: []string{join("store/storetest")}},
 		{ImportPath: join("api"), Deps: []string{join("internal/apptest")}},
+		{ImportPath: join("account"), Deps: []string{join("auth"), join("web/page"), join("store/sqlite")}},
 	}
 	want := map[string]int{
 		"RootImportsOnlyStdlib":           1,
 		"TossImportsOnlyStdlib":           1,
 		"SandboxImportsOnlyStdlibAndToss": 1,
-		"AppLayersNeverReachStoreOrSQL":   2,
+		"AppLayersNeverReachStoreOrSQL":   3,
+		"AccountSitsBelowTheAppLayers":    1,
 		"NothingImportsCmd":               1,
 		"StoretestOnlyInTests":            1,
 		"ApptestOnlyInTests":              1,
@@ -228,6 +232,8 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		{ImportPath: join("cmd/paydeck"), Imports: []string{join("store")}},
 		{ImportPath: join("internal/apptest"), Deps: []string{join("store/storetest"), join("payment")}},
 		{ImportPath: join("payment"), XTestImports: []string{join("internal/apptest")}},
+		{ImportPath: join("account"), Deps: []string{join(""), join("auth"), "github.com/golang-jwt/jwt/v5"},
+			XTestImports: []string{join("internal/apptest")}},
 	}
 	for _, r := range archRules {
 		violations, _ := checkRule(r, good)

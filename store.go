@@ -75,6 +75,25 @@ type Tx interface {
 	// UpdateUser validates u and writes its email (lower-cased), password
 	// hash, name and role; it sets u.UpdatedAt. A taken email returns conflict.
 	UpdateUser(ctx context.Context, u *User) error
+	// DeleteUser deletes the user and their sessions; not_found for a
+	// missing user, conflict when orders still reference them.
+	DeleteUser(ctx context.Context, id string) error
+
+	// CreateSession inserts s (ID, UserID, Kind and the three times set by
+	// the caller); a missing user returns conflict.
+	CreateSession(ctx context.Context, s *Session) error
+	// FindSessionByID returns the session or not_found.
+	FindSessionByID(ctx context.Context, id string) (*Session, error)
+	// TouchSession sets the session's SeenAt; not_found when it is gone.
+	TouchSession(ctx context.Context, id string, seenAt time.Time) error
+	// DeleteSession deletes one session (no error when it is already gone).
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions deletes every session of the user and returns how
+	// many there were.
+	DeleteUserSessions(ctx context.Context, userID string) (int64, error)
+	// DeleteExpiredSessions deletes the sessions that expired before t and
+	// returns how many there were.
+	DeleteExpiredSessions(ctx context.Context, t time.Time) (int64, error)
 
 	// CreateProduct validates p, assigns p.ID and the timestamps, and inserts it.
 	CreateProduct(ctx context.Context, p *Product) error

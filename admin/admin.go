@@ -3,15 +3,17 @@ package admin
 import (
 	"embed"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/web/page"
 )
@@ -39,6 +41,9 @@ type Deps struct {
 	Now func() time.Time
 	// Rand is the source of session nonces (default crypto/rand).
 	Rand io.Reader
+	// Accounts keeps the sessions; share the one given to web and api.
+	// nil means one built from Store, Now and Rand.
+	Accounts *account.Service
 }
 
 type app struct {
@@ -60,13 +65,58 @@ func Register(mux *http.ServeMux, d Deps) error {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Accounts == nil {
+		accounts, err := account.New(account.Config{Store: d.Store, Now: d.Now, Rand: d.Rand})
+		if err != nil {
+			return err
+		}
+		d.Accounts = accounts
+	}
 	pages, err := page.NewRenderer(templateFS, messages, "admin", d.Logger)
 	if err != nil {
 		return err
 	}
 	a := &app{d: d, pages: pages,
 		sessions: page.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), page.SessionTTL, d.Now, d.Rand)}
-	routes := map[string]func(http.ResponseWriter, *http.Request, *request){
+	routes := a.routes()
+	sameOrigin, err := a.sameOrigin()
+	if err != nil {
+		return err
+	}
+	for pattern, h := range routes {
+		mux.Handle(pattern, sameOrigin.Handler(a.sessions.Middleware(a.adminOnly(h), a.rejected)))
+	}
+	// River UI posts JSON from its own script, without a form token: it gets
+	// the session, admin auth and the same-origin check, not the form CSRF
+	// check.
+	mux.Handle("/admin/jobs/", sameOrigin.Handler(a.sessions.LoadOnly(a.adminOnly(a.jobs))))
+	return nil
+}
+
+// sameOrigin refuses every state-changing request (any method but GET,
+// HEAD and OPTIONS) under /admin/ that a browser marks as cross-origin:
+// Sec-Fetch-Site other than same-origin or none, or else an Origin whose
+// host is not the request's Host nor PublicURL's. This covers River UI's
+// JSON API, which a cross-site text/plain POST could otherwise reach
+// (SameSite=Lax does not stop same-site subdomains). Requests with
+// neither header come from non-browser clients, which carry no victim's
+// cookie. Refused requests get a readable 403 page.
+func (a *app) sameOrigin() (*http.CrossOriginProtection, error) {
+	p := http.NewCrossOriginProtection()
+	if u, err := url.Parse(a.d.PublicURL); err == nil && u.Scheme != "" && u.Host != "" {
+		if err := p.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, fmt.Errorf("admin: public URL as trusted origin: %w", err)
+		}
+	}
+	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.rejected(w, r, http.StatusForbidden)
+	}))
+	return p, nil
+}
+
+// routes is the admin route table (without River UI's /admin/jobs/).
+func (a *app) routes() map[string]func(http.ResponseWriter, *http.Request, *request) {
+	return map[string]func(http.ResponseWriter, *http.Request, *request){
 		"GET /admin/{$}":                           a.dashboard,
 		"GET /admin/orders":                        a.orders,
 		"GET /admin/orders/{orderId}":              a.order,
@@ -87,14 +137,18 @@ func Register(mux *http.ServeMux, d Deps) error {
 		"GET /admin/reconciliation":                a.reconciliation,
 		"/admin/":                                  a.notFound,
 	}
-	for pattern, h := range routes {
-		mux.Handle(pattern, a.sessions.Middleware(a.adminOnly(h), a.rejected))
+}
+
+// Patterns lists the ServeMux patterns Register mounts, sorted, so that
+// access tests walk every admin route, later ones included.
+func Patterns() []string {
+	var a *app // method values only: nothing is called
+	out := []string{"/admin/jobs/"}
+	for p := range a.routes() {
+		out = append(out, p)
 	}
-	// River UI posts JSON from its own script, without a form token: it gets
-	// the session (SameSite=Lax keeps other sites' requests out) and admin
-	// auth, not the form CSRF check.
-	mux.Handle("/admin/jobs/", a.sessions.LoadOnly(a.adminOnly(a.jobs)))
-	return nil
+	slices.Sort(out)
+	return out
 }
 
 // request is one admin page request.
@@ -104,19 +158,13 @@ type request struct {
 	actor payment.Actor
 }
 
-// adminOnly loads the signed-in user: visitors go to the sign-in page (and
-// come back), non-admins get 403.
+// adminOnly loads the signed-in user (page.SessionUser: the current role,
+// and admin sessions end after 30 idle minutes or 12 hours): visitors go
+// to the sign-in page (and come back), non-admins get 403.
 func (a *app) adminOnly(h func(http.ResponseWriter, *http.Request, *request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := page.FromContext(r.Context())
-		var user *paydeck.User
-		if sess.UserID != "" {
-			_ = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
-				u, err := tx.FindUserByID(r.Context(), sess.UserID)
-				user = u
-				return err
-			})
-		}
+		user := page.SessionUser(r, a.d.Accounts, a.d.Logger)
 		if user == nil {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -126,11 +174,7 @@ func (a *app) adminOnly(h func(http.ResponseWriter, *http.Request, *request)) ht
 			a.pages.ErrorStatus(w, rq.view, http.StatusForbidden)
 			return
 		}
-		ip, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			ip = r.RemoteAddr
-		}
-		rq.actor = payment.Actor{UserID: user.ID, Admin: true, IP: ip, UserAgent: r.UserAgent()}
+		rq.actor = payment.Actor{UserID: user.ID, Admin: true, IP: a.d.Accounts.ClientIP(r), UserAgent: r.UserAgent()}
 		h(w, r, rq)
 	})
 }

@@ -9,21 +9,39 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
 )
 
 // TestEveryOperationEnforcesItsAccessRule walks the published OpenAPI
 // document, so an operation added later is covered without touching this
 // test: every operation that declares bearer security answers 401 (with
-// WWW-Authenticate) without a token and with a forged one, every operation
-// that documents 403 refuses a customer, and a public operation never asks
-// for credentials. Path parameters are filled with values that name
-// nothing, so no check can pass by finding a row.
+// WWW-Authenticate) without a token, with a forged one and with one whose
+// session ended (logout), every operation that documents 403 refuses a
+// customer and an admin demoted after signing in, and a public operation
+// never asks for credentials. Path parameters are filled with values that
+// name nothing, so no check can pass by finding a row. The pages' routes
+// have the same walk in admin's and web's TestEveryPage… tests.
 func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
 	a := apptest.NewAPI(t, env)
 	_, customer := a.SignUp(t, "matrix")
+	_, ended := a.SignUp(t, "ended")
+	a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/auth/logout", Token: ended}, http.StatusNoContent, nil)
+	demoted := a.NewAdmin(t)
+	var me struct {
+		ID string `json:"id"`
+	}
+	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: demoted}, http.StatusOK, &me)
+	require.NoError(t, env.DB.Update(t.Context(), func(tx paydeck.Tx) error {
+		u, err := tx.FindUserByID(t.Context(), me.ID)
+		if err != nil {
+			return err
+		}
+		u.Role = paydeck.RoleCustomer
+		return tx.UpdateUser(t.Context(), u)
+	}))
 
 	var doc struct {
 		Paths map[string]map[string]struct {
@@ -65,10 +83,14 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 				require.Equal(t, "Bearer", res.Header.Get("WWW-Authenticate"), name)
 				req.Token = "forged." + customer[strings.Index(customer, ".")+1:]
 				a.Do(t, req).RequireProblem(t, http.StatusUnauthorized)
+				req.Token = ended
+				a.Do(t, req).RequireProblem(t, http.StatusUnauthorized)
 				if _, documented := op.Responses["403"]; documented {
 					admin = append(admin, op.OperationID)
-					req.Token = customer
-					a.Do(t, req).RequireProblem(t, http.StatusForbidden)
+					for _, tok := range []string{customer, demoted} {
+						req.Token = tok
+						a.Do(t, req).RequireProblem(t, http.StatusForbidden)
+					}
 				}
 				continue
 			}
@@ -85,5 +107,5 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listProducts", "login", "receiveWebhook", "signup"}, public)
 	require.Equal(t, []string{"createPaymentMethod", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
 		"deliverOrder", "getReconciliation", "getSettlements", "getStats", "shipOrder", "updatePaymentMethod", "updateProduct"}, admin)
-	require.Len(t, secured, len(admin)+9, "admin operations plus the customer's own: %v", secured)
+	require.Len(t, secured, len(admin)+11, "admin operations plus the customer's own: %v", secured)
 }

@@ -4,17 +4,18 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/auth"
 	"github.com/paydeck/paydeck/internal/httpx"
 	"github.com/paydeck/paydeck/payment"
@@ -33,11 +34,11 @@ const (
 	TossSDKURL = "https://js.tosspayments.com/v2/standard"
 )
 
-// Default login limits: per account 5 attempts then one a minute; per
-// client IP 20 attempts then one every 10 seconds.
+// Default login limits: see account.DefaultPairLimit and
+// account.DefaultIPLimit.
 var (
-	DefaultLoginAccountLimit = RateLimit{Burst: 5, Every: time.Minute}
-	DefaultLoginIPLimit      = RateLimit{Burst: 20, Every: 10 * time.Second}
+	DefaultLoginAccountLimit = account.DefaultPairLimit
+	DefaultLoginIPLimit      = account.DefaultIPLimit
 	// DefaultWebhookIPLimit bounds webhook deliveries per client IP: 50
 	// at once, then 20 a second (Toss sends from four addresses).
 	DefaultWebhookIPLimit = RateLimit{Burst: 50, Every: 50 * time.Millisecond}
@@ -70,8 +71,14 @@ type Deps struct {
 	PublicURL string
 	// SDKURL is the Toss SDK script checkout pages load; "" means TossSDKURL.
 	SDKURL string
-	// LoginAccountLimit and LoginIPLimit bound login attempts per account
-	// and per client IP; zero values mean the Default* limits.
+	// Accounts signs users up and in and resolves bearer tokens; share
+	// one with web and admin so that all three count attempts in one
+	// limiter. nil means one built from Store, Secret, TokenTTL, Hasher,
+	// Now, Rand and the limits below.
+	Accounts *account.Service
+	// LoginAccountLimit and LoginIPLimit bound login attempts per
+	// (account, client IP) pair and per client IP when Accounts is nil;
+	// zero values mean the Default* limits.
 	LoginAccountLimit RateLimit
 	LoginIPLimit      RateLimit
 	// WebhookIPLimit bounds webhook deliveries per client IP; zero means
@@ -82,16 +89,9 @@ type Deps struct {
 // server holds the dependencies the handlers use.
 type server struct {
 	Deps
-	api     huma.API
-	tokens  *auth.Tokens
-	byIP    *limiter
-	byEmail *limiter
+	api huma.API
 	// hooksByIP limits webhook deliveries per client IP.
-	hooksByIP *limiter
-	// fakeHash is hashed on the first login of an unknown email (not at
-	// start: a hash holds 19 MiB while it runs), so that unknown emails cost
-	// as much as wrong passwords.
-	fakeHash func() (string, error)
+	hooksByIP *account.Limiter
 }
 
 // Register mounts the API on mux: every /api/ operation (other /api/ paths,
@@ -143,24 +143,21 @@ func newServer(d Deps) (*server, error) {
 		d.SDKURL = TossSDKURL
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
-	if d.LoginAccountLimit == (RateLimit{}) {
-		d.LoginAccountLimit = DefaultLoginAccountLimit
-	}
-	if d.LoginIPLimit == (RateLimit{}) {
-		d.LoginIPLimit = DefaultLoginIPLimit
+	if d.Accounts == nil {
+		if len(d.Secret) < auth.MinTokenKeyLen {
+			return nil, fmt.Errorf("api: token signing key must be at least %d bytes", auth.MinTokenKeyLen)
+		}
+		accounts, err := account.New(account.Config{Store: d.Store, TokenKey: d.Secret, TokenTTL: d.TokenTTL,
+			Hasher: d.Hasher, Now: d.Now, Rand: d.Rand, PairLimit: d.LoginAccountLimit, IPLimit: d.LoginIPLimit})
+		if err != nil {
+			return nil, errors.New("api: " + err.Error())
+		}
+		d.Accounts = accounts
 	}
 	if d.WebhookIPLimit == (RateLimit{}) {
 		d.WebhookIPLimit = DefaultWebhookIPLimit
 	}
-	tokens, err := auth.NewTokens(d.Secret, d.TokenTTL, d.Now)
-	if err != nil {
-		return nil, errors.New("api: " + err.Error())
-	}
-	hasher := d.Hasher
-	fake := sync.OnceValues(func() (string, error) { return hasher.Hash(rand.Text()) })
-	return &server{Deps: d, tokens: tokens, fakeHash: fake,
-		byIP: newLimiter(d.LoginIPLimit, d.Now), byEmail: newLimiter(d.LoginAccountLimit, d.Now),
-		hooksByIP: newLimiter(d.WebhookIPLimit, d.Now)}, nil
+	return &server{Deps: d, hooksByIP: account.NewLimiter(d.WebhookIPLimit, d.Now)}, nil
 }
 
 // config is the huma configuration: OpenAPI 3.1 at /openapi.json and

@@ -2,23 +2,25 @@ package api
 
 import (
 	"context"
-	"net"
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/paydeck/paydeck"
-	"github.com/paydeck/paydeck/auth"
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/payment"
 )
 
-// caller is who sent a request: the verified token's claims (nil when
-// anonymous) and the client's IP and user agent.
+// caller is who sent a request: the signed-in user as the store has it
+// now (nil when anonymous), the credential they sent (for logout) and the
+// client's IP and user agent.
 type caller struct {
-	claims    *auth.Claims
-	ip        string
-	userAgent string
+	user       *paydeck.User
+	credential string
+	ip         string
+	userAgent  string
 }
 
 type callerKey struct{}
@@ -33,9 +35,9 @@ func callerFrom(ctx context.Context) caller {
 func actor(ctx context.Context) payment.Actor {
 	c := callerFrom(ctx)
 	a := payment.Actor{IP: c.ip, UserAgent: c.userAgent}
-	if c.claims != nil {
-		a.UserID = c.claims.UserID
-		a.Admin = c.claims.Role == string(paydeck.RoleAdmin)
+	if c.user != nil {
+		a.UserID = c.user.ID
+		a.Admin = c.user.Role == paydeck.RoleAdmin
 	}
 	return a
 }
@@ -43,42 +45,80 @@ func actor(ctx context.Context) payment.Actor {
 // isAdmin reports whether the request in ctx comes from an admin.
 func isAdmin(ctx context.Context) bool { return actor(ctx).Admin }
 
-// authenticate is the huma middleware that verifies the bearer token (when
-// one is sent, on every operation) and enforces the operation's access
-// rule: 401 without a valid token where one is needed, 403 for customers
-// on admin operations. It stores the caller in the context.
+// errBadCredential is a credential that does not name a live session: it
+// is malformed, forged or expired, or its session was ended (logout,
+// password or role change, deletion).
+var errBadCredential = errors.New("bad credential")
+
+// authenticate is the huma middleware that resolves the credential in the
+// Authorization header (when one is sent, on every operation) to the
+// user's current record, and enforces the operation's access rule: 401
+// without a valid credential where one is needed, 403 for non-admins on
+// admin operations. The role is read from the store on every request, so a
+// demoted or deleted admin is refused at once. It stores the caller in the
+// context.
 func (s *server) authenticate(ctx huma.Context, next func(huma.Context)) {
-	c := caller{ip: clientIP(ctx.RemoteAddr()), userAgent: ctx.Header("User-Agent")}
+	var xff []string
+	ctx.EachHeader(func(name, value string) {
+		if strings.EqualFold(name, "X-Forwarded-For") {
+			xff = append(xff, value)
+		}
+	})
+	c := caller{ip: s.Accounts.ClientIPFrom(ctx.RemoteAddr(), xff), userAgent: ctx.Header("User-Agent")}
 	acc, _ := ctx.Operation().Metadata[accessKey].(access)
 	if h := ctx.Header("Authorization"); h != "" {
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		claims, err := s.tokens.Verify(strings.TrimSpace(token))
-		if !ok || err != nil {
+		u, err := s.credentialUser(ctx.Context(), h)
+		switch {
+		case errors.Is(err, errBadCredential):
 			ctx.SetHeader("WWW-Authenticate", `Bearer error="invalid_token"`)
-			_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "The bearer token is invalid or has expired.")
+			_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "The bearer token is invalid, has expired or was signed out.")
+			return
+		case err != nil:
+			s.Logger.ErrorContext(ctx.Context(), "authenticate", "err", err)
+			_ = huma.WriteErr(s.api, ctx, http.StatusServiceUnavailable, "Sign-in is unavailable; try again.")
 			return
 		}
-		c.claims = &claims
+		c.user, c.credential = u, h
 	}
 	switch {
-	case acc != public && c.claims == nil:
+	case acc != public && c.user == nil:
 		ctx.SetHeader("WWW-Authenticate", "Bearer")
 		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "Sign in and send the token as \"Authorization: Bearer <token>\".")
 		return
-	case acc == adminOnly && c.claims.Role != string(paydeck.RoleAdmin):
+	case acc == adminOnly && c.user.Role != paydeck.RoleAdmin:
 		_ = huma.WriteErr(s.api, ctx, http.StatusForbidden, "Only admins may do this.")
 		return
 	}
 	next(huma.WithValue(ctx, callerKey{}, c))
 }
 
-// clientIP is the host part of the connection's remote address. Proxy
-// headers such as X-Forwarded-For are not trusted: run paydeck behind a
-// proxy that sets the remote address, or accept per-proxy rate limits.
-func clientIP(remoteAddr string) string {
-	host, _, err := net.SplitHostPort(remoteAddr)
-	if err != nil {
-		return remoteAddr
+// credentialUser returns the user an Authorization header value stands
+// for, or errBadCredential (any other error is the store's). Every kind
+// of credential is one case of the switch on the bearer token's form:
+// today only the session tokens (JWTs) of POST /api/auth/login, the
+// default case; another kind (say, API keys with a prefix of their own)
+// is a case before it.
+func (s *server) credentialUser(ctx context.Context, header string) (*paydeck.User, error) {
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		return nil, errBadCredential
 	}
-	return host
+	switch token = strings.TrimSpace(token); {
+	default:
+		u, err := s.Accounts.TokenUser(ctx, token)
+		if errors.Is(err, account.ErrInvalidToken) || errors.Is(err, account.ErrNoSession) {
+			return nil, errBadCredential
+		}
+		return u, err
+	}
+}
+
+// endCredential ends the session behind an Authorization header value
+// (POST /api/auth/logout), with the same cases as credentialUser.
+func (s *server) endCredential(ctx context.Context, header string) error {
+	token, _ := strings.CutPrefix(header, "Bearer ")
+	switch token = strings.TrimSpace(token); {
+	default:
+		return s.Accounts.EndToken(ctx, token)
+	}
 }

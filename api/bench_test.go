@@ -51,3 +51,20 @@ func benchProduct(b *testing.B, a *apptest.API, admin string) string {
 		Body: map[string]any{"name": "디지털 상품권", "price": 10000, "isDigital": true}}, http.StatusCreated, &p)
 	return p.ID
 }
+
+// BenchmarkAuthenticatedRequest measures GET /api/me with a bearer token
+// over real HTTP: the token's signature plus, since issue 12, one read of
+// its session and user (the session's last use is written at most once a
+// minute).
+func BenchmarkAuthenticatedRequest(b *testing.B) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		b.Run(engine, func(b *testing.B) {
+			a := apptest.NewAPI(b, apptest.New(b, engine))
+			_, tok := a.SignUp(b, "bench")
+			req := apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: tok}
+			for b.Loop() {
+				a.MustDo(b, req, http.StatusOK, nil)
+			}
+		})
+	}
+}

@@ -15,9 +15,11 @@ func login(email, password string) apptest.Request {
 	return apptest.Request{Method: http.MethodPost, Path: "/api/auth/login", Body: map[string]string{"email": email, "password": password}}
 }
 
-// TestLoginRateLimitPerAccount: after the burst of attempts on one account
-// even the right password gets 429 with Retry-After, until the bucket
-// refills; unknown emails and wrong passwords look the same.
+// TestLoginRateLimitPerAccount: after the burst of failed attempts on one
+// account from one client even the right password gets 429 with
+// Retry-After, until the bucket refills; unknown emails and wrong passwords
+// look the same. (security_login_test.go checks that other clients are
+// unaffected.)
 func TestLoginRateLimitPerAccount(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
@@ -25,10 +27,11 @@ func TestLoginRateLimitPerAccount(t *testing.T) {
 	a := apptest.NewAPI(t, env, func(d *api.Deps) {
 		d.LoginAccountLimit = api.RateLimit{Burst: 3, Every: time.Minute}
 	})
-	email, _ := a.SignUp(t, "kim") // one attempt: the login inside SignUp
+	email, _ := a.SignUp(t, "kim") // the login inside SignUp succeeds: it refills the bucket
 	wrong := a.Do(t, login(email, "wrong password")).RequireProblem(t, http.StatusUnauthorized)
 	unknown := a.Do(t, login("nobody@example.com", "wrong password")).RequireProblem(t, http.StatusUnauthorized)
 	require.Equal(t, wrong, unknown, "unknown accounts are not revealed")
+	a.Do(t, login(email, "wrong password")).RequireProblem(t, http.StatusUnauthorized)
 	a.Do(t, login(email, "wrong password")).RequireProblem(t, http.StatusUnauthorized)
 
 	res := a.Do(t, login(email, apptest.Password))

@@ -181,7 +181,7 @@ func (s *server) publicOrderID(ctx context.Context, p *paydeck.Payment) string {
 }
 
 func (s *server) webhook(ctx context.Context, in *webhookInput) (*webhookOutput, error) {
-	if ok, wait := s.hooksByIP.allow(callerFrom(ctx).ip); !ok {
+	if ok, wait := s.hooksByIP.Allow(callerFrom(ctx).ip); !ok {
 		secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
 		return nil, huma.ErrorWithHeaders(huma.Error429TooManyRequests("Too many webhook deliveries from this address; retry in "+secs+" s."),
 			http.Header{"Retry-After": {secs}})

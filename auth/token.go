@@ -24,15 +24,21 @@ var ErrInvalidToken = errors.New("invalid or expired token")
 type Claims struct {
 	// UserID is the "sub" claim: the User.ID the token was issued to.
 	UserID string
-	// Role is the user's role when the token was issued.
+	// Role is the user's role when the token was issued. It is a hint:
+	// authorization reads the user's current role from the store.
 	Role string
+	// SessionID is the "sid" claim: the secret of the server-side session
+	// the token belongs to (see package account); ending the session voids
+	// the token.
+	SessionID string
 	// ExpiresAt is the "exp" claim, in UTC.
 	ExpiresAt time.Time
 }
 
 // tokenClaims is the JWT payload: the registered claims plus the role.
 type tokenClaims struct {
-	Role string `json:"role"`
+	Role      string `json:"role"`
+	SessionID string `json:"sid"`
 	jwt.RegisteredClaims
 }
 
@@ -60,12 +66,12 @@ func NewTokens(key []byte, ttl time.Duration, now func() time.Time) (*Tokens, er
 	return &Tokens{key: append([]byte(nil), key...), ttl: ttl, now: now}, nil
 }
 
-// Issue returns a signed token for the user with the given role and the
-// time it expires (now + ttl, to the second).
-func (t *Tokens) Issue(userID, role string) (token string, expiresAt time.Time, err error) {
+// Issue returns a signed token for the user with the given role and
+// session secret, and the time it expires (now + ttl, to the second).
+func (t *Tokens) Issue(userID, role, sessionID string) (token string, expiresAt time.Time, err error) {
 	now := t.now().Truncate(time.Second)
 	expiresAt = now.Add(t.ttl)
-	claims := tokenClaims{Role: role, RegisteredClaims: jwt.RegisteredClaims{
+	claims := tokenClaims{Role: role, SessionID: sessionID, RegisteredClaims: jwt.RegisteredClaims{
 		Issuer:    tokenIssuer,
 		Subject:   userID,
 		IssuedAt:  jwt.NewNumericDate(now),
@@ -78,8 +84,9 @@ func (t *Tokens) Issue(userID, role string) (token string, expiresAt time.Time, 
 	return token, expiresAt, nil
 }
 
-// Verify checks token's HS256 signature, issuer and expiry (against now)
-// and returns its claims, or ErrInvalidToken.
+// Verify checks token's HS256 signature, issuer, expiry (against now) and
+// claims (sub, role, sid) and returns them, or ErrInvalidToken. Whether the
+// session still exists is the caller's check.
 func (t *Tokens) Verify(token string) (Claims, error) {
 	var c tokenClaims
 	_, err := jwt.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.key, nil },
@@ -88,8 +95,8 @@ func (t *Tokens) Verify(token string) (Claims, error) {
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuer(tokenIssuer),
 	)
-	if err != nil || c.Subject == "" || c.Role == "" {
+	if err != nil || c.Subject == "" || c.Role == "" || c.SessionID == "" {
 		return Claims{}, ErrInvalidToken
 	}
-	return Claims{UserID: c.Subject, Role: c.Role, ExpiresAt: c.ExpiresAt.UTC()}, nil
+	return Claims{UserID: c.Subject, Role: c.Role, SessionID: c.SessionID, ExpiresAt: c.ExpiresAt.UTC()}, nil
 }

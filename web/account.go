@@ -3,10 +3,12 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/paydeck/paydeck"
-	"github.com/paydeck/paydeck/auth"
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/web/page"
 )
 
@@ -17,12 +19,23 @@ type accountForm struct {
 	Error string
 }
 
-// safeNext returns next when it is a local path, else "/".
+// safeNext returns next when it is a path on this site, else "/". It
+// refuses control characters, spaces, anything outside printable ASCII
+// (the paths paydeck links to are URL-escaped) and backslashes anywhere
+// (browsers drop tabs and newlines from URLs and read '\' as '/', so
+// "/\t/evil.example" would become "//evil.example"), and anything net/url
+// parses with a scheme, a host, user info or an opaque part, or that does
+// not start with a single '/'.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
+	if next == "" || strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r > '~' || r == '\\' }) {
+		return "/"
 	}
-	return "/"
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	return next
 }
 
 func (a *app) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -39,49 +52,45 @@ func (a *app) signupForm(w http.ResponseWriter, r *http.Request) {
 	a.pages.Render(w, http.StatusOK, "signup.html", rq.view)
 }
 
-// login signs in with email and password. Wrong email and wrong password
-// give the same answer.
+// login signs in with email and password through the account service
+// (one limiter with the API; the attempt is counted before the password
+// is checked). Wrong email and wrong password give the same answer.
 func (a *app) login(w http.ResponseWriter, r *http.Request) {
 	rq := a.begin(w, r)
 	f := accountForm{Email: r.PostFormValue("email"), Next: safeNext(r.PostFormValue("next"))}
-	email, ip := paydeck.NormalizeEmail(f.Email), clientIP(r)
-	if a.byEmail.blocked(email) || a.byIP.blocked(ip) {
+	user, err := a.d.Accounts.SignIn(r.Context(), clientIP(r), f.Email, r.PostFormValue("password"))
+	var throttled *account.ThrottledError
+	switch {
+	case errors.As(err, &throttled):
+		w.Header().Set("Retry-After", strconv.Itoa(throttled.RetryAfterSeconds()))
 		f.Error = "login.throttled"
 		rq.view.Title, rq.view.Data = "login.title", f
 		a.pages.Render(w, http.StatusTooManyRequests, "login.html", rq.view)
-		return
-	}
-	var user *paydeck.User
-	err := a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
-		u, err := tx.FindUserByEmail(r.Context(), f.Email)
-		user = u
-		return err
-	})
-	if err == nil {
-		err = auth.CheckPassword(user.PasswordHash, r.PostFormValue("password"))
-	} else if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
-		_ = auth.CheckPassword(a.fakeHash, r.PostFormValue("password")) // same cost as a wrong password
-	}
-	if err != nil {
-		if code := paydeck.ErrorCode(err); code != paydeck.CodeNotFound && !errors.Is(err, auth.ErrMismatch) &&
-			!errors.Is(err, auth.ErrPasswordTooLong) && !errors.Is(err, auth.ErrPasswordTooShort) {
-			a.error(w, r, rq, err)
-			return
-		}
-		a.byEmail.count(email)
-		a.byIP.count(ip)
+	case errors.Is(err, account.ErrBadCredentials):
 		f.Error = "login.wrong"
 		rq.view.Title, rq.view.Data = "login.title", f
 		a.pages.Render(w, http.StatusUnauthorized, "login.html", rq.view)
-		return
+	case err != nil:
+		a.error(w, r, rq, err)
+	default:
+		a.signIn(w, r, rq, user, f.Next)
 	}
-	a.signIn(w, r, rq, user, f.Next)
 }
 
-// signIn starts a session for user, with a new CSRF nonce, keeping the cart.
+// signIn starts a server-side session for user and puts its secret in the
+// cookie with a new CSRF nonce, keeping the cart; the session the cookie
+// held before (if any) ends.
 func (a *app) signIn(w http.ResponseWriter, r *http.Request, rq *request, user *paydeck.User, next string) {
+	secret, _, err := a.d.Accounts.StartSession(r.Context(), user, paydeck.SessionWeb)
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	if err := a.d.Accounts.EndSession(r.Context(), rq.sess.Secret); err != nil {
+		a.d.Logger.ErrorContext(r.Context(), "end previous session", "err", err)
+	}
 	sess := rq.sess
-	sess.UserID, sess.Nonce = user.ID, a.sessions.NewNonce()
+	sess.Secret, sess.Nonce = secret, a.sessions.NewNonce()
 	a.sessions.Save(w, sess)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -95,37 +104,37 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		rq.view.Title, rq.view.Data = "signup.title", f
 		a.pages.Render(w, status, "signup.html", rq.view)
 	}
-	ip := clientIP(r)
-	if a.byIP.blocked(ip) {
-		again(http.StatusTooManyRequests, "login.throttled")
-		return
-	}
-	a.byIP.count(ip)
-	hash, err := a.d.Hasher.Hash(r.PostFormValue("password"))
+	user, err := a.d.Accounts.SignUp(r.Context(), clientIP(r),
+		account.SignUpInput{Email: f.Email, Password: r.PostFormValue("password"), Name: f.Name})
+	var throttled *account.ThrottledError
+	var policy *account.PolicyError
 	switch {
-	case errors.Is(err, auth.ErrPasswordTooShort), errors.Is(err, auth.ErrPasswordTooLong):
-		again(http.StatusBadRequest, "signup.password")
-		return
-	case err != nil:
-		a.error(w, r, rq, err)
-		return
-	}
-	user := &paydeck.User{Email: f.Email, Name: f.Name, PasswordHash: hash, Role: paydeck.RoleCustomer}
-	err = a.d.Store.Update(r.Context(), func(tx paydeck.Tx) error { return tx.CreateUser(r.Context(), user) })
-	switch paydeck.ErrorCode(err) {
-	case "":
+	case err == nil:
 		a.signIn(w, r, rq, user, f.Next)
-	case paydeck.CodeConflict:
+	case errors.As(err, &throttled):
+		w.Header().Set("Retry-After", strconv.Itoa(throttled.RetryAfterSeconds()))
+		again(http.StatusTooManyRequests, "login.throttled")
+	case errors.As(err, &policy):
+		again(http.StatusBadRequest, "signup.password."+string(policy.Reason))
+	case errors.Is(err, account.ErrNameTooLong):
+		again(http.StatusBadRequest, "signup.name")
+	case paydeck.ErrorCode(err) == paydeck.CodeConflict:
 		again(http.StatusConflict, "signup.taken")
-	case paydeck.CodeInvalid:
+	case paydeck.ErrorCode(err) == paydeck.CodeInvalid:
 		again(http.StatusBadRequest, "signup.email")
 	default:
 		a.error(w, r, rq, err)
 	}
 }
 
-// logout ends the session (the cart goes too) and starts a fresh one.
+// logout ends the server-side session (a copy of the cookie is void from
+// now on; the cart goes too) and starts a fresh visitor session.
 func (a *app) logout(w http.ResponseWriter, r *http.Request) {
+	if err := a.d.Accounts.EndSession(r.Context(), page.FromContext(r.Context()).Secret); err != nil {
+		rq := a.begin(w, r)
+		a.error(w, r, rq, err)
+		return
+	}
 	a.sessions.Save(w, page.Session{Nonce: a.sessions.NewNonce()})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

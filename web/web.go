@@ -1,17 +1,19 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/auth"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/web/page"
@@ -46,8 +48,13 @@ type Deps struct {
 	Now func() time.Time
 	// Rand is the source of session nonces (default crypto/rand).
 	Rand io.Reader
-	// Hasher hashes new passwords; nil means auth.DefaultParams.
+	// Hasher hashes new passwords when Accounts is nil; nil means
+	// auth.DefaultParams.
 	Hasher *auth.Hasher
+	// Accounts signs shoppers up and in and keeps their sessions; share
+	// the one given to api and admin. nil means one built from Store,
+	// Hasher, Now and Rand (with its own limiter).
+	Accounts *account.Service
 }
 
 // TossSDKURL is Toss Payments' SDK v2 script (CLIENT_FLOW.md §2).
@@ -58,11 +65,6 @@ type app struct {
 	d        Deps
 	sessions *page.Sessions
 	pages    *page.Renderer
-	// fakeHash is checked for unknown emails, so they cost as much time as
-	// a wrong password and do not reveal which emails have accounts.
-	fakeHash string
-	// byEmail and byIP throttle sign-in failures (and sign-ups per IP).
-	byEmail, byIP *throttle
 }
 
 // Register mounts the shopper pages, the stylesheet and the checkout script
@@ -81,22 +83,31 @@ func Register(mux *http.ServeMux, d Deps) error {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.Hasher == nil {
-		d.Hasher = auth.NewHasher(auth.DefaultParams, d.Rand)
+	if d.Accounts == nil {
+		accounts, err := account.New(account.Config{Store: d.Store, Hasher: d.Hasher, Now: d.Now, Rand: d.Rand})
+		if err != nil {
+			return err
+		}
+		d.Accounts = accounts
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	pages, err := page.NewRenderer(templateFS, messages, "shop", d.Logger)
 	if err != nil {
 		return err
 	}
-	a := &app{d: d, pages: pages, byEmail: newThrottle(maxEmailFailures, d.Now), byIP: newThrottle(maxIPFailures, d.Now),
+	a := &app{d: d, pages: pages,
 		sessions: page.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), page.SessionTTL, d.Now, d.Rand)}
-	if a.fakeHash, err = d.Hasher.Hash(a.sessions.NewNonce()); err != nil {
-		return err
-	}
 	mux.HandleFunc("GET "+page.CSSPath, page.ServeCSS)
 	mux.HandleFunc("GET /static/checkout.js", serveCheckoutJS)
-	for pattern, h := range map[string]http.HandlerFunc{
+	for pattern, h := range a.routes() {
+		mux.Handle(pattern, a.withClientIP(a.sessions.Middleware(h, a.rejected)))
+	}
+	return nil
+}
+
+// routes is the shop's route table.
+func (a *app) routes() map[string]http.HandlerFunc {
+	return map[string]http.HandlerFunc{
 		"GET /{$}":                      a.home,
 		"GET /login":                    a.loginForm,
 		"POST /login":                   a.login,
@@ -114,10 +125,20 @@ func Register(mux *http.ServeMux, d Deps) error {
 		"GET /payments/success":         a.success,
 		"GET /payments/fail":            a.fail,
 		"/":                             a.notFound,
-	} {
-		mux.Handle(pattern, a.sessions.Middleware(h, a.rejected))
 	}
-	return nil
+}
+
+// Patterns lists the ServeMux patterns of the shop's pages (not the static
+// files), sorted, so that access tests walk every route, later ones
+// included.
+func Patterns() []string {
+	var a *app // method values only: nothing is called
+	var out []string
+	for p := range a.routes() {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func serveCheckoutJS(w http.ResponseWriter, _ *http.Request) {
@@ -133,18 +154,11 @@ type request struct {
 	view *page.View
 }
 
-// begin loads the signed-in user (a session whose user no longer exists is
-// treated as a visitor's) and prepares the page view.
+// begin loads the signed-in user (page.SessionUser: a session that ended, or
+// whose user no longer exists, is a visitor's) and prepares the page view.
 func (a *app) begin(w http.ResponseWriter, r *http.Request) *request {
 	sess := page.FromContext(r.Context())
-	var user *paydeck.User
-	if sess.UserID != "" {
-		_ = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
-			u, err := tx.FindUserByID(r.Context(), sess.UserID)
-			user = u
-			return err
-		})
-	}
+	user := page.SessionUser(r, a.d.Accounts, a.d.Logger)
 	v := a.pages.NewView(w, r, user, a.sessions.CSRFToken(sess))
 	for _, l := range sess.Cart {
 		v.CartCount += l.Quantity
@@ -152,12 +166,20 @@ func (a *app) begin(w http.ResponseWriter, r *http.Request) *request {
 	return &request{sess: sess, user: user, view: v}
 }
 
-// clientIP is the request's remote address without the port.
+type clientIPKey struct{}
+
+// withClientIP stores the request's client IP (account.Service.ClientIP)
+// in its context for clientIP.
+func (a *app) withClientIP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip := a.d.Accounts.ClientIP(r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientIPKey{}, ip)))
+	})
+}
+
+// clientIP is the client IP withClientIP stored.
 func clientIP(r *http.Request) string {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
+	ip, _ := r.Context().Value(clientIPKey{}).(string)
 	return ip
 }
 

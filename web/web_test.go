@@ -383,22 +383,26 @@ func TestCheckoutWithAPIKey(t *testing.T) {
 	require.Equal(t, 1, strings.Count(page, `value="CARD"`), "easy pay and card share the card window")
 }
 
-// TestSignInThrottle: after maxEmailFailures wrong passwords the account's
-// sign-in is refused for the window, even with the right password.
+// TestSignInThrottle: after the burst of wrong passwords from one client
+// the account's sign-in from that client is refused with a readable 429
+// page and Retry-After, even with the right password, until the bucket
+// refills (account.DefaultPairLimit: 5, then one a minute).
 func TestSignInThrottle(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
+	env.Clock.Freeze()
 	s := newShop(t, env)
 	u := s.User(t, paydeck.RoleCustomer)
 	v := s.Visitor(t)
 	v.Get(t, "/login")
-	for range 10 {
+	for range 5 {
 		require.Equal(t, http.StatusUnauthorized, v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {"wrong password"}}).Status)
 	}
 	p := v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {apptest.SitePassword}})
 	require.Equal(t, http.StatusTooManyRequests, p.Status)
 	require.Contains(t, p.Body, "시도가 너무 많습니다")
-	env.Clock.Advance(16 * time.Minute)
+	require.Equal(t, "60", p.Header.Get("Retry-After"))
+	env.Clock.Advance(time.Minute)
 	require.Equal(t, http.StatusSeeOther, v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {apptest.SitePassword}}).Status)
 }
 

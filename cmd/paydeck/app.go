@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/admin"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/jobs"
@@ -73,8 +74,15 @@ func (m *Main) newTossClient() *toss.Client {
 // and the admin pages (admin.Register: /admin/) on mux.
 func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 	cfg := m.Config
+	// One account service for the API, the shop and the admin pages: one
+	// limiter, one set of sessions.
+	accounts, err := account.New(account.Config{Store: m.db, TokenKey: subkey(cfg.Secret, "paydeck/api/jwt"),
+		AdminIdle: cfg.AdminIdle, AdminMaxAge: cfg.AdminMaxAge, TrustedProxies: cfg.TrustedProxies, Now: m.Now, Rand: m.Rand})
+	if err != nil {
+		return fmt.Errorf("account service: %w", err)
+	}
 	d := api.Deps{Payments: m.payments, Store: m.db, Secret: subkey(cfg.Secret, "paydeck/api/jwt"), Logger: m.logger,
-		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL}
+		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL, Accounts: accounts}
 	if cfg.SandboxMode() {
 		d.ClientKey = sandbox.WidgetClientKey
 		d.SDKURL = cfg.PublicURL + sandboxPath + "/v2/standard"
@@ -84,7 +92,8 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 	}
 	pages := subkey(cfg.Secret, "paydeck/pages/cookies") // web and admin share the session cookie
 	if err := web.Register(mux, web.Deps{Payments: m.payments, Store: m.db, Secret: pages, ClientKey: d.ClientKey,
-		SDKScriptURL: d.SDKURL, PublicURL: cfg.PublicURL, Logger: m.logger.With("component", "web"), Now: m.Now, Rand: m.Rand}); err != nil {
+		SDKScriptURL: d.SDKURL, PublicURL: cfg.PublicURL, Logger: m.logger.With("component", "web"), Now: m.Now, Rand: m.Rand,
+		Accounts: accounts}); err != nil {
 		return fmt.Errorf("mount shop pages: %w", err)
 	}
 	jobsUI, err := m.db.JobsUI(ctx, "/admin/jobs")
@@ -92,7 +101,7 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 		return fmt.Errorf("mount job queue pages: %w", err)
 	}
 	if err := admin.Register(mux, admin.Deps{Payments: m.payments, Store: m.db, Secret: pages, PublicURL: cfg.PublicURL,
-		JobsUI: jobsUI, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand}); err != nil {
+		JobsUI: jobsUI, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand, Accounts: accounts}); err != nil {
 		return fmt.Errorf("mount admin pages: %w", err)
 	}
 	return nil

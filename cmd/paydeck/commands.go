@@ -34,6 +34,14 @@ var commands = []*command{
 			fs.StringVar(&f.name, "name", "관리자", "display `name`")
 		},
 		run: (*Main).createAdmin},
+	{name: "user", summary: "change an account's role or delete it, ending its sessions", config: true,
+		help: "user gives the account with --email the role --role (admin or customer), or deletes it\nwith --delete (refused while orders reference it: demote it instead). Either way every\nsession of the account, page cookies and API tokens alike, ends at once.",
+		flags: func(fs *flag.FlagSet, f *commandFlags) {
+			fs.StringVar(&f.email, "email", "", "account `email` (required)")
+			fs.StringVar(&f.role, "role", "", "new `role`: admin or customer")
+			fs.BoolVar(&f.deleteUser, "delete", false, "delete the account")
+		},
+		run: (*Main).user},
 	{name: "seed", summary: "add the demo catalogue and the six payment methods (idempotent)", config: true,
 		help: "seed adds a demo catalogue of Korean shop products and the six Toss payment methods\nwith realistic fees. Running it again adds nothing.",
 		run:  (*Main).seed},

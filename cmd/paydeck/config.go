@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/paydeck/paydeck/account"
 )
 
 // Config is paydeck's effective configuration, built by loadConfig.
@@ -38,6 +41,10 @@ type Config struct {
 	LogLevel  slog.Level // PAYDECK_LOG_LEVEL: debug, info, warn, error
 	LogFormat string     // PAYDECK_LOG_FORMAT: text or json
 	PprofAddr string     // PAYDECK_PPROF_ADDR: host:port of a separate net/http/pprof listener; empty means none
+
+	TrustedProxies []netip.Prefix // PAYDECK_TRUSTED_PROXIES: proxies whose X-Forwarded-For names the client IP
+	AdminIdle      time.Duration  // PAYDECK_ADMIN_IDLE_TIMEOUT: an admin session unused this long ends
+	AdminMaxAge    time.Duration  // PAYDECK_ADMIN_SESSION_MAX_AGE: an admin session ends this long after sign-in
 
 	ShippingFee      int64 // PAYDECK_SHIPPING_FEE: KRW charged for physical goods
 	FreeShippingOver int64 // PAYDECK_FREE_SHIPPING_OVER: order total (KRW) from which shipping is free; 0 never
@@ -188,6 +195,27 @@ var options = []option{
 		def:   constant(""),
 		parse: func(c *Config, v string) error { c.PprofAddr = v; return nil },
 		show:  func(c *Config) string { return c.PprofAddr }},
+	{env: "PAYDECK_TRUSTED_PROXIES", flag: "trusted-proxies", usage: "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-For names the client IP (sign-in limits, audit); empty: the connection's address",
+		def: constant(""),
+		parse: func(c *Config, v string) (err error) {
+			c.TrustedProxies, err = account.ParseProxies(v)
+			return err
+		},
+		show: func(c *Config) string {
+			var out []string
+			for _, p := range c.TrustedProxies {
+				out = append(out, p.String())
+			}
+			return strings.Join(out, ",")
+		}},
+	{env: "PAYDECK_ADMIN_IDLE_TIMEOUT", flag: "admin-idle-timeout", usage: "an admin's session ends after this `duration` without use",
+		def:   constant(account.DefaultAdminIdle.String()),
+		parse: func(c *Config, v string) error { return parseDuration(&c.AdminIdle, v) },
+		show:  func(c *Config) string { return c.AdminIdle.String() }},
+	{env: "PAYDECK_ADMIN_SESSION_MAX_AGE", flag: "admin-session-max-age", usage: "an admin's session ends this `duration` after sign-in",
+		def:   constant(account.DefaultAdminMaxAge.String()),
+		parse: func(c *Config, v string) error { return parseDuration(&c.AdminMaxAge, v) },
+		show:  func(c *Config) string { return c.AdminMaxAge.String() }},
 	{env: "PAYDECK_SHIPPING_FEE", flag: "shipping-fee", usage: "shipping fee for physical goods in `won`",
 		def:   constant(strconv.Itoa(defaultShippingFee)),
 		parse: func(c *Config, v string) error { return parseWon(&c.ShippingFee, v) },

@@ -133,6 +133,8 @@ func TestConfigValidation(t *testing.T) {
 		{"AddrBadPort", map[string]string{"PAYDECK_ADDR": "127.0.0.1:99999"}, `PAYDECK_ADDR "127.0.0.1:99999" must be host:port`},
 		{"PprofAddrNoPort", map[string]string{"PAYDECK_PPROF_ADDR": "localhost"}, `PAYDECK_PPROF_ADDR "localhost" must be host:port`},
 		{"DataDirEmpty", map[string]string{"PAYDECK_DATA_DIR": " "}, "PAYDECK_DATA_DIR must not be empty"},
+		{"TrustedProxyName", map[string]string{"PAYDECK_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, `trusted proxy "proxy.local" is neither a CIDR nor an IP address`},
+		{"AdminIdleAboveMaxAge", map[string]string{"PAYDECK_ADMIN_IDLE_TIMEOUT": "13h"}, "PAYDECK_ADMIN_IDLE_TIMEOUT (13h0m0s) and PAYDECK_ADMIN_SESSION_MAX_AGE (12h0m0s) must be positive"},
 		{"DatabaseScheme", map[string]string{"PAYDECK_DATABASE_URL": "mysql://root:hunter2@db/x"}, "PAYDECK_DATABASE_URL must be a postgres:// URL or a SQLite file path, not mysql://root:[redacted]@db/x"},
 		{"OnlyClientKey", map[string]string{"TOSS_CLIENT_KEY": "test_ck_a"}, "TOSS_CLIENT_KEY and TOSS_SECRET_KEY must be set together"},
 		{"OnlySecretKey", map[string]string{"TOSS_SECRET_KEY": "test_sk_a"}, "TOSS_CLIENT_KEY and TOSS_SECRET_KEY must be set together"},

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/auth"
 )
 
@@ -26,6 +27,9 @@ func (m *Main) createAdmin(ctx context.Context) error {
 		if password, err = m.readPassword(); err != nil {
 			return fmt.Errorf("createadmin: %w", err)
 		}
+	}
+	if err := account.CheckPasswordPolicy(email, password); err != nil {
+		return fmt.Errorf("createadmin: %w", err)
 	}
 	hash, err := auth.NewHasher(auth.DefaultParams, m.Rand).Hash(password)
 	if err != nil {

@@ -99,6 +99,8 @@ type commandFlags struct {
 	sandboxAddr           string // sandbox
 	allowPublicSandbox    bool   // serve
 	date                  string // reconcile
+	role                  string // user
+	deleteUser            bool   // user
 	configOverrides       map[string]string
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/auth"
 	"github.com/paydeck/paydeck/internal/httpx"
 	"github.com/paydeck/paydeck/store"
@@ -370,7 +371,11 @@ func TestCreateAdminAndSeed(t *testing.T) {
 			_, err = runCommand(t, env, "", "createadmin", "--email", "b@shop.kr")
 			require.EqualError(t, err, "createadmin: no --password given and none on standard input")
 			_, err = runCommand(t, env, "", "createadmin", "--email", "b@shop.kr", "--password", "short")
-			require.ErrorIs(t, err, auth.ErrPasswordTooShort)
+			var policy *account.PolicyError
+			require.ErrorAs(t, err, &policy)
+			require.Equal(t, account.PasswordTooShort, policy.Reason)
+			_, err = runCommand(t, env, "", "createadmin", "--email", "b@shop.kr", "--password", "password123")
+			require.ErrorContains(t, err, "too common", "the sign-up rule holds for admins too")
 
 			out, err = runCommand(t, env, "", "seed")
 			require.NoError(t, err)

@@ -29,6 +29,10 @@ func (c *Config) validate() error {
 	if c.PprofAddr != "" && !checkHostPort(c.PprofAddr) {
 		bad("PAYDECK_PPROF_ADDR %q must be host:port, e.g. 127.0.0.1:6060, or empty", c.PprofAddr)
 	}
+	if c.AdminIdle <= 0 || c.AdminMaxAge <= 0 || c.AdminIdle > c.AdminMaxAge {
+		bad("PAYDECK_ADMIN_IDLE_TIMEOUT (%s) and PAYDECK_ADMIN_SESSION_MAX_AGE (%s) must be positive, the idle timeout not above the maximum age",
+			c.AdminIdle, c.AdminMaxAge)
+	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad("PAYDECK_DATA_DIR must not be empty")
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/admin"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/internal/httpx"
@@ -55,13 +56,33 @@ type Site struct {
 	URL string
 	// Payments is the service behind the site's pages and API.
 	Payments *payment.Service
+	// Accounts is the account service the API, the shop and the admin
+	// pages share.
+	Accounts *account.Service
 
 	confirms atomic.Int64
 }
 
+// SiteOption adjusts a Site.
+type SiteOption func(*siteOptions)
+
+type siteOptions struct {
+	accounts []func(*account.Config)
+	jobsUI   bool
+}
+
+// WithAccounts adjusts the configuration of the account service the Site's
+// API, shop and admin pages share (trusted proxies, limits, lifetimes).
+func WithAccounts(f func(*account.Config)) SiteOption {
+	return func(o *siteOptions) { o.accounts = append(o.accounts, f) }
+}
+
+// WithJobsUI serves River UI for the Env's store under /admin/jobs/.
+func WithJobsUI() SiteOption { return func(o *siteOptions) { o.jobsUI = true } }
+
 // NewSite serves api, web and admin for env with the sandbox's widget key
 // pair, closed at t's cleanup.
-func NewSite(t testing.TB, env *Env) *Site {
+func NewSite(t testing.TB, env *Env, opts ...SiteOption) *Site {
 	t.Helper()
 	s := &Site{Env: env}
 	client := toss.NewClient(sandbox.WidgetSecretKey, toss.WithBaseURL(env.SandboxURL),
@@ -70,7 +91,7 @@ func NewSite(t testing.TB, env *Env) *Site {
 	var err error
 	s.Payments, err = payment.New(payment.Config{Store: env.DB, Toss: client, Now: env.Clock.Now})
 	require.NoError(t, err)
-	s.serve(t, sandbox.WidgetClientKey)
+	s.serve(t, sandbox.WidgetClientKey, opts...)
 	return s
 }
 
@@ -85,7 +106,7 @@ func NewWindowSite(t testing.TB, env *Env) *Site {
 }
 
 // serve starts the site's server for clientKey.
-func (s *Site) serve(t testing.TB, clientKey string) {
+func (s *Site) serve(t testing.TB, clientKey string, opts ...SiteOption) {
 	t.Helper()
 	env := s.Env
 	// The same Content-Security-Policy as paydeck serve: browser tests fail
@@ -96,13 +117,31 @@ func (s *Site) serve(t testing.TB, clientKey string) {
 	sdk := s.URL + "/toss-sandbox/v2/standard"
 	sandboxCSP := httpx.SecurityHeaders(httpx.ContentSecurityPolicy(true))
 	mux.Handle("/toss-sandbox/", sandboxCSP(http.StripPrefix("/toss-sandbox", env.Sandbox)))
-	_, err := api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now,
-		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk})
+	// One account service for the three, as in paydeck serve.
+	var o siteOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cfg := account.Config{Store: env.DB, TokenKey: APISecret, Hasher: cheapHasher, Now: env.Clock.Now}
+	for _, c := range o.accounts {
+		c(&cfg)
+	}
+	var jobsUI http.Handler
+	if o.jobsUI {
+		var err error
+		jobsUI, err = env.DB.JobsUI(context.Background(), "/admin/jobs")
+		require.NoError(t, err)
+	}
+	accounts, err := account.New(cfg)
+	require.NoError(t, err)
+	s.Accounts = accounts
+	_, err = api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now,
+		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk, Accounts: accounts})
 	require.NoError(t, err)
 	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Hasher: cheapHasher}))
+		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts}))
 	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		PublicURL: s.URL, Now: env.Clock.Now}))
+		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts, JobsUI: jobsUI}))
 	ts.Start()
 	t.Cleanup(ts.Close)
 }
@@ -295,4 +334,16 @@ func Screenshot(t testing.TB, ctx context.Context, dir, name string) {
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	require.NoError(t, os.WriteFile(dir+"/"+name+".png", png, 0o644))
+}
+
+// Clone returns a new visitor holding copies of v's cookies and CSRF token:
+// what someone who copied the browser's cookie has.
+func (v *Visitor) Clone(t testing.TB) *Visitor {
+	t.Helper()
+	c := v.site.Visitor(t)
+	u, err := url.Parse(v.site.URL)
+	require.NoError(t, err)
+	c.client.Jar.SetCookies(u, v.client.Jar.Cookies(u))
+	c.CSRF = v.CSRF
+	return c
 }

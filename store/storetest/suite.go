@@ -37,6 +37,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"ConcurrentStock", testConcurrentStock},
 		{"OrderAllOrNothing", testOrderAllOrNothing},
 		{"Jobs", testJobs},
+		{"Sessions", testSessions},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -35,8 +35,8 @@ func TestSessionRoundTripAndTampering(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	s := newTestSessions(&now)
 	rec := httptest.NewRecorder()
-	s.Save(rec, Session{UserID: "u1", Nonce: "n1", Cart: []CartLine{{ProductID: "p", Quantity: 2}}})
-	s.Save(rec, Session{UserID: "u2", Nonce: "n2"})
+	s.Save(rec, Session{Secret: "u1", Nonce: "n1", Cart: []CartLine{{ProductID: "p", Quantity: 2}}})
+	s.Save(rec, Session{Secret: "u2", Nonce: "n2"})
 	require.Len(t, rec.Header().Values("Set-Cookie"), 1, "a later Save replaces the cookie")
 	c := cookieOf(t, rec)
 	require.True(t, c.HttpOnly)
@@ -50,13 +50,13 @@ func TestSessionRoundTripAndTampering(t *testing.T) {
 	}
 	got, fresh := load(c.Value)
 	require.False(t, fresh)
-	require.Equal(t, "u2", got.UserID)
+	require.Equal(t, "u2", got.Secret)
 
 	payload, sig, _ := strings.Cut(c.Value, ".")
 	forged := strings.Replace(payload, "A", "B", 1) + "." + sig
 	got, fresh = load(forged)
 	require.True(t, fresh, "a changed payload fails the signature")
-	require.Empty(t, got.UserID)
+	require.Empty(t, got.Secret)
 	require.NotEmpty(t, got.Nonce)
 	_, fresh = load("garbage")
 	require.True(t, fresh)

@@ -10,10 +10,15 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/account"
 )
 
 // SessionCookie is the name of the signed session cookie.
@@ -25,12 +30,15 @@ const CSRFField = "csrf"
 // MaxCartLines bounds the cart so the cookie stays small.
 const MaxCartLines = 20
 
-// Session is what the session cookie carries: the signed-in user (if any),
-// the CSRF nonce and the cart. It is signed, not encrypted: it holds nothing
-// secret.
+// Session is what the session cookie carries: the secret of the signed-in
+// user's server-side session (if any), the CSRF nonce and the cart. It is
+// signed, not encrypted; the cookie is HttpOnly. Who is signed in is only
+// known from the server-side session (package account), so logging out
+// voids a copied cookie.
 type Session struct {
-	// UserID is the signed-in User.ID, "" for a visitor.
-	UserID string `json:"u,omitempty"`
+	// Secret is the secret of the server-side session (account.Service.
+	// StartSession), "" for a visitor.
+	Secret string `json:"s,omitempty"`
 	// Nonce is random per browser session and renewed at sign-in and
 	// sign-out; the CSRF token is derived from it.
 	Nonce string `json:"n"`
@@ -165,4 +173,21 @@ func WithSession(ctx context.Context, sess Session) context.Context {
 func FromContext(ctx context.Context) Session {
 	sess, _ := ctx.Value(sessionKey{}).(Session)
 	return sess
+}
+
+// SessionUser is the one way web and admin read who is signed in: the
+// current record of the user of r's server-side session (the secret in the
+// session cookie, loaded by Middleware or LoadOnly), or nil for a visitor,
+// an ended, expired or idle session, or a deleted user. A store failure is
+// logged and treated as a visitor.
+func SessionUser(r *http.Request, accounts *account.Service, log *slog.Logger) *paydeck.User {
+	sess := FromContext(r.Context())
+	if sess.Secret == "" {
+		return nil
+	}
+	u, err := accounts.SessionUser(r.Context(), paydeck.SessionWeb, sess.Secret)
+	if err != nil && !errors.Is(err, account.ErrNoSession) {
+		log.ErrorContext(r.Context(), "read session", "err", err)
+	}
+	return u
 }
