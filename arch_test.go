@@ -125,6 +125,7 @@ func noImportsUnder(prefix string, tests bool) func(listedPackage) []string {
 var archRules = []archRule{
 	{"RootImportsOnlyStdlib", pkgIs(""), onlyDeps()},
 	{"TossImportsOnlyStdlib", pkgIs("toss"), onlyDeps()},
+	{"WebhookImportsOnlyStdlib", pkgIs("webhook"), onlyDeps()},
 	{"SandboxImportsOnlyStdlibAndToss", pkgUnder("toss/sandbox"), onlyDeps(join("toss"))},
 	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment"),
 		noDepsUnder(append([]string{join("store")}, sqlDrivers...)...)},
@@ -200,6 +201,7 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 	bad := []listedPackage{
 		{ImportPath: module, Deps: []string{"fmt", "github.com/google/uuid"}},
 		{ImportPath: join("toss"), Deps: []string{join("")}},
+		{ImportPath: join("webhook"), Deps: []string{join("")}},
 		{ImportPath: join("toss/sandbox"), Deps: []string{join("toss"), join("payment")}},
 		{ImportPath: join("api"), Deps: []string{join("payment"), join("store/postgres")}},
 		{ImportPath: join("admin/form"), Deps: []string{"github.com/jackc/pgx/v5"}},
@@ -210,6 +212,7 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 	want := map[string]int{
 		"RootImportsOnlyStdlib":           1,
 		"TossImportsOnlyStdlib":           1,
+		"WebhookImportsOnlyStdlib":        1,
 		"SandboxImportsOnlyStdlibAndToss": 1,
 		"AppLayersNeverReachStoreOrSQL":   2,
 		"NothingImportsCmd":               1,
