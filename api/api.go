@@ -17,6 +17,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/auth"
 	"github.com/paydeck/paydeck/internal/httpx"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 )
 
@@ -70,6 +71,12 @@ type Deps struct {
 	// and per client IP; zero values mean the Default* limits.
 	LoginAccountLimit RateLimit
 	LoginIPLimit      RateLimit
+	// Outbound manages webhook endpoints and outbound events; nil leaves
+	// their operations out.
+	Outbound *outbound.Service
+	// KeyMode is the mode of the API keys this server creates and accepts;
+	// "" means live.
+	KeyMode paydeck.APIKeyMode
 }
 
 // server holds the dependencies the handlers use.
@@ -101,6 +108,8 @@ func Register(mux *http.ServeMux, d Deps) (huma.API, error) {
 	s.registerOrders()
 	s.registerPayments()
 	s.registerAdmin()
+	s.registerAPIKeys()
+	s.registerOutbound()
 	mountDocs(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		httpx.WriteProblem(w, http.StatusNotFound, "No such API operation; see /openapi.json.")
@@ -129,6 +138,9 @@ func newServer(d Deps) (*server, error) {
 	}
 	if d.Hasher == nil {
 		d.Hasher = auth.NewHasher(auth.DefaultParams, d.Rand)
+	}
+	if d.KeyMode == "" {
+		d.KeyMode = paydeck.APIKeyLive
 	}
 	if d.SDKURL == "" {
 		d.SDKURL = TossSDKURL
@@ -207,5 +219,6 @@ func register[I, O any](s *server, acc access, op huma.Operation, h func(context
 	if acc == adminOnly {
 		op.Errors = append(op.Errors, http.StatusForbidden)
 	}
+	declareScope(&op)
 	huma.Register(s.api, op, h)
 }

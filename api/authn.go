@@ -17,6 +17,7 @@ import (
 // anonymous) and the client's IP and user agent.
 type caller struct {
 	claims    *auth.Claims
+	key       *paydeck.APIKey // set for API keys (apikeys.go), with admin claims
 	ip        string
 	userAgent string
 }
@@ -50,6 +51,10 @@ func isAdmin(ctx context.Context) bool { return actor(ctx).Admin }
 func (s *server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	c := caller{ip: clientIP(ctx.RemoteAddr()), userAgent: ctx.Header("User-Agent")}
 	acc, _ := ctx.Operation().Metadata[accessKey].(access)
+	if token, ok := strings.CutPrefix(ctx.Header("Authorization"), "Bearer "+paydeck.APIKeyPrefix); ok {
+		s.authenticateKey(ctx, next, c, acc, paydeck.APIKeyPrefix+strings.TrimSpace(token))
+		return
+	}
 	if h := ctx.Header("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		claims, err := s.tokens.Verify(strings.TrimSpace(token))

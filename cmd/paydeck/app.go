@@ -9,9 +9,11 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/admin"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/jobs"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/toss"
 	"github.com/paydeck/paydeck/toss/sandbox"
@@ -38,6 +40,12 @@ func (m *Main) buildApp() error {
 	}
 	m.payments = svc
 	jobs.Register(m.workers, svc)
+	m.outbound, err = outbound.New(outbound.Config{Store: m.db, AllowPrivate: m.Config.WebhookAllowPrivate, Now: m.Now,
+		Logger: m.logger.With("component", "outbound")})
+	if err != nil {
+		return err
+	}
+	jobs.RegisterOutbound(m.workers, m.outbound)
 	return nil
 }
 
@@ -72,8 +80,9 @@ func (m *Main) newTossClient() *toss.Client {
 func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 	cfg := m.Config
 	d := api.Deps{Payments: m.payments, Store: m.db, Secret: subkey(cfg.Secret, "paydeck/api/jwt"), Logger: m.logger,
-		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL}
+		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL, Outbound: m.outbound}
 	if cfg.SandboxMode() {
+		d.KeyMode = paydeck.APIKeyTest
 		d.ClientKey = sandbox.WidgetClientKey
 		d.SDKURL = cfg.PublicURL + sandboxPath + "/v2/standard"
 	}

@@ -42,6 +42,8 @@ type Config struct {
 	ShippingFee      int64 // PAYDECK_SHIPPING_FEE: KRW charged for physical goods
 	FreeShippingOver int64 // PAYDECK_FREE_SHIPPING_OVER: order total (KRW) from which shipping is free; 0 never
 
+	WebhookAllowPrivate bool // PAYDECK_WEBHOOK_ALLOW_PRIVATE: outbound events may go to private, loopback and link-local addresses
+
 	// sources records where each variable's value came from, by variable
 	// name: "default", ".env", "env", "file" (a *_FILE variant), "flag",
 	// "data dir" (the kept PAYDECK_SECRET) or "sandbox".
@@ -179,6 +181,16 @@ var options = []option{
 		def:   constant(strconv.Itoa(defaultFreeShipping)),
 		parse: func(c *Config, v string) error { return parseWon(&c.FreeShippingOver, v) },
 		show:  func(c *Config) string { return strconv.FormatInt(c.FreeShippingOver, 10) }},
+	{env: "PAYDECK_WEBHOOK_ALLOW_PRIVATE", flag: "webhook-allow-private", usage: "`bool`: let outbound events reach private, loopback and link-local addresses (development only)",
+		def: constant("false"),
+		parse: func(c *Config, v string) (err error) {
+			c.WebhookAllowPrivate, err = strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("PAYDECK_WEBHOOK_ALLOW_PRIVATE %q must be true or false", v)
+			}
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatBool(c.WebhookAllowPrivate) }},
 }
 
 func constant(v string) func(*Config) string { return func(*Config) string { return v } }

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/paydeck/paydeck/internal/httpx"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/store"
 	"github.com/paydeck/paydeck/toss/sandbox"
@@ -84,7 +85,8 @@ type Main struct {
 	// Resources opened by Run and released by Close.
 	db       store.DB
 	sandbox  *sandbox.Server
-	payments *payment.Service // built by serve once the store is open
+	payments *payment.Service  // built by serve once the store is open
+	outbound *outbound.Service // likewise
 	// ready is closed once serve or sandbox listens; addr is then its address.
 	ready chan struct{}
 	addr  string

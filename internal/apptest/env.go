@@ -13,7 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/jobs"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/store"
 	"github.com/paydeck/paydeck/store/storetest"
@@ -42,6 +44,10 @@ type Env struct {
 	Payments *payment.Service
 	// Clock is the one clock of the store, the service and the sandbox.
 	Clock *Clock
+	// Outbound manages webhook endpoints and delivers outbound events (to
+	// loopback addresses too); the store publishes events through
+	// outbound.Hook.
+	Outbound *outbound.Service
 
 	rec *recorder
 }
@@ -80,7 +86,7 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	e := &Env{Engine: engine, Clock: &Clock{}}
 	workers := river.NewWorkers()
 	e.DB = newStore(t, engine, store.Options{Now: e.Clock.Now, Workers: workers,
-		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger})
+		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger, EventHook: outbound.Hook(api.Views{})})
 
 	hook := httptest.NewUnstartedServer(http.HandlerFunc(e.receiveWebhook))
 	e.WebhookURL = "http://" + hook.Listener.Addr().String() + "/api/payments/webhook"
@@ -109,6 +115,9 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	require.NoError(t, err)
 	hook.Start() // only now: the handler reads e.Payments
 	jobs.Register(workers, e.Payments)
+	e.Outbound, err = outbound.New(outbound.Config{Store: e.DB, AllowPrivate: true, Now: e.Clock.Now, Logger: o.logger})
+	require.NoError(t, err)
+	jobs.RegisterOutbound(workers, e.Outbound)
 	require.NoError(t, e.DB.StartJobs(context.Background()))
 	return e
 }

@@ -32,6 +32,9 @@ type Config struct {
 	// Schema is the PostgreSQL schema holding paydeck's and River's tables
 	// ("" uses the search_path). Ignored by SQLite.
 	Schema string
+	// EventHook runs before each Update's commit with the audit events it
+	// appended (Tx.RunEventHook); nil means none.
+	EventHook paydeck.EventHook
 }
 
 // WithDefaults returns c with nil Logger and Now filled in.
