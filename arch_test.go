@@ -127,7 +127,7 @@ var archRules = []archRule{
 	{"TossImportsOnlyStdlib", pkgIs("toss"), onlyDeps()},
 	{"WebhookImportsOnlyStdlib", pkgIs("webhook"), onlyDeps()},
 	{"SandboxImportsOnlyStdlibAndToss", pkgUnder("toss/sandbox"), onlyDeps(join("toss"))},
-	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment"),
+	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment", "outbound"),
 		noDepsUnder(append([]string{join("store")}, sqlDrivers...)...)},
 	{"NothingImportsCmd", func(path string) bool { return !strings.HasPrefix(path, join("cmd")+"/") },
 		noImportsUnder(join("cmd"), true)},

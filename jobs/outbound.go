@@ -10,7 +10,7 @@ import (
 	"github.com/paydeck/paydeck/outbound"
 )
 
-// deliverWorker runs outbound deliveries with outbound.Backoff between
+// deliverWorker runs outbound deliveries with the service's backoff between
 // attempts and stops retrying once the retry window is over.
 type deliverWorker struct {
 	river.WorkerDefaults[outbound.DeliverArgs]
@@ -28,7 +28,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[outbound.Delive
 
 // NextRetry implements river.Worker.
 func (w *deliverWorker) NextRetry(job *river.Job[outbound.DeliverArgs]) time.Time {
-	return time.Now().Add(outbound.Backoff(job.Attempt))
+	return time.Now().Add(w.svc.RetryDelay(job.Attempt))
 }
 
 // Timeout implements river.Worker: a delivery is bounded by its own

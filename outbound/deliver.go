@@ -74,6 +74,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives delivery failures; nil discards them.
 	Logger *slog.Logger
+	// BackoffFunc is the wait before retry number attempt; nil means
+	// Backoff. Tests shorten it; the retry window stays RetryWindow.
+	BackoffFunc func(attempt int) time.Duration
 }
 
 // Service manages endpoints and delivers events.
@@ -93,8 +96,14 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.BackoffFunc == nil {
+		cfg.BackoffFunc = Backoff
+	}
 	return &Service{cfg: cfg, client: NewClient(cfg.AllowPrivate)}, nil
 }
+
+// RetryDelay is the wait before retry number attempt of a delivery job.
+func (s *Service) RetryDelay(attempt int) time.Duration { return s.cfg.BackoffFunc(attempt) }
 
 // NewClient returns the HTTP client deliveries use: no proxy, no
 // redirects, Timeout, and (unless allowPrivate) a dialer that refuses

@@ -60,6 +60,7 @@ type options struct {
 	tossTimeout time.Duration
 	tossRetries int
 	logger      *slog.Logger
+	outbound    func(*outbound.Config)
 }
 
 // WithPaymentConfig lets the test change the payment.Config before New.
@@ -70,6 +71,10 @@ func WithPaymentConfig(f func(*payment.Config)) Option { return func(o *options)
 func WithTossRetries(timeout time.Duration, retries int) Option {
 	return func(o *options) { o.tossTimeout, o.tossRetries = timeout, retries }
 }
+
+// WithOutboundConfig lets f change the outbound service's configuration
+// (a short backoff, say) before it is built.
+func WithOutboundConfig(f func(*outbound.Config)) Option { return func(o *options) { o.outbound = f } }
 
 // WithLogger sends the service's and store's logs to l (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
@@ -115,7 +120,11 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	require.NoError(t, err)
 	hook.Start() // only now: the handler reads e.Payments
 	jobs.Register(workers, e.Payments)
-	e.Outbound, err = outbound.New(outbound.Config{Store: e.DB, AllowPrivate: true, Now: e.Clock.Now, Logger: o.logger})
+	ocfg := outbound.Config{Store: e.DB, AllowPrivate: true, Now: e.Clock.Now, Logger: o.logger}
+	if o.outbound != nil {
+		o.outbound(&ocfg)
+	}
+	e.Outbound, err = outbound.New(ocfg)
 	require.NoError(t, err)
 	jobs.RegisterOutbound(workers, e.Outbound)
 	require.NoError(t, e.DB.StartJobs(context.Background()))
