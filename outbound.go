@@ -160,7 +160,10 @@ type APIKey struct {
 	// Hint is the key's first characters ("pdk_test_AbCd"), to recognise it.
 	Hint string `json:"hint"`
 	// Hash is the hex SHA-256 of the whole key.
-	Hash       string     `json:"-"`
+	Hash string `json:"-"`
+	// CreatedBy is the admin who created the key (User.ID); the key acts
+	// as them, and orders it places are theirs.
+	CreatedBy  string     `json:"createdBy"`
 	Scopes     []Scope    `json:"scopes"`
 	CreatedAt  time.Time  `json:"createdAt"`
 	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
@@ -177,6 +180,8 @@ func (k *APIKey) Validate() error {
 		return Errorf(CodeInvalid, "A key needs a name of 1 to 100 characters.")
 	case k.Mode != APIKeyLive && k.Mode != APIKeyTest:
 		return Errorf(CodeInvalid, "Key mode must be live or test.")
+	case !ValidUUID(k.CreatedBy):
+		return Errorf(CodeInvalid, "A key needs the admin who created it.")
 	case len(k.Hash) != 64:
 		return Errorf(CodeInvalid, "Key hash is missing.")
 	case len(k.Scopes) == 0:

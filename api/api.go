@@ -219,6 +219,6 @@ func register[I, O any](s *server, acc access, op huma.Operation, h func(context
 	if acc == adminOnly {
 		op.Errors = append(op.Errors, http.StatusForbidden)
 	}
-	declareScope(&op)
+	declareScope(&op, acc)
 	huma.Register(s.api, op, h)
 }

@@ -14,7 +14,8 @@ import (
 
 // API keys ("Authorization: Bearer pdk_…") authenticate other systems'
 // servers. A key may call exactly the operations whose scope it holds (and
-// the public ones); it acts with an admin's reach within them. Operations
+// the public ones); it acts as the admin who created it within them, and
+// orders it places may name an external customer reference (customerRef). Operations
 // without a scope (key and endpoint management, the shopper's account) are
 // not open to keys.
 
@@ -60,18 +61,31 @@ var operationScopes = map[string]paydeck.Scope{
 	"getReconciliation": paydeck.ScopeReportsRead,
 }
 
-// declareScope states op's scope in the OpenAPI document (a security
-// requirement of the apiKey scheme, and x-paydeck-scope) and in its
-// metadata for authenticateKey. register calls it for every operation.
-func declareScope(op *huma.Operation) {
-	scope, ok := operationScopes[op.OperationID]
-	if !ok {
-		return
-	}
-	op.Metadata[scopeKey] = scope
+// Values of x-paydeck-scope besides the scopes: every operation declares
+// one.
+const (
+	scopePublic = "public" // anyone, API keys included
+	scopeNone   = "none"   // not open to API keys
+)
+
+// declareScope states op's scope in the OpenAPI document (x-paydeck-scope
+// on every operation; for scoped ones also a security requirement of the
+// apiKey scheme) and in its metadata for authenticateKey. register calls
+// it for every operation.
+func declareScope(op *huma.Operation, acc access) {
 	if op.Extensions == nil {
 		op.Extensions = map[string]any{}
 	}
+	scope, ok := operationScopes[op.OperationID]
+	switch {
+	case acc == public:
+		op.Extensions[scopeKey] = scopePublic
+		return
+	case !ok:
+		op.Extensions[scopeKey] = scopeNone
+		return
+	}
+	op.Metadata[scopeKey] = scope
 	op.Extensions[scopeKey] = string(scope)
 	if len(op.Security) > 0 {
 		op.Security = append(op.Security, map[string][]string{keyScheme: {string(scope)}})
@@ -109,7 +123,7 @@ func (s *server) authenticateKey(ctx huma.Context, next func(huma.Context), c ca
 		return
 	}
 	s.touchKey(ctx.Context(), key)
-	c.claims = &auth.Claims{Role: string(paydeck.RoleAdmin)}
+	c.claims = &auth.Claims{UserID: key.CreatedBy, Role: string(paydeck.RoleAdmin)}
 	c.key = key
 	next(huma.WithValue(ctx, callerKey{}, c))
 }
@@ -199,7 +213,8 @@ func (s *server) registerAPIKeys() {
 
 func (s *server) createAPIKey(ctx context.Context, in *createAPIKeyInput) (*createdAPIKeyOutput, error) {
 	secret, hash, hint := paydeck.NewAPIKeySecret(s.KeyMode)
-	k := &paydeck.APIKey{Name: strings.TrimSpace(in.Body.Name), Mode: s.KeyMode, Hint: hint, Hash: hash}
+	k := &paydeck.APIKey{Name: strings.TrimSpace(in.Body.Name), Mode: s.KeyMode, Hint: hint, Hash: hash,
+		CreatedBy: actor(ctx).UserID}
 	for _, sc := range in.Body.Scopes {
 		k.Scopes = append(k.Scopes, paydeck.Scope(sc))
 	}

@@ -135,7 +135,7 @@ type deliveriesOutput struct {
 type resendInput struct {
 	EventID string `path:"eventId" minLength:"1" maxLength:"64" pattern:"^evt_[0-9a-z]+$" example:"evt_3j5x4kq9m2n7p8r6s1t0v4w2"`
 	Body    *struct {
-		EndpointID string `json:"endpointId,omitempty" format:"uuid" doc:"Only to this endpoint; default every enabled endpoint subscribed to the type."`
+		EndpointID string `json:"endpointId,omitempty" format:"uuid" example:"5d1c7e9a-3f2b-4c6d-8e1f-0a9b8c7d6e5f" doc:"Only to this endpoint; default every enabled endpoint subscribed to the type."`
 	}
 }
 

@@ -202,13 +202,13 @@ func (tx *Tx) FindWebhookDeliveries(ctx context.Context, f paydeck.WebhookDelive
 	return list(ctx, tx, deliveryCols, "FROM webhook_deliveries", w, "id DESC", f.Offset, f.Limit, scanDelivery)
 }
 
-const apiKeyCols = "id, name, mode, hint, hash, scopes, created_at, last_used_at, revoked_at"
+const apiKeyCols = "id, name, mode, hint, hash, scopes, created_at, last_used_at, revoked_at, created_by"
 
 func scanAPIKey(r Rows) (*paydeck.APIKey, error) {
 	k := &paydeck.APIKey{}
 	var scopes []byte
 	if err := r.Scan(scanText(&k.ID), &k.Name, &k.Mode, &k.Hint, &k.Hash, scanJSON(&scopes), scanTime(&k.CreatedAt),
-		scanNullTime(&k.LastUsedAt), scanNullTime(&k.RevokedAt)); err != nil {
+		scanNullTime(&k.LastUsedAt), scanNullTime(&k.RevokedAt), scanText(&k.CreatedBy)); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(scopes, &k.Scopes); err != nil {
@@ -232,9 +232,9 @@ func (tx *Tx) CreateAPIKey(ctx context.Context, k *paydeck.APIKey) error {
 	}
 	normTimePtrs(&k.LastUsedAt, &k.RevokedAt)
 	k.ID, k.CreatedAt = id, tx.now
-	_, err = tx.exec(ctx, "", `INSERT INTO api_keys (`+apiKeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.exec(ctx, "", `INSERT INTO api_keys (`+apiKeyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		k.ID, k.Name, string(k.Mode), k.Hint, k.Hash, string(scopes), tx.t(k.CreatedAt), tx.tp(k.LastUsedAt),
-		tx.tp(k.RevokedAt))
+		tx.tp(k.RevokedAt), k.CreatedBy)
 	return err
 }
 

@@ -39,6 +39,7 @@ CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id, id);
 CREATE TABLE api_keys (
 	id           uuid PRIMARY KEY,
 	name         text NOT NULL CHECK (name <> ''),
+	created_by   uuid NOT NULL REFERENCES users (id), -- the admin; orders the key places are theirs
 	mode         text NOT NULL CHECK (mode IN ('live', 'test')),
 	hint         text NOT NULL,
 	hash         text NOT NULL UNIQUE,
@@ -47,3 +48,7 @@ CREATE TABLE api_keys (
 	last_used_at timestamptz,
 	revoked_at   timestamptz
 );
+
+-- An order placed by another system's server (an API key) may name that
+-- system's customer instead of a paydeck user.
+ALTER TABLE orders ADD COLUMN customer_ref text NOT NULL DEFAULT '';

@@ -39,6 +39,7 @@ CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id, id);
 CREATE TABLE api_keys (
 	id           TEXT PRIMARY KEY,
 	name         TEXT NOT NULL CHECK (name <> ''),
+	created_by   TEXT NOT NULL REFERENCES users (id), -- the admin; orders the key places are theirs
 	mode         TEXT NOT NULL CHECK (mode IN ('live', 'test')),
 	hint         TEXT NOT NULL,
 	hash         TEXT NOT NULL UNIQUE,
@@ -47,3 +48,7 @@ CREATE TABLE api_keys (
 	last_used_at INTEGER,
 	revoked_at   INTEGER
 ) STRICT;
+
+-- An order placed by another system's server (an API key) may name that
+-- system's customer instead of a paydeck user.
+ALTER TABLE orders ADD COLUMN customer_ref TEXT NOT NULL DEFAULT '';
