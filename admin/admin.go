@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/web/page"
 )
@@ -33,6 +34,11 @@ type Deps struct {
 	// River client, with its prefix set to "/admin/jobs"; nil shows a page
 	// saying it is not configured. It is served behind admin auth.
 	JobsUI http.Handler
+	// Outbound manages API keys and webhook endpoints; nil leaves their
+	// pages out.
+	Outbound *outbound.Service
+	// KeyMode is the mode of the API keys this server creates ("" live).
+	KeyMode paydeck.APIKeyMode
 	// Logger receives page failures; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
@@ -86,6 +92,21 @@ func Register(mux *http.ServeMux, d Deps) error {
 		"GET /admin/settlements.csv":               a.settlementsCSV,
 		"GET /admin/reconciliation":                a.reconciliation,
 		"/admin/":                                  a.notFound,
+	}
+	if d.Outbound != nil {
+		if a.d.KeyMode == "" {
+			a.d.KeyMode = paydeck.APIKeyLive
+		}
+		routes["GET /admin/api-keys"] = a.apiKeys
+		routes["POST /admin/api-keys"] = a.apiKeyCreate
+		routes["POST /admin/api-keys/{id}/revoke"] = a.apiKeyRevoke
+		routes["GET /admin/webhooks"] = a.webhooks
+		routes["POST /admin/webhooks"] = a.webhookCreate
+		routes["GET /admin/webhooks/{id}"] = a.webhook
+		routes["POST /admin/webhooks/{id}"] = a.webhookSave
+		routes["POST /admin/webhooks/{id}/rotate"] = a.webhookRotate
+		routes["POST /admin/webhooks/{id}/test"] = a.webhookTest
+		routes["POST /admin/webhooks/{id}/resend"] = a.webhookResend
 	}
 	for pattern, h := range routes {
 		mux.Handle(pattern, a.sessions.Middleware(a.adminOnly(h), a.rejected))

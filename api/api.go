@@ -71,8 +71,8 @@ type Deps struct {
 	// and per client IP; zero values mean the Default* limits.
 	LoginAccountLimit RateLimit
 	LoginIPLimit      RateLimit
-	// Outbound manages webhook endpoints and outbound events; nil leaves
-	// their operations out.
+	// Outbound manages API keys, webhook endpoints and outbound events;
+	// nil leaves their operations out.
 	Outbound *outbound.Service
 	// KeyMode is the mode of the API keys this server creates and accepts;
 	// "" means live.

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -190,6 +189,9 @@ type apiKeyOutput struct{ Body APIKey }
 
 func (s *server) registerAPIKeys() {
 	s.api.OpenAPI().Components.SecuritySchemes[keyScheme] = keySecurityScheme
+	if s.Outbound == nil {
+		return
+	}
 	tags := []string{"API keys"}
 	s.api.OpenAPI().Tags = append(s.api.OpenAPI().Tags, &huma.Tag{Name: "API keys",
 		Description: "Secret keys for other systems' servers, with scopes."})
@@ -212,13 +214,12 @@ func (s *server) registerAPIKeys() {
 }
 
 func (s *server) createAPIKey(ctx context.Context, in *createAPIKeyInput) (*createdAPIKeyOutput, error) {
-	secret, hash, hint := paydeck.NewAPIKeySecret(s.KeyMode)
-	k := &paydeck.APIKey{Name: strings.TrimSpace(in.Body.Name), Mode: s.KeyMode, Hint: hint, Hash: hash,
-		CreatedBy: actor(ctx).UserID}
+	scopes := make([]paydeck.Scope, 0, len(in.Body.Scopes))
 	for _, sc := range in.Body.Scopes {
-		k.Scopes = append(k.Scopes, paydeck.Scope(sc))
+		scopes = append(scopes, paydeck.Scope(sc))
 	}
-	if err := s.Store.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateAPIKey(ctx, k) }); err != nil {
+	k, secret, err := s.Outbound.CreateAPIKey(ctx, s.KeyMode, actor(ctx).UserID, in.Body.Name, scopes)
+	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &createdAPIKeyOutput{Body: CreatedAPIKey{APIKey: apiKeyView(k), Key: secret}}, nil
@@ -242,18 +243,7 @@ func (s *server) listAPIKeys(ctx context.Context, _ *struct{}) (*apiKeyListOutpu
 }
 
 func (s *server) revokeAPIKey(ctx context.Context, in *apiKeyIDInput) (*apiKeyOutput, error) {
-	var k *paydeck.APIKey
-	err := s.Store.Update(ctx, func(tx paydeck.Tx) (err error) {
-		if k, err = tx.FindAPIKeyByID(ctx, in.ID); err != nil {
-			return err
-		}
-		if k.RevokedAt == nil {
-			now := tx.Now()
-			k.RevokedAt = &now
-			return tx.UpdateAPIKey(ctx, k)
-		}
-		return nil
-	})
+	k, err := s.Outbound.RevokeAPIKey(ctx, in.ID)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}

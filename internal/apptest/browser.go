@@ -102,7 +102,7 @@ func (s *Site) serve(t testing.TB, clientKey string) {
 	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
 		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Hasher: cheapHasher}))
 	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		PublicURL: s.URL, Now: env.Clock.Now}))
+		PublicURL: s.URL, Now: env.Clock.Now, Outbound: env.Outbound}))
 	ts.Start()
 	t.Cleanup(ts.Close)
 }
