@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -96,10 +97,14 @@ type Main struct {
 
 // commandFlags holds the values of command-specific flags.
 type commandFlags struct {
-	email, password, name string // createadmin
-	webhookURL, statePath string // sandbox
-	sandboxAddr           string // sandbox
-	date                  string // reconcile
+	email, password, name string   // createadmin
+	webhookURL, statePath string   // sandbox
+	sandboxAddr           string   // sandbox
+	date                  string   // reconcile
+	apiURL                string   // listen, trigger, events
+	forwardTo, events     string   // listen
+	listenSecret          string   // listen
+	args                  []string // the arguments of commands that take some (command.args)
 	configOverrides       map[string]string
 }
 
@@ -139,7 +144,7 @@ func (m *Main) ParseFlags(_ context.Context, args []string) error {
 	fs.SetOutput(m.Stderr)
 	fs.Usage = func() {
 		out := fs.Output()
-		fmt.Fprintf(out, "Usage: paydeck %s [flags]\n\n%s\n", cmd.name, cmd.help)
+		fmt.Fprintf(out, "Usage: paydeck %s [flags]%s\n\n%s\n", cmd.name, strings.TrimRight(" "+cmd.args, " "), cmd.help)
 		if cmd.config {
 			fmt.Fprintln(out, "\nConfiguration comes from the environment, .env and these flags (flags win);\nsecrets are set by environment only (or their *_FILE variants).")
 		}
@@ -156,6 +161,13 @@ func (m *Main) ParseFlags(_ context.Context, args []string) error {
 		return err
 	} else if err != nil {
 		return fmt.Errorf("%s: %w", cmd.name, err)
+	}
+	// Commands with arguments (cmd.args) take flags before and after them.
+	for cmd.args != "" && fs.NArg() > 0 {
+		m.flags.args = append(m.flags.args, fs.Arg(0))
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return fmt.Errorf("%s: %w", cmd.name, err)
+		}
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected argument %q", cmd.name, fs.Arg(0))
