@@ -42,7 +42,8 @@ type Config struct {
 	ShippingFee      int64 // PAYDECK_SHIPPING_FEE: KRW charged for physical goods
 	FreeShippingOver int64 // PAYDECK_FREE_SHIPPING_OVER: order total (KRW) from which shipping is free; 0 never
 
-	WebhookAllowPrivate bool // PAYDECK_WEBHOOK_ALLOW_PRIVATE: outbound events may go to private, loopback and link-local addresses
+	JobRescueAfter      time.Duration // PAYDECK_JOB_RESCUE_AFTER: a job running this long is taken for dead (its process crashed) and retried
+	WebhookAllowPrivate bool          // PAYDECK_WEBHOOK_ALLOW_PRIVATE: outbound events may go to private, loopback and link-local addresses
 
 	// sources records where each variable's value came from, by variable
 	// name: "default", ".env", "env", "file" (a *_FILE variant), "flag",
@@ -60,6 +61,9 @@ const (
 	defaultPaymentTimeout = 30 * time.Minute
 	defaultTossTimeout    = 30 * time.Second
 	defaultSweepInterval  = time.Minute
+	// defaultJobRescueAfter bounds how late a job whose process was killed
+	// runs again (River's own default is an hour); jobs are idempotent.
+	defaultJobRescueAfter = 5 * time.Minute
 	defaultCheckDelay     = time.Minute
 	defaultShippingFee    = 3000
 	defaultFreeShipping   = 50_000
@@ -181,6 +185,10 @@ var options = []option{
 		def:   constant(strconv.Itoa(defaultFreeShipping)),
 		parse: func(c *Config, v string) error { return parseWon(&c.FreeShippingOver, v) },
 		show:  func(c *Config) string { return strconv.FormatInt(c.FreeShippingOver, 10) }},
+	{env: "PAYDECK_JOB_RESCUE_AFTER", flag: "job-rescue-after", usage: "how long a job may run before it is taken for dead (its process crashed) and retried (`duration`, at least 1m)",
+		def:   constant(defaultJobRescueAfter.String()),
+		parse: func(c *Config, v string) error { return parseDuration(&c.JobRescueAfter, v) },
+		show:  func(c *Config) string { return c.JobRescueAfter.String() }},
 	{env: "PAYDECK_WEBHOOK_ALLOW_PRIVATE", flag: "webhook-allow-private", usage: "`bool`: let outbound events reach private, loopback and link-local addresses (development only)",
 		def: constant("false"),
 		parse: func(c *Config, v string) (err error) {

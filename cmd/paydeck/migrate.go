@@ -26,6 +26,8 @@ func (m *Main) openStore(ctx context.Context) error {
 		Workers:      m.workers,
 		PeriodicJobs: m.periodicJobs,
 		EventHook:    outbound.Hook(api.Views{}),
+
+		RescueStuckJobsAfter: cfg.JobRescueAfter,
 	})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
