@@ -400,3 +400,77 @@ func TestBackoffCoversThreeDays(t *testing.T) {
 	}
 	require.Less(t, n, outbound.MaxAttempts)
 }
+
+// TestEveryEventTypeFires drives the real flows that report each of the
+// other event types and checks that exactly that event reaches the
+// receiver for the order: order.expired, order.shipped, payment.failed,
+// payment.waiting_for_deposit (then order.paid on the deposit) and
+// refund.failed.
+func TestEveryEventTypeFires(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		rcv := newReceiver(t)
+		ep, err := e.Outbound.CreateEndpoint(ctx, outbound.EndpointInput{URL: rcv.URL, Enabled: true})
+		require.NoError(t, err)
+		admin := e.Admin(t)
+		product := e.Product(t, 21000, 0)
+		// types returns the event types received for the order, in order.
+		types := func(orderID string) []paydeck.OutboundEventType {
+			var out []paydeck.OutboundEventType
+			for _, g := range rcv.requests() {
+				env := envelope(t, g.Body)
+				if env.Data["orderId"] == orderID {
+					require.NoError(t, webhook.Verify(ep.Secret, g.Header, g.Body, e.Clock.Now()))
+					out = append(out, env.Type)
+				}
+			}
+			return out
+		}
+		waitTypes := func(orderID string, want ...paydeck.OutboundEventType) {
+			t.Helper()
+			apptest.WaitFor(t, string(want[len(want)-1]), func() bool { return len(types(orderID)) >= len(want) })
+			require.ElementsMatch(t, want, types(orderID))
+		}
+
+		// Expired: unpaid past its expiry.
+		u := e.Customer(t)
+		expiring := e.Order(t, u, apptest.Line(product, 1))
+		e.Clock.Advance(31 * time.Minute)
+		require.NoError(t, e.Payments.ExpireOrder(ctx, expiring.ID))
+		waitTypes(expiring.OrderID, paydeck.OutOrderExpired)
+
+		// Shipped: a paid order an admin ships.
+		o, _ := paidOrder(t, e)
+		_, err = e.Payments.ShipOrder(ctx, apptest.As(admin), o.OrderID)
+		require.NoError(t, err)
+		waitTypes(o.OrderID, paydeck.OutOrderPaid, paydeck.OutOrderShipped)
+
+		// Failed: Toss refuses the card.
+		failing := e.Order(t, u, apptest.Line(product, 1))
+		key := e.Authorize(t, failing, "CARD")
+		e.SetFaults(t, `[{"orderId":"`+failing.OrderID+`","operation":"confirm","errorCode":"REJECT_CARD_PAYMENT","times":1}]`)
+		_, err = e.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: failing.OrderID,
+			Amount: failing.FinalAmount})
+		require.Error(t, err)
+		waitTypes(failing.OrderID, paydeck.OutPaymentFailed)
+
+		// Virtual account: issued, then deposited.
+		va := e.Order(t, u, apptest.Line(product, 1))
+		key = e.Authorize(t, va, "VIRTUAL_ACCOUNT")
+		_, err = e.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: va.OrderID,
+			Amount: va.FinalAmount})
+		require.NoError(t, err)
+		waitTypes(va.OrderID, paydeck.OutPaymentWaitingForDeposit)
+		e.Deposit(t, key)
+		e.WebhooksSettled(t)
+		waitTypes(va.OrderID, paydeck.OutPaymentWaitingForDeposit, paydeck.OutOrderPaid)
+
+		// Refund refused by Toss.
+		r, rkey := paidOrder(t, e)
+		e.SetFaults(t, `[{"orderId":"`+r.OrderID+`","operation":"cancel","errorCode":"NOT_CANCELABLE_PAYMENT","times":1}]`)
+		_, _, err = e.Payments.Cancel(ctx, apptest.As(admin), rkey, payment.CancelInput{Reason: "test"})
+		require.Error(t, err)
+		waitTypes(r.OrderID, paydeck.OutOrderPaid, paydeck.OutRefundFailed)
+	})
+}
