@@ -125,8 +125,9 @@ func noImportsUnder(prefix string, tests bool) func(listedPackage) []string {
 var archRules = []archRule{
 	{"RootImportsOnlyStdlib", pkgIs(""), onlyDeps()},
 	{"TossImportsOnlyStdlib", pkgIs("toss"), onlyDeps()},
+	{"WebhookImportsOnlyStdlib", pkgIs("webhook"), onlyDeps()},
 	{"SandboxImportsOnlyStdlibAndToss", pkgUnder("toss/sandbox"), onlyDeps(join("toss"))},
-	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment", "account"),
+	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment", "account", "outbound"),
 		noDepsUnder(append([]string{join("store")}, sqlDrivers...)...)},
 	{"AccountSitsBelowTheAppLayers", pkgUnder("account"),
 		noDepsUnder(join("api"), join("web"), join("admin"), join("payment"), join("jobs"), join("toss"))},
@@ -202,6 +203,7 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 	bad := []listedPackage{
 		{ImportPath: module, Deps: []string{"fmt", "github.com/google/uuid"}},
 		{ImportPath: join("toss"), Deps: []string{join("")}},
+		{ImportPath: join("webhook"), Deps: []string{join("")}},
 		{ImportPath: join("toss/sandbox"), Deps: []string{join("toss"), join("payment")}},
 		{ImportPath: join("api"), Deps: []string{join("payment"), join("store/postgres")}},
 		{ImportPath: join("admin/form"), Deps: []string{"github.com/jackc/pgx/v5"}},
@@ -213,6 +215,7 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 	want := map[string]int{
 		"RootImportsOnlyStdlib":           1,
 		"TossImportsOnlyStdlib":           1,
+		"WebhookImportsOnlyStdlib":        1,
 		"SandboxImportsOnlyStdlibAndToss": 1,
 		"AppLayersNeverReachStoreOrSQL":   3,
 		"AccountSitsBelowTheAppLayers":    1,

@@ -35,6 +35,9 @@ type Order struct {
 	PaidAt      *time.Time `json:"paidAt,omitempty"`
 	ShippedAt   *time.Time `json:"shippedAt,omitempty"`
 	DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
+	// CustomerRef is another system's customer reference, set when an API
+	// key placed the order ("" otherwise); at most 100 characters.
+	CustomerRef string `json:"customerRef,omitempty"`
 }
 
 // OrderItem is one line of an order: the product, the quantity and the unit
@@ -105,6 +108,8 @@ func (o *Order) Validate() error {
 		return Errorf(CodeInvalid, "Order ID %q is not valid.", o.OrderID)
 	case o.ExpiresAt.IsZero():
 		return Errorf(CodeInvalid, "Order expiry time is required.")
+	case len(o.CustomerRef) > 100:
+		return Errorf(CodeInvalid, "An external customer reference has at most 100 characters.")
 	}
 	computed := Order{Items: o.Items, DiscountAmount: o.DiscountAmount, ShippingFee: o.ShippingFee}
 	if err := computed.ComputeAmounts(); err != nil {

@@ -207,6 +207,41 @@ type Tx interface {
 	// FindReconciliationReports returns reports matching filter, newest first.
 	FindReconciliationReports(ctx context.Context, filter ReconciliationReportFilter) ([]*ReconciliationReport, int, error)
 
+	// CreateOutboundEvent inserts e (ID, Type, Body and CreatedAt set by
+	// the caller) and assigns e.Seq. A taken ID, or a SourceEventID that
+	// already has an event, returns conflict.
+	CreateOutboundEvent(ctx context.Context, e *OutboundEvent) error
+	// FindOutboundEventByID returns the event or not_found.
+	FindOutboundEventByID(ctx context.Context, id string) (*OutboundEvent, error)
+	// FindOutboundEvents returns events matching filter in Seq order.
+	FindOutboundEvents(ctx context.Context, filter OutboundEventFilter) ([]*OutboundEvent, int, error)
+	// CreateWebhookEndpoint validates e, assigns e.ID and the timestamps,
+	// and inserts it.
+	CreateWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error
+	// FindWebhookEndpointByID returns the endpoint or not_found.
+	FindWebhookEndpointByID(ctx context.Context, id string) (*WebhookEndpoint, error)
+	// FindWebhookEndpoints returns every endpoint, oldest first.
+	FindWebhookEndpoints(ctx context.Context) ([]*WebhookEndpoint, error)
+	// UpdateWebhookEndpoint validates e and writes every field but ID and
+	// CreatedAt; it sets e.UpdatedAt.
+	UpdateWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error
+	// CreateWebhookDelivery assigns d.ID and d.CreatedAt (Now) and records
+	// the attempt.
+	CreateWebhookDelivery(ctx context.Context, d *WebhookDelivery) error
+	// FindWebhookDeliveries returns attempts matching filter, newest first.
+	FindWebhookDeliveries(ctx context.Context, filter WebhookDeliveryFilter) ([]*WebhookDelivery, int, error)
+	// CreateAPIKey validates k, assigns k.ID and k.CreatedAt, and inserts it.
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	// FindAPIKeyByID returns the key or not_found.
+	FindAPIKeyByID(ctx context.Context, id string) (*APIKey, error)
+	// FindAPIKeyByHash returns the key whose Hash is hash (revoked or not)
+	// or not_found.
+	FindAPIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
+	// FindAPIKeys returns every key, newest first.
+	FindAPIKeys(ctx context.Context) ([]*APIKey, error)
+	// UpdateAPIKey writes k.LastUsedAt and k.RevokedAt.
+	UpdateAPIKey(ctx context.Context, k *APIKey) error
+
 	// Enqueue inserts a River job in this transaction: the job exists iff the
 	// transaction commits. args is encoded as JSON; its Kind must have a
 	// worker registered in the store's River workers (store.Options.Workers),

@@ -14,6 +14,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/account"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/web/page"
 )
@@ -35,6 +36,11 @@ type Deps struct {
 	// River client, with its prefix set to "/admin/jobs"; nil shows a page
 	// saying it is not configured. It is served behind admin auth.
 	JobsUI http.Handler
+	// Outbound manages API keys and webhook endpoints; nil leaves their
+	// pages out.
+	Outbound *outbound.Service
+	// KeyMode is the mode of the API keys this server creates ("" live).
+	KeyMode paydeck.APIKeyMode
 	// Logger receives page failures; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
@@ -78,7 +84,10 @@ func Register(mux *http.ServeMux, d Deps) error {
 	}
 	a := &app{d: d, pages: pages,
 		sessions: page.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), page.SessionTTL, d.Now, d.Rand)}
-	routes := a.routes()
+	if d.Outbound != nil && a.d.KeyMode == "" {
+		a.d.KeyMode = paydeck.APIKeyLive
+	}
+	routes := a.routes(d.Outbound != nil)
 	sameOrigin, err := a.sameOrigin()
 	if err != nil {
 		return err
@@ -114,9 +123,10 @@ func (a *app) sameOrigin() (*http.CrossOriginProtection, error) {
 	return p, nil
 }
 
-// routes is the admin route table (without River UI's /admin/jobs/).
-func (a *app) routes() map[string]func(http.ResponseWriter, *http.Request, *request) {
-	return map[string]func(http.ResponseWriter, *http.Request, *request){
+// routes is the admin route table (without River UI's /admin/jobs/);
+// withOutbound adds the API key and webhook endpoint pages.
+func (a *app) routes(withOutbound bool) map[string]func(http.ResponseWriter, *http.Request, *request) {
+	routes := map[string]func(http.ResponseWriter, *http.Request, *request){
 		"GET /admin/{$}":                           a.dashboard,
 		"GET /admin/orders":                        a.orders,
 		"GET /admin/orders/{orderId}":              a.order,
@@ -137,6 +147,19 @@ func (a *app) routes() map[string]func(http.ResponseWriter, *http.Request, *requ
 		"GET /admin/reconciliation":                a.reconciliation,
 		"/admin/":                                  a.notFound,
 	}
+	if withOutbound {
+		routes["GET /admin/api-keys"] = a.apiKeys
+		routes["POST /admin/api-keys"] = a.apiKeyCreate
+		routes["POST /admin/api-keys/{id}/revoke"] = a.apiKeyRevoke
+		routes["GET /admin/webhooks"] = a.webhooks
+		routes["POST /admin/webhooks"] = a.webhookCreate
+		routes["GET /admin/webhooks/{id}"] = a.webhook
+		routes["POST /admin/webhooks/{id}"] = a.webhookSave
+		routes["POST /admin/webhooks/{id}/rotate"] = a.webhookRotate
+		routes["POST /admin/webhooks/{id}/test"] = a.webhookTest
+		routes["POST /admin/webhooks/{id}/resend"] = a.webhookResend
+	}
+	return routes
 }
 
 // Patterns lists the ServeMux patterns Register mounts, sorted, so that
@@ -144,7 +167,7 @@ func (a *app) routes() map[string]func(http.ResponseWriter, *http.Request, *requ
 func Patterns() []string {
 	var a *app // method values only: nothing is called
 	out := []string{"/admin/jobs/"}
-	for p := range a.routes() {
+	for p := range a.routes(true) {
 		out = append(out, p)
 	}
 	slices.Sort(out)

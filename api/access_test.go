@@ -48,6 +48,7 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 			OperationID string                `json:"operationId"`
 			Security    []map[string][]string `json:"security"`
 			Responses   map[string]any        `json:"responses"`
+			Scope       string                `json:"x-paydeck-scope"`
 		} `json:"paths"`
 	}
 	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
@@ -105,7 +106,126 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	sort.Strings(public)
 	// The access rules themselves, as the document states them.
 	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listProducts", "login", "receiveWebhook", "signup"}, public)
-	require.Equal(t, []string{"createPaymentMethod", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
-		"deliverOrder", "getReconciliation", "getSettlements", "getStats", "shipOrder", "updatePaymentMethod", "updateProduct"}, admin)
+	require.Equal(t, []string{"createApiKey", "createPaymentMethod", "createProduct", "createWebhookEndpoint",
+		"deactivatePaymentMethod", "deactivateProduct", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
+		"listApiKeys", "listEvents", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "revokeApiKey",
+		"rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updateProduct",
+		"updateWebhookEndpoint"}, admin)
 	require.Len(t, secured, len(admin)+11, "admin operations plus the customer's own: %v", secured)
+}
+
+// TestEveryOperationEnforcesItsKeyScope is the same walk for API keys ×
+// scopes: every operation declares x-paydeck-scope (a scope, "public" or
+// "none"); a key holding exactly that scope gets past authentication, a key
+// holding every other scope gets 403, operations not open to keys refuse
+// even a key with every scope, and unknown or revoked keys get 401.
+func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
+	t.Parallel()
+	env := apptest.New(t, "sqlite")
+	a := apptest.NewAPI(t, env)
+	admin := a.NewAdmin(t)
+	newKey := func(scopes ...paydeck.Scope) string {
+		t.Helper()
+		var out struct {
+			ID  string `json:"id"`
+			Key string `json:"key"`
+		}
+		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/admin/api-keys", Token: admin,
+			Body: map[string]any{"name": "matrix", "scopes": scopes}}, http.StatusCreated, &out)
+		require.True(t, strings.HasPrefix(out.Key, "pdk_live_"), out.Key)
+		return out.Key
+	}
+	only := map[paydeck.Scope]string{}
+	allBut := map[paydeck.Scope]string{}
+	for _, sc := range paydeck.Scopes {
+		only[sc] = newKey(sc)
+		var rest []paydeck.Scope
+		for _, o := range paydeck.Scopes {
+			if o != sc {
+				rest = append(rest, o)
+			}
+		}
+		allBut[sc] = newKey(rest...)
+	}
+	every := newKey(paydeck.Scopes...)
+	revoked := newKey(paydeck.Scopes...)
+	var keys struct {
+		Items []struct {
+			ID   string `json:"id"`
+			Hint string `json:"hint"`
+		} `json:"items"`
+	}
+	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/api-keys", Token: admin}, http.StatusOK, &keys)
+	require.Len(t, keys.Items, 2*len(paydeck.Scopes)+2)
+	require.True(t, strings.HasPrefix(revoked, keys.Items[0].Hint), "newest first")
+	a.MustDo(t, apptest.Request{Method: http.MethodDelete, Path: "/api/admin/api-keys/" + keys.Items[0].ID, Token: admin},
+		http.StatusOK, nil)
+
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string                `json:"operationId"`
+			Security    []map[string][]string `json:"security"`
+			Scope       string                `json:"x-paydeck-scope"`
+		} `json:"paths"`
+	}
+	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
+	param := regexp.MustCompile(`\{[^}]+\}`)
+	byScope := map[string][]string{}
+	for path, ops := range doc.Paths {
+		if !strings.HasPrefix(path, "/api/") {
+			continue
+		}
+		for method, op := range ops {
+			req := apptest.Request{Method: strings.ToUpper(method),
+				Path: param.ReplaceAllString(path, "00000000-0000-4000-8000-000000000000")}
+			if req.Method != http.MethodGet && req.Method != http.MethodDelete {
+				req.Body = map[string]any{}
+			}
+			name := req.Method + " " + path
+			require.NotEmpty(t, op.Scope, "%s declares no x-paydeck-scope", name)
+			byScope[op.Scope] = append(byScope[op.Scope], op.OperationID)
+			passes := func(key, who string) {
+				t.Helper()
+				req.Token = key
+				res := a.Do(t, req)
+				require.NotEqual(t, http.StatusUnauthorized, res.Status, "%s with %s: %s", name, who, res.Body)
+				require.NotEqual(t, http.StatusForbidden, res.Status, "%s with %s: %s", name, who, res.Body)
+			}
+			req.Token = revoked
+			if op.Scope != "public" {
+				a.Do(t, req).RequireProblem(t, http.StatusUnauthorized)
+				req.Token = "pdk_live_unknownkeyunknownkeyunknownk"
+				a.Do(t, req).RequireProblem(t, http.StatusUnauthorized)
+			}
+			switch op.Scope {
+			case "public":
+				passes(every, "a key")
+			case "none":
+				req.Token = every
+				a.Do(t, req).RequireProblem(t, http.StatusForbidden)
+			default:
+				sc := paydeck.Scope(op.Scope)
+				require.Contains(t, paydeck.Scopes, sc, name)
+				require.Contains(t, op.Security, map[string][]string{"apiKey": {op.Scope}}, name)
+				passes(only[sc], "only "+op.Scope)
+				req.Token = allBut[sc]
+				msg := a.Do(t, req).RequireProblem(t, http.StatusForbidden)
+				require.Contains(t, msg, op.Scope, name)
+			}
+		}
+	}
+	for _, ops := range byScope {
+		sort.Strings(ops)
+	}
+	require.Equal(t, map[string][]string{
+		"public":          {"getProduct", "listPaymentMethods", "listProducts", "login", "receiveWebhook", "signup"},
+		"orders:read":     {"getCheckout", "getOrder", "getPayment", "listEvents", "listOrders"},
+		"orders:write":    {"cancelOrder", "createOrder", "deliverOrder", "resendEvent", "shipOrder"},
+		"payments:write":  {"confirmPayment"},
+		"refunds:write":   {"cancelPayment"},
+		"catalogue:write": {"createPaymentMethod", "createProduct", "deactivatePaymentMethod", "deactivateProduct", "updatePaymentMethod", "updateProduct"},
+		"reports:read":    {"getReconciliation", "getSettlements", "getStats"},
+		"none": {"change-password", "createApiKey", "createWebhookEndpoint", "listApiKeys", "listWebhookDeliveries",
+			"listWebhookEndpoints", "logout", "me", "revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "updateWebhookEndpoint"},
+	}, byScope)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/auth"
 	"github.com/paydeck/paydeck/internal/httpx"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 )
 
@@ -84,6 +85,12 @@ type Deps struct {
 	// WebhookIPLimit bounds webhook deliveries per client IP; zero means
 	// DefaultWebhookIPLimit.
 	WebhookIPLimit RateLimit
+	// Outbound manages API keys, webhook endpoints and outbound events;
+	// nil leaves their operations out.
+	Outbound *outbound.Service
+	// KeyMode is the mode of the API keys this server creates and accepts;
+	// "" means live.
+	KeyMode paydeck.APIKeyMode
 }
 
 // server holds the dependencies the handlers use.
@@ -110,6 +117,8 @@ func Register(mux *http.ServeMux, d Deps) (huma.API, error) {
 	s.registerOrders()
 	s.registerPayments()
 	s.registerAdmin()
+	s.registerAPIKeys()
+	s.registerOutbound()
 	mountDocs(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		httpx.WriteProblem(w, http.StatusNotFound, "No such API operation; see /openapi.json.")
@@ -138,6 +147,9 @@ func newServer(d Deps) (*server, error) {
 	}
 	if d.Hasher == nil {
 		d.Hasher = auth.NewHasher(auth.DefaultParams, d.Rand)
+	}
+	if d.KeyMode == "" {
+		d.KeyMode = paydeck.APIKeyLive
 	}
 	if d.SDKURL == "" {
 		d.SDKURL = TossSDKURL
@@ -218,5 +230,6 @@ func register[I, O any](s *server, acc access, op huma.Operation, h func(context
 	if acc == adminOnly {
 		op.Errors = append(op.Errors, http.StatusForbidden)
 	}
+	declareScope(&op, acc)
 	huma.Register(s.api, op, h)
 }

@@ -19,6 +19,7 @@ import (
 type caller struct {
 	user       *paydeck.User
 	credential string
+	key        *paydeck.APIKey // set for API keys (apikeys.go); user is then the key's creator
 	ip         string
 	userAgent  string
 }
@@ -66,6 +67,10 @@ func (s *server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	})
 	c := caller{ip: s.Accounts.ClientIPFrom(ctx.RemoteAddr(), xff), userAgent: ctx.Header("User-Agent")}
 	acc, _ := ctx.Operation().Metadata[accessKey].(access)
+	if token, ok := strings.CutPrefix(ctx.Header("Authorization"), "Bearer "+paydeck.APIKeyPrefix); ok {
+		s.authenticateKey(ctx, next, c, acc, paydeck.APIKeyPrefix+strings.TrimSpace(token))
+		return
+	}
 	if h := ctx.Header("Authorization"); h != "" {
 		u, err := s.credentialUser(ctx.Context(), h)
 		switch {

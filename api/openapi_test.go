@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/internal/apptest"
 )
@@ -62,7 +63,25 @@ func TestEveryOperationIsDocumented(t *testing.T) {
 			}
 		}
 	}
-	require.Equal(t, 28, n, "operations")
+	require.Equal(t, 39, n, "operations")
+
+	// Every outbound event type is documented under webhooks: a POST of
+	// the versioned envelope with the Standard Webhooks headers.
+	require.Len(t, doc.Webhooks, len(paydeck.OutboundEventTypes))
+	for _, typ := range paydeck.OutboundEventTypes {
+		item := doc.Webhooks[string(typ)]
+		require.NotNil(t, item, typ)
+		require.NotNil(t, item.Post, typ)
+		env := item.Post.RequestBody.Content["application/json"].Schema
+		require.ElementsMatch(t, []string{"id", "type", "version", "created", "data"}, env.Required, typ)
+		require.Equal(t, []any{string(typ)}, env.Properties["type"].Enum)
+		require.NotEmpty(t, env.Properties["data"].Ref, "%s: data is the API's own representation", typ)
+		var headers []string
+		for _, p := range item.Post.Parameters {
+			headers = append(headers, p.Name)
+		}
+		require.Equal(t, []string{"webhook-id", "webhook-timestamp", "webhook-signature"}, headers, typ)
+	}
 }
 
 // requireExamples fails unless s (or the schema it refers to) has a

@@ -27,8 +27,9 @@ type ShippingAddress struct {
 
 type createOrderInput struct {
 	Body struct {
-		Items    []OrderLine     `json:"items" minItems:"1" maxItems:"100" doc:"One line per product."`
-		Shipping ShippingAddress `json:"shipping"`
+		Items       []OrderLine     `json:"items" minItems:"1" maxItems:"100" doc:"One line per product."`
+		Shipping    ShippingAddress `json:"shipping"`
+		CustomerRef string          `json:"customerRef,omitempty" maxLength:"100" example:"erp-cust-00042" doc:"Another system's customer reference, instead of a paydeck user; API keys (and admins) only."`
 	}
 }
 
@@ -123,7 +124,7 @@ func (s *server) registerOrders() {
 func (s *server) createOrder(ctx context.Context, in *createOrderInput) (*orderOutput, error) {
 	b := in.Body
 	oi := payment.OrderInput{Shipping: payment.Shipping{Name: b.Shipping.Name, Phone: b.Shipping.Phone,
-		Address: b.Shipping.Address, Memo: b.Shipping.Memo}}
+		Address: b.Shipping.Address, Memo: b.Shipping.Memo}, CustomerRef: b.CustomerRef}
 	for _, l := range b.Items {
 		oi.Items = append(oi.Items, payment.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})
 	}

@@ -26,6 +26,7 @@ type Order struct {
 	PaidAt          *time.Time  `json:"paidAt,omitempty"`
 	ShippedAt       *time.Time  `json:"shippedAt,omitempty"`
 	DeliveredAt     *time.Time  `json:"deliveredAt,omitempty"`
+	CustomerRef     string      `json:"customerRef,omitempty" example:"erp-cust-00042" doc:"Another system's customer, when an API key placed the order."`
 }
 
 // OrderItem is one line of an order at the price when it was placed.
@@ -42,7 +43,8 @@ func orderView(o *paydeck.Order) Order {
 		DiscountAmount: o.DiscountAmount, ShippingFee: o.ShippingFee, FinalAmount: o.FinalAmount,
 		ShippingName: o.ShippingName, ShippingPhone: o.ShippingPhone, ShippingAddress: o.ShippingAddress,
 		ShippingMemo: o.ShippingMemo, Items: make([]OrderItem, 0, len(o.Items)), CreatedAt: o.CreatedAt,
-		ExpiresAt: o.ExpiresAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt}
+		ExpiresAt: o.ExpiresAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt,
+		CustomerRef: o.CustomerRef}
 	for _, it := range o.Items {
 		v.Items = append(v.Items, OrderItem{ProductID: it.ProductID, ProductName: it.ProductName,
 			Quantity: it.Quantity, UnitPrice: it.UnitPrice, TotalPrice: it.TotalPrice})

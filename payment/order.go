@@ -22,6 +22,9 @@ type Shipping struct {
 type OrderInput struct {
 	Items    []OrderLine
 	Shipping Shipping
+	// CustomerRef names another system's customer; only admins (and API
+	// keys, which act as one) may set it.
+	CustomerRef string
 }
 
 // CreateOrder places a pending order for the actor: the amounts are computed
@@ -42,6 +45,9 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 	if err := validateLines(in.Items); err != nil {
 		return nil, err
 	}
+	if in.CustomerRef != "" && !a.Admin {
+		return nil, paydeck.Errorf(paydeck.CodeInvalid, "Only API keys and admins may name an external customer reference.")
+	}
 	var out *paydeck.Order
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		held, err := s.checkHeld(ctx, tx, a.UserID)
@@ -51,7 +57,7 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 		o := &paydeck.Order{UserID: a.UserID, Status: paydeck.OrderPending,
 			ShippingName: strings.TrimSpace(in.Shipping.Name), ShippingPhone: strings.TrimSpace(in.Shipping.Phone),
 			ShippingAddress: strings.TrimSpace(in.Shipping.Address), ShippingMemo: strings.TrimSpace(in.Shipping.Memo),
-			ExpiresAt: tx.Now().Add(s.cfg.PaymentTimeout)}
+			ExpiresAt: tx.Now().Add(s.cfg.PaymentTimeout), CustomerRef: strings.TrimSpace(in.CustomerRef)}
 		allDigital := true
 		for _, l := range in.Items {
 			p, err := tx.FindProductByID(ctx, l.ProductID)

@@ -39,6 +39,14 @@ type Options struct {
 	// "" uses the connection's search_path. The schema must exist. Ignored
 	// by SQLite.
 	Schema string
+	// RescueStuckJobsAfter is how long a job may run before River treats it
+	// as stuck (its worker died) and retries it; 0 keeps River's 1 h. It
+	// must be at least River's 1 min job timeout.
+	RescueStuckJobsAfter time.Duration
+	// EventHook runs inside every Update that appended audit events, after
+	// its callback and before the commit (outbound events use it); nil
+	// means none.
+	EventHook paydeck.EventHook
 }
 
 // DB is an open store.
@@ -73,7 +81,8 @@ type DB interface {
 //     absolute path, "sqlite://data/x.db" a relative one).
 func Open(ctx context.Context, databaseURL string, opts Options) (DB, error) {
 	cfg := sqlcore.Config{Logger: opts.Logger, Now: opts.Now, Workers: opts.Workers, MaxWorkers: opts.MaxWorkers,
-		PeriodicJobs: opts.PeriodicJobs, FetchPollInterval: opts.JobFetchPoll, Schema: opts.Schema}
+		PeriodicJobs: opts.PeriodicJobs, FetchPollInterval: opts.JobFetchPoll, Schema: opts.Schema,
+		EventHook: opts.EventHook, RescueStuckJobsAfter: opts.RescueStuckJobsAfter}
 	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
 		db, err := postgres.Open(ctx, databaseURL, cfg)
 		if err != nil {

@@ -9,10 +9,12 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/admin"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/jobs"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/toss"
 	"github.com/paydeck/paydeck/toss/sandbox"
@@ -40,6 +42,12 @@ func (m *Main) buildApp() error {
 	}
 	m.payments = svc
 	jobs.Register(m.workers, svc)
+	m.outbound, err = outbound.New(outbound.Config{Store: m.db, AllowPrivate: m.Config.WebhookAllowPrivate, Now: m.Now,
+		Logger: m.logger.With("component", "outbound")})
+	if err != nil {
+		return err
+	}
+	jobs.RegisterOutbound(m.workers, m.outbound)
 	return nil
 }
 
@@ -82,8 +90,9 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 		return fmt.Errorf("account service: %w", err)
 	}
 	d := api.Deps{Payments: m.payments, Store: m.db, Secret: subkey(cfg.Secret, "paydeck/api/jwt"), Logger: m.logger,
-		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL, Accounts: accounts}
+		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL, Accounts: accounts, Outbound: m.outbound}
 	if cfg.SandboxMode() {
+		d.KeyMode = paydeck.APIKeyTest
 		d.ClientKey = sandbox.WidgetClientKey
 		d.SDKURL = cfg.PublicURL + sandboxPath + "/v2/standard"
 	}
@@ -101,7 +110,8 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 		return fmt.Errorf("mount job queue pages: %w", err)
 	}
 	if err := admin.Register(mux, admin.Deps{Payments: m.payments, Store: m.db, Secret: pages, PublicURL: cfg.PublicURL,
-		JobsUI: jobsUI, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand, Accounts: accounts}); err != nil {
+		JobsUI: jobsUI, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand, Accounts: accounts,
+		Outbound: m.outbound, KeyMode: d.KeyMode}); err != nil {
 		return fmt.Errorf("mount admin pages: %w", err)
 	}
 	return nil

@@ -11,6 +11,7 @@ type command struct {
 	summary string // one line for "paydeck --help"
 	help    string // paragraph for "paydeck NAME --help"
 	config  bool   // loads the configuration and takes its flags
+	args    string // its arguments in usage ("EVENT_TYPE"); "" takes none
 	flags   func(fs *flag.FlagSet, f *commandFlags)
 	run     func(m *Main, ctx context.Context) error
 }
@@ -66,6 +67,9 @@ var commands = []*command{
 		},
 		run: (*Main).runSandbox},
 	benchCommand(),
+	listenCommand(),
+	triggerCommand(),
+	eventsCommand(),
 }
 
 func findCommand(name string) *command {

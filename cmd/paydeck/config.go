@@ -49,14 +49,16 @@ type Config struct {
 	ShippingFee      int64 // PAYDECK_SHIPPING_FEE: KRW charged for physical goods
 	FreeShippingOver int64 // PAYDECK_FREE_SHIPPING_OVER: order total (KRW) from which shipping is free; 0 never
 
-	WebhookRetention   time.Duration // PAYDECK_WEBHOOK_RETENTION: how long processed webhook deliveries are kept
-	ReadHeaderTimeout  time.Duration // PAYDECK_READ_HEADER_TIMEOUT: reading a request's headers
-	ReadTimeout        time.Duration // PAYDECK_READ_TIMEOUT: reading a whole request, body included
-	WriteTimeout       time.Duration // PAYDECK_WRITE_TIMEOUT: from the end of the headers to the end of the response
-	IdleTimeout        time.Duration // PAYDECK_IDLE_TIMEOUT: a keep-alive connection waiting for its next request
-	MaxPendingOrders   int64         // PAYDECK_MAX_PENDING_ORDERS: unpaid orders one customer may hold
-	MaxPendingQuantity int64         // PAYDECK_MAX_PENDING_QUANTITY: units of one product one customer may hold in unpaid orders
-	MetricsToken       Secret        // PAYDECK_METRICS_TOKEN: bearer token /metrics requires; empty: open
+	WebhookRetention    time.Duration // PAYDECK_WEBHOOK_RETENTION: how long processed webhook deliveries are kept
+	ReadHeaderTimeout   time.Duration // PAYDECK_READ_HEADER_TIMEOUT: reading a request's headers
+	ReadTimeout         time.Duration // PAYDECK_READ_TIMEOUT: reading a whole request, body included
+	WriteTimeout        time.Duration // PAYDECK_WRITE_TIMEOUT: from the end of the headers to the end of the response
+	IdleTimeout         time.Duration // PAYDECK_IDLE_TIMEOUT: a keep-alive connection waiting for its next request
+	MaxPendingOrders    int64         // PAYDECK_MAX_PENDING_ORDERS: unpaid orders one customer may hold
+	MaxPendingQuantity  int64         // PAYDECK_MAX_PENDING_QUANTITY: units of one product one customer may hold in unpaid orders
+	MetricsToken        Secret        // PAYDECK_METRICS_TOKEN: bearer token /metrics requires; empty: open
+	JobRescueAfter      time.Duration // PAYDECK_JOB_RESCUE_AFTER: a job running this long is taken for dead (its process crashed) and retried
+	WebhookAllowPrivate bool          // PAYDECK_WEBHOOK_ALLOW_PRIVATE: outbound events may go to private, loopback and link-local addresses
 
 	// sources records where each variable's value came from, by variable
 	// name: "default", ".env", "env", "file" (a *_FILE variant), "flag",
@@ -74,6 +76,9 @@ const (
 	defaultPaymentTimeout = 30 * time.Minute
 	defaultTossTimeout    = 30 * time.Second
 	defaultSweepInterval  = time.Minute
+	// defaultJobRescueAfter bounds how late a job whose process was killed
+	// runs again (River's own default is an hour); jobs are idempotent.
+	defaultJobRescueAfter = 5 * time.Minute
 	defaultCheckDelay     = time.Minute
 	defaultShippingFee    = 3000
 	defaultFreeShipping   = 50_000
@@ -261,6 +266,20 @@ var options = []option{
 		def:   constant(""),
 		parse: func(c *Config, v string) error { c.MetricsToken = NewSecret(v); return nil },
 		show:  func(c *Config) string { return c.MetricsToken.String() }},
+	{env: "PAYDECK_JOB_RESCUE_AFTER", flag: "job-rescue-after", usage: "how long a job may run before it is taken for dead (its process crashed) and retried (`duration`, at least 1m)",
+		def:   constant(defaultJobRescueAfter.String()),
+		parse: func(c *Config, v string) error { return parseDuration(&c.JobRescueAfter, v) },
+		show:  func(c *Config) string { return c.JobRescueAfter.String() }},
+	{env: "PAYDECK_WEBHOOK_ALLOW_PRIVATE", flag: "webhook-allow-private", usage: "`bool`: let outbound events reach private, loopback and link-local addresses (development only)",
+		def: constant("false"),
+		parse: func(c *Config, v string) (err error) {
+			c.WebhookAllowPrivate, err = strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("PAYDECK_WEBHOOK_ALLOW_PRIVATE %q must be true or false", v)
+			}
+			return nil
+		},
+		show: func(c *Config) string { return strconv.FormatBool(c.WebhookAllowPrivate) }},
 }
 
 func constant(v string) func(*Config) string { return func(*Config) string { return v } }

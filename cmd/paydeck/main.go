@@ -10,12 +10,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/paydeck/paydeck/internal/httpx"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/store"
 	"github.com/paydeck/paydeck/toss/sandbox"
@@ -84,7 +86,8 @@ type Main struct {
 	// Resources opened by Run and released by Close.
 	db       store.DB
 	sandbox  *sandbox.Server
-	payments *payment.Service // built by serve once the store is open
+	payments *payment.Service  // built by serve once the store is open
+	outbound *outbound.Service // likewise
 	// ready is closed once serve or sandbox listens; addr is then its address.
 	ready chan struct{}
 	addr  string
@@ -94,13 +97,17 @@ type Main struct {
 
 // commandFlags holds the values of command-specific flags.
 type commandFlags struct {
-	email, password, name string // createadmin
-	webhookURL, statePath string // sandbox
-	sandboxAddr           string // sandbox
-	allowPublicSandbox    bool   // serve
-	date                  string // reconcile
-	role                  string // user
-	deleteUser            bool   // user
+	email, password, name string   // createadmin
+	webhookURL, statePath string   // sandbox
+	sandboxAddr           string   // sandbox
+	allowPublicSandbox    bool     // serve
+	date                  string   // reconcile
+	role                  string   // user
+	deleteUser            bool     // user
+	apiURL                string   // listen, trigger, events
+	forwardTo, events     string   // listen
+	listenSecret          string   // listen
+	args                  []string // the arguments of commands that take some (command.args)
 	configOverrides       map[string]string
 }
 
@@ -140,7 +147,7 @@ func (m *Main) ParseFlags(_ context.Context, args []string) error {
 	fs.SetOutput(m.Stderr)
 	fs.Usage = func() {
 		out := fs.Output()
-		fmt.Fprintf(out, "Usage: paydeck %s [flags]\n\n%s\n", cmd.name, cmd.help)
+		fmt.Fprintf(out, "Usage: paydeck %s [flags]%s\n\n%s\n", cmd.name, strings.TrimRight(" "+cmd.args, " "), cmd.help)
 		if cmd.config {
 			fmt.Fprintln(out, "\nConfiguration comes from the environment, .env and these flags (flags win);\nsecrets are set by environment only (or their *_FILE variants).")
 		}
@@ -157,6 +164,13 @@ func (m *Main) ParseFlags(_ context.Context, args []string) error {
 		return err
 	} else if err != nil {
 		return fmt.Errorf("%s: %w", cmd.name, err)
+	}
+	// Commands with arguments (cmd.args) take flags before and after them.
+	for cmd.args != "" && fs.NArg() > 0 {
+		m.flags.args = append(m.flags.args, fs.Arg(0))
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return fmt.Errorf("%s: %w", cmd.name, err)
+		}
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected argument %q", cmd.name, fs.Arg(0))

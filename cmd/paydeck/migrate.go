@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/paydeck/paydeck/api"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/store"
 )
 
@@ -23,6 +25,9 @@ func (m *Main) openStore(ctx context.Context) error {
 		Now:          m.Now,
 		Workers:      m.workers,
 		PeriodicJobs: m.periodicJobs,
+		EventHook:    outbound.Hook(api.Views{}),
+
+		RescueStuckJobsAfter: cfg.JobRescueAfter,
 	})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)

@@ -65,6 +65,9 @@ func (c *Config) validate() error {
 	if c.SweepInterval < time.Second || c.SweepInterval > time.Hour {
 		bad("PAYDECK_SWEEP_INTERVAL (%s) must be between 1s and 1h", c.SweepInterval)
 	}
+	if c.JobRescueAfter < time.Minute || c.JobRescueAfter > 24*time.Hour {
+		bad("PAYDECK_JOB_RESCUE_AFTER (%s) must be between 1m (the job timeout) and 24h", c.JobRescueAfter)
+	}
 	if c.CheckDelay <= c.TossTimeout || c.CheckDelay > 24*time.Hour {
 		bad("PAYDECK_CONFIRM_CHECK_DELAY (%s) must be above TOSS_TIMEOUT (%s) and at most 24h: a confirm still waiting for Toss is not re-checked",
 			c.CheckDelay, c.TossTimeout)

@@ -141,7 +141,7 @@ func (s *Site) serve(t testing.TB, clientKey string, opts ...SiteOption) {
 	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
 		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts}))
 	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts, JobsUI: jobsUI}))
+		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts, JobsUI: jobsUI, Outbound: env.Outbound}))
 	ts.Start()
 	t.Cleanup(ts.Close)
 }

@@ -13,7 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/jobs"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/store"
 	"github.com/paydeck/paydeck/store/storetest"
@@ -42,6 +44,10 @@ type Env struct {
 	Payments *payment.Service
 	// Clock is the one clock of the store, the service and the sandbox.
 	Clock *Clock
+	// Outbound manages webhook endpoints and delivers outbound events (to
+	// loopback addresses too); the store publishes events through
+	// outbound.Hook.
+	Outbound *outbound.Service
 
 	rec *recorder
 }
@@ -54,6 +60,7 @@ type options struct {
 	tossTimeout time.Duration
 	tossRetries int
 	logger      *slog.Logger
+	outbound    func(*outbound.Config)
 }
 
 // WithPaymentConfig lets the test change the payment.Config before New.
@@ -64,6 +71,10 @@ func WithPaymentConfig(f func(*payment.Config)) Option { return func(o *options)
 func WithTossRetries(timeout time.Duration, retries int) Option {
 	return func(o *options) { o.tossTimeout, o.tossRetries = timeout, retries }
 }
+
+// WithOutboundConfig lets f change the outbound service's configuration
+// (a short backoff, say) before it is built.
+func WithOutboundConfig(f func(*outbound.Config)) Option { return func(o *options) { o.outbound = f } }
 
 // WithLogger sends the service's and store's logs to l (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
@@ -80,7 +91,7 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	e := &Env{Engine: engine, Clock: &Clock{}}
 	workers := river.NewWorkers()
 	e.DB = newStore(t, engine, store.Options{Now: e.Clock.Now, Workers: workers,
-		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger})
+		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger, EventHook: outbound.Hook(api.Views{})})
 
 	hook := httptest.NewUnstartedServer(http.HandlerFunc(e.receiveWebhook))
 	e.WebhookURL = "http://" + hook.Listener.Addr().String() + "/api/payments/webhook"
@@ -109,6 +120,13 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	require.NoError(t, err)
 	hook.Start() // only now: the handler reads e.Payments
 	jobs.Register(workers, e.Payments)
+	ocfg := outbound.Config{Store: e.DB, AllowPrivate: true, Now: e.Clock.Now, Logger: o.logger}
+	if o.outbound != nil {
+		o.outbound(&ocfg)
+	}
+	e.Outbound, err = outbound.New(ocfg)
+	require.NoError(t, err)
+	jobs.RegisterOutbound(workers, e.Outbound)
 	require.NoError(t, e.DB.StartJobs(context.Background()))
 	return e
 }

@@ -45,7 +45,7 @@ func NewAPI(t testing.TB, env *Env, change ...func(*api.Deps)) *API {
 	ts := httptest.NewUnstartedServer(mux)
 	d := api.Deps{Payments: env.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now, Hasher: cheapHasher,
 		ClientKey: sandbox.DocsClientKey, PublicURL: "http://" + ts.Listener.Addr().String(),
-		SDKURL: env.SandboxURL + "/v2/standard"}
+		SDKURL: env.SandboxURL + "/v2/standard", Outbound: env.Outbound}
 	for _, c := range change {
 		c(&d)
 	}

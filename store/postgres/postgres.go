@@ -120,7 +120,11 @@ func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 		_, err := db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
 		return err
 	}
-	if err := fn(sqlcore.NewTx(executor{tx}, dialect{}, db.cfg.Now(), enqueue)); err != nil {
+	stx := sqlcore.NewTx(executor{tx}, dialect{}, db.cfg.Now(), enqueue)
+	if err := fn(stx); err != nil {
+		return err
+	}
+	if err := stx.RunEventHook(ctx, db.cfg.EventHook); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -110,7 +110,11 @@ func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 		_, err := db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
 		return err
 	}
-	if err := fn(sqlcore.NewTx(sqlcore.SQLExecutor{Tx: tx}, dialect{}, db.cfg.Now(), enqueue)); err != nil {
+	stx := sqlcore.NewTx(sqlcore.SQLExecutor{Tx: tx}, dialect{}, db.cfg.Now(), enqueue)
+	if err := fn(stx); err != nil {
+		return err
+	}
+	if err := stx.RunEventHook(ctx, db.cfg.EventHook); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -8,6 +8,8 @@ var baseMessages = Messages{
 	"nav.payments":       {"결제", "Payments"},
 	"nav.products":       {"상품", "Products"},
 	"nav.methods":        {"결제수단", "Payment methods"},
+	"nav.webhooks":       {"웹훅", "Webhooks"},
+	"nav.apikeys":        {"API 키", "API keys"},
 	"nav.settlements":    {"정산", "Settlements"},
 	"nav.reconciliation": {"대사", "Reconciliation"},
 	"nav.jobs":           {"작업 큐", "Job queue"},

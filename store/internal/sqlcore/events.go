@@ -34,6 +34,9 @@ func (tx *Tx) AppendEvent(ctx context.Context, e *paydeck.PaymentEvent) error {
 		nullText(e.OrderID), nullText(e.PaymentID), string(e.Type), e.Message, jsonArg(e.Metadata), e.IP, e.UserAgent,
 		tx.t(e.CreatedAt))
 	e.ID = id
+	if err == nil {
+		tx.appended = append(tx.appended, e)
+	}
 	return err
 }
 

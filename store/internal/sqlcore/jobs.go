@@ -32,6 +32,12 @@ type Config struct {
 	// Schema is the PostgreSQL schema holding paydeck's and River's tables
 	// ("" uses the search_path). Ignored by SQLite.
 	Schema string
+	// RescueStuckJobsAfter is River's RescueStuckJobsAfter (0 keeps its
+	// default).
+	RescueStuckJobsAfter time.Duration
+	// EventHook runs before each Update's commit with the audit events it
+	// appended (Tx.RunEventHook); nil means none.
+	EventHook paydeck.EventHook
 }
 
 // WithDefaults returns c with nil Logger and Now filled in.
@@ -55,6 +61,8 @@ func (c Config) RiverConfig() *river.Config {
 		Schema:            c.Schema,
 		FetchPollInterval: c.FetchPollInterval,
 		PeriodicJobs:      c.PeriodicJobs,
+
+		RescueStuckJobsAfter: c.RescueStuckJobsAfter,
 	}
 	if c.FetchPollInterval > 0 {
 		rc.FetchCooldown = min(c.FetchPollInterval, river.FetchCooldownDefault)

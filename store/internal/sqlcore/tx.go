@@ -23,6 +23,8 @@ type Tx struct {
 	d       Dialect
 	now     time.Time
 	enqueue EnqueueFunc
+	// appended are the audit events of this transaction, for RunEventHook.
+	appended []*paydeck.PaymentEvent
 }
 
 var _ paydeck.Tx = (*Tx)(nil)
