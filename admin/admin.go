@@ -79,6 +79,7 @@ func Register(mux *http.ServeMux, d Deps) error {
 		"POST /admin/products":                     a.productCreate,
 		"GET /admin/products/{id}":                 a.productEdit,
 		"POST /admin/products/{id}":                a.productSave,
+		"POST /admin/products/{id}/stock":          a.productStock,
 		"GET /admin/methods":                       a.methods,
 		"POST /admin/methods":                      a.methodCreate,
 		"POST /admin/methods/{id}":                 a.methodSave,

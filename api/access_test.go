@@ -83,7 +83,7 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	sort.Strings(public)
 	// The access rules themselves, as the document states them.
 	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listProducts", "login", "receiveWebhook", "signup"}, public)
-	require.Equal(t, []string{"createPaymentMethod", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
+	require.Equal(t, []string{"adjustStock", "createPaymentMethod", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
 		"deliverOrder", "getReconciliation", "getSettlements", "getStats", "shipOrder", "updatePaymentMethod", "updateProduct"}, admin)
 	require.Len(t, secured, len(admin)+9, "admin operations plus the customer's own: %v", secured)
 }

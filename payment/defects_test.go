@@ -1,6 +1,7 @@
 package payment_test
 
 import (
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/report"
+	"github.com/paydeck/paydeck/store/storetest"
 	"github.com/paydeck/paydeck/toss"
 )
 
@@ -233,5 +236,59 @@ func TestVirtualAccountExpiresOnlyOnTossWord(t *testing.T) {
 		require.NoError(t, env.Payments.ExpireVirtualAccount(ctx, p2.ID))
 		require.Equal(t, paydeck.PaymentExpired, env.PaymentByKey(t, p2.PaymentKey).Status)
 		require.Equal(t, paydeck.OrderExpired, env.OrderByID(t, o2.ID).Status)
+	})
+}
+
+// Defect 8 (reports): cancelling a virtual account before its deposit is
+// no refund of money: revenue stays 0.
+func TestStatsIgnoreCancelledUnpaidAccount(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		_, p := confirmed(t, env, u, "VIRTUAL_ACCOUNT")
+		_, _, err := env.Payments.Cancel(ctx, apptest.As(u), p.PaymentKey, payment.CancelInput{Reason: "not needed"})
+		require.NoError(t, err)
+		day := time.Date(env.Clock.Now().In(paydeck.KST).Year(), env.Clock.Now().In(paydeck.KST).Month(),
+			env.Clock.Now().In(paydeck.KST).Day(), 0, 0, 0, 0, paydeck.KST)
+		var st report.Stats
+		storetest.MustView(t, env.DB, func(tx paydeck.Tx) (err error) {
+			st, err = report.ComputeStats(ctx, tx, day, day.AddDate(0, 0, 1))
+			return err
+		})
+		require.Zero(t, st.Totals.ApprovedAmount)
+		require.Zero(t, st.Totals.RefundCount)
+		require.Zero(t, st.Totals.RefundedAmount)
+		require.Zero(t, st.Totals.Revenue)
+		for _, d := range st.ByDay {
+			require.Zero(t, d.RefundedAmount, d.Date)
+		}
+	})
+}
+
+// Defect 8 (reconciliation): an approval at 23:59:59.5 KST belongs to its
+// day and is found at Toss.
+func TestReconcileLastHalfSecondOfTheDay(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		env.Clock.Freeze()
+		now := env.Clock.Now().In(paydeck.KST)
+		end := time.Date(now.Year(), now.Month(), now.Day(), 23, 59, 59, 500_000_000, paydeck.KST)
+		env.Clock.Advance(end.Sub(now) - time.Minute)
+		o := env.Order(t, u, apptest.Line(env.Product(t, 20_000, 10), 1))
+		key := env.Authorize(t, o, "CARD")
+		env.Clock.Advance(time.Minute)
+		p, err := env.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: o.OrderID, Amount: o.FinalAmount})
+		require.NoError(t, err)
+		require.Equal(t, paydeck.PaymentDone, p.Status)
+		env.Clock.Advance(time.Second)
+		rep, err := env.Payments.Reconcile(ctx, end.Format(time.DateOnly))
+		require.NoError(t, err)
+		var r payment.Report
+		require.NoError(t, json.Unmarshal(rep.Report, &r))
+		require.Equal(t, 1, r.TossApprovals)
+		require.Equal(t, 1, r.LocalApprovals)
+		require.Equal(t, 1, r.Matched)
+		require.Empty(t, r.Mismatches)
 	})
 }
