@@ -292,3 +292,50 @@ func TestReconcileLastHalfSecondOfTheDay(t *testing.T) {
 		require.Empty(t, r.Mismatches)
 	})
 }
+
+// Defect 9 (amounts): after a refund the stored supplied, VAT and tax-free
+// amounts are Toss's.
+func TestRefundStoresTossAmounts(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		_, p := confirmed(t, env, u, "CARD")
+		_, _, err := env.Payments.Cancel(ctx, apptest.As(u), p.PaymentKey, payment.CancelInput{Reason: "one broke", Amount: ptr(int64(5000))})
+		require.NoError(t, err)
+		got, tp := env.PaymentByKey(t, p.PaymentKey), tossPayment(t, env, p.PaymentKey)
+		require.Equal(t, int64(tp.BalanceAmount), got.BalanceAmount)
+		require.Equal(t, int64(tp.SuppliedAmount), got.SuppliedAmount)
+		require.Equal(t, int64(tp.VAT), got.VAT)
+		require.Equal(t, int64(tp.TaxFreeAmount), got.TaxFreeAmount)
+		require.Less(t, got.SuppliedAmount+got.VAT, p.Amount, "reduced by the refund")
+	})
+}
+
+// Defect 9 (approval): Toss's payment carries another amount than the one
+// paydeck confirmed (approved by someone else at Toss): paydeck refuses
+// it, does not mark the order paid, and cancels it back.
+func TestApprovalOfAnotherAmountIsRefused(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		o := env.Order(t, u, apptest.Line(env.Product(t, 20_000, 10), 1))
+		other := o.FinalAmount + 1000
+		key := env.Authorize(t, &paydeck.Order{OrderID: o.OrderID, FinalAmount: other}, "CARD")
+		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","operation":"confirm","hang":true},
+			{"orderId":"`+o.OrderID+`","webhookDelaySeconds":86400}]`)
+		p, err := env.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: o.OrderID, Amount: o.FinalAmount})
+		require.NoError(t, err)
+		require.Equal(t, paydeck.PaymentInProgress, p.Status)
+		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","webhookDelaySeconds":86400}]`)
+		_, err = env.Toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: key, OrderID: o.OrderID, Amount: toss.Amount(other)})
+		require.NoError(t, err)
+
+		apptest.WaitFor(t, "resolved", func() bool { return env.Payments.ResolvePayment(ctx, p.ID) == nil })
+		got := env.PaymentByKey(t, key)
+		require.Equal(t, paydeck.PaymentAborted, got.Status)
+		require.Equal(t, "APPROVAL_MISMATCH", got.FailureCode)
+		require.NotEqual(t, paydeck.OrderPaid, env.OrderByID(t, o.ID).Status)
+		refundWith(t, env, p.ID, paydeck.RefundCompleted)
+		require.Equal(t, toss.StatusCanceled, tossPayment(t, env, key).Status)
+	}, apptest.WithTossRetries(300*time.Millisecond, 0))
+}
