@@ -77,8 +77,8 @@ var modelOps = []struct {
 	weight int
 	n, f   int // parameter ranges [0, n), [0, f)
 }{
-	{"order", 3, 3, 3},
-	{"confirm", 5, 2, 13},
+	{"order", 2, 3, 3},
+	{"confirm", 8, 2, 18},
 	{"confirm-again", 1, 1, 1},
 	{"confirm-concurrent", 1, 2, 1},
 	{"toss-approve", 1, 1, 1},
@@ -92,12 +92,12 @@ var modelOps = []struct {
 	{"clock-toss", 1, 3, 1},
 	{"clock-local", 1, 2, 1},
 	{"clock-due", 1, 3, 1},
-	{"refund", 4, 2, 12},
+	{"refund", 6, 2, 12},
 	{"refund-concurrent", 1, 1, 1},
 	{"refund-ship", 1, 1, 1},
 	{"cancel-latency", 1, 1, 1},
 	{"faults-off", 1, 1, 1},
-	{"ship", 2, 1, 1},
+	{"ship", 3, 1, 1},
 	{"deliver", 1, 1, 1},
 	{"cancel-order", 1, 1, 1},
 	{"edit", 1, 4, 1},
@@ -115,7 +115,7 @@ func generate(seed uint64, n int) []step {
 		w := r.IntN(total)
 		for _, o := range modelOps {
 			if w -= o.weight; w < 0 {
-				sched = append(sched, step{Op: o.op, O: r.IntN(4), N: r.IntN(o.n), F: r.IntN(o.f)})
+				sched = append(sched, step{Op: o.op, O: r.IntN(3), N: r.IntN(o.n), F: r.IntN(o.f)})
 				break
 			}
 		}
@@ -387,7 +387,7 @@ func (m *modelRun) authorize(mo *modelOrder, method string) string {
 }
 
 var confirmFaults = []string{
-	"", "", "", "",
+	"", "", "", "", "", "", "", "", "",
 	`"operation":"confirm","latencyMs":200,"times":1`,
 	`"operation":"confirm","hang":true,"times":1`,
 	`"operation":"confirm","approveThenDrop":true,"times":1`,
