@@ -48,3 +48,20 @@ func (p *Product) Validate() error {
 func (p *Product) Available(qty int64) bool {
 	return p.IsActive && qty > 0 && (p.IsDigital || p.StockQuantity >= qty)
 }
+
+// StockAdjustment is one change of a product's stock made by the shop (a
+// delivery in, a count corrected), recorded with its reason. Orders move
+// stock through ReserveStock/ReleaseStock instead.
+type StockAdjustment struct {
+	ID        string `json:"id"`
+	ProductID string `json:"productId"`
+	// Delta is added to the stock (negative takes units out); never 0.
+	Delta int64 `json:"delta"`
+	// Reason says why, 1 to 200 characters.
+	Reason string `json:"reason"`
+	// StockAfter is the product's stock once Delta was applied.
+	StockAfter int64 `json:"stockAfter"`
+	// UserID is the admin who made it ("" for the system).
+	UserID    string    `json:"userId,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+}

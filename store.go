@@ -113,6 +113,17 @@ type Tx interface {
 	// ReleaseStock gives qty (> 0) units back to a physical product's stock
 	// (no-op for digital products); not_found for a missing product.
 	ReleaseStock(ctx context.Context, productID string, qty int64) error
+	// LockProductByID is FindProductByID with the row lock of LockOrderByID:
+	// read-change-write of a product under it cannot undo a reservation.
+	LockProductByID(ctx context.Context, id string) (*Product, error)
+	// AdjustStock adds a.Delta (≠ 0) to a physical product's stock in one
+	// conditional UPDATE and records a (assigning ID, StockAfter, CreatedAt).
+	// It returns invalid for a zero delta, a reason not of 1 to 200
+	// characters or a digital product, conflict when the stock would go
+	// below zero, not_found for a missing product.
+	AdjustStock(ctx context.Context, a *StockAdjustment) error
+	// FindStockAdjustments returns the product's adjustments, newest first.
+	FindStockAdjustments(ctx context.Context, productID string) ([]*StockAdjustment, error)
 
 	// CreatePaymentMethod validates m, assigns m.ID and the timestamps, and
 	// inserts it. A type already present returns conflict.

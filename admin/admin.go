@@ -139,6 +139,7 @@ func (a *app) routes(withOutbound bool) map[string]func(http.ResponseWriter, *ht
 		"POST /admin/products":                     a.productCreate,
 		"GET /admin/products/{id}":                 a.productEdit,
 		"POST /admin/products/{id}":                a.productSave,
+		"POST /admin/products/{id}/stock":          a.productStock,
 		"GET /admin/methods":                       a.methods,
 		"POST /admin/methods":                      a.methodCreate,
 		"POST /admin/methods/{id}":                 a.methodSave,

@@ -2,6 +2,8 @@ package admin
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/admin/form"
@@ -24,9 +26,11 @@ func (a *app) products(w http.ResponseWriter, r *http.Request, rq *request) {
 }
 
 // productForm is the product editor; Error is the form's problem, if any.
+// Adjustments is the stock history of an existing product, newest first.
 type productForm struct {
-	Product *paydeck.Product
-	Error   string
+	Product     *paydeck.Product
+	Adjustments []*paydeck.StockAdjustment
+	Error       string
 }
 
 func (a *app) productNew(w http.ResponseWriter, _ *http.Request, rq *request) {
@@ -34,20 +38,24 @@ func (a *app) productNew(w http.ResponseWriter, _ *http.Request, rq *request) {
 }
 
 func (a *app) productEdit(w http.ResponseWriter, r *http.Request, rq *request) {
-	p, err := a.findProduct(r)
+	f, err := a.productEditor(r)
 	if err != nil {
 		a.error(w, r, rq, err)
 		return
 	}
-	a.render(w, rq, "product.html", "product.edit", productForm{Product: p})
+	a.render(w, rq, "product.html", "product.edit", f)
 }
 
-func (a *app) findProduct(r *http.Request) (p *paydeck.Product, err error) {
+// productEditor reads the product of the path and its stock history.
+func (a *app) productEditor(r *http.Request) (f productForm, err error) {
 	err = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
-		p, err = tx.FindProductByID(r.Context(), r.PathValue("id"))
+		if f.Product, err = tx.FindProductByID(r.Context(), r.PathValue("id")); err != nil {
+			return err
+		}
+		f.Adjustments, err = tx.FindStockAdjustments(r.Context(), f.Product.ID)
 		return err
 	})
-	return p, err
+	return f, err
 }
 
 func (a *app) productCreate(w http.ResponseWriter, r *http.Request, rq *request) {
@@ -55,26 +63,35 @@ func (a *app) productCreate(w http.ResponseWriter, r *http.Request, rq *request)
 }
 
 func (a *app) productSave(w http.ResponseWriter, r *http.Request, rq *request) {
-	p, err := a.findProduct(r)
-	if err != nil {
-		a.error(w, r, rq, err)
-		return
-	}
-	a.saveProduct(w, r, rq, p)
+	a.saveProduct(w, r, rq, &paydeck.Product{ID: r.PathValue("id")})
 }
 
 // saveProduct applies the posted form to p and creates or updates it; an
-// invalid form is shown again with its message.
+// invalid form is shown again with its message. An existing product is
+// locked and changed as it is now; its stock is not on the edit form (a
+// stale number would undo reservations) but changes through productStock.
 func (a *app) saveProduct(w http.ResponseWriter, r *http.Request, rq *request, p *paydeck.Product) {
-	err := form.ParseProduct(r, p)
-	if err == nil {
-		err = a.d.Store.Update(r.Context(), func(tx paydeck.Tx) error {
-			if p.ID == "" {
-				return tx.CreateProduct(r.Context(), p)
+	err := a.d.Store.Update(r.Context(), func(tx paydeck.Tx) error {
+		if p.ID == "" {
+			if err := form.ParseProduct(r, p); err != nil {
+				return err
 			}
-			return tx.UpdateProduct(r.Context(), p)
-		})
-	}
+			return tx.CreateProduct(r.Context(), p)
+		}
+		cur, err := tx.LockProductByID(r.Context(), p.ID)
+		if err != nil {
+			return err
+		}
+		*p = *cur
+		if err := r.ParseForm(); err != nil {
+			return paydeck.Errorf(paydeck.CodeInvalid, "The form could not be read.")
+		}
+		r.PostForm.Set("stock", strconv.FormatInt(cur.StockQuantity, 10))
+		if err := form.ParseProduct(r, p); err != nil {
+			return err
+		}
+		return tx.UpdateProduct(r.Context(), p)
+	})
 	if paydeck.ErrorCode(err) == paydeck.CodeInvalid {
 		rq.view.Title, rq.view.Data = "product.edit", productForm{Product: p, Error: paydeck.ErrorMessage(err)}
 		a.pages.Render(w, http.StatusBadRequest, "product.html", rq.view)
@@ -84,6 +101,36 @@ func (a *app) saveProduct(w http.ResponseWriter, r *http.Request, rq *request, p
 		return
 	}
 	back(w, r, "/admin/products", "flash.saved")
+}
+
+// productStock applies a posted stock change (delta, reason) to the
+// product's current stock and records it.
+func (a *app) productStock(w http.ResponseWriter, r *http.Request, rq *request) {
+	id := r.PathValue("id")
+	delta, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("delta")), 10, 64)
+	if err != nil {
+		err = paydeck.Errorf(paydeck.CodeInvalid, "The stock change must be a whole number.")
+	} else {
+		err = a.d.Store.Update(r.Context(), func(tx paydeck.Tx) error {
+			return tx.AdjustStock(r.Context(), &paydeck.StockAdjustment{ProductID: id, Delta: delta,
+				Reason: strings.TrimSpace(r.PostFormValue("reason")), UserID: rq.user.ID})
+		})
+	}
+	if c := paydeck.ErrorCode(err); c == paydeck.CodeInvalid || c == paydeck.CodeConflict {
+		f, ferr := a.productEditor(r)
+		if ferr != nil {
+			a.error(w, r, rq, ferr)
+			return
+		}
+		f.Error = paydeck.ErrorMessage(err)
+		rq.view.Title, rq.view.Data = "product.edit", f
+		a.pages.Render(w, http.StatusBadRequest, "product.html", rq.view)
+		return
+	} else if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	back(w, r, "/admin/products/"+id, "flash.saved")
 }
 
 // methodsPage lists payment methods with an editor per row and one for a

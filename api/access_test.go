@@ -106,7 +106,7 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	sort.Strings(public)
 	// The access rules themselves, as the document states them.
 	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listProducts", "login", "receiveWebhook", "signup"}, public)
-	require.Equal(t, []string{"createApiKey", "createPaymentMethod", "createProduct", "createWebhookEndpoint",
+	require.Equal(t, []string{"adjustStock", "createApiKey", "createPaymentMethod", "createProduct", "createWebhookEndpoint",
 		"deactivatePaymentMethod", "deactivateProduct", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
 		"listApiKeys", "listEvents", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "revokeApiKey",
 		"rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updateProduct",
@@ -223,7 +223,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"orders:write":    {"cancelOrder", "createOrder", "deliverOrder", "resendEvent", "shipOrder"},
 		"payments:write":  {"confirmPayment"},
 		"refunds:write":   {"cancelPayment"},
-		"catalogue:write": {"createPaymentMethod", "createProduct", "deactivatePaymentMethod", "deactivateProduct", "updatePaymentMethod", "updateProduct"},
+		"catalogue:write": {"adjustStock", "createPaymentMethod", "createProduct", "deactivatePaymentMethod", "deactivateProduct", "updatePaymentMethod", "updateProduct"},
 		"reports:read":    {"getReconciliation", "getSettlements", "getStats"},
 		"none": {"change-password", "createApiKey", "createWebhookEndpoint", "listApiKeys", "listWebhookDeliveries",
 			"listWebhookEndpoints", "logout", "me", "revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "updateWebhookEndpoint"},

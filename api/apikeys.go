@@ -49,6 +49,7 @@ var operationScopes = map[string]paydeck.Scope{
 
 	"createProduct":           paydeck.ScopeCatalogueWrite,
 	"updateProduct":           paydeck.ScopeCatalogueWrite,
+	"adjustStock":             paydeck.ScopeCatalogueWrite,
 	"deactivateProduct":       paydeck.ScopeCatalogueWrite,
 	"createPaymentMethod":     paydeck.ScopeCatalogueWrite,
 	"updatePaymentMethod":     paydeck.ScopeCatalogueWrite,

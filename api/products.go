@@ -130,9 +130,16 @@ func (s *server) registerCatalogue() {
 	register(s, adminOnly, huma.Operation{
 		OperationID: "updateProduct", Method: http.MethodPatch, Path: "/api/products/{id}", Tags: tags,
 		Summary: "Update a product", Description: "Admins change the fields sent; the others keep their value. " +
-			"Price changes apply to new orders only.",
+			"Price changes apply to new orders only. stockQuantity, when sent, replaces the stock as it is then; " +
+			"change stock with POST /api/products/{id}/stock instead, which never undoes a reservation.",
 		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
 	}, s.updateProduct)
+	register(s, adminOnly, huma.Operation{
+		OperationID: "adjustStock", Method: http.MethodPost, Path: "/api/products/{id}/stock", Tags: tags,
+		Summary: "Change a product's stock", Description: "Admins add (delta > 0) or take out (delta < 0) units with a reason; " +
+			"the change is applied to the current stock, so it never undoes a reservation, and recorded.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity},
+	}, s.adjustStock)
 	register(s, adminOnly, huma.Operation{
 		OperationID: "deactivateProduct", Method: http.MethodDelete, Path: "/api/products/{id}", Tags: tags,
 		Summary: "Deactivate a product", Description: "Admins hide a product from shoppers; past orders keep it.",
@@ -202,11 +209,38 @@ func (s *server) deactivateProduct(ctx context.Context, in *productIDInput) (*pr
 	return s.changeProduct(ctx, in.ID, func(p *paydeck.Product) { p.IsActive = false })
 }
 
-// changeProduct loads, changes and saves one product in one transaction.
+type adjustStockInput struct {
+	ID   string `path:"id" format:"uuid" doc:"Product ID."`
+	Body struct {
+		Delta  int64  `json:"delta" minimum:"-1000000000" maximum:"1000000000" example:"24" doc:"Units added (negative: taken out); not 0."`
+		Reason string `json:"reason" minLength:"1" maxLength:"200" example:"delivery from the supplier"`
+	}
+}
+
+func (s *server) adjustStock(ctx context.Context, in *adjustStockInput) (*productOutput, error) {
+	var p *paydeck.Product
+	err := s.Store.Update(ctx, func(tx paydeck.Tx) (err error) {
+		adj := &paydeck.StockAdjustment{ProductID: in.ID, Delta: in.Body.Delta, Reason: strings.TrimSpace(in.Body.Reason),
+			UserID: actor(ctx).UserID}
+		if err = tx.AdjustStock(ctx, adj); err != nil {
+			return err
+		}
+		p, err = tx.FindProductByID(ctx, in.ID)
+		return err
+	})
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &productOutput{Body: productView(p)}, nil
+}
+
+// changeProduct locks, changes and saves one product in one transaction:
+// the row lock keeps a reservation committed meanwhile from being undone,
+// and the stock is written as read under the lock unless change sets it.
 func (s *server) changeProduct(ctx context.Context, id string, change func(*paydeck.Product)) (*productOutput, error) {
 	var p *paydeck.Product
 	err := s.Store.Update(ctx, func(tx paydeck.Tx) (err error) {
-		if p, err = tx.FindProductByID(ctx, id); err != nil {
+		if p, err = tx.LockProductByID(ctx, id); err != nil {
 			return err
 		}
 		change(p)

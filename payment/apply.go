@@ -32,6 +32,8 @@ func (s *Service) applyLocked(ctx context.Context, tx paydeck.Tx, a Actor, o *pa
 		return s.issueAccount(ctx, tx, a, o, p, tp)
 	case stepExpireAccount:
 		return expireAccount(ctx, tx, o, p)
+	case stepCancelLate:
+		return s.lateApproval(ctx, tx, a, o, p, tp)
 	case stepFail:
 		code, msg := "", "Toss reports the payment "+strings.ToLower(string(tp.Status))+"."
 		if tp.Failure != nil {
@@ -51,6 +53,7 @@ const (
 	stepIssue                     // virtual account issued: waiting for the deposit
 	stepExpireAccount             // virtual account expired or aborted before the deposit
 	stepFail                      // aborted or expired before approval
+	stepCancelLate                // approved at Toss although paydeck gave the payment up: cancel back
 )
 
 // stepFor decides what applying tp to p does. It reads nothing but its
@@ -65,8 +68,12 @@ func stepFor(p *paydeck.Payment, tp *toss.Payment) step {
 		// virtual account cancelled before its deposit was not (its
 		// refund records the cancel).
 		approved := tp.Status == toss.StatusDone || tp.ApprovedAt != nil
-		if approved && (open || waiting) {
+		gaveUp := p.Status == paydeck.PaymentAborted || p.Status == paydeck.PaymentExpired
+		switch {
+		case approved && (open || waiting):
 			return stepApprove
+		case approved && gaveUp && tp.BalanceAmount > 0:
+			return stepCancelLate
 		}
 	case toss.StatusWaitingForDeposit:
 		switch {
@@ -122,6 +129,17 @@ func copyFromToss(p *paydeck.Payment, tp *toss.Payment) {
 // order paid. An approval for an order that is no longer pending (expired or
 // cancelled meanwhile) is recorded and then cancelled back with a refund.
 func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) error {
+	if tp.OrderID != o.OrderID || int64(tp.TotalAmount) != p.Amount {
+		// Not the approval paydeck asked for: refuse it, alert, and send
+		// the money back.
+		s.log.Error("payment: Toss approved a different order or amount", "paymentId", p.ID,
+			"orderId", o.OrderID, "tossOrderId", tp.OrderID, "amount", p.Amount, "tossAmount", int64(tp.TotalAmount))
+		if err := failPayment(ctx, tx, a, o, p, paydeck.PaymentAborted, "APPROVAL_MISMATCH",
+			"Toss approved a different order or amount; the approval is cancelled back."); err != nil {
+			return err
+		}
+		return s.lateApproval(ctx, tx, a, o, p, tp)
+	}
 	deposit := p.Status == paydeck.PaymentWaitingForDeposit
 	copyFromToss(p, tp)
 	p.ApprovedAt = tp.ApprovedAt
@@ -144,7 +162,7 @@ func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydec
 		return err
 	}
 	if o.Status != paydeck.OrderPending {
-		return s.cancelBack(ctx, tx, o, p)
+		return s.cancelBack(ctx, tx, o, p, p.BalanceAmount)
 	}
 	if err := o.Transition(paydeck.OrderPaid, tx.Now()); err != nil {
 		return err
@@ -176,7 +194,7 @@ func (s *Service) issueAccount(ctx context.Context, tx paydeck.Tx, a Actor, o *p
 		return err
 	}
 	if o.Status != paydeck.OrderPending {
-		return s.cancelBack(ctx, tx, o, p)
+		return s.cancelBack(ctx, tx, o, p, p.BalanceAmount)
 	}
 	if due.After(o.ExpiresAt) {
 		o.ExpiresAt = due
@@ -187,11 +205,54 @@ func (s *Service) issueAccount(ctx context.Context, tx paydeck.Tx, a Actor, o *p
 	return tx.Enqueue(ctx, ExpireVirtualAccountArgs{PaymentID: p.ID}, &paydeck.JobOptions{ScheduledAt: due})
 }
 
-// cancelBack starts a full refund of p because its order can no longer be
-// paid; ResolveRefund performs it right away.
-func (s *Service) cancelBack(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
-	r := &paydeck.Refund{PaymentID: p.ID, Amount: p.BalanceAmount, Reason: cancelBackReason,
-		Status: paydeck.RefundInProgress, IdempotencyKey: "cancel-back"}
+// lateApproval handles Toss's approval of a payment paydeck gave up
+// (aborted or expired locally): paydeck never keeps money for an order it
+// does not consider paid, so the approval is recorded and cancelled back.
+func (s *Service) lateApproval(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) error {
+	s.log.Warn("payment: Toss approved a payment paydeck gave up; cancelling it back", "paymentId", p.ID,
+		"status", p.Status, "tossStatus", tp.Status)
+	if p.Method == "" {
+		p.Method = methodOf(tp.Method)
+		if err := tx.UpdatePayment(ctx, p); err != nil {
+			return err
+		}
+	}
+	if err := appendEvent(ctx, tx, a, o.ID, p.ID, paydeck.EventApproved, "Toss approved a payment paydeck had given up ("+string(p.Status)+")",
+		map[string]any{"amount": int64(tp.TotalAmount), "tossStatus": tp.Status}); err != nil {
+		return err
+	}
+	return s.cancelBack(ctx, tx, o, p, int64(tp.BalanceAmount))
+}
+
+// cancelBack starts a refund of amount of p because its order can no longer
+// be paid (or p was given up); ResolveRefund performs it right away. It does
+// nothing while another refund of p is open or once p's refunds cover
+// amount. A deposited virtual account cannot go back without the shopper's
+// bank account: it becomes an owner task instead, a pending refund with
+// ErrorCode RefundAccountRequired that the admin completes (Cancel with a
+// RefundAccount). Every attempt is a new refund with its own keys.
+func (s *Service) cancelBack(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment, amount int64) error {
+	rs, _, err := tx.FindRefunds(ctx, paydeck.RefundFilter{PaymentID: &p.ID})
+	if err != nil {
+		return err
+	}
+	var done int64
+	for _, r := range rs {
+		switch r.Status {
+		case paydeck.RefundPending, paydeck.RefundInProgress:
+			return nil // under way, or already an owner task
+		case paydeck.RefundCompleted:
+			done += r.Amount
+		}
+	}
+	if amount <= 0 || (done > 0 && done >= amount) {
+		return nil
+	}
+	if p.Method == paydeck.MethodVirtualAccount && p.Status != paydeck.PaymentWaitingForDeposit {
+		return s.ownerTask(ctx, tx, o, p, amount, RefundAccountRequired,
+			"The deposit must go back; Toss needs the shopper's bank account to refund it.")
+	}
+	r := &paydeck.Refund{PaymentID: p.ID, Amount: amount, Reason: cancelBackReason, Status: paydeck.RefundInProgress}
 	if err := tx.CreateRefund(ctx, r); err != nil {
 		return err
 	}
@@ -200,6 +261,20 @@ func (s *Service) cancelBack(ctx context.Context, tx paydeck.Tx, o *paydeck.Orde
 		return err
 	}
 	return tx.Enqueue(ctx, ResolveRefundArgs{RefundID: r.ID}, nil)
+}
+
+// ownerTask records money paydeck must return but cannot on its own: a
+// pending refund of amount with the reason code and message, which the
+// admin completes (Cancel; with a RefundAccount for a deposited account).
+func (s *Service) ownerTask(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment, amount int64, code, msg string) error {
+	r := &paydeck.Refund{PaymentID: p.ID, Amount: amount, Reason: cancelBackReason, Status: paydeck.RefundPending,
+		ErrorCode: code, ErrorMessage: msg}
+	if err := tx.CreateRefund(ctx, r); err != nil {
+		return err
+	}
+	s.log.Warn("payment: owner task: money to return by hand", "paymentId", p.ID, "refundId", r.ID, "code", code)
+	return appendEvent(ctx, tx, System, o.ID, p.ID, EventOwnerTask, "order is "+string(o.Status)+": "+msg,
+		map[string]any{"amount": amount, "refundId": r.ID, "code": code})
 }
 
 // expireAccount ends a virtual account whose due date passed without a

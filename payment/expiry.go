@@ -10,8 +10,10 @@ import (
 
 // ExpireVirtualAccount checks a virtual-account payment at its due date.
 // Toss sends no webhook for an expired account, so the payment is
-// re-fetched: still waiting for the deposit → payment and order expired and
-// stock released; deposited meanwhile (a missed webhook) → applied as paid.
+// re-fetched and only Toss's word counts: expired at Toss (the account's
+// expired flag, or ABORTED/EXPIRED) → payment and order expired and stock
+// released; deposited meanwhile (a missed webhook) → applied as paid;
+// still open at Toss (clocks differ) → nothing now, Sweep checks again.
 // Before the due date, or for a payment no longer waiting, it does nothing.
 func (s *Service) ExpireVirtualAccount(ctx context.Context, paymentID string) error {
 	var p *paydeck.Payment
@@ -31,16 +33,13 @@ func (s *Service) ExpireVirtualAccount(ctx context.Context, paymentID string) er
 	if err != nil {
 		return err
 	}
-	if tp.Status != toss.StatusWaitingForDeposit {
-		_, err = s.apply(ctx, System, p.ID, tp)
-		return err
+	if tp.Status == toss.StatusWaitingForDeposit && (tp.VirtualAccount == nil || !tp.VirtualAccount.Expired) {
+		// Toss still takes the deposit (its clock is behind ours): only
+		// its word expires the account. Sweep checks again on its next run.
+		s.log.Info("payment: virtual account past its due date but not expired at Toss", "paymentId", p.ID)
+		return nil
 	}
-	_, err = s.onPayment(ctx, p.ID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
-		if p.Status != paydeck.PaymentWaitingForDeposit {
-			return nil
-		}
-		return expireAccount(ctx, tx, o, p)
-	})
+	_, err = s.apply(ctx, System, p.ID, tp) // expired flag, ABORTED/EXPIRED, or deposited meanwhile
 	return err
 }
 

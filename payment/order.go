@@ -242,6 +242,9 @@ func (s *Service) adminMove(ctx context.Context, a Actor, orderID string, to pay
 		if err := o.Transition(to, tx.Now()); err != nil {
 			return err
 		}
+		if err := noOpenRefund(ctx, tx, o); err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, a, o.ID, "", ev, "order "+string(to), nil)
 	})
 }
@@ -275,6 +278,27 @@ func noOpenPayment(ctx context.Context, tx paydeck.Tx, o *paydeck.Order) error {
 	}
 	if n > 0 {
 		return paydeck.Errorf(paydeck.CodeConflict, "Order %s has a payment under way.", o.OrderID)
+	}
+	return nil
+}
+
+// noOpenRefund returns conflict when a refund of a payment of o is pending
+// or in flight at Toss: goods must not leave while their money may be
+// going back. Refunds lock the order too, so none starts meanwhile.
+func noOpenRefund(ctx context.Context, tx paydeck.Tx, o *paydeck.Order) error {
+	pays, _, err := tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID})
+	if err != nil {
+		return err
+	}
+	for _, p := range pays {
+		_, n, err := tx.FindRefunds(ctx, paydeck.RefundFilter{PaymentID: &p.ID,
+			Statuses: []paydeck.RefundStatus{paydeck.RefundPending, paydeck.RefundInProgress}})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return paydeck.Errorf(paydeck.CodeConflict, "Order %s has a refund in progress; try again once it is settled.", o.OrderID)
+		}
 	}
 	return nil
 }

@@ -62,9 +62,15 @@ func (s *Service) Reconcile(ctx context.Context, date string) (*paydeck.Reconcil
 	}
 	next := day.AddDate(0, 0, 1)
 	atToss := map[string]*tossApproval{}
-	for t, err := range s.toss.Transactions.List(ctx, &toss.TransactionListParams{StartDate: day, EndDate: next.Add(-time.Second), Limit: 1000}) {
+	// Toss's dates have second precision: ask up to the next day's
+	// 00:00:00 and keep what happened before it, so an approval at
+	// 23:59:59.5 is not missed.
+	for t, err := range s.toss.Transactions.List(ctx, &toss.TransactionListParams{StartDate: day, EndDate: next, Limit: 1000}) {
 		if err != nil {
 			return nil, unavailable("reconciliation", err)
+		}
+		if !t.TransactionAt.Before(next) {
+			continue
 		}
 		a := atToss[t.PaymentKey]
 		if t.Status == toss.StatusDone && a == nil {

@@ -93,7 +93,9 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 			return err
 		}
 		pay = p
-		if !a.Admin && (o.Status == paydeck.OrderShipped || o.Status == paydeck.OrderDelivered) {
+		// Decided by what happened, not by the last status: a shipped order
+		// the shop partially refunded is partial_refunded, and still shipped.
+		if !a.Admin && (o.ShippedAt != nil || o.Status == paydeck.OrderShipped || o.Status == paydeck.OrderDelivered) {
 			return paydeck.Errorf(paydeck.CodeForbidden, "Order %s has shipped; ask the shop for a refund.", o.OrderID)
 		}
 		if in.IdempotencyKey != "" {
@@ -105,6 +107,12 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 				}
 				return nil // a repeat: the first refund
 			} else if paydeck.ErrorCode(err) != paydeck.CodeNotFound {
+				return err
+			}
+		}
+		if a.Admin {
+			if r, err = takeOwnerTask(ctx, tx, a, o, p, in); err != nil || r != nil {
+				started = r != nil
 				return err
 			}
 		}
@@ -134,6 +142,39 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 		return r, pay, nil
 	}
 	return s.callCancel(context.WithoutCancel(ctx), a, r, pay.PaymentKey, false)
+}
+
+// takeOwnerTask starts the pending refund of p that is an owner task
+// (RefundAccountRequired: with the account in in; CancelBackFailed) and
+// returns it; nil when p has no such task.
+func takeOwnerTask(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, in CancelInput) (*paydeck.Refund, error) {
+	pending, _, err := tx.FindRefunds(ctx, paydeck.RefundFilter{PaymentID: &p.ID, Statuses: []paydeck.RefundStatus{paydeck.RefundPending}})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range pending {
+		if r.ErrorCode != RefundAccountRequired && r.ErrorCode != CancelBackFailed {
+			continue
+		}
+		if in.Amount != nil && *in.Amount != r.Amount {
+			return nil, paydeck.Errorf(paydeck.CodeInvalid, "This payment must be refunded in full (%d won).", r.Amount)
+		}
+		if ra := in.RefundAccount; ra != nil {
+			r.Account = &paydeck.RefundAccount{BankCode: ra.Bank, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
+		} else if r.ErrorCode == RefundAccountRequired {
+			return nil, paydeck.Errorf(paydeck.CodeInvalid, "Refunding a deposited virtual account needs refundReceiveAccount.")
+		}
+		r.ErrorCode, r.ErrorMessage = "", ""
+		if err := r.Transition(paydeck.RefundInProgress, tx.Now()); err != nil {
+			return nil, err
+		}
+		if err := tx.UpdateRefund(ctx, r); err != nil {
+			return nil, err
+		}
+		return r, appendEvent(ctx, tx, a, o.ID, p.ID, paydeck.EventRefundRequested, "refund account received: "+in.Reason,
+			map[string]any{"amount": r.Amount, "refundId": r.ID, "balanceAmount": p.BalanceAmount})
+	}
+	return nil, nil
 }
 
 // refundable checks a new refund of p against its state and returns the
@@ -222,8 +263,21 @@ func (s *Service) settleRefund(ctx context.Context, a Actor, refundID string, tp
 		if err := tx.UpdateRefund(ctx, r); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, a, o.ID, pay.ID, paydeck.EventRefundFailed, "refund failed: "+msg,
-			map[string]any{"amount": r.Amount, "refundId": r.ID, "code": code})
+		if err := appendEvent(ctx, tx, a, o.ID, pay.ID, paydeck.EventRefundFailed, "refund failed: "+msg,
+			map[string]any{"amount": r.Amount, "refundId": r.ID, "code": code}); err != nil {
+			return err
+		}
+		if r.Reason != cancelBackReason || pay.Status == paydeck.PaymentWaitingForDeposit {
+			return nil // a waiting account that took its deposit meanwhile is cancelled back when the deposit is applied
+		}
+		// Money paydeck must not keep is still at Toss and Toss refused to
+		// send it back: the owner must act. A new refund, never the failed
+		// one's keys.
+		if pay.Method == paydeck.MethodVirtualAccount {
+			return s.ownerTask(ctx, tx, o, pay, r.Amount, RefundAccountRequired,
+				"The deposit must go back; Toss needs the shopper's bank account to refund it.")
+		}
+		return s.ownerTask(ctx, tx, o, pay, r.Amount, CancelBackFailed, "Toss refused to cancel the payment back: "+msg)
 	})
 	if err != nil {
 		return r, pay, err
@@ -248,14 +302,27 @@ func (s *Service) completeRefund(ctx context.Context, tx paydeck.Tx, a Actor, o 
 	if err := tx.UpdateRefund(ctx, r); err != nil {
 		return err
 	}
-	if p.Status == paydeck.PaymentWaitingForDeposit {
+	late := p.Status == paydeck.PaymentAborted || p.Status == paydeck.PaymentExpired
+	switch {
+	case late:
+		// An approval Toss made after paydeck gave the payment up, cancelled
+		// back: the payment never counted, nor does its refund.
+		s.log.Warn("payment: late approval cancelled back", "paymentId", p.ID, "amount", r.Amount)
+		return appendEvent(ctx, tx, a, o.ID, p.ID, paydeck.EventRefundCompleted, "late approval cancelled back",
+			map[string]any{"amount": r.Amount, "refundId": r.ID, "transactionKey": r.TransactionKey,
+				"tossBalanceAmount": int64(tp.BalanceAmount)})
+	case p.Status == paydeck.PaymentWaitingForDeposit:
 		p.BalanceAmount = 0
 		if err := p.Transition(paydeck.PaymentCanceled); err != nil {
 			return err
 		}
-	} else if err := p.ApplyRefund(r.Amount); err != nil {
-		return err
+	default:
+		if err := p.ApplyRefund(r.Amount); err != nil {
+			return err
+		}
 	}
+	// Toss's figures after the change are the truth (issue 11, defect 9).
+	p.SuppliedAmount, p.VAT, p.TaxFreeAmount = int64(tp.SuppliedAmount), int64(tp.VAT), int64(tp.TaxFreeAmount)
 	if int64(tp.BalanceAmount) != p.BalanceAmount {
 		s.log.Warn("payment: balance differs from Toss after a refund", "paymentId", p.ID,
 			"local", p.BalanceAmount, "toss", int64(tp.BalanceAmount))
@@ -288,7 +355,7 @@ func refundOrder(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydec
 	if err := o.Transition(to, tx.Now()); err != nil {
 		return err
 	}
-	if to != paydeck.OrderPartialRefunded {
+	if to != paydeck.OrderPartialRefunded && o.ShippedAt == nil { // shipped goods are not back in stock
 		if err := releaseStock(ctx, tx, o); err != nil {
 			return err
 		}

@@ -133,7 +133,19 @@ const (
 	EventCancelBack       paydeck.EventType = "cancel_back"
 	EventShipped          paydeck.EventType = "shipped"
 	EventDelivered        paydeck.EventType = "delivered"
+	// EventOwnerTask records money paydeck must return but cannot on its
+	// own; the task is the refund it names (pending until the owner acts).
+	EventOwnerTask paydeck.EventType = "owner_task"
 )
+
+// RefundAccountRequired is the ErrorCode of a pending refund that is an
+// owner task: a deposited virtual account must go back, and only the
+// shopper's bank account (which the owner asks for) lets Toss refund it.
+const RefundAccountRequired = "REFUND_ACCOUNT_REQUIRED"
+
+// CancelBackFailed is the ErrorCode of a pending refund that is an owner
+// task because Toss refused to cancel a payment back.
+const CancelBackFailed = "CANCEL_BACK_FAILED"
 
 // appendEvent appends one audit event caused by a.
 func appendEvent(ctx context.Context, tx paydeck.Tx, a Actor, orderID, paymentID string,

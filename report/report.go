@@ -70,7 +70,8 @@ func within(t *time.Time, from, to time.Time) bool {
 
 // ComputeStats reads every payment and completed refund (the store has no
 // aggregate queries yet) and sums those in [from, to): attempts by
-// creation, approvals by approval and refunds by completion time.
+// creation, approvals by approval and refunds (of approved payments only)
+// by completion time.
 func ComputeStats(ctx context.Context, tx paydeck.Tx, from, to time.Time) (Stats, error) {
 	pays, err := allPages(func(off, lim int) ([]*paydeck.Payment, int, error) {
 		return tx.FindPayments(ctx, paydeck.PaymentFilter{Offset: off, Limit: lim})
@@ -104,7 +105,10 @@ func ComputeStats(ctx context.Context, tx paydeck.Tx, from, to time.Time) (Stats
 		}
 	}
 	for _, r := range refunds {
-		if p := byID[r.PaymentID]; p != nil && within(r.CompletedAt, from, to) {
+		// Only refunds of approved payments give money back: cancelling a
+		// virtual account before its deposit, or cancelling back an
+		// approval paydeck never counted, refunds nothing.
+		if p := byID[r.PaymentID]; p != nil && p.ApprovedAt != nil && within(r.CompletedAt, from, to) {
 			add(*r.CompletedAt, p.Method, func(b *StatsBucket) { b.RefundCount++; b.RefundedAmount += r.Amount })
 		}
 	}

@@ -302,13 +302,14 @@ func (b *backend) backoff(attempt int, err error) time.Duration {
 	return time.Duration(half + jitter(int64(d)-half+1))
 }
 
-// decodeBody decodes a 2xx body into out.
+// decodeBody decodes a 2xx body into out; a body that does not decode is a
+// *DecodeError (the request was processed: its outcome is unknown).
 func decodeBody(req request, data []byte, out any) error {
 	if out == nil || len(bytes.TrimSpace(data)) == 0 {
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("toss: %s %s: decode response: %w", req.method, req.route, redactedError{req.redact(err.Error()), err})
+		return &DecodeError{Method: req.method, Route: req.route, Err: redactedError{req.redact(err.Error()), err}}
 	}
 	return nil
 }

@@ -177,13 +177,17 @@ func (e *Error) Retryable() bool {
 }
 
 // OutcomeUnknown reports whether err leaves it unknown if the operation took
-// effect: a transport failure or timeout (*TransportError), a retryable Toss
+// effect: a transport failure or timeout (*TransportError), a 2xx answer
+// that could not be decoded (*DecodeError), a retryable Toss
 // error that outlived the retries, or a code such as
 // FAILED_PAYMENT_INTERNAL_SYSTEM_PROCESSING or ALREADY_PROCESSED_PAYMENT.
 // The caller must re-read the payment (Payments.GetByOrderID) and reconcile,
 // and must not re-send with a new idempotency key.
 func OutcomeUnknown(err error) bool {
 	if _, ok := errors.AsType[*TransportError](err); ok {
+		return true
+	}
+	if _, ok := errors.AsType[*DecodeError](err); ok {
 		return true
 	}
 	e, ok := errors.AsType[*Error](err)
@@ -215,6 +219,24 @@ func (e *TransportError) Error() string {
 
 // Unwrap returns the underlying cause (e.g. context.DeadlineExceeded).
 func (e *TransportError) Unwrap() error { return e.Err }
+
+// DecodeError reports a 2xx answer whose body could not be decoded. Toss
+// received and processed the request, so what it did is unknown: callers
+// settle it as for a TransportError (OutcomeUnknown), never as a refusal.
+// It is not retried by the client.
+type DecodeError struct {
+	Method string
+	Route  string
+	Err    error // the JSON error, redacted
+}
+
+// Error renders "toss: METHOD route: decode response: cause".
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("toss: %s %s: decode response: %v", e.Method, e.Route, e.Err)
+}
+
+// Unwrap returns the decoding error.
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 // longDigits matches runs that could be card or account numbers.
 var longDigits = regexp.MustCompile(`\d(?:[ -]?\d){11,}`)

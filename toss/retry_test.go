@@ -300,7 +300,10 @@ func TestUndecodableSuccessIsNotRetried(t *testing.T) {
 	require.ErrorContains(t, err, "toss: GET /v1/payments/{paymentKey}: decode response")
 	_, isTossErr := errors.AsType[*toss.Error](err)
 	require.False(t, isTossErr)
-	require.False(t, toss.OutcomeUnknown(err))
+	_, isDecodeErr := errors.AsType[*toss.DecodeError](err)
+	require.True(t, isDecodeErr)
+	// Toss processed the request; only its answer is lost (issue 11, defect 3).
+	require.True(t, toss.OutcomeUnknown(err))
 	require.Len(t, tb.requests(), 1)
 }
 

@@ -11,7 +11,8 @@ import (
 type Clock struct {
 	mu     sync.Mutex
 	offset time.Duration
-	frozen *time.Time // set by Freeze
+	lag    time.Duration // how far the sandbox's clock is behind (AdvanceLocal)
+	frozen *time.Time    // set by Freeze
 }
 
 // Now returns real time (or the frozen time) plus the offset, in UTC.
@@ -46,4 +47,25 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.offset += d
 	c.mu.Unlock()
+}
+
+// AdvanceLocal moves paydeck's clock forward by d while the sandbox's stays
+// where it is: the two clocks drift apart, paydeck's ahead (d <= 0 is
+// ignored). The sandbox's own control API moves Toss's clock ahead.
+func (c *Clock) AdvanceLocal(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	c.mu.Lock()
+	c.offset += d
+	c.lag += d
+	c.mu.Unlock()
+}
+
+// SandboxNow is the sandbox's clock: Now minus what AdvanceLocal added.
+func (c *Clock) SandboxNow() time.Time {
+	c.mu.Lock()
+	lag := c.lag
+	c.mu.Unlock()
+	return c.Now().Add(-lag)
 }

@@ -42,7 +42,8 @@ type Env struct {
 	Toss *toss.Client
 	// Payments is the service under test, wired to DB, Toss and Clock.
 	Payments *payment.Service
-	// Clock is the one clock of the store, the service and the sandbox.
+	// Clock is the one clock of the store, the service and the sandbox
+	// (Clock.AdvanceLocal sets paydeck's ahead of the sandbox's).
 	Clock *Clock
 	// Outbound manages webhook endpoints and delivers outbound events (to
 	// loopback addresses too); the store publishes events through
@@ -95,7 +96,7 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 
 	hook := httptest.NewUnstartedServer(http.HandlerFunc(e.receiveWebhook))
 	e.WebhookURL = "http://" + hook.Listener.Addr().String() + "/api/payments/webhook"
-	sbx, err := sandbox.New(sandbox.Options{WebhookURL: e.WebhookURL, Now: e.Clock.Now})
+	sbx, err := sandbox.New(sandbox.Options{WebhookURL: e.WebhookURL, Now: e.Clock.SandboxNow})
 	require.NoError(t, err)
 	t.Cleanup(hook.Close)
 	t.Cleanup(func() { require.NoError(t, sbx.Close()) })

@@ -213,7 +213,7 @@ func (s *Server) execute(op string, c *call, h handler) (result, outcome) {
 	if f != nil && f.ApproveThenDrop {
 		return res, dropAfter
 	}
-	return res, respond
+	return f.spoil(res), respond
 }
 
 // maxHang bounds a hang fault in real time when the client never gives up.

@@ -18,6 +18,10 @@ type fault struct {
 	LatencyMs       int    `json:"latencyMs,omitempty"`       // real-time delay before processing
 	Hang            bool   `json:"hang,omitempty"`            // never answer (until the client gives up), process nothing
 	ApproveThenDrop bool   `json:"approveThenDrop,omitempty"` // process, then cut the connection
+	// UndecodableResponse processes the request, then answers its 2xx with
+	// a body that is not the JSON the client expects (a proxy's error page,
+	// a truncated body). The Idempotency-Key keeps the real answer.
+	UndecodableResponse bool `json:"undecodableResponse,omitempty"`
 
 	DuplicateWebhook    bool  `json:"duplicateWebhook,omitempty"`    // deliver each webhook twice
 	OutOfOrderWebhook   bool  `json:"outOfOrderWebhook,omitempty"`   // hold a webhook until the order's next one went first
@@ -32,7 +36,7 @@ type fault struct {
 }
 
 func (f *fault) requestFault() bool {
-	return f.ErrorCode != "" || f.LatencyMs > 0 || f.Hang || f.ApproveThenDrop || f.AsyncCancelSeconds > 0
+	return f.ErrorCode != "" || f.LatencyMs > 0 || f.Hang || f.ApproveThenDrop || f.UndecodableResponse || f.AsyncCancelSeconds > 0
 }
 
 func (f *fault) webhookFault() bool {
@@ -148,4 +152,16 @@ func (s *Server) abortForFault(c *call, e *apiError) {
 	p.Failure = &failure{Code: e.Code, Message: e.Message}
 	s.dirty = true
 	s.paymentEventLocked(p, now)
+}
+
+// undecodableBody is what an UndecodableResponse fault answers instead of a
+// 2xx body: the status stays, the JSON is cut short.
+const undecodableBody = `{"mId":"tvivarepublica","paymentKey":`
+
+// spoil applies the fault's change to the answer of a processed request.
+func (f *fault) spoil(res result) result {
+	if f == nil || !f.UndecodableResponse || res.status < 200 || res.status > 299 {
+		return res
+	}
+	return result{status: res.status, body: []byte(undecodableBody)}
 }
