@@ -37,6 +37,8 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"ConcurrentStock", testConcurrentStock},
 		{"OrderAllOrNothing", testOrderAllOrNothing},
 		{"Jobs", testJobs},
+		{"Subscriptions", testSubscriptions},
+		{"SubscriptionChargeOncePerPeriod", testChargeOncePerPeriod},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
