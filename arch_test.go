@@ -126,7 +126,7 @@ var archRules = []archRule{
 	{"RootImportsOnlyStdlib", pkgIs(""), onlyDeps()},
 	{"TossImportsOnlyStdlib", pkgIs("toss"), onlyDeps()},
 	{"SandboxImportsOnlyStdlibAndToss", pkgUnder("toss/sandbox"), onlyDeps(join("toss"))},
-	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment"),
+	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment", "subscription"),
 		noDepsUnder(append([]string{join("store")}, sqlDrivers...)...)},
 	{"NothingImportsCmd", func(path string) bool { return !strings.HasPrefix(path, join("cmd")+"/") },
 		noImportsUnder(join("cmd"), true)},
@@ -134,6 +134,7 @@ var archRules = []archRule{
 		noDepsUnder(join("store/storetest"))},
 	{"ApptestOnlyInTests", func(path string) bool { return !testSupport(path) },
 		noDepsUnder(join("internal/apptest"))},
+	{"PaymentNeverReachesSubscription", pkgUnder("payment"), noDepsUnder(join("subscription"))},
 }
 
 // testSupport reports whether path is a test-support package: one imported
@@ -206,6 +207,7 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		{ImportPath: join("web"), Imports: []string{join("cmd/paydeck")}},
 		{ImportPath: join("jobs"), Deps: []string{join("store/storetest")}},
 		{ImportPath: join("api"), Deps: []string{join("internal/apptest")}},
+		{ImportPath: join("payment"), Deps: []string{join("subscription")}},
 	}
 	want := map[string]int{
 		"RootImportsOnlyStdlib":           1,
@@ -215,6 +217,7 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		"NothingImportsCmd":               1,
 		"StoretestOnlyInTests":            1,
 		"ApptestOnlyInTests":              1,
+		"PaymentNeverReachesSubscription": 1,
 	}
 	for _, r := range archRules {
 		violations, _ := checkRule(r, bad)

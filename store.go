@@ -375,8 +375,10 @@ type SubscriptionFilter struct {
 	PeriodEndBefore *time.Time
 	// RetryBefore matches subscriptions whose NextRetryAt < it.
 	RetryBefore *time.Time
-	Offset      int
-	Limit       int
+	// BillingKeyHash matches subscriptions with this BillingKeyHash.
+	BillingKeyHash *string
+	Offset         int
+	Limit          int
 }
 
 // SubscriptionChargeFilter selects charges; nil or empty fields do not

@@ -152,6 +152,9 @@ type Subscription struct {
 	// from PAYDECK_SECRET; the plain key exists only in memory while a
 	// charge or delete is being sent. Never serialised.
 	BillingKeySealed string `json:"-"`
+	// BillingKeyHash is a keyed hash of the billing key, to match Toss's
+	// BILLING_DELETED webhooks without decrypting every key. Never serialised.
+	BillingKeyHash string `json:"-"`
 	// CardIssuer is Toss's issuer code, CardNumber the masked number.
 	CardIssuer string `json:"cardIssuer"`
 	CardNumber string `json:"cardNumber"`
@@ -178,7 +181,8 @@ type Subscription struct {
 }
 
 // Validate returns an invalid *Error naming the first broken rule: an owner,
-// a plan, a known status, a customer key, a period that ends after it starts.
+// a plan, a known status, a customer key, a period that does not end before
+// it starts (they are equal before the first charge of a plan without trial).
 func (s *Subscription) Validate() error {
 	switch {
 	case s.UserID == "":
@@ -191,8 +195,8 @@ func (s *Subscription) Validate() error {
 		return Errorf(CodeInvalid, "Subscription customer key is required.")
 	case s.CurrentPeriod < 0 || s.RetryCount < 0:
 		return Errorf(CodeInvalid, "Subscription counters must not be negative.")
-	case !s.CurrentPeriodEnd.After(s.CurrentPeriodStart):
-		return Errorf(CodeInvalid, "Subscription period must end after it starts.")
+	case s.CurrentPeriodEnd.Before(s.CurrentPeriodStart):
+		return Errorf(CodeInvalid, "Subscription period must not end before it starts.")
 	}
 	return nil
 }

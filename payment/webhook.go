@@ -142,6 +142,8 @@ func (s *Service) processWebhook(ctx context.Context, w *paydeck.Webhook) (strin
 			return "", err
 		}
 		return s.applyFetched(ctx, tp)
+	case *toss.BillingDeleted:
+		return s.billingDeletedWebhook(ctx, ev)
 	default:
 		return "ignored: " + ev.EventType(), nil
 	}

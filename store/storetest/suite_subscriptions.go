@@ -45,7 +45,7 @@ func mustCreateSubscription(t testing.TB, db paydeck.Store, u *paydeck.User, p *
 	MustUpdate(t, db, func(tx paydeck.Tx) error {
 		now := tx.Now()
 		s = &paydeck.Subscription{UserID: u.ID, PlanID: p.ID, Status: paydeck.SubscriptionActive,
-			CustomerKey: "cus_test", BillingKeySealed: "sealed", CardIssuer: "61", CardNumber: "4330****1234",
+			CustomerKey: "cus_test", BillingKeySealed: "sealed", BillingKeyHash: "hash-" + u.ID, CardIssuer: "61", CardNumber: "4330****1234",
 			AnchorAt: now, CurrentPeriod: 1, CurrentPeriodStart: now, CurrentPeriodEnd: p.PeriodBoundary(now, 1)}
 		return tx.CreateSubscription(context.Background(), s)
 	})
@@ -125,6 +125,11 @@ func testSubscriptions(t *testing.T, newDB NewDBFunc) {
 		require.Equal(t, 2, n)
 		require.Equal(t, other.ID, all[0].ID, "newest first")
 		bad := "bad"
+		hash := "hash-" + u.ID
+		byKey, _, err := tx.FindSubscriptions(ctx, paydeck.SubscriptionFilter{BillingKeyHash: &hash})
+		require.NoError(t, err)
+		require.Len(t, byKey, 1)
+		require.Equal(t, s.ID, byKey[0].ID)
 		none, _, err := tx.FindSubscriptions(ctx, paydeck.SubscriptionFilter{UserID: &bad})
 		require.NoError(t, err)
 		require.Empty(t, none)

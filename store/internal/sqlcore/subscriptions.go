@@ -70,7 +70,7 @@ func (tx *Tx) UpdatePlan(ctx context.Context, p *paydeck.Plan) error {
 	return rowsOrNotFound(n, err, errPlanNotFound)
 }
 
-const subscriptionCols = `id, user_id, plan_id, status, customer_key, billing_key_sealed, card_issuer, card_number,
+const subscriptionCols = `id, user_id, plan_id, status, customer_key, billing_key_sealed, billing_key_hash, card_issuer, card_number,
 	needs_card, anchor_at, current_period, current_period_start, current_period_end, cancel_at_period_end,
 	retry_count, next_retry_at, canceled_at, ended_at, created_at, updated_at`
 
@@ -79,7 +79,7 @@ const errSubscriptionNotFound = "Subscription not found."
 func scanSubscription(r Rows) (*paydeck.Subscription, error) {
 	s := &paydeck.Subscription{}
 	err := r.Scan(scanText(&s.ID), scanText(&s.UserID), scanText(&s.PlanID), &s.Status, &s.CustomerKey,
-		&s.BillingKeySealed, &s.CardIssuer, &s.CardNumber, &s.NeedsCard, scanTime(&s.AnchorAt), &s.CurrentPeriod,
+		&s.BillingKeySealed, &s.BillingKeyHash, &s.CardIssuer, &s.CardNumber, &s.NeedsCard, scanTime(&s.AnchorAt), &s.CurrentPeriod,
 		scanTime(&s.CurrentPeriodStart), scanTime(&s.CurrentPeriodEnd), &s.CancelAtPeriodEnd, &s.RetryCount,
 		scanNullTime(&s.NextRetryAt), scanNullTime(&s.CanceledAt), scanNullTime(&s.EndedAt),
 		scanTime(&s.CreatedAt), scanTime(&s.UpdatedAt))
@@ -101,8 +101,8 @@ func (tx *Tx) CreateSubscription(ctx context.Context, s *paydeck.Subscription) e
 	normTimes(&s.AnchorAt, &s.CurrentPeriodStart, &s.CurrentPeriodEnd)
 	normTimePtrs(&s.NextRetryAt, &s.CanceledAt, &s.EndedAt)
 	_, err = tx.exec(ctx, "", `INSERT INTO subscriptions (`+subscriptionCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.ID, s.UserID, s.PlanID, string(s.Status), s.CustomerKey, s.BillingKeySealed, s.CardIssuer, s.CardNumber,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, s.UserID, s.PlanID, string(s.Status), s.CustomerKey, s.BillingKeySealed, s.BillingKeyHash, s.CardIssuer, s.CardNumber,
 		s.NeedsCard, tx.t(s.AnchorAt), s.CurrentPeriod, tx.t(s.CurrentPeriodStart), tx.t(s.CurrentPeriodEnd),
 		s.CancelAtPeriodEnd, s.RetryCount, tx.tp(s.NextRetryAt), tx.tp(s.CanceledAt), tx.tp(s.EndedAt),
 		tx.t(s.CreatedAt), tx.t(s.UpdatedAt))
@@ -152,6 +152,9 @@ func (tx *Tx) FindSubscriptions(ctx context.Context, f paydeck.SubscriptionFilte
 	if f.RetryBefore != nil {
 		w.add("next_retry_at < ?", tx.t(*f.RetryBefore))
 	}
+	if f.BillingKeyHash != nil {
+		w.add("billing_key_hash = ?", *f.BillingKeyHash)
+	}
 	return list(ctx, tx, subscriptionCols, "FROM subscriptions", w, "created_at DESC, id DESC", f.Offset, f.Limit,
 		scanSubscription)
 }
@@ -166,11 +169,11 @@ func (tx *Tx) UpdateSubscription(ctx context.Context, s *paydeck.Subscription) e
 	s.UpdatedAt = tx.now
 	normTimes(&s.AnchorAt, &s.CurrentPeriodStart, &s.CurrentPeriodEnd)
 	normTimePtrs(&s.NextRetryAt, &s.CanceledAt, &s.EndedAt)
-	n, err := tx.exec(ctx, "", `UPDATE subscriptions SET plan_id = ?, status = ?, billing_key_sealed = ?,
+	n, err := tx.exec(ctx, "", `UPDATE subscriptions SET plan_id = ?, status = ?, billing_key_sealed = ?, billing_key_hash = ?,
 		card_issuer = ?, card_number = ?, needs_card = ?, anchor_at = ?, current_period = ?, current_period_start = ?,
 		current_period_end = ?, cancel_at_period_end = ?, retry_count = ?, next_retry_at = ?, canceled_at = ?,
 		ended_at = ?, updated_at = ? WHERE id = ?`,
-		s.PlanID, string(s.Status), s.BillingKeySealed, s.CardIssuer, s.CardNumber, s.NeedsCard, tx.t(s.AnchorAt),
+		s.PlanID, string(s.Status), s.BillingKeySealed, s.BillingKeyHash, s.CardIssuer, s.CardNumber, s.NeedsCard, tx.t(s.AnchorAt),
 		s.CurrentPeriod, tx.t(s.CurrentPeriodStart), tx.t(s.CurrentPeriodEnd), s.CancelAtPeriodEnd, s.RetryCount,
 		tx.tp(s.NextRetryAt), tx.tp(s.CanceledAt), tx.tp(s.EndedAt), tx.t(s.UpdatedAt), s.ID)
 	return rowsOrNotFound(n, err, errSubscriptionNotFound)

@@ -23,6 +23,7 @@ CREATE TABLE subscriptions (
 	status               text NOT NULL CHECK (status IN ('trialing', 'active', 'past_due', 'canceled', 'expired')),
 	customer_key         text NOT NULL CHECK (customer_key <> ''),
 	billing_key_sealed   text NOT NULL,
+	billing_key_hash     text NOT NULL,
 	card_issuer          text NOT NULL,
 	card_number          text NOT NULL,
 	needs_card           boolean NOT NULL,
@@ -41,6 +42,7 @@ CREATE TABLE subscriptions (
 CREATE INDEX subscriptions_user_id ON subscriptions (user_id, created_at);
 CREATE INDEX subscriptions_status_period_end ON subscriptions (status, current_period_end);
 CREATE INDEX subscriptions_status_next_retry ON subscriptions (status, next_retry_at);
+CREATE INDEX subscriptions_billing_key_hash ON subscriptions (billing_key_hash);
 
 CREATE TABLE subscription_charges (
 	id              uuid PRIMARY KEY,

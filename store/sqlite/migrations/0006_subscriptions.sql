@@ -23,6 +23,7 @@ CREATE TABLE subscriptions (
 	status               TEXT NOT NULL CHECK (status IN ('trialing', 'active', 'past_due', 'canceled', 'expired')),
 	customer_key         TEXT NOT NULL CHECK (customer_key <> ''),
 	billing_key_sealed   TEXT NOT NULL,
+	billing_key_hash     TEXT NOT NULL,
 	card_issuer          TEXT NOT NULL,
 	card_number          TEXT NOT NULL,
 	needs_card           INTEGER NOT NULL CHECK (needs_card IN (0, 1)),
@@ -41,6 +42,7 @@ CREATE TABLE subscriptions (
 CREATE INDEX subscriptions_user_id ON subscriptions (user_id, created_at);
 CREATE INDEX subscriptions_status_period_end ON subscriptions (status, current_period_end);
 CREATE INDEX subscriptions_status_next_retry ON subscriptions (status, next_retry_at);
+CREATE INDEX subscriptions_billing_key_hash ON subscriptions (billing_key_hash);
 
 CREATE TABLE subscription_charges (
 	id              TEXT PRIMARY KEY,
