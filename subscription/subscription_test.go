@@ -238,7 +238,7 @@ func TestDeclineDunningCancelsAfterLastRetry(t *testing.T) {
 		require.Equal(t, 4, d.Charges[1].Attempts)
 		require.Nil(t, d.NextChargeAt)
 		require.WithinDuration(t, due.Add(120*time.Hour), *d.EndedAt, 2*time.Minute, "cancelled on schedule")
-		require.Empty(t, env.Sandbox.BillingKeysOf(d.CustomerKey))
+		apptest.WaitFor(t, "billing key deleted", func() bool { return len(env.Sandbox.BillingKeysOf(d.CustomerKey)) == 0 })
 		// Ended: no more renewals.
 		advanceTo(env, d.CurrentPeriodEnd.AddDate(0, 2, 0))
 		require.NoError(t, env.Subscriptions.Scan(context.Background()))
@@ -269,7 +269,7 @@ func TestCancelAtPeriodEndAndResume(t *testing.T) {
 		advanceTo(env, d.CurrentPeriodEnd)
 		d = scanUntil(t, env, d.ID, "expired", func(d *subscription.Details) bool { return d.Status == paydeck.SubscriptionExpired })
 		require.Len(t, d.Charges, 2, "no charge for the period after the end")
-		require.Empty(t, env.Sandbox.BillingKeysOf(d.CustomerKey))
+		apptest.WaitFor(t, "billing key deleted", func() bool { return len(env.Sandbox.BillingKeysOf(d.CustomerKey)) == 0 })
 		_, err = env.Subscriptions.Resume(ctx, apptest.As(u), d.ID)
 		require.Equal(t, paydeck.CodeConflict, paydeck.ErrorCode(err))
 	})
