@@ -97,6 +97,7 @@ func (s *Site) serve(t testing.TB, clientKey string) {
 	sandboxCSP := httpx.SecurityHeaders(httpx.ContentSecurityPolicy(true))
 	mux.Handle("/toss-sandbox/", sandboxCSP(http.StripPrefix("/toss-sandbox", env.Sandbox)))
 	_, err := api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now,
+		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey,
 		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk})
 	require.NoError(t, err)
 	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
