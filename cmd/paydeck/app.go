@@ -26,6 +26,8 @@ func (m *Main) registerJobs() {
 		m.workers = river.NewWorkers()
 	}
 	m.periodicJobs = append(m.periodicJobs, jobs.PeriodicJobs(m.Now, m.Config.SweepInterval)...)
+	// Renewals are scanned for as often as the sweep runs.
+	m.periodicJobs = append(m.periodicJobs, jobs.SubscriptionPeriodicJobs(m.Config.SweepInterval)...)
 }
 
 // buildApp creates the Toss client and the payment service on the open
@@ -38,6 +40,10 @@ func (m *Main) buildApp() error {
 	}
 	m.payments = svc
 	jobs.Register(m.workers, svc)
+	if m.subscriptions, err = m.newSubscriptions(svc); err != nil {
+		return err
+	}
+	jobs.RegisterSubscriptions(m.workers, m.subscriptions)
 	return nil
 }
 
@@ -72,7 +78,8 @@ func (m *Main) newTossClient() *toss.Client {
 func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 	cfg := m.Config
 	d := api.Deps{Payments: m.payments, Store: m.db, Secret: subkey(cfg.Secret, "paydeck/api/jwt"), Logger: m.logger,
-		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL}
+		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL,
+		Subscriptions: m.subscriptions, BillingClientKey: m.billingClientKey()}
 	if cfg.SandboxMode() {
 		d.ClientKey = sandbox.WidgetClientKey
 		d.SDKURL = cfg.PublicURL + sandboxPath + "/v2/standard"

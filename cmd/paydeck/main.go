@@ -18,6 +18,7 @@ import (
 	"github.com/paydeck/paydeck/internal/httpx"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/store"
+	"github.com/paydeck/paydeck/subscription"
 	"github.com/paydeck/paydeck/toss/sandbox"
 )
 
@@ -85,6 +86,8 @@ type Main struct {
 	db       store.DB
 	sandbox  *sandbox.Server
 	payments *payment.Service // built by serve once the store is open
+	// subscriptions is built with payments.
+	subscriptions *subscription.Service
 	// ready is closed once serve or sandbox listens; addr is then its address.
 	ready chan struct{}
 	addr  string
