@@ -11,6 +11,7 @@ import (
 	"github.com/paydeck/paydeck/internal/apptest"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/subscription"
+	"github.com/paydeck/paydeck/toss"
 )
 
 // subscribe signs u up to plan through the billing window's authKey.
@@ -316,4 +317,35 @@ func TestProratedRefund(t *testing.T) {
 		require.Equal(t, tc.want, subscription.ProratedRefund(31_000, start, end, tc.at), "at %v", tc.at)
 	}
 	require.Equal(t, int64(3_225), subscription.ProratedRefund(10_000, start, end, start.AddDate(0, 0, 21)), "rounded down")
+}
+
+func TestBillingDeletedWebhookAsksForANewCard(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		plan := env.Plan(t, "월간", 7_000, paydeck.IntervalMonth, 1, 0)
+		u := env.Customer(t)
+		d := subscribe(t, env, u, plan)
+		keys := env.Sandbox.BillingKeysOf(d.CustomerKey)
+		require.Len(t, keys, 1)
+		// The card is removed on Toss's side: Toss sends BILLING_DELETED.
+		require.NoError(t, env.Toss.Billing.Delete(context.Background(), toss.BillingKey(keys[0])))
+		apptest.WaitFor(t, "needs card", func() bool { return get(t, env, d.ID).NeedsCard })
+		var result string
+		for _, w := range env.ReceivedWebhooks(t) {
+			if w.EventType == "BILLING_DELETED" {
+				result = w.Result
+				require.NotContains(t, result, keys[0])
+			}
+		}
+		require.Contains(t, result, "applied")
+		// The renewal is declined (no key) and dunning starts; a new card
+		// recovers it and clears the flag.
+		advanceTo(env, d.CurrentPeriodEnd)
+		d = scanUntil(t, env, d.ID, "past due", func(d *subscription.Details) bool { return d.Status == paydeck.SubscriptionPastDue })
+		require.Equal(t, "NOT_FOUND_BILLING", d.Charges[1].FailureCode)
+		d, err := env.Subscriptions.UpdateCard(context.Background(), apptest.As(u), d.ID, env.BillingAuthKey(t, d.CustomerKey))
+		require.NoError(t, err)
+		require.False(t, d.NeedsCard)
+		require.Equal(t, paydeck.SubscriptionActive, d.Status)
+	})
 }
