@@ -183,6 +183,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return errors.New("Run called before ParseFlags")
 	}
 	m.logger = m.newLogger()
+	if path := os.Getenv(clockOffsetEnv); path != "" {
+		m.Now = offsetClock(path)
+		m.logger.Warn("the clock follows a test offset file; never do this in production", "file", path)
+	}
 	return m.cmd.run(m, ctx)
 }
 
