@@ -14,6 +14,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/auth"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/subscription"
 	"github.com/paydeck/paydeck/web/page"
 )
 
@@ -48,6 +49,12 @@ type Deps struct {
 	Rand io.Reader
 	// Hasher hashes new passwords; nil means auth.DefaultParams.
 	Hasher *auth.Hasher
+	// Subscriptions runs plans and subscriptions; nil leaves their pages
+	// out.
+	Subscriptions *subscription.Service
+	// BillingClientKey is the client key of Toss's billing window (the API
+	// individual key pair).
+	BillingClientKey string
 }
 
 // TossSDKURL is Toss Payments' SDK v2 script (CLIENT_FLOW.md §2).
@@ -117,6 +124,7 @@ func Register(mux *http.ServeMux, d Deps) error {
 	} {
 		mux.Handle(pattern, a.sessions.Middleware(h, a.rejected))
 	}
+	a.registerSubscriptions(mux)
 	return nil
 }
 

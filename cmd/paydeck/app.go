@@ -89,7 +89,8 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 	}
 	pages := subkey(cfg.Secret, "paydeck/pages/cookies") // web and admin share the session cookie
 	if err := web.Register(mux, web.Deps{Payments: m.payments, Store: m.db, Secret: pages, ClientKey: d.ClientKey,
-		SDKScriptURL: d.SDKURL, PublicURL: cfg.PublicURL, Logger: m.logger.With("component", "web"), Now: m.Now, Rand: m.Rand}); err != nil {
+		SDKScriptURL: d.SDKURL, PublicURL: cfg.PublicURL, Logger: m.logger.With("component", "web"), Now: m.Now, Rand: m.Rand,
+		Subscriptions: m.subscriptions, BillingClientKey: d.BillingClientKey}); err != nil {
 		return fmt.Errorf("mount shop pages: %w", err)
 	}
 	jobsUI, err := m.db.JobsUI(ctx, "/admin/jobs")

@@ -101,7 +101,8 @@ func (s *Site) serve(t testing.TB, clientKey string) {
 		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk})
 	require.NoError(t, err)
 	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Hasher: cheapHasher}))
+		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Hasher: cheapHasher,
+		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey}))
 	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
 		PublicURL: s.URL, Now: env.Clock.Now}))
 	ts.Start()
