@@ -13,6 +13,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/subscription"
 	"github.com/paydeck/paydeck/web/page"
 )
 
@@ -39,6 +40,9 @@ type Deps struct {
 	Now func() time.Time
 	// Rand is the source of session nonces (default crypto/rand).
 	Rand io.Reader
+	// Subscriptions runs plans and subscriptions; nil leaves their pages
+	// out.
+	Subscriptions *subscription.Service
 }
 
 type app struct {
@@ -86,6 +90,9 @@ func Register(mux *http.ServeMux, d Deps) error {
 		"GET /admin/settlements.csv":               a.settlementsCSV,
 		"GET /admin/reconciliation":                a.reconciliation,
 		"/admin/":                                  a.notFound,
+	}
+	for pattern, h := range a.subscriptionRoutes() {
+		routes[pattern] = h
 	}
 	for pattern, h := range routes {
 		mux.Handle(pattern, a.sessions.Middleware(a.adminOnly(h), a.rejected))

@@ -417,10 +417,10 @@ type Stats struct {
 	// subscriptions' plan amounts per month (yearly ÷ 12, every N days ×
 	// 30 ÷ N), rounded down.
 	MRR int64
-	// Churned counts subscriptions ended in the last 30 days; ChurnRate is
-	// Churned ÷ (Active + Churned), 0 when both are 0.
-	Churned   int
-	ChurnRate float64
+	// Churned counts subscriptions ended in the last 30 days; ChurnBp is
+	// Churned ÷ (Active + Churned) in basis points, 0 when both are 0.
+	Churned int
+	ChurnBp int64
 }
 
 // Stats computes the dashboard figures at now (admins only).
@@ -467,7 +467,7 @@ func (s *Service) Stats(ctx context.Context, a payment.Actor) (*Stats, error) {
 		}
 		st.MRR = int64(mrr)
 		if st.Active+st.Churned > 0 {
-			st.ChurnRate = float64(st.Churned) / float64(st.Active+st.Churned)
+			st.ChurnBp = int64(st.Churned) * 10_000 / int64(st.Active+st.Churned)
 		}
 		return nil
 	})

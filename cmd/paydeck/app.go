@@ -98,7 +98,8 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 		return fmt.Errorf("mount job queue pages: %w", err)
 	}
 	if err := admin.Register(mux, admin.Deps{Payments: m.payments, Store: m.db, Secret: pages, PublicURL: cfg.PublicURL,
-		JobsUI: jobsUI, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand}); err != nil {
+		JobsUI: jobsUI, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand,
+		Subscriptions: m.subscriptions}); err != nil {
 		return fmt.Errorf("mount admin pages: %w", err)
 	}
 	return nil

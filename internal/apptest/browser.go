@@ -104,7 +104,7 @@ func (s *Site) serve(t testing.TB, clientKey string) {
 		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Hasher: cheapHasher,
 		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey}))
 	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		PublicURL: s.URL, Now: env.Clock.Now}))
+		PublicURL: s.URL, Now: env.Clock.Now, Subscriptions: env.Subscriptions}))
 	ts.Start()
 	t.Cleanup(ts.Close)
 }
