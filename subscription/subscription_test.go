@@ -2,6 +2,7 @@ package subscription_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -347,5 +348,26 @@ func TestBillingDeletedWebhookAsksForANewCard(t *testing.T) {
 		require.NoError(t, err)
 		require.False(t, d.NeedsCard)
 		require.Equal(t, paydeck.SubscriptionActive, d.Status)
+	})
+}
+
+// TestRenewalsReconcile: renewals are payments like any other, so the daily
+// reconciliation against Toss's transaction list matches them.
+func TestRenewalsReconcile(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		plan := env.Plan(t, "월간", 7_000, paydeck.IntervalMonth, 1, 0)
+		d := subscribe(t, env, env.Customer(t), plan)
+		subscribe(t, env, env.Customer(t), plan)
+		advanceTo(env, d.CurrentPeriodEnd)
+		d = scanUntil(t, env, d.ID, "renewed", func(d *subscription.Details) bool { return d.CurrentPeriod == 2 })
+		for _, c := range d.Charges {
+			rep, err := env.Payments.Reconcile(context.Background(), c.PaidAt.In(paydeck.KST).Format(time.DateOnly))
+			require.NoError(t, err)
+			var r payment.Report
+			require.NoError(t, json.Unmarshal(rep.Report, &r))
+			require.Empty(t, r.Mismatches)
+			require.Positive(t, r.Matched)
+		}
 	})
 }
