@@ -3,6 +3,7 @@ package subscription_test
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -172,7 +173,8 @@ func TestTrialThenTwelveMonthlyRenewals(t *testing.T) {
 
 func TestDeclineDunningRecoveredByCardUpdate(t *testing.T) {
 	t.Parallel()
-	var notices []subscription.Notice
+	var mu sync.Mutex
+	notices := map[string][]subscription.Notice{} // by subscription
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
 		start := env.Clock.Now()
 		plan := env.Plan(t, "월간", 7_000, paydeck.IntervalMonth, 1, 0)
@@ -211,10 +213,24 @@ func TestDeclineDunningRecoveredByCardUpdate(t *testing.T) {
 		// The period keeps its dates: the next renewal is one month after the first.
 		require.Equal(t, plan.PeriodBoundary(d.AnchorAt, 2), d.CurrentPeriodEnd)
 		requireTossMatches(t, env, d, start)
+		// The shopper was told of each decline and of the next attempt.
+		mu.Lock()
+		defer mu.Unlock()
+		got := notices[d.ID]
+		require.Len(t, got, 2)
+		for i, n := range got {
+			require.Equal(t, "declined", n.Kind)
+			require.Equal(t, i+1, n.Attempt)
+			require.Equal(t, "REJECT_CARD_PAYMENT", n.Code)
+			require.Equal(t, due.Add([]time.Duration{24 * time.Hour, 72 * time.Hour}[i]), *n.NextRetryAt)
+		}
 	}, apptest.WithSubscriptionConfig(func(c *subscription.Config) {
-		c.Notify = func(_ context.Context, n subscription.Notice) { notices = append(notices, n) }
+		c.Notify = func(_ context.Context, n subscription.Notice) {
+			mu.Lock()
+			defer mu.Unlock()
+			notices[n.SubscriptionID] = append(notices[n.SubscriptionID], n)
+		}
 	}))
-	_ = notices
 }
 
 func TestDeclineDunningCancelsAfterLastRetry(t *testing.T) {
@@ -332,13 +348,16 @@ func TestBillingDeletedWebhookAsksForANewCard(t *testing.T) {
 		require.NoError(t, env.Toss.Billing.Delete(context.Background(), toss.BillingKey(keys[0])))
 		apptest.WaitFor(t, "needs card", func() bool { return get(t, env, d.ID).NeedsCard })
 		var result string
-		for _, w := range env.ReceivedWebhooks(t) {
-			if w.EventType == "BILLING_DELETED" {
-				result = w.Result
-				require.NotContains(t, result, keys[0])
+		apptest.WaitFor(t, "webhook result recorded", func() bool {
+			for _, w := range env.ReceivedWebhooks(t) {
+				if w.EventType == "BILLING_DELETED" {
+					result = w.Result
+				}
 			}
-		}
+			return result != ""
+		})
 		require.Contains(t, result, "applied")
+		require.NotContains(t, result, keys[0])
 		// The renewal is declined (no key) and dunning starts; a new card
 		// recovers it and clears the flag.
 		advanceTo(env, d.CurrentPeriodEnd)
@@ -358,9 +377,10 @@ func TestRenewalsReconcile(t *testing.T) {
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
 		plan := env.Plan(t, "월간", 7_000, paydeck.IntervalMonth, 1, 0)
 		d := subscribe(t, env, env.Customer(t), plan)
-		subscribe(t, env, env.Customer(t), plan)
-		advanceTo(env, d.CurrentPeriodEnd)
+		other := subscribe(t, env, env.Customer(t), plan)
+		advanceTo(env, other.CurrentPeriodEnd)
 		d = scanUntil(t, env, d.ID, "renewed", func(d *subscription.Details) bool { return d.CurrentPeriod == 2 })
+		scanUntil(t, env, other.ID, "renewed", func(d *subscription.Details) bool { return d.CurrentPeriod == 2 })
 		for _, c := range d.Charges {
 			rep, err := env.Payments.Reconcile(context.Background(), c.PaidAt.In(paydeck.KST).Format(time.DateOnly))
 			require.NoError(t, err)
