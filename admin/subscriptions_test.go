@@ -32,6 +32,10 @@ func TestSubscriptionAdmin(t *testing.T) {
 		"interval_count": {"1"}, "trial_days": {"0"}, "tax_type": {"taxable"}})
 	require.Equal(t, http.StatusBadRequest, p.Status)
 	require.Contains(t, p.Body, "Plan amount must be at least 100 won.")
+	p = s.admin.Post(t, "/admin/plans", url.Values{"name": {"비싼 상품"}, "amount": {"10000001"}, "interval": {"month"},
+		"interval_count": {"1"}, "trial_days": {"0"}, "tax_type": {"taxable"}})
+	require.Equal(t, http.StatusBadRequest, p.Status)
+	require.Contains(t, p.Body, "Plan amount must be at most 10000000 won.")
 	plans, err := env.Subscriptions.Plans(ctx, payment.System)
 	require.NoError(t, err)
 	require.Len(t, plans, 1)

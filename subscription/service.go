@@ -227,7 +227,7 @@ func (s *Service) CreatePlan(ctx context.Context, a payment.Actor, in PlanInput)
 	if p.TaxType == "" {
 		p.TaxType = paydeck.TaxTaxable
 	}
-	if err := p.Validate(); err != nil {
+	if err := validPlan(p); err != nil {
 		return nil, err
 	}
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
@@ -242,6 +242,18 @@ func (s *Service) CreatePlan(ctx context.Context, a payment.Actor, in PlanInput)
 		return nil, err
 	}
 	return p, nil
+}
+
+// MaxPlanAmount is the largest plan amount in won: the payment service's
+// default MaxAmount, so that every renewal is a payable order.
+const MaxPlanAmount = 10_000_000
+
+// validPlan is Plan.Validate with the amount bounded by MaxPlanAmount.
+func validPlan(p *paydeck.Plan) error {
+	if p.Amount > MaxPlanAmount {
+		return paydeck.Errorf(paydeck.CodeInvalid, "Plan amount must be at most %d won.", MaxPlanAmount)
+	}
+	return p.Validate()
 }
 
 // PlanPatch changes some fields of a plan; nil fields stay. The interval is
@@ -280,6 +292,9 @@ func (s *Service) UpdatePlan(ctx context.Context, a payment.Actor, id string, pa
 		}
 		if patch.IsActive != nil {
 			p.IsActive = *patch.IsActive
+		}
+		if err := validPlan(p); err != nil {
+			return err
 		}
 		if err := tx.UpdatePlan(ctx, p); err != nil {
 			return err
