@@ -127,7 +127,7 @@ var archRules = []archRule{
 	{"TossImportsOnlyStdlib", pkgIs("toss"), onlyDeps()},
 	{"WebhookImportsOnlyStdlib", pkgIs("webhook"), onlyDeps()},
 	{"SandboxImportsOnlyStdlibAndToss", pkgUnder("toss/sandbox"), onlyDeps(join("toss"))},
-	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment", "account", "outbound"),
+	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment", "account", "outbound", "subscription"),
 		noDepsUnder(append([]string{join("store")}, sqlDrivers...)...)},
 	{"AccountSitsBelowTheAppLayers", pkgUnder("account"),
 		noDepsUnder(join("api"), join("web"), join("admin"), join("payment"), join("jobs"), join("toss"))},
@@ -137,6 +137,7 @@ var archRules = []archRule{
 		noDepsUnder(join("store/storetest"))},
 	{"ApptestOnlyInTests", func(path string) bool { return !testSupport(path) },
 		noDepsUnder(join("internal/apptest"))},
+	{"PaymentNeverReachesSubscription", pkgUnder("payment"), noDepsUnder(join("subscription"))},
 }
 
 // testSupport reports whether path is a test-support package: one imported
@@ -211,6 +212,7 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		{ImportPath: join("jobs"), Deps: []string{join("store/storetest")}},
 		{ImportPath: join("api"), Deps: []string{join("internal/apptest")}},
 		{ImportPath: join("account"), Deps: []string{join("auth"), join("web/page"), join("store/sqlite")}},
+		{ImportPath: join("payment"), Deps: []string{join("subscription")}},
 	}
 	want := map[string]int{
 		"RootImportsOnlyStdlib":           1,
@@ -222,6 +224,7 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		"NothingImportsCmd":               1,
 		"StoretestOnlyInTests":            1,
 		"ApptestOnlyInTests":              1,
+		"PaymentNeverReachesSubscription": 1,
 	}
 	for _, r := range archRules {
 		violations, _ := checkRule(r, bad)

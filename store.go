@@ -253,6 +253,46 @@ type Tx interface {
 	// UpdateAPIKey writes k.LastUsedAt and k.RevokedAt.
 	UpdateAPIKey(ctx context.Context, k *APIKey) error
 
+	// CreatePlan validates p, assigns p.ID and the timestamps, and inserts
+	// it. A missing product returns conflict.
+	CreatePlan(ctx context.Context, p *Plan) error
+	// FindPlanByID returns the plan with the given ID or not_found.
+	FindPlanByID(ctx context.Context, id string) (*Plan, error)
+	// FindPlans returns plans matching filter, oldest first.
+	FindPlans(ctx context.Context, filter PlanFilter) ([]*Plan, int, error)
+	// UpdatePlan validates p and writes every field but ID, ProductID and
+	// CreatedAt; it sets p.UpdatedAt.
+	UpdatePlan(ctx context.Context, p *Plan) error
+
+	// CreateSubscription validates s, assigns s.ID and the timestamps, and
+	// inserts it. A missing user or plan returns conflict.
+	CreateSubscription(ctx context.Context, s *Subscription) error
+	// FindSubscriptionByID returns the subscription or not_found.
+	FindSubscriptionByID(ctx context.Context, id string) (*Subscription, error)
+	// LockSubscriptionByID is FindSubscriptionByID with a row lock (see
+	// LockOrderByID). Every change of a subscription takes it first.
+	LockSubscriptionByID(ctx context.Context, id string) (*Subscription, error)
+	// FindSubscriptions returns subscriptions matching filter, newest first.
+	FindSubscriptions(ctx context.Context, filter SubscriptionFilter) ([]*Subscription, int, error)
+	// UpdateSubscription validates s and writes every field but ID, UserID,
+	// CustomerKey and CreatedAt; it sets s.UpdatedAt.
+	UpdateSubscription(ctx context.Context, s *Subscription) error
+
+	// CreateSubscriptionCharge validates c, assigns c.ID and the timestamps,
+	// and inserts it. A charge of the same (subscription, period) returns
+	// conflict: each period has one charge row, however many attempts.
+	CreateSubscriptionCharge(ctx context.Context, c *SubscriptionCharge) error
+	// FindSubscriptionCharge returns the charge of (subscriptionID, period)
+	// or not_found.
+	FindSubscriptionCharge(ctx context.Context, subscriptionID string, period int) (*SubscriptionCharge, error)
+	// FindSubscriptionCharges returns charges matching filter, by
+	// subscription and period.
+	FindSubscriptionCharges(ctx context.Context, filter SubscriptionChargeFilter) ([]*SubscriptionCharge, int, error)
+	// UpdateSubscriptionCharge validates c and writes its amount, status,
+	// attempts, order and payment, failure, refunded amount and PaidAt; it
+	// sets c.UpdatedAt.
+	UpdateSubscriptionCharge(ctx context.Context, c *SubscriptionCharge) error
+
 	// Enqueue inserts a River job in this transaction: the job exists iff the
 	// transaction commits. args is encoded as JSON; its Kind must have a
 	// worker registered in the store's River workers (store.Options.Workers),
@@ -388,4 +428,40 @@ type ReconciliationReportFilter struct {
 	Date   *string
 	Offset int
 	Limit  int
+}
+
+// PlanFilter selects plans; nil fields do not filter.
+type PlanFilter struct {
+	IsActive *bool
+	Offset   int
+	Limit    int
+}
+
+// SubscriptionFilter selects subscriptions; nil or empty fields do not
+// filter.
+type SubscriptionFilter struct {
+	UserID *string
+	PlanID *string
+	// Statuses matches subscriptions in any of these statuses.
+	Statuses []SubscriptionStatus
+	// PeriodEndBefore matches subscriptions whose CurrentPeriodEnd < it
+	// (pair with Statuses trialing, active to find renewals due).
+	PeriodEndBefore *time.Time
+	// RetryBefore matches subscriptions whose NextRetryAt < it.
+	RetryBefore *time.Time
+	// BillingKeyHash matches subscriptions with this BillingKeyHash.
+	BillingKeyHash *string
+	Offset         int
+	Limit          int
+}
+
+// SubscriptionChargeFilter selects charges; nil or empty fields do not
+// filter.
+type SubscriptionChargeFilter struct {
+	SubscriptionID *string
+	Statuses       []ChargeStatus
+	// UpdatedBefore matches charges with UpdatedAt < it.
+	UpdatedBefore *time.Time
+	Offset        int
+	Limit         int
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/subscription"
 	"github.com/paydeck/paydeck/web/page"
 )
 
@@ -50,6 +51,9 @@ type Deps struct {
 	// Accounts keeps the sessions; share the one given to web and api.
 	// nil means one built from Store, Now and Rand.
 	Accounts *account.Service
+	// Subscriptions runs plans and subscriptions; nil leaves their pages
+	// out.
+	Subscriptions *subscription.Service
 }
 
 type app struct {
@@ -87,7 +91,7 @@ func Register(mux *http.ServeMux, d Deps) error {
 	if d.Outbound != nil && a.d.KeyMode == "" {
 		a.d.KeyMode = paydeck.APIKeyLive
 	}
-	routes := a.routes(d.Outbound != nil)
+	routes := a.routes(d.Outbound != nil, d.Subscriptions != nil)
 	sameOrigin, err := a.sameOrigin()
 	if err != nil {
 		return err
@@ -124,8 +128,9 @@ func (a *app) sameOrigin() (*http.CrossOriginProtection, error) {
 }
 
 // routes is the admin route table (without River UI's /admin/jobs/);
-// withOutbound adds the API key and webhook endpoint pages.
-func (a *app) routes(withOutbound bool) map[string]func(http.ResponseWriter, *http.Request, *request) {
+// withOutbound adds the API key and webhook endpoint pages,
+// withSubscriptions the plan and subscription pages.
+func (a *app) routes(withOutbound, withSubscriptions bool) map[string]func(http.ResponseWriter, *http.Request, *request) {
 	routes := map[string]func(http.ResponseWriter, *http.Request, *request){
 		"GET /admin/{$}":                           a.dashboard,
 		"GET /admin/orders":                        a.orders,
@@ -160,6 +165,11 @@ func (a *app) routes(withOutbound bool) map[string]func(http.ResponseWriter, *ht
 		routes["POST /admin/webhooks/{id}/test"] = a.webhookTest
 		routes["POST /admin/webhooks/{id}/resend"] = a.webhookResend
 	}
+	if withSubscriptions {
+		for pattern, h := range a.subscriptionRoutes() {
+			routes[pattern] = h
+		}
+	}
 	return routes
 }
 
@@ -168,7 +178,7 @@ func (a *app) routes(withOutbound bool) map[string]func(http.ResponseWriter, *ht
 func Patterns() []string {
 	var a *app // method values only: nothing is called
 	out := []string{"/admin/jobs/"}
-	for p := range a.routes(true) {
+	for p := range a.routes(true, true) {
 		out = append(out, p)
 	}
 	slices.Sort(out)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/report"
+	"github.com/paydeck/paydeck/subscription"
 )
 
 // chartDays is how many days the revenue chart shows, today included.
@@ -19,6 +20,8 @@ type dashboardPage struct {
 	// MethodRows are this month's figures per method, for the table beside
 	// the chart.
 	MethodRows []report.MethodStats
+	// Subscriptions are MRR and churn (nil without subscriptions).
+	Subscriptions *subscription.Stats
 }
 
 // dashboard shows today's and this month's revenue, counts, approval rate
@@ -40,6 +43,9 @@ func (a *app) dashboard(w http.ResponseWriter, r *http.Request, rq *request) {
 		daily, err = report.ComputeStats(r.Context(), tx, chartFrom, today.AddDate(0, 0, 1))
 		return err
 	})
+	if err == nil && a.d.Subscriptions != nil {
+		p.Subscriptions, err = a.d.Subscriptions.Stats(r.Context(), rq.actor)
+	}
 	if err != nil {
 		a.error(w, r, rq, err)
 		return

@@ -105,13 +105,15 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	sort.Strings(admin)
 	sort.Strings(public)
 	// The access rules themselves, as the document states them.
-	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listProducts", "login", "receiveWebhook", "signup"}, public)
-	require.Equal(t, []string{"adjustStock", "createApiKey", "createPaymentMethod", "createProduct", "createWebhookEndpoint",
+	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"}, public)
+	require.Equal(t, []string{"adjustStock", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
 		"deactivatePaymentMethod", "deactivateProduct", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
-		"listApiKeys", "listEvents", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "revokeApiKey",
-		"rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updateProduct",
-		"updateWebhookEndpoint"}, admin)
-	require.Len(t, secured, len(admin)+11, "admin operations plus the customer's own: %v", secured)
+		"listApiKeys", "listEvents", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "retrySubscription",
+		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
+		"updateProduct", "updateWebhookEndpoint"}, admin)
+	// The customer's own: 11 of orders, payments and their account, 7 of
+	// subscriptions (setup, create, list, get, cancel, resume, card).
+	require.Len(t, secured, len(admin)+11+7, "admin operations plus the customer's own: %v", secured)
 }
 
 // TestEveryOperationEnforcesItsKeyScope is the same walk for API keys ×
@@ -218,14 +220,18 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		sort.Strings(ops)
 	}
 	require.Equal(t, map[string][]string{
-		"public":          {"getProduct", "listPaymentMethods", "listProducts", "login", "receiveWebhook", "signup"},
-		"orders:read":     {"getCheckout", "getOrder", "getPayment", "listEvents", "listOrders"},
-		"orders:write":    {"cancelOrder", "createOrder", "deliverOrder", "resendEvent", "shipOrder"},
-		"payments:write":  {"confirmPayment"},
-		"refunds:write":   {"cancelPayment"},
-		"catalogue:write": {"adjustStock", "createPaymentMethod", "createProduct", "deactivatePaymentMethod", "deactivateProduct", "updatePaymentMethod", "updateProduct"},
-		"reports:read":    {"getReconciliation", "getSettlements", "getStats"},
-		"none": {"change-password", "createApiKey", "createWebhookEndpoint", "listApiKeys", "listWebhookDeliveries",
-			"listWebhookEndpoints", "logout", "me", "revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "updateWebhookEndpoint"},
+		"public":         {"getProduct", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"},
+		"orders:read":    {"getCheckout", "getOrder", "getPayment", "listEvents", "listOrders"},
+		"orders:write":   {"cancelOrder", "createOrder", "deliverOrder", "resendEvent", "shipOrder"},
+		"payments:write": {"confirmPayment"},
+		"refunds:write":  {"cancelPayment"},
+		"catalogue:write": {"adjustStock", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
+			"updatePaymentMethod", "updatePlan", "updateProduct"},
+		"reports:read": {"getReconciliation", "getSettlements", "getStats"},
+		// Subscriptions belong to a shopper's own card: keys do not manage them.
+		"none": {"cancelSubscription", "change-password", "createApiKey", "createSubscription", "createWebhookEndpoint",
+			"getBillingSetup", "getSubscription", "listApiKeys", "listSubscriptions", "listWebhookDeliveries",
+			"listWebhookEndpoints", "logout", "me", "resumeSubscription", "retrySubscription", "revokeApiKey",
+			"rotateWebhookSecret", "sendTestEvent", "updateSubscriptionCard", "updateWebhookEndpoint"},
 	}, byScope)
 }

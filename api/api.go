@@ -20,6 +20,7 @@ import (
 	"github.com/paydeck/paydeck/internal/httpx"
 	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/subscription"
 )
 
 // Defaults of Deps' zero fields.
@@ -52,6 +53,12 @@ type Deps struct {
 	Payments *payment.Service
 	// Store serves catalogue CRUD, users and admin reports.
 	Store paydeck.Store
+	// Subscriptions runs plans and subscriptions; nil leaves their
+	// operations out.
+	Subscriptions *subscription.Service
+	// BillingClientKey is the Toss client key of the billing window (the
+	// API individual key pair: Toss sells billing only under it).
+	BillingClientKey string
 	// Secret signs bearer tokens (HS256); at least auth.MinTokenKeyLen bytes.
 	Secret []byte
 	// TokenTTL is the lifetime of a bearer token; 0 means DefaultTokenTTL.
@@ -119,6 +126,7 @@ func Register(mux *http.ServeMux, d Deps) (huma.API, error) {
 	s.registerAdmin()
 	s.registerAPIKeys()
 	s.registerOutbound()
+	s.registerSubscriptions()
 	mountDocs(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		httpx.WriteProblem(w, http.StatusNotFound, "No such API operation; see /openapi.json.")
@@ -191,6 +199,7 @@ func config() huma.Config {
 		{Name: "Payments", Description: "Confirm, read and refund Toss payments."},
 		{Name: "Webhooks", Description: "Deliveries from Toss."},
 		{Name: "Admin", Description: "Reports for admins: stats, settlements, reconciliation."},
+		{Name: "Subscriptions", Description: "Plans and subscriptions charged on Toss billing keys."},
 	}
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		bearerScheme: {Type: "http", Scheme: "bearer", BearerFormat: "JWT",

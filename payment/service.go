@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paydeck/paydeck"
@@ -63,6 +64,8 @@ type Service struct {
 	// running (Toss called, answer not yet recorded) to a channel closed
 	// once it is recorded.
 	confirming sync.Map
+	// billingDeleted handles BILLING_DELETED webhooks (HandleBillingDeleted).
+	billingDeleted atomic.Pointer[func(context.Context, toss.BillingKey) (string, error)]
 }
 
 // New returns a Service for cfg, filling in defaults. It fails with an

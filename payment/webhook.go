@@ -73,6 +73,9 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		w.ID, w.ProcessedAt, w.Result, w.Body = 0, nil, "", body
 		result, err := triage(ctx, tx, valid, ev)
+		if b, ok := ev.(*toss.BillingDeleted); ok {
+			result = s.triageBillingDeleted(b, len(body))
+		}
 		if err != nil {
 			return err
 		}
@@ -122,6 +125,26 @@ func triage(ctx context.Context, tx paydeck.Tx, valid bool, ev toss.WebhookEvent
 		}
 		return "ignored: " + storable(clip(ev.EventType(), maxEventType)), nil
 	}
+}
+
+// maxBillingDeletedBody bounds a BILLING_DELETED delivery kept whole:
+// Toss's is a few hundred bytes (eventType, createdAt, billingKey).
+const maxBillingDeletedBody = 4 << 10
+
+// triageBillingDeleted is triage for BILLING_DELETED: processed by a job
+// (the subscription service looks the billing key up) only when a handler
+// is registered and the body is of the size Toss sends; otherwise
+// recorded at once like other junk.
+func (s *Service) triageBillingDeleted(ev *toss.BillingDeleted, size int) string {
+	switch {
+	case s.billingDeleted.Load() == nil:
+		return "ignored: " + ev.EventType()
+	case strings.TrimSpace(string(ev.BillingKey)) == "":
+		return "rejected: no billingKey"
+	case size > maxBillingDeletedBody:
+		return "rejected: body too large"
+	}
+	return ""
 }
 
 // excerpt is the part of a body kept when the whole is not needed.
@@ -213,6 +236,8 @@ func (s *Service) processWebhook(ctx context.Context, w *paydeck.Webhook) (strin
 			return "", err
 		}
 		return s.applyFetched(ctx, tp)
+	case *toss.BillingDeleted:
+		return s.billingDeletedWebhook(ctx, ev)
 	default:
 		return "ignored: " + ev.EventType(), nil
 	}

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -72,14 +69,9 @@ func (a *app) windowMethods(r *http.Request) ([]windowMethod, error) {
 	return out, err
 }
 
-// customerKey is the shopper's Toss customerKey: derived from the user ID
-// with a keyed hash so it is stable per user yet unguessable
-// (CLIENT_FLOW.md §5), 36 characters of the SDK's allowed alphabet.
-func (a *app) customerKey(userID string) string {
-	m := hmac.New(sha256.New, a.d.Secret)
-	m.Write([]byte("paydeck toss customer key v1|" + userID))
-	return "cus_" + base64.RawURLEncoding.EncodeToString(m.Sum(nil))[:32]
-}
+// customerKey is the shopper's Toss customerKey (paydeck.TossCustomerKey),
+// the same for the checkout and the billing window.
+func (a *app) customerKey(userID string) string { return paydeck.TossCustomerKey(a.d.Secret, userID) }
 
 // orderName is the name shown in the payment window: "생수 외 1건", at most
 // 100 characters as Toss requires.

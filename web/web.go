@@ -16,6 +16,7 @@ import (
 	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/auth"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/subscription"
 	"github.com/paydeck/paydeck/web/page"
 )
 
@@ -55,6 +56,12 @@ type Deps struct {
 	// the one given to api and admin. nil means one built from Store,
 	// Hasher, Now and Rand (with its own limiter).
 	Accounts *account.Service
+	// Subscriptions runs plans and subscriptions; nil leaves their pages
+	// out.
+	Subscriptions *subscription.Service
+	// BillingClientKey is the client key of Toss's billing window (the API
+	// individual key pair).
+	BillingClientKey string
 }
 
 // TossSDKURL is Toss Payments' SDK v2 script (CLIENT_FLOW.md §2).
@@ -99,15 +106,19 @@ func Register(mux *http.ServeMux, d Deps) error {
 		sessions: page.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), page.SessionTTL, d.Now, d.Rand)}
 	mux.HandleFunc("GET "+page.CSSPath, page.ServeCSS)
 	mux.HandleFunc("GET /static/checkout.js", serveCheckoutJS)
-	for pattern, h := range a.routes() {
+	if d.Subscriptions != nil {
+		a.registerSubscriptions(mux)
+	}
+	for pattern, h := range a.routes(d.Subscriptions != nil) {
 		mux.Handle(pattern, a.withClientIP(a.sessions.Middleware(h, a.rejected)))
 	}
 	return nil
 }
 
-// routes is the shop's route table.
-func (a *app) routes() map[string]http.HandlerFunc {
-	return map[string]http.HandlerFunc{
+// routes is the shop's route table; withSubscriptions adds the
+// subscription pages.
+func (a *app) routes(withSubscriptions bool) map[string]http.HandlerFunc {
+	routes := map[string]http.HandlerFunc{
 		"GET /{$}":                      a.home,
 		"GET /login":                    a.loginForm,
 		"POST /login":                   a.login,
@@ -126,6 +137,12 @@ func (a *app) routes() map[string]http.HandlerFunc {
 		"GET /payments/fail":            a.fail,
 		"/":                             a.notFound,
 	}
+	if withSubscriptions {
+		for pattern, h := range a.subscriptionRoutes() {
+			routes[pattern] = h
+		}
+	}
+	return routes
 }
 
 // Patterns lists the ServeMux patterns of the shop's pages (not the static
@@ -134,7 +151,7 @@ func (a *app) routes() map[string]http.HandlerFunc {
 func Patterns() []string {
 	var a *app // method values only: nothing is called
 	var out []string
-	for p := range a.routes() {
+	for p := range a.routes(true) {
 		out = append(out, p)
 	}
 	slices.Sort(out)

@@ -30,6 +30,8 @@ func (m *Main) registerJobs() {
 	}
 	m.periodicJobs = append(m.periodicJobs, jobs.PeriodicJobs(m.Now, m.Config.SweepInterval)...)
 	m.periodicJobs = append(m.periodicJobs, jobs.RetentionJob(m.Config.WebhookRetention))
+	// Renewals are scanned for as often as the sweep runs.
+	m.periodicJobs = append(m.periodicJobs, jobs.SubscriptionPeriodicJobs(m.Config.SweepInterval)...)
 }
 
 // buildApp creates the Toss client and the payment service on the open
@@ -48,6 +50,10 @@ func (m *Main) buildApp() error {
 		return err
 	}
 	jobs.RegisterOutbound(m.workers, m.outbound)
+	if m.subscriptions, err = m.newSubscriptions(svc); err != nil {
+		return err
+	}
+	jobs.RegisterSubscriptions(m.workers, m.subscriptions)
 	return nil
 }
 
@@ -90,7 +96,8 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 		return fmt.Errorf("account service: %w", err)
 	}
 	d := api.Deps{Payments: m.payments, Store: m.db, Secret: subkey(cfg.Secret, "paydeck/api/jwt"), Logger: m.logger,
-		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL, Accounts: accounts, Outbound: m.outbound}
+		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL, Accounts: accounts, Outbound: m.outbound,
+		Subscriptions: m.subscriptions, BillingClientKey: m.billingClientKey()}
 	if cfg.SandboxMode() {
 		d.KeyMode = paydeck.APIKeyTest
 		d.ClientKey = sandbox.WidgetClientKey
@@ -102,7 +109,8 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 	pages := subkey(cfg.Secret, "paydeck/pages/cookies") // web and admin share the session cookie
 	if err := web.Register(mux, web.Deps{Payments: m.payments, Store: m.db, Secret: pages, ClientKey: d.ClientKey,
 		SDKScriptURL: d.SDKURL, PublicURL: cfg.PublicURL, Logger: m.logger.With("component", "web"), Now: m.Now, Rand: m.Rand,
-		Accounts: accounts}); err != nil {
+		Accounts:      accounts,
+		Subscriptions: m.subscriptions, BillingClientKey: d.BillingClientKey}); err != nil {
 		return fmt.Errorf("mount shop pages: %w", err)
 	}
 	jobsUI, err := m.db.JobsUI(ctx, "/admin/jobs")
@@ -111,7 +119,8 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 	}
 	if err := admin.Register(mux, admin.Deps{Payments: m.payments, Store: m.db, Secret: pages, PublicURL: cfg.PublicURL,
 		JobsUI: jobsUI, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand, Accounts: accounts,
-		Outbound: m.outbound, KeyMode: d.KeyMode}); err != nil {
+		Outbound: m.outbound, KeyMode: d.KeyMode,
+		Subscriptions: m.subscriptions}); err != nil {
 		return fmt.Errorf("mount admin pages: %w", err)
 	}
 	return nil

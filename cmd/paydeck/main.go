@@ -20,6 +20,7 @@ import (
 	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/store"
+	"github.com/paydeck/paydeck/subscription"
 	"github.com/paydeck/paydeck/toss/sandbox"
 )
 
@@ -88,6 +89,8 @@ type Main struct {
 	sandbox  *sandbox.Server
 	payments *payment.Service  // built by serve once the store is open
 	outbound *outbound.Service // likewise
+	// subscriptions is built with payments.
+	subscriptions *subscription.Service
 	// ready is closed once serve or sandbox listens; addr is then its address.
 	ready chan struct{}
 	addr  string
@@ -197,6 +200,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return errors.New("Run called before ParseFlags")
 	}
 	m.logger = m.newLogger()
+	if path := os.Getenv(clockOffsetEnv); path != "" {
+		m.Now = offsetClock(path)
+		m.logger.Warn("the clock follows a test offset file; never do this in production", "file", path)
+	}
 	return m.cmd.run(m, ctx)
 }
 

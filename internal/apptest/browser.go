@@ -136,12 +136,15 @@ func (s *Site) serve(t testing.TB, clientKey string, opts ...SiteOption) {
 	require.NoError(t, err)
 	s.Accounts = accounts
 	_, err = api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now,
-		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk, Accounts: accounts})
+		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk, Accounts: accounts,
+		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey})
 	require.NoError(t, err)
 	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts}))
+		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts,
+		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey}))
 	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
-		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts, JobsUI: jobsUI, Outbound: env.Outbound}))
+		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts, JobsUI: jobsUI, Outbound: env.Outbound,
+		Subscriptions: env.Subscriptions}))
 	ts.Start()
 	t.Cleanup(ts.Close)
 }

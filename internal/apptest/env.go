@@ -19,6 +19,7 @@ import (
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/store"
 	"github.com/paydeck/paydeck/store/storetest"
+	"github.com/paydeck/paydeck/subscription"
 	"github.com/paydeck/paydeck/toss"
 	"github.com/paydeck/paydeck/toss/sandbox"
 )
@@ -49,15 +50,23 @@ type Env struct {
 	// loopback addresses too); the store publishes events through
 	// outbound.Hook.
 	Outbound *outbound.Service
+	// Subscriptions is the subscription service on DB, Payments, Toss (the
+	// documentation key pair: billing's) and Clock; its jobs run with the
+	// others. Its customerKeys are those of the pages (SiteSecret).
+	Subscriptions *subscription.Service
 
 	rec *recorder
 }
+
+// BillingSecret seals the Env's billing keys.
+var BillingSecret = []byte("apptest billing key secret, 32+ bytes long")
 
 // Option changes how New builds an Env.
 type Option func(*options)
 
 type options struct {
 	payment     func(*payment.Config)
+	sub         func(*subscription.Config)
 	tossTimeout time.Duration
 	tossRetries int
 	logger      *slog.Logger
@@ -66,6 +75,12 @@ type options struct {
 
 // WithPaymentConfig lets the test change the payment.Config before New.
 func WithPaymentConfig(f func(*payment.Config)) Option { return func(o *options) { o.payment = f } }
+
+// WithSubscriptionConfig lets the test change the subscription.Config
+// before New.
+func WithSubscriptionConfig(f func(*subscription.Config)) Option {
+	return func(o *options) { o.sub = f }
+}
 
 // WithTossRetries sets the toss client's per-attempt timeout and retry
 // count (defaults 5 s and 2): fault tests use short timeouts and no retries.
@@ -119,6 +134,13 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	}
 	e.Payments, err = payment.New(cfg)
 	require.NoError(t, err)
+	scfg := subscription.Config{Store: e.DB, Payments: e.Payments, Toss: e.Toss, KeySecret: BillingSecret,
+		CustomerKeySecret: SiteSecret, Now: e.Clock.Now, Logger: o.logger}
+	if o.sub != nil {
+		o.sub(&scfg)
+	}
+	e.Subscriptions, err = subscription.New(scfg)
+	require.NoError(t, err)
 	hook.Start() // only now: the handler reads e.Payments
 	jobs.Register(workers, e.Payments)
 	ocfg := outbound.Config{Store: e.DB, AllowPrivate: true, Now: e.Clock.Now, Logger: o.logger}
@@ -128,6 +150,7 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	e.Outbound, err = outbound.New(ocfg)
 	require.NoError(t, err)
 	jobs.RegisterOutbound(workers, e.Outbound)
+	jobs.RegisterSubscriptions(workers, e.Subscriptions)
 	require.NoError(t, e.DB.StartJobs(context.Background()))
 	return e
 }

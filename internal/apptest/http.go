@@ -44,6 +44,7 @@ func NewAPI(t testing.TB, env *Env, change ...func(*api.Deps)) *API {
 	mux := http.NewServeMux()
 	ts := httptest.NewUnstartedServer(mux)
 	d := api.Deps{Payments: env.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now, Hasher: cheapHasher,
+		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey,
 		ClientKey: sandbox.DocsClientKey, PublicURL: "http://" + ts.Listener.Addr().String(),
 		SDKURL: env.SandboxURL + "/v2/standard", Outbound: env.Outbound}
 	for _, c := range change {

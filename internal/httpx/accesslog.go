@@ -3,6 +3,7 @@ package httpx
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -27,7 +28,7 @@ func AccessLog(logger *slog.Logger, now func() time.Time) Middleware {
 			}
 			logger.LogAttrs(r.Context(), level, "http request",
 				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
+				slog.String("path", logPath(r.URL.Path)),
 				slog.String("route", route(r)),
 				slog.Int("status", rec.code()),
 				slog.Int64("bytes", rec.bytes),
@@ -35,4 +36,16 @@ func AccessLog(logger *slog.Logger, now func() time.Time) Middleware {
 			)
 		})
 	}
+}
+
+// logPath is the path as logged: a Toss billing key in a billing path
+// (/v1/billing/{billingKey}, served by the sandbox in sandbox mode) is
+// replaced by "[redacted]"; billing keys charge cards and are never logged.
+func logPath(p string) string {
+	const billing = "/v1/billing/"
+	i := strings.Index(p, billing)
+	if i < 0 || strings.HasPrefix(p[i+len(billing):], "authorizations/") {
+		return p
+	}
+	return p[:i+len(billing)] + "[redacted]"
 }

@@ -38,6 +38,8 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"OrderAllOrNothing", testOrderAllOrNothing},
 		{"Jobs", testJobs},
 		{"Sessions", testSessions},
+		{"Subscriptions", testSubscriptions},
+		{"SubscriptionChargeOncePerPeriod", testChargeOncePerPeriod},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

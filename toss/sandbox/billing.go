@@ -132,6 +132,9 @@ func (s *Server) chargeBilling(c *call) result {
 	if e := validateCustomer("", req.CustomerName, req.CustomerEmail, ""); e != nil {
 		return errResult(e)
 	}
+	if e := s.billingDeclineLocked(b); e != nil {
+		return errResult(e)
+	}
 	p, e := s.newCardPaymentLocked(c, cardPaymentInput{
 		billingCard: &b.Card, amount: req.Amount.v, taxFree: req.TaxFreeAmount.v, taxExempt: req.TaxExemptionAmount.v,
 		orderID: req.OrderID, orderName: req.OrderName, customerKey: req.CustomerKey,

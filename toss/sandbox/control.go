@@ -17,6 +17,7 @@ const ControlTokenHeader = "X-Sandbox-Control-Token"
 func (s *Server) registerControlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/sandbox/authorize", s.control(s.ctlAuthorize))
 	mux.HandleFunc("POST /v1/sandbox/billing/auth-keys", s.control(s.ctlAuthKey))
+	mux.HandleFunc("PUT /v1/sandbox/billing/declines", s.control(s.ctlDeclineBilling))
 	mux.HandleFunc("POST /v1/sandbox/virtual-accounts/{paymentKey}/deposit", s.control(s.ctlDeposit))
 	mux.HandleFunc("POST /v1/sandbox/clock/advance", s.control(s.ctlAdvance))
 	mux.HandleFunc("GET /v1/sandbox/clock", s.control(s.ctlClock))
@@ -214,6 +215,7 @@ func (s *Server) ctlPutFaults(_ uint8, _ *http.Request, body []byte) result {
 func (s *Server) ctlDeleteFaults(uint8, *http.Request, []byte) result {
 	s.mu.Lock()
 	s.faults = nil
+	s.declines = nil
 	s.faultsOn.Store(false)
 	s.mu.Unlock()
 	return s.faultsResult()
@@ -227,6 +229,7 @@ func (s *Server) ctlReset(uint8, *http.Request, []byte) result {
 	s.st = newState()
 	s.idem = make(map[idemKey]*idemEntry)
 	s.faults = nil
+	s.declines = nil
 	s.faultsOn.Store(false)
 	s.hooks = hookQueue{gen: s.hooks.gen + 1}
 	s.offset = 0

@@ -84,6 +84,10 @@
 //     attempt and the queue), POST webhooks/flush, GET/PUT/DELETE faults,
 //     POST reset. clock/advance and webhooks/flush attempt every due webhook
 //     before answering.
+//   - Billing declines (PUT /v1/sandbox/billing/declines {billingKey or
+//     customerKey, count, errorCode}; Server.DeclineBillingCharges): the
+//     next count charges of that card answer 403 (REJECT_CARD_PAYMENT by
+//     default) whatever their orderId, as a card company refusing renewals.
 //   - Faults (PUT /v1/sandbox/faults {"faults":[…]}), global or for one
 //     orderId, optionally for one operation, with a probability and a use
 //     count: a forced error code (a 403 on confirm also aborts the payment),

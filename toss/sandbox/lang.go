@@ -106,13 +106,15 @@ func englishMessage(code, ko string) string {
 // sends; a key ending in ": " is a prefix followed by a detail.
 // TestEveryMessageHasEnglish keeps it complete.
 var messagesEnglish = map[string]string{
-	"accountKey는 13자 이하여야 합니다.":                    "accountKey must be at most 13 characters.",
-	"amount는 필수입니다.":                               "amount is required.",
-	"cancelReason은 1자 이상 200자 이하로 필수입니다.":          "cancelReason is required and must be 1 to 200 characters.",
-	"currency는 결제 통화(KRW)와 같아야 합니다.":               "currency must equal the payment's currency (KRW).",
-	"cursor가 올바르지 않습니다.":                           "cursor is not valid.",
-	"customerIdentityNumber는 1자 이상 30자 이하로 필수입니다.": "customerIdentityNumber is required and must be 1 to 30 characters.",
-	"customerKey 형식이 올바르지 않습니다.":                   "customerKey is not valid.",
+	"errorCode는 400 또는 403으로 답하는 Toss 오류 코드여야 합니다: ": "errorCode must be a Toss error code answered with 400 or 403: ",
+	"billingKey와 customerKey 중 하나만 주어야 합니다.":         "Give exactly one of billingKey and customerKey.",
+	"accountKey는 13자 이하여야 합니다.":                      "accountKey must be at most 13 characters.",
+	"amount는 필수입니다.":                                 "amount is required.",
+	"cancelReason은 1자 이상 200자 이하로 필수입니다.":            "cancelReason is required and must be 1 to 200 characters.",
+	"currency는 결제 통화(KRW)와 같아야 합니다.":                 "currency must equal the payment's currency (KRW).",
+	"cursor가 올바르지 않습니다.":                             "cursor is not valid.",
+	"customerIdentityNumber는 1자 이상 30자 이하로 필수입니다.":   "customerIdentityNumber is required and must be 1 to 30 characters.",
+	"customerKey 형식이 올바르지 않습니다.":                     "customerKey is not valid.",
 	"customerKey는 영문 대소문자, 숫자, 특수문자 -, _, =, ., @ 로 이루어진 2자 이상 300자 이하의 문자열이어야 합니다.": "customerKey must be 2 to 300 letters, digits or the characters - _ = . @.",
 	"customerMobilePhone은 - 없이 숫자 8~15자리여야 합니다.":                                     "customerMobilePhone must be 8 to 15 digits without '-'.",
 	"customerName은 100자 이하여야 합니다.":                                                   "customerName must be at most 100 characters.",

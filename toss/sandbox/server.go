@@ -83,6 +83,9 @@ type Server struct {
 	hooks  hookQueue
 	dirty  bool
 
+	// declines are the billing decline rules (billingdecline.go), under mu.
+	declines []*billingDecline
+
 	deliverMu sync.Mutex // serialises flushes of the webhook queue
 	wake      chan struct{}
 	ctx       context.Context

@@ -13,6 +13,7 @@ var baseMessages = Messages{
 	"nav.settlements":    {"정산", "Settlements"},
 	"nav.reconciliation": {"대사", "Reconciliation"},
 	"nav.jobs":           {"작업 큐", "Job queue"},
+	"nav.subscriptions":  {"정기결제", "Subscriptions"},
 	"nav.shop":           {"상점", "Shop"},
 	"nav.cart":           {"장바구니", "Cart"},
 	"nav.myorders":       {"주문 내역", "My orders"},
