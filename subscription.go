@@ -282,7 +282,7 @@ func (c *SubscriptionCharge) Validate() error {
 
 // TossCustomerKey is a user's Toss customerKey: derived from the user ID
 // with a keyed hash so it is stable per user yet unguessable
-// (CLIENT_FLOW.md §5), 36 characters of the SDK's allowed alphabet. The
+// (docs/toss.md#security), 36 characters of the SDK's allowed alphabet. The
 // checkout and the billing window use the same one.
 func TossCustomerKey(secret []byte, userID string) string {
 	m := hmac.New(sha256.New, secret)

@@ -13,7 +13,7 @@ import (
 // without notice. Unknown codes are kept verbatim.
 type ErrorCode string
 
-// Error codes callers commonly branch on (ERRORS.md in the Toss notes lists
+// Error codes callers commonly branch on (docs/toss.md#errors lists
 // the full catalogue; any other code is still reported verbatim in Error.Code).
 const (
 	// Every endpoint.
@@ -108,7 +108,7 @@ const (
 	CodeNTSError              ErrorCode = "NTS_ERROR"
 )
 
-// temporaryCodes are the codes ERRORS.md classifies as transient (safe to
+// temporaryCodes are the codes docs/toss.md#errors classifies as transient (safe to
 // retry with the same idempotency key), whatever their HTTP status.
 var temporaryCodes = map[ErrorCode]bool{
 	CodeIdempotentRequestProcessing: true,
@@ -161,7 +161,7 @@ func (e *Error) Error() string {
 
 // Retryable reports whether repeating the same request with the same
 // idempotency key is safe and may succeed: HTTP 429, the temporary codes of
-// ERRORS.md (including 409 IDEMPOTENT_REQUEST_PROCESSING and the HTTP 400
+// docs/toss.md#errors (including 409 IDEMPOTENT_REQUEST_PROCESSING and the HTTP 400
 // PROVIDER_ERROR), and any other 5xx except the outcome-unknown codes
 // (see OutcomeUnknown).
 func (e *Error) Retryable() bool {

@@ -32,7 +32,7 @@ type windowMethod struct {
 }
 
 // tossMethods maps paydeck's method types to the payment window's method
-// codes (CLIENT_FLOW.md §2.2); easy pay goes through the card window.
+// codes (docs/toss.md#payment-window); easy pay goes through the card window.
 var tossMethods = map[paydeck.PaymentMethodType]string{
 	paydeck.MethodCard: "CARD", paydeck.MethodEasyPay: "CARD", paydeck.MethodVirtualAccount: "VIRTUAL_ACCOUNT",
 	paydeck.MethodTransfer: "TRANSFER", paydeck.MethodMobilePhone: "MOBILE_PHONE",
@@ -163,7 +163,7 @@ type failPage struct {
 	Retry bool
 }
 
-// failReasons map Toss's failUrl codes (CLIENT_FLOW.md §2.4, ERRORS.md §1.4)
+// failReasons map Toss's failUrl codes (docs/toss.md#redirects, docs/toss.md#browser-errors)
 // to message keys.
 var failReasons = map[string]string{
 	"PAY_PROCESS_CANCELED": "fail.canceled",

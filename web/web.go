@@ -64,7 +64,7 @@ type Deps struct {
 	BillingClientKey string
 }
 
-// TossSDKURL is Toss Payments' SDK v2 script (CLIENT_FLOW.md §2).
+// TossSDKURL is Toss Payments' SDK v2 script (docs/toss.md#sdk).
 const TossSDKURL = "https://js.tosspayments.com/v2/standard"
 
 // app is the shopper UI with its parsed templates.

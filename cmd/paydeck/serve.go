@@ -35,7 +35,7 @@ const readyTimeout = 2 * time.Second
 const defaultMemoryLimit = 96 << 20
 
 // tossOrigins are the hosts of the real Toss SDK script, payment window and
-// API that pages may load from (shared/toss/CLIENT_FLOW.md).
+// API that pages may load from (docs/toss.md#payment-flow).
 var tossOrigins = []string{"https://*.tosspayments.com"}
 
 // serve runs the server until ctx is done: secret, store, migrations,

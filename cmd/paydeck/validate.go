@@ -12,7 +12,7 @@ import (
 
 // Bounds checked by validate.
 const (
-	tossMinAmount     = 100 // Toss's card minimum (shared/toss/API.md "Amounts")
+	tossMinAmount     = 100 // Toss's card minimum (docs/toss.md#amounts)
 	maxPaymentTimeout = 7 * 24 * time.Hour
 	maxTossTimeout    = 10 * time.Minute
 )
@@ -117,7 +117,7 @@ func (c *Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// Toss key prefixes (shared/toss/CLIENT_FLOW.md §6): test or live, and the
+// Toss key prefixes (docs/toss.md#keys): test or live, and the
 // API-individual family (ck/sk) or the widget family (gck/gsk).
 var (
 	clientKeyPrefixes = []string{"test_ck_", "live_ck_", "test_gck_", "live_gck_"}

@@ -93,7 +93,7 @@ const (
 )
 
 // api wraps a handler with Toss's request pipeline: Basic auth, the
-// Idempotency-Key cache (API.md §1.3), TossPayments-Test-Code (§1.4) and
+// Idempotency-Key cache (docs/toss.md#idempotency), TossPayments-Test-Code (docs/toss.md#request-headers) and
 // fault injection. op names the operation for faults.
 func (s *Server) api(op string, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -236,7 +236,7 @@ func (s *Server) sleep(r *http.Request, d time.Duration) bool {
 func (s *Server) write(w http.ResponseWriter, res result) {
 	w.Header().Set("X-TossPayments-Trace-Id", "sandbox-"+strconv.FormatUint(s.traceSeq.Add(1), 36))
 	if res.body == nil && res.status == http.StatusOK {
-		w.WriteHeader(http.StatusOK) // DELETE /v1/billing/{key}: empty body (API.md §4.5)
+		w.WriteHeader(http.StatusOK) // DELETE /v1/billing/{key}: empty body (docs/toss.md#billing-delete)
 		return
 	}
 	writeJSON(w, res.status, res.body)

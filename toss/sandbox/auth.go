@@ -16,7 +16,7 @@ var authHeaders = func() (hs [len(keyPairs)]string) {
 }()
 
 // authenticate resolves the Basic credentials "secretKey:" to a built-in key
-// pair (API.md §1.1, ERRORS.md §2): a missing or non-Basic header, an
+// pair (docs/toss.md#authentication, docs/toss.md#common-error-codes): a missing or non-Basic header, an
 // unknown, live or client key gives 401 UNAUTHORIZED_KEY; undecodable
 // base64 or a credential without the colon gives 403
 // INCORRECT_BASIC_AUTH_FORMAT.

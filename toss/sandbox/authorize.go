@@ -41,7 +41,7 @@ func pairByClient(clientKey string) (uint8, bool) {
 }
 
 // easyPayProviders maps SDK codes to the Korean provider names of responses
-// (PAYMENT_OBJECT.md §3.7).
+// (docs/toss.md#easy-pay).
 var easyPayProviders = map[string]string{
 	"TOSSPAY": "토스페이", "NAVERPAY": "네이버페이", "KAKAOPAY": "카카오페이", "SAMSUNGPAY": "삼성페이",
 	"APPLEPAY": "애플페이", "LPAY": "엘페이", "PAYCO": "페이코", "SSG": "SSG페이", "PINPAY": "핀페이", "KBPAY": "KB페이",
@@ -58,7 +58,7 @@ func parseMethod(en string) (method, bool) {
 
 // authorize validates an authentication as Toss does and stores an
 // IN_PROGRESS payment that must be confirmed within 10 minutes
-// (CLIENT_FLOW.md §4).
+// (docs/toss.md#time-windows).
 func (s *Server) authorize(in authorizeInput) (authorizeOutput, *apiError) {
 	pair, ok := pairByClient(in.ClientKey)
 	if !ok {

@@ -2,7 +2,7 @@ package sandbox
 
 import "net/http"
 
-// Billing (auto-pay) endpoints of API.md §4. They need the individual-API
+// Billing (auto-pay) endpoints of docs/toss.md#billing. They need the individual-API
 // key pair; a widget secret key gets INVALID_API_KEY.
 
 type billingJSON struct {
@@ -53,7 +53,7 @@ func (s *Server) storeBillingLocked(customerKey string, cd card, now int64) *bil
 	return b
 }
 
-// issueBillingFromAuthKey is POST /v1/billing/authorizations/issue (§4.2).
+// issueBillingFromAuthKey is POST /v1/billing/authorizations/issue (docs/toss.md#billing-issue).
 func (s *Server) issueBillingFromAuthKey(c *call) result {
 	if e := requireAPIFamily(c); e != nil {
 		return errResult(e)
@@ -77,7 +77,7 @@ func (s *Server) issueBillingFromAuthKey(c *call) result {
 	return jsonResult(billingJSONOf(b, c.lang))
 }
 
-// issueBillingFromCard is POST /v1/billing/authorizations/card (§4.3).
+// issueBillingFromCard is POST /v1/billing/authorizations/card (docs/toss.md#billing-issue).
 func (s *Server) issueBillingFromCard(c *call) result {
 	if e := requireAPIFamily(c); e != nil {
 		return errResult(e)
@@ -99,7 +99,7 @@ func (s *Server) issueBillingFromCard(c *call) result {
 	return jsonResult(billingJSONOf(b, c.lang))
 }
 
-// chargeBilling is POST /v1/billing/{billingKey} (§4.4): a DONE BILLING
+// chargeBilling is POST /v1/billing/{billingKey} (docs/toss.md#billing-charge): a DONE BILLING
 // payment, without a webhook.
 func (s *Server) chargeBilling(c *call) result {
 	if e := requireAPIFamily(c); e != nil {
@@ -147,7 +147,7 @@ func (s *Server) chargeBilling(c *call) result {
 	return s.paymentResult(c, p)
 }
 
-// deleteBilling is DELETE /v1/billing/{billingKey} (§4.5): 200 with an empty
+// deleteBilling is DELETE /v1/billing/{billingKey} (docs/toss.md#billing-delete): 200 with an empty
 // body, and a BILLING_DELETED webhook.
 func (s *Server) deleteBilling(c *call) result {
 	if e := requireAPIFamily(c); e != nil {
@@ -164,7 +164,7 @@ func (s *Server) deleteBilling(c *call) result {
 }
 
 // issueAuthKey returns a one-time authKey for customerKey, as a successful
-// requestBillingAuth in the browser would (CLIENT_FLOW.md §2.3).
+// requestBillingAuth in the browser would (docs/toss.md#billing-auth).
 func (s *Server) issueAuthKey(clientKey, customerKey string) (string, *apiError) {
 	pair, ok := pairByClient(clientKey)
 	if !ok {

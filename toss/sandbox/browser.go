@@ -24,8 +24,8 @@ var browserTemplates embed.FS
 // browserPages holds the window, billing auth and error pages, parsed once.
 var browserPages = template.Must(template.New("").Funcs(template.FuncMap{"won": formatWon}).ParseFS(browserTemplates, "templates/*.html"))
 
-// Failure codes and messages the window sends to failUrl (CLIENT_FLOW.md §2.4,
-// ERRORS.md §1.4). The messages are our own wording.
+// Failure codes and messages the window sends to failUrl (docs/toss.md#redirects,
+// docs/toss.md#browser-errors). The messages are our own wording.
 const (
 	codeCanceled       = "PAY_PROCESS_CANCELED"
 	messageCanceled    = "사용자에 의해 결제가 취소되었습니다."
@@ -309,8 +309,7 @@ func failedOutcome(code, message, orderID string) windowOutcome {
 }
 
 // outcomeOf returns the result of the shopper's button: "approve" runs
-// approve; "close" is PAY_PROCESS_CANCELED without orderId (CLIENT_FLOW.md
-// §2.4); "reject" is REJECT_CARD_COMPANY. ok is false for anything else.
+// approve; "close" is PAY_PROCESS_CANCELED without orderId (docs/toss.md#redirects); "reject" is REJECT_CARD_COMPANY. ok is false for anything else.
 func outcomeOf(outcome, orderID string, approve func() windowOutcome) (res windowOutcome, ok bool) {
 	switch outcome {
 	case "approve":
@@ -412,7 +411,7 @@ func (s *Server) parseBillingRequest(v url.Values) (billingAuthRequest, *apiErro
 	if req.Method != "CARD" {
 		return req, badWindow("NOT_SUPPORTED_METHOD", "샌드박스는 카드 자동결제 등록만 지원합니다: "+req.Method)
 	}
-	// Billing belongs to a known shopper: ANONYMOUS is refused (CLIENT_FLOW.md §2.3).
+	// Billing belongs to a known shopper: ANONYMOUS is refused (docs/toss.md#billing-auth).
 	if req.CustomerKey == "@@ANONYMOUS" || !validCustomerKey(req.CustomerKey) {
 		return req, badWindow("INVALID_CUSTOMER_KEY", "자동결제 등록에는 ANONYMOUS가 아닌 customerKey가 필요합니다. customerKey는 영문 대소문자, 숫자, -, _, =, ., @ 로 이루어진 2자 이상 300자 이하여야 합니다.")
 	}
@@ -436,7 +435,7 @@ func (s *Server) showBillingAuth(w http.ResponseWriter, r *http.Request) {
 }
 
 // submitBillingAuth performs the outcome and redirects: success carries
-// customerKey and authKey (CLIENT_FLOW.md §2.3), failure code and message.
+// customerKey and authKey (docs/toss.md#billing-auth), failure code and message.
 func (s *Server) submitBillingAuth(w http.ResponseWriter, r *http.Request) {
 	form, ok := postedForm(w, r)
 	if !ok {

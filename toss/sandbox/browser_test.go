@@ -171,7 +171,7 @@ func jsonNumber(n int64) string {
 
 // TestBrowserPaymentWindowApprove: a page with <script src>, payment().requestPayment
 // for a card, the window approves, the browser lands on successUrl
-// (CLIENT_FLOW.md §2.4) and the payment confirms (CLIENT_FLOW.md §1 steps 3-6).
+// (docs/toss.md#redirects) and the payment confirms (docs/toss.md#payment-flow steps 3-6).
 func TestBrowserPaymentWindowApprove(t *testing.T) {
 	t.Parallel()
 	base := newSandbox(t)
@@ -200,14 +200,14 @@ func TestBrowserPaymentWindowApprove(t *testing.T) {
 	p := requireAuthenticated(t, base, sandbox.DocsSecretKey, q, page.OrderID, page.Amount)
 	require.Equal(t, "DONE", p["status"])
 	require.Equal(t, "카드", p["method"])
-	// CLIENT_FLOW.md §2.2: metadata is echoed, numbers and booleans as strings.
+	// docs/toss.md#payment-window: metadata is echoed, numbers and booleans as strings.
 	require.Equal(t, map[string]any{"orderNo": "20250301", "gift": "true", "memo": "선물 포장"}, p["metadata"])
 }
 
 // TestBrowserWidgetsVirtualAccount: the widget flow (setAmount,
 // renderPaymentMethods, renderAgreement, requestPayment) with the widget key
 // pair; the shopper picks 가상계좌, confirm gives WAITING_FOR_DEPOSIT, and the
-// individual-API secret key cannot confirm a widget payment (API.md §1.1).
+// individual-API secret key cannot confirm a widget payment (docs/toss.md#authentication).
 func TestBrowserWidgetsVirtualAccount(t *testing.T) {
 	t.Parallel()
 	base := newSandbox(t)
@@ -244,7 +244,7 @@ func TestBrowserWidgetsVirtualAccount(t *testing.T) {
 }
 
 // TestBrowserWindowClose: the shopper closes the window; the browser lands on
-// failUrl with PAY_PROCESS_CANCELED and no orderId (CLIENT_FLOW.md §2.4).
+// failUrl with PAY_PROCESS_CANCELED and no orderId (docs/toss.md#redirects).
 func TestBrowserWindowClose(t *testing.T) {
 	t.Parallel()
 	base := newSandbox(t)
@@ -291,7 +291,7 @@ func TestBrowserOfficialLoaderContract(t *testing.T) {
 }
 
 // TestBrowserSDKValidation: the script rejects what the official SDK rejects,
-// with its error codes (ERRORS.md §1.4), and does not leave the page.
+// with its error codes (docs/toss.md#browser-errors), and does not leave the page.
 func TestBrowserSDKValidation(t *testing.T) {
 	t.Parallel()
 	base := newSandbox(t)
@@ -391,7 +391,7 @@ func TestBrowserSDKValidation(t *testing.T) {
 // TestBrowserPromiseMode: without successUrl and failUrl the window opens in
 // an iframe over the page and the promise settles with {paymentKey, orderId,
 // amount: {currency, value}} (widgets add paymentType), or rejects with
-// USER_CANCEL when the shopper closes it (CLIENT_FLOW.md §2.2, ERRORS.md §1.4).
+// USER_CANCEL when the shopper closes it (docs/toss.md#payment-window, docs/toss.md#browser-errors).
 func TestBrowserPromiseMode(t *testing.T) {
 	t.Parallel()
 	base := newSandbox(t)
@@ -444,7 +444,7 @@ func TestBrowserPromiseMode(t *testing.T) {
 
 // TestBrowserBillingAuth: payment().requestBillingAuth registers a card in the
 // billing window; the browser lands on successUrl?customerKey=…&authKey=… and
-// the authKey issues a billing key (CLIENT_FLOW.md §2.3, API.md §4).
+// the authKey issues a billing key (docs/toss.md#billing-auth, docs/toss.md#billing).
 func TestBrowserBillingAuth(t *testing.T) {
 	t.Parallel()
 	base := newSandbox(t)
@@ -662,7 +662,7 @@ func TestBrowserWindowOutcomes(t *testing.T) {
 		requireAuthenticated(t, base, sandbox.DocsSecretKey, u.Query(), "order-outcome-ok", 1000)
 
 		// The order is paid now: the window sends a second attempt to failUrl
-		// with the API's code and the orderId (CLIENT_FLOW.md §2.4).
+		// with the API's code and the orderId (docs/toss.md#redirects).
 		status, location, _ = postWindow(t, base, v)
 		require.Equal(t, http.StatusSeeOther, status)
 		u, err = url.Parse(location)
@@ -890,7 +890,7 @@ func TestBrowserBillingAuthWindow(t *testing.T) {
 				require.Equal(t, tc.want, u.Query())
 				return
 			}
-			// Billing needs the individual-API key pair (API.md §4).
+			// Billing needs the individual-API key pair (docs/toss.md#billing).
 			require.Equal(t, "INVALID_API_KEY", u.Query().Get("code"))
 			require.False(t, u.Query().Has("orderId"))
 		})

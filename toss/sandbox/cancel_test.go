@@ -10,7 +10,7 @@ func cancelPath(p map[string]any) string {
 	return "/v1/payments/" + p["paymentKey"].(string) + "/cancel"
 }
 
-// API.md §3.4 + PAYMENT_OBJECT.md §6: a partial cancel shrinks balanceAmount,
+// docs/toss.md#cancel + docs/toss.md#payment-object: a partial cancel shrinks balanceAmount,
 // suppliedAmount and vat, appends to cancels[] and moves lastTransactionKey.
 func TestPartialCancel(t *testing.T) {
 	t.Parallel()
@@ -21,7 +21,7 @@ func TestPartialCancel(t *testing.T) {
 	require.Equal(t, "PARTIAL_CANCELED", m["status"])
 	require.Equal(t, 15000.0, m["totalAmount"])
 	require.Equal(t, 10000.0, m["balanceAmount"])
-	require.Equal(t, 9091.0, m["suppliedAmount"]) // PAYMENT_OBJECT.md §6: 9091 + 909
+	require.Equal(t, 9091.0, m["suppliedAmount"]) // docs/toss.md#payment-object: 9091 + 909
 	require.Equal(t, 909.0, m["vat"])
 	cancels := m["cancels"].([]any)
 	require.Len(t, cancels, 1)
@@ -37,12 +37,12 @@ func TestPartialCancel(t *testing.T) {
 	e.advance(t, 1)
 	status, m = e.call(t, "POST", cancelPath(p), sk, map[string]any{"cancelReason": "전액"})
 	require.Equal(t, 200, status, "%v", m)
-	require.Equal(t, "CANCELED", m["status"]) // PAYMENT_OBJECT.md §2: remaining balance canceled → CANCELED
+	require.Equal(t, "CANCELED", m["status"]) // docs/toss.md#payment-status: remaining balance canceled → CANCELED
 	require.Equal(t, 0.0, m["balanceAmount"])
 	require.Len(t, m["cancels"], 2)
 }
 
-// API.md §1.5: a second cancel within ~1 s → 403 FORBIDDEN_CONSECUTIVE_REQUEST.
+// docs/toss.md#rate-limits: a second cancel within ~1 s → 403 FORBIDDEN_CONSECUTIVE_REQUEST.
 func TestConsecutiveCancel(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -57,7 +57,7 @@ func TestConsecutiveCancel(t *testing.T) {
 	require.Equal(t, 8000.0, m["balanceAmount"])
 }
 
-// ERRORS.md §7: cancel > balance → NOT_CANCELABLE_AMOUNT; cancel of canceled → ALREADY_CANCELED_PAYMENT.
+// docs/toss.md#endpoint-errors: cancel > balance → NOT_CANCELABLE_AMOUNT; cancel of canceled → ALREADY_CANCELED_PAYMENT.
 func TestOverCancelAndCancelTwice(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -71,7 +71,7 @@ func TestOverCancelAndCancelTwice(t *testing.T) {
 	requireError(t, 400, "ALREADY_CANCELED_PAYMENT", status, m)
 }
 
-// API.md §3.4: cancelReason is required; refundableAmount guards the balance.
+// docs/toss.md#cancel: cancelReason is required; refundableAmount guards the balance.
 func TestCancelValidation(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -87,7 +87,7 @@ func TestCancelValidation(t *testing.T) {
 	requireError(t, 403, "NOT_CANCELABLE_PAYMENT", status, m)
 }
 
-// ERRORS.md §3.3 / PAYMENT_OBJECT.md §5: partial-cancel tax-free part shrinks taxFreeAmount.
+// docs/toss.md#endpoint-errors / docs/toss.md#amount-invariants: partial-cancel tax-free part shrinks taxFreeAmount.
 func TestCancelTaxFree(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -96,7 +96,7 @@ func TestCancelTaxFree(t *testing.T) {
 		"cardExpirationYear": "29", "cardExpirationMonth": "08", "customerIdentityNumber": "881212",
 	})
 	require.Equal(t, 200, status, "%v", p)
-	require.Equal(t, 909.0, p["suppliedAmount"]) // PAYMENT_OBJECT.md §5: 11000 with taxFree 10000 → 909 + 91 + 10000
+	require.Equal(t, 909.0, p["suppliedAmount"]) // docs/toss.md#amount-invariants: 11000 with taxFree 10000 → 909 + 91 + 10000
 	require.Equal(t, 91.0, p["vat"])
 	status, m := e.call(t, "POST", cancelPath(p), sk, map[string]any{"cancelReason": "x", "cancelAmount": 5000, "taxFreeAmount": 5000})
 	require.Equal(t, 200, status, "%v", m)

@@ -9,7 +9,7 @@ import (
 // defaultTestCard is the card the payment window "uses" for CARD payments.
 const defaultTestCard = "4330123412341234"
 
-// domesticIssuers are card company codes (PAYMENT_OBJECT.md §8.1); a card's
+// domesticIssuers are card company codes (docs/toss.md#institution-codes); a card's
 // issuer is picked from its number so the same card always gets the same one.
 var domesticIssuers = [...]code2{{'1', '1'}, {'2', '1'}, {'3', '1'}, {'4', '1'}, {'5', '1'}, {'6', '1'}, {'7', '1'}, {'9', '1'}}
 
@@ -50,8 +50,8 @@ type cardData struct {
 	CustomerEmail          string `json:"customerEmail"`
 }
 
-// validate checks raw card data against the rules of API.md §3.5 and the
-// codes of ERRORS.md §3.4, at sandbox time now.
+// validate checks raw card data against the rules of docs/toss.md#key-in and the
+// codes of docs/toss.md#endpoint-errors, at sandbox time now.
 func (d *cardData) validate(now int64) *apiError {
 	if n := len(d.CardNumber); n < 13 || n > 20 || !digitsOnly(d.CardNumber) {
 		return newError("INVALID_CARD_NUMBER", "카드번호를 다시 확인해주세요.")
@@ -79,7 +79,7 @@ func (d *cardData) validate(now int64) *apiError {
 
 func (d *cardData) corporate() bool { return len(d.CustomerIdentityNumber) == 10 }
 
-// bankNames are the bank codes of PAYMENT_OBJECT.md §8.2.
+// bankNames are the bank codes of docs/toss.md#institution-codes.
 var bankNames = map[string]string{
 	"39": "경남", "34": "광주", "12": "지역농축협", "32": "부산", "45": "새마을금고", "64": "산림조합",
 	"88": "신한", "48": "신협", "27": "씨티", "20": "우리", "71": "우체국", "50": "저축은행중앙회",
@@ -87,7 +87,7 @@ var bankNames = map[string]string{
 	"03": "IBK기업", "06": "KB국민", "31": "DGB대구", "02": "KDB산업", "11": "NH농협", "23": "SC제일", "07": "Sh수협",
 }
 
-// vaBanks are the banks that issue virtual accounts (API.md §3.6), by code,
+// vaBanks are the banks that issue virtual accounts (docs/toss.md#virtual-account-issue), by code,
 // with the Korean names a request may use instead.
 var vaBanks = map[string]string{
 	"39": "경남", "34": "광주", "06": "국민", "03": "기업", "11": "농협", "31": "대구",

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// Cash receipts (API.md §7, version ≥ 2022-07-27 shape).
+// Cash receipts (docs/toss.md#cash-receipts, version ≥ 2022-07-27 shape).
 
 const receiptCompletes = int64(24 * time.Hour) // issueStatus IN_PROGRESS → COMPLETED after a day
 
@@ -57,7 +57,7 @@ func (s *Server) addReceiptLocked(r *receipt, now int64) {
 	s.dirty = true
 }
 
-// issueCashReceipt is POST /v1/cash-receipts (§7.2).
+// issueCashReceipt is POST /v1/cash-receipts (docs/toss.md#cash-receipts).
 func (s *Server) issueCashReceipt(c *call) result {
 	var req struct {
 		Amount                 amount `json:"amount"`
@@ -106,7 +106,7 @@ func (s *Server) issueCashReceipt(c *call) result {
 	return jsonResult(s.receiptJSONOf(r, c.now))
 }
 
-// cancelCashReceipt is POST /v1/cash-receipts/{receiptKey}/cancel (§7.3):
+// cancelCashReceipt is POST /v1/cash-receipts/{receiptKey}/cancel (docs/toss.md#cash-receipts):
 // a CANCEL record keyed "c_" + the original key.
 func (s *Server) cancelCashReceipt(c *call) result {
 	key := c.r.PathValue("receiptKey")
@@ -144,7 +144,7 @@ func (s *Server) cancelCashReceipt(c *call) result {
 	return jsonResult(s.receiptJSONOf(r, c.now))
 }
 
-// listCashReceipts is GET /v1/cash-receipts (§7.4): receipts requested on
+// listCashReceipts is GET /v1/cash-receipts (docs/toss.md#cash-receipts): receipts requested on
 // requestDate, paged by cursor (the last record's sequence number).
 func (s *Server) listCashReceipts(c *call) result {
 	q := c.r.URL.Query()

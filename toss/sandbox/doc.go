@@ -47,7 +47,7 @@
 //     POST /v1/cash-receipts, POST /v1/cash-receipts/{receiptKey}/cancel,
 //     GET /v1/cash-receipts (cursor, limit; IN_PROGRESS then COMPLETED a day
 //     later).
-//   - Validation of API.md §2 (orderId, orderName, amounts and minimums,
+//   - Validation of docs/toss.md#identifiers (orderId, orderName, amounts and minimums,
 //     customer fields, card data) with Toss's codes and HTTP statuses, and
 //     the {code, message} error body everywhere, unknown routes included.
 //   - Idempotency-Key on every POST: keyed by secret key, method, URL and
@@ -56,7 +56,7 @@
 //     429, 5xx), after which Toss has done nothing and a retry is processed;
 //     409 IDEMPOTENT_REQUEST_PROCESSING while the first runs; 400
 //     INVALID_IDEMPOTENCY_KEY beyond 300 characters.
-//   - TossPayments-Test-Code: any code of ERRORS.md answers with its status;
+//   - TossPayments-Test-Code: any code of docs/toss.md#errors answers with its status;
 //     an unknown one gets 400 INVALID_TEST_CODE.
 //   - Accept-Language: en-US: English error messages and English values for
 //     what Toss chooses (method CARD, VIRTUAL_ACCOUNT…, cardType CREDIT,

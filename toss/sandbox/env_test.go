@@ -162,7 +162,7 @@ func (e *env) call(t *testing.T, method, path, secret string, body any, headers 
 	return status, m
 }
 
-// requireError checks a Toss error response (ERRORS.md §1.1).
+// requireError checks a Toss error response (docs/toss.md#errors).
 func requireError(t *testing.T, wantStatus int, wantCode string, status int, body map[string]any) {
 	t.Helper()
 	require.Equal(t, wantStatus, status, "body: %v", body)

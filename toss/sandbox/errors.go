@@ -8,14 +8,14 @@ import (
 )
 
 // apiError is Toss's error: HTTP status plus the {code, message} body
-// (ERRORS.md §1.1).
+// (docs/toss.md#errors).
 type apiError struct {
 	Status  int
 	Code    string
 	Message string
 }
 
-// codeStatus maps every error code the sandbox knows (ERRORS.md §2–§5) to
+// codeStatus maps every error code the sandbox knows (docs/toss.md#common-error-codes) to
 // its HTTP status. TossPayments-Test-Code and fault injection accept exactly
 // these codes.
 var codeStatus = func() map[string]int {

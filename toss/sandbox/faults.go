@@ -128,7 +128,7 @@ func (s *Server) orderIDOfLocked(c *call) string {
 
 // abortForFault turns a forced 403 on confirm into what Toss does with a
 // rejected approval: the payment becomes ABORTED with the failure recorded
-// (PAYMENT_OBJECT.md §2), and a webhook is sent.
+// (docs/toss.md#payment-status), and a webhook is sent.
 func (s *Server) abortForFault(c *call, e *apiError) {
 	var b struct {
 		PaymentKey string `json:"paymentKey"`

@@ -18,7 +18,7 @@ func TestFaultForcedError(t *testing.T) {
 	status, m := e.call(t, "POST", "/v1/payments/key-in", sk, keyInBody("order-fault-2", 1000))
 	require.Equal(t, 200, status, "%v", m) // another order is untouched
 	status, m = e.call(t, "POST", "/v1/payments/key-in", sk, keyInBody("order-fault-1", 1000))
-	requireError(t, 400, "PROVIDER_ERROR", status, m) // ERRORS.md §3.1
+	requireError(t, 400, "PROVIDER_ERROR", status, m) // docs/toss.md#endpoint-errors
 	status, m = e.call(t, "POST", "/v1/payments/key-in", sk, keyInBody("order-fault-1", 1000))
 	require.Equal(t, 200, status, "%v", m) // times: 1 used up
 	status, m = e.call(t, "PUT", "/v1/sandbox/faults", sk, map[string]any{"faults": []map[string]any{{"errorCode": "NOPE"}}})
@@ -26,7 +26,7 @@ func TestFaultForcedError(t *testing.T) {
 }
 
 // Approve-then-drop: the confirm is processed but the connection is cut; a
-// retry with the same Idempotency-Key gets the stored DONE (API.md §1.3).
+// retry with the same Idempotency-Key gets the stored DONE (docs/toss.md#idempotency).
 func TestFaultApproveThenDrop(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -62,7 +62,7 @@ func TestFaultHang(t *testing.T) {
 	require.Equal(t, "IN_PROGRESS", p["status"])
 }
 
-// A forced 403 rejection on confirm aborts the payment (PAYMENT_OBJECT.md §2: ABORTED, failure set).
+// A forced 403 rejection on confirm aborts the payment (docs/toss.md#payment-status: ABORTED, failure set).
 func TestFaultRejectionAborts(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -100,7 +100,7 @@ func TestFaultProbability(t *testing.T) {
 
 // An injected passing failure (5xx, 409, 429) is not kept under the
 // Idempotency-Key: Toss processed nothing, so the retry with the same key
-// (ERRORS.md §6: "retry with the same Idempotency-Key") is processed.
+// (docs/toss.md#retries: "retry with the same Idempotency-Key") is processed.
 func TestFaultTransientErrorNotReplayed(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

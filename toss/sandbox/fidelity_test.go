@@ -76,7 +76,7 @@ func TestLiveClientRequestShapes(t *testing.T) {
 }
 
 // orderName is 1 to 100 characters, counted as characters, not bytes
-// (API.md §2): 100 Korean characters (300 bytes) pass, 101 do not.
+// (docs/toss.md#identifiers): 100 Korean characters (300 bytes) pass, 101 do not.
 func TestOrderNameCountsCharacters(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -141,7 +141,7 @@ func TestStringFieldsTakeNumbers(t *testing.T) {
 	requireError(t, 400, "INVALID_REQUEST", status, m)
 }
 
-// CLIENT_FLOW.md §2.2: requestPayment's metadata (at most 5 pairs, keys of at
+// docs/toss.md#payment-window: requestPayment's metadata (at most 5 pairs, keys of at
 // most 40 characters without [ ], values of at most 2000) comes back in
 // Payment.metadata with every value a string; a number stays its text.
 func TestWindowMetadataEchoed(t *testing.T) {

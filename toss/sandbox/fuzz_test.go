@@ -11,7 +11,7 @@ import (
 
 // FuzzRequestBodies sends arbitrary bodies to every POST endpoint: the
 // sandbox must answer with Toss's {code, message} error or a JSON object,
-// never a 5xx or a panic (ERRORS.md §1.1).
+// never a 5xx or a panic (docs/toss.md#errors).
 func FuzzRequestBodies(f *testing.F) {
 	paths := []string{"/v1/payments/confirm", "/v1/payments/key-in", "/v1/virtual-accounts",
 		"/v1/billing/authorizations/card", "/v1/billing/authorizations/issue", "/v1/cash-receipts",

@@ -9,11 +9,11 @@ import (
 
 const (
 	maxIdemKeyLen = 300
-	idemTTL       = int64(15 * 24 * time.Hour) // API.md §1.3: 15 days from first use
+	idemTTL       = int64(15 * 24 * time.Hour) // docs/toss.md#idempotency: 15 days from first use
 )
 
 // idemKey is a digest of secret key + method + URL + Idempotency-Key: the
-// match scope of API.md §1.3 (the body is not part of it).
+// match scope of docs/toss.md#idempotency (the body is not part of it).
 type idemKey [16]byte
 
 // idemEntry is the first response for a key. A Payment response is kept as
@@ -91,7 +91,7 @@ func (s *Server) idemBegin(k idemKey) (prev *result, busy bool) {
 }
 
 // idemFinishLocked stores the first response for k; any response is
-// replayed, errors included (API.md §1.3 UNCONFIRMED: "always the same
+// replayed, errors included (docs/toss.md#idempotency UNCONFIRMED: "always the same
 // result").
 func (s *Server) idemFinishLocked(k idemKey, res result) {
 	e, ok := s.idem[k]

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// API.md §1.3: a repeat with the same key, secret key, URL and method replays
+// docs/toss.md#idempotency: a repeat with the same key, secret key, URL and method replays
 // the first response whatever the body, and executes nothing.
 func TestIdempotentReplay(t *testing.T) {
 	t.Parallel()
@@ -33,7 +33,7 @@ func TestIdempotentReplay(t *testing.T) {
 	require.Equal(t, first, again)
 }
 
-// API.md §1.3: errors are replayed too (UNCONFIRMED; "always the same result").
+// docs/toss.md#idempotency: errors are replayed too (UNCONFIRMED; "always the same result").
 func TestIdempotentErrorReplay(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -46,7 +46,7 @@ func TestIdempotentErrorReplay(t *testing.T) {
 	requireError(t, 400, "INVALID_REQUEST", status, m)
 }
 
-// API.md §1.3: another secret key, URL or method with the same key value is a new request.
+// docs/toss.md#idempotency: another secret key, URL or method with the same key value is a new request.
 func TestIdempotencyScope(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -62,7 +62,7 @@ func TestIdempotencyScope(t *testing.T) {
 	require.NotEqual(t, first["paymentKey"], m["paymentKey"])
 }
 
-// API.md §1.3: keys longer than 300 characters → 400 INVALID_IDEMPOTENCY_KEY.
+// docs/toss.md#idempotency: keys longer than 300 characters → 400 INVALID_IDEMPOTENCY_KEY.
 func TestIdempotencyKeyTooLong(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -72,7 +72,7 @@ func TestIdempotencyKeyTooLong(t *testing.T) {
 	require.Equal(t, 200, status)
 }
 
-// API.md §1.3: a repeat while the first is still running → 409 IDEMPOTENT_REQUEST_PROCESSING.
+// docs/toss.md#idempotency: a repeat while the first is still running → 409 IDEMPOTENT_REQUEST_PROCESSING.
 func TestIdempotencyInFlight(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -96,7 +96,7 @@ func TestIdempotencyInFlight(t *testing.T) {
 	require.Equal(t, 200, status, "%v", m) // now the stored response
 }
 
-// API.md §1.3: keys last 15 days from first use (sandbox time).
+// docs/toss.md#idempotency: keys last 15 days from first use (sandbox time).
 func TestIdempotencyKeyExpires(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -126,7 +126,7 @@ func TestTestCode(t *testing.T) {
 	require.Equal(t, 200, status) // nothing was processed before
 }
 
-// API.md §1.3: the replay is the first response even after a deposit changed the payment.
+// docs/toss.md#idempotency: the replay is the first response even after a deposit changed the payment.
 func TestIdempotentReplayAfterDeposit(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -28,7 +28,7 @@ func (s *Server) randStringLocked(n int, alphabet string) string {
 }
 
 // newPaymentKeyLocked returns a fresh key in the "tviva20250301101530Qx7Lm9Ab"
-// style of PAYMENT_OBJECT.md §6.
+// style of docs/toss.md#payment-object.
 func (s *Server) newPaymentKeyLocked(now int64) string {
 	prefix := "tviva" + kstTime(now).Format("20060102150405")
 	for {
@@ -73,7 +73,7 @@ func (s *Server) newAccountNumberLocked() string {
 }
 
 // newBillingKeyLocked returns a base64 key that ends in "=" and usually
-// holds "+" or "/", like Toss's (API.md §1).
+// holds "+" or "/", like Toss's (docs/toss.md#transport).
 func (s *Server) newBillingKeyLocked() string {
 	b := make([]byte, 32)
 	for {

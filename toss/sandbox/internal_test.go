@@ -18,7 +18,7 @@ func newTestServer(t *testing.T) *Server {
 }
 
 // The seam used by the payment window (browser.go): authorize validates as
-// Toss does (API.md §2) and creates an IN_PROGRESS payment.
+// Toss does (docs/toss.md#identifiers) and creates an IN_PROGRESS payment.
 func TestAuthorizeSeam(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
@@ -34,7 +34,7 @@ func TestAuthorizeSeam(t *testing.T) {
 	require.Equal(t, int64(5000), out.Amount)
 	p := s.st.payments[out.PaymentKey]
 	require.Equal(t, statusInProgress, p.Status)
-	require.Equal(t, "카카오페이", p.Detail) // PAYMENT_OBJECT.md §3.7: Korean provider names
+	require.Equal(t, "카카오페이", p.Detail) // docs/toss.md#easy-pay: Korean provider names
 
 	for _, tc := range []struct {
 		mod  func(*authorizeInput)
@@ -70,7 +70,7 @@ func FuzzAppendString(f *testing.F) {
 	})
 }
 
-// Every code the sandbox can answer with has a status (ERRORS.md §2–§5).
+// Every code the sandbox can answer with has a status (docs/toss.md#common-error-codes).
 func TestCodeStatusTable(t *testing.T) {
 	t.Parallel()
 	for code, st := range map[string]int{

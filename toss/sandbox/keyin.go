@@ -10,7 +10,7 @@ type keyInRequest struct {
 	CustomerKey         string `json:"customerKey"`
 }
 
-// keyIn is POST /v1/payments/key-in (API.md §3.5): a card payment approved
+// keyIn is POST /v1/payments/key-in (docs/toss.md#key-in): a card payment approved
 // in one call.
 func (s *Server) keyIn(c *call) result {
 	if keyPairs[c.pair].fam != familyAPI {

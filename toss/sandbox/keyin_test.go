@@ -15,7 +15,7 @@ func keyInBody(orderID string, amount int64) map[string]any {
 	}
 }
 
-// API.md §3.5: key-in is approved in one call (DONE) with a masked card.
+// docs/toss.md#key-in: key-in is approved in one call (DONE) with a masked card.
 func TestKeyIn(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -25,13 +25,13 @@ func TestKeyIn(t *testing.T) {
 	require.Equal(t, "카드", p["method"])
 	require.Equal(t, "43301234****123*", p["card"].(map[string]any)["number"])
 	require.Equal(t, "개인", p["card"].(map[string]any)["ownerType"])
-	require.Equal(t, 45455.0, p["suppliedAmount"]) // PAYMENT_OBJECT.md §5: 50000 → 45455 + 4545
+	require.Equal(t, 45455.0, p["suppliedAmount"]) // docs/toss.md#amount-invariants: 50000 → 45455 + 4545
 	require.Equal(t, 4545.0, p["vat"])
 	status, m := e.call(t, "POST", "/v1/payments/key-in", sk, keyInBody("order-keyin-1", 50000))
-	requireError(t, 400, "DUPLICATED_ORDER_ID", status, m) // ERRORS.md §3.5
+	requireError(t, 400, "DUPLICATED_ORDER_ID", status, m) // docs/toss.md#endpoint-errors
 }
 
-// ERRORS.md §3.4: card data validation codes.
+// docs/toss.md#endpoint-errors: card data validation codes.
 func TestKeyInValidation(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -54,10 +54,10 @@ func TestKeyInValidation(t *testing.T) {
 	body := keyInBody("order-keyin-inst", 10000)
 	body["cardInstallmentPlan"] = 3
 	status, m := e.call(t, "POST", "/v1/payments/key-in", sk, body)
-	requireError(t, 400, "NOT_SUPPORTED_MONTHLY_INSTALLMENT_PLAN", status, m) // API.md §3.5: installments from 50,000 KRW
+	requireError(t, 400, "NOT_SUPPORTED_MONTHLY_INSTALLMENT_PLAN", status, m) // docs/toss.md#key-in: installments from 50,000 KRW
 }
 
-// API.md §4: billing uses the individual-API pair only.
+// docs/toss.md#billing: billing uses the individual-API pair only.
 func TestBillingNeedsAPIKeyFamily(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -82,7 +82,7 @@ func issueBilling(t *testing.T, e *env, customerKey string) string {
 	return m["billingKey"].(string)
 }
 
-// API.md §4.4/§4.5 + §1: charge and delete a billing key whose path must be escaped.
+// docs/toss.md#billing-charge/docs/toss.md#billing-delete + docs/toss.md#transport: charge and delete a billing key whose path must be escaped.
 func TestBillingChargeAndDelete(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -104,7 +104,7 @@ func TestBillingChargeAndDelete(t *testing.T) {
 
 	status, raw := e.req(t, "DELETE", path, sk, nil)
 	require.Equal(t, 200, status)
-	require.Empty(t, raw) // API.md §4.5: empty body
+	require.Empty(t, raw) // docs/toss.md#billing-delete: empty body
 	charge["customerKey"] = "cust-billing-1"
 	status, m = e.call(t, "POST", path, sk, charge)
 	requireError(t, 404, "NOT_FOUND_BILLING", status, m)
@@ -112,7 +112,7 @@ func TestBillingChargeAndDelete(t *testing.T) {
 	requireError(t, 404, "NOT_FOUND_BILLING", status, m)
 }
 
-// API.md §4.2: an authKey from requestBillingAuth is exchanged once for a billing key.
+// docs/toss.md#billing-issue: an authKey from requestBillingAuth is exchanged once for a billing key.
 func TestBillingFromAuthKey(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

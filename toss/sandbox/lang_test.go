@@ -72,7 +72,7 @@ func TestAcceptLanguageEnglish(t *testing.T) {
 	require.NotContains(t, string(raw), `"method":"카드"`)
 }
 
-// API.md §1.3: an idempotent replay is the first response, in the first
+// docs/toss.md#idempotency: an idempotent replay is the first response, in the first
 // request's language.
 func TestIdempotentReplayKeepsLanguage(t *testing.T) {
 	t.Parallel()

@@ -95,7 +95,7 @@ func queryInt(q url.Values, name string, def, max int, code string) (int, *apiEr
 	return n, nil
 }
 
-// listTransactions is GET /v1/transactions (API.md §5).
+// listTransactions is GET /v1/transactions (docs/toss.md#transactions).
 func (s *Server) listTransactions(c *call) result {
 	q := c.r.URL.Query()
 	if q.Get("startDate") == "" || q.Get("endDate") == "" {
@@ -178,7 +178,7 @@ type feeJSON struct {
 // settlementFeePermille is the sandbox's flat BASE fee (3.2%).
 const settlementFeePermille = 32
 
-// listSettlements is GET /v1/settlements (API.md §6.1). Each approval or
+// listSettlements is GET /v1/settlements (docs/toss.md#settlements). Each approval or
 // cancel settles: sold on its day, paid out two days later, listed from the
 // next day on. Cancels are negative.
 func (s *Server) listSettlements(c *call) result {

@@ -17,7 +17,7 @@ func (e *env) list(t *testing.T, path string) (int, []map[string]any) {
 	return status, out
 }
 
-// API.md §5: transactions list every approval and cancel, paged by startingAfter + limit.
+// docs/toss.md#transactions: transactions list every approval and cancel, paged by startingAfter + limit.
 func TestTransactions(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -53,7 +53,7 @@ func TestTransactions(t *testing.T) {
 	requireError(t, 400, "INVALID_REQUEST", status, m)
 }
 
-// API.md §6.1: settlement records appear from the day after the payment.
+// docs/toss.md#settlements: settlement records appear from the day after the payment.
 func TestSettlements(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -76,10 +76,10 @@ func TestSettlements(t *testing.T) {
 	require.Equal(t, 200, status)
 	require.Len(t, list, 1)
 	status, m := e.call(t, "GET", q+"&dateType=bogus", sk, nil)
-	requireError(t, 400, "INVALID_REQUEST", status, m) // API.md §6.1: bad dateType
+	requireError(t, 400, "INVALID_REQUEST", status, m) // docs/toss.md#settlements: bad dateType
 }
 
-// API.md §7: cash receipts issue (IN_PROGRESS), cancel ("c_" key, CANCEL), list by requestDate.
+// docs/toss.md#cash-receipts: cash receipts issue (IN_PROGRESS), cancel ("c_" key, CANCEL), list by requestDate.
 func TestCashReceipts(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -59,7 +59,7 @@ const (
 	methodGameGift
 )
 
-// methodNames are the Korean response values (PAYMENT_OBJECT.md §4) and the
+// methodNames are the Korean response values (docs/toss.md#accept-language) and the
 // SDK v2 English request values, indexed by method.
 var methodNames = [...]struct{ ko, en string }{
 	{"", ""},

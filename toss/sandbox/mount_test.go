@@ -15,7 +15,7 @@ import (
 
 // Issue 4 "Running it": mounted under /toss-sandbox with http.StripPrefix, the
 // API keeps working, including billing keys with "/", "+" and "=" escaped in
-// the path (API.md §1: path parameters must be percent-encoded).
+// the path (docs/toss.md#transport: path parameters must be percent-encoded).
 func TestMountedUnderPrefixWithEscapedBillingKey(t *testing.T) {
 	t.Parallel()
 	srv, err := sandbox.New(sandbox.Options{})
@@ -59,7 +59,7 @@ func TestResponseEscaping(t *testing.T) {
 	require.Equal(t, name, p["orderName"])
 }
 
-// PAYMENT_OBJECT.md §1 receipt: the receipt.url of a payment opens a page.
+// docs/toss.md#payment-object receipt: the receipt.url of a payment opens a page.
 func TestReceiptPage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -7,19 +7,19 @@ import (
 )
 
 const (
-	confirmWindow     = int64(10 * time.Minute) // API.md §3.1
-	consecutiveCancel = int64(time.Second)      // API.md §1.5
-	refundDelay       = int64(48 * time.Hour)   // API.md §3.4: refund ~2 days after cancel
+	confirmWindow     = int64(10 * time.Minute) // docs/toss.md#confirm
+	consecutiveCancel = int64(time.Second)      // docs/toss.md#rate-limits
+	refundDelay       = int64(48 * time.Hour)   // docs/toss.md#cancel: refund ~2 days after cancel
 	settleDelay       = int64(24 * time.Hour)   // settlements appear the day after
-	defaultVAValidity = int64(168 * time.Hour)  // API.md §3.6 validHours default
-	maxVAValidity     = int64(2160 * time.Hour) // API.md §3.6 max
+	defaultVAValidity = int64(168 * time.Hour)  // docs/toss.md#virtual-account-issue validHours default
+	maxVAValidity     = int64(2160 * time.Hour) // docs/toss.md#virtual-account-issue max
 )
 
-// refreshLocked applies time-based transitions to p (CLIENT_FLOW.md §4): an
+// refreshLocked applies time-based transitions to p (docs/toss.md#time-windows): an
 // unconfirmed authentication expires 10 minutes after it was made (with a
 // PAYMENT_STATUS_CHANGED webhook); a virtual account past its due date is
 // marked expired but stays WAITING_FOR_DEPOSIT, without a webhook
-// (PAYMENT_OBJECT.md §2).
+// (docs/toss.md#payment-status).
 func (s *Server) refreshLocked(p *payment, now int64) {
 	switch {
 	case p.Status == statusInProgress && now >= p.RequestedAt+confirmWindow:
@@ -41,7 +41,7 @@ func (s *Server) refreshLocked(p *payment, now int64) {
 }
 
 // completeCancelsLocked finishes due asynchronous cancels with a
-// CANCEL_STATUS_CHANGED webhook (WEBHOOKS.md §4.3) and drops p from the
+// CANCEL_STATUS_CHANGED webhook (docs/toss.md#cancel-status-changed) and drops p from the
 // pending set when nothing is left to wait for.
 func (s *Server) completeCancelsLocked(p *payment, now int64) {
 	async, waiting := false, false
@@ -93,7 +93,7 @@ type confirmRequest struct {
 	Amount     amount `json:"amount"`
 }
 
-// confirm is POST /v1/payments/confirm (API.md §3.1).
+// confirm is POST /v1/payments/confirm (docs/toss.md#confirm).
 func (s *Server) confirm(c *call) result {
 	var req confirmRequest
 	if e := decode(c, &req); e != nil {
@@ -103,7 +103,7 @@ func (s *Server) confirm(c *call) result {
 }
 
 // confirmLegacy is POST /v1/payments/{paymentKey} with body {orderId,
-// amount}: the confirm path of older SDKs still on npm (API.md §3.1,
+// amount}: the confirm path of older SDKs still on npm (docs/toss.md#confirm,
 // "Legacy"). It is the same operation as confirm; the path's paymentKey
 // wins over one in the body.
 func (s *Server) confirmLegacy(c *call) result {
@@ -168,7 +168,7 @@ func (s *Server) approveLocked(p *payment, now int64) {
 	p.ApproveTx = s.newTxKeyLocked()
 	s.st.txs = append(s.st.txs, txRef{p, -1})
 	s.dirty = true
-	if p.Type != typeBilling { // no webhook for billing charges (API.md §4.4)
+	if p.Type != typeBilling { // no webhook for billing charges (docs/toss.md#billing-charge)
 		s.paymentEventLocked(p, now)
 	}
 	if p.Method == methodVirtualAccount {
@@ -177,7 +177,7 @@ func (s *Server) approveLocked(p *payment, now int64) {
 }
 
 // issueVALocked gives p a virtual account: WAITING_FOR_DEPOSIT with a
-// secret, and both webhooks (WEBHOOKS.md §3).
+// secret, and both webhooks (docs/toss.md#webhook-ordering).
 func (s *Server) issueVALocked(p *payment, bank, customerName string, dueAt, now int64) {
 	s.touchLocked(p)
 	p.VA = &va{
@@ -227,7 +227,7 @@ type cancelRequest struct {
 	} `json:"refundReceiveAccount"`
 }
 
-// cancelPayment is POST /v1/payments/{paymentKey}/cancel (API.md §3.4).
+// cancelPayment is POST /v1/payments/{paymentKey}/cancel (docs/toss.md#cancel).
 func (s *Server) cancelPayment(c *call) result {
 	p, ok := s.st.payments[c.r.PathValue("paymentKey")]
 	if !ok {

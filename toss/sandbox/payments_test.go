@@ -7,19 +7,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// API.md §1.1: Basic auth with the secret key as user name and an empty password.
+// docs/toss.md#authentication: Basic auth with the secret key as user name and an empty password.
 func TestAuthMissingOrUnknownKey(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	status, m := e.call(t, "GET", "/v1/payments/nope", "", nil)
-	requireError(t, 401, "UNAUTHORIZED_KEY", status, m) // ERRORS.md §2: key not recognised
+	requireError(t, 401, "UNAUTHORIZED_KEY", status, m) // docs/toss.md#common-error-codes: key not recognised
 	status, m = e.call(t, "GET", "/v1/payments/nope", "live_sk_zXLkKEypNArWmo50nX3lmeaxYG5R", nil)
-	requireError(t, 401, "UNAUTHORIZED_KEY", status, m) // API.md §1.1: only test keys
+	requireError(t, 401, "UNAUTHORIZED_KEY", status, m) // docs/toss.md#authentication: only test keys
 	status, m = e.call(t, "GET", "/v1/payments/nope", "test_ck_D5GePWvyJnrK0W0k6q8gLzN97Eoq", nil)
 	requireError(t, 401, "UNAUTHORIZED_KEY", status, m) // a client key is not a secret key
 }
 
-// API.md §1.1: forgetting the colon gives 403 INCORRECT_BASIC_AUTH_FORMAT.
+// docs/toss.md#authentication: forgetting the colon gives 403 INCORRECT_BASIC_AUTH_FORMAT.
 func TestAuthWithoutColon(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -30,7 +30,7 @@ func TestAuthWithoutColon(t *testing.T) {
 
 var upperHex32 = regexp.MustCompile(`^[0-9A-F]{32}$`)
 
-// API.md §3.1 + PAYMENT_OBJECT.md §6: confirm returns a DONE card Payment.
+// docs/toss.md#confirm + docs/toss.md#payment-object: confirm returns a DONE card Payment.
 func TestConfirmCardPayment(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -42,13 +42,13 @@ func TestConfirmCardPayment(t *testing.T) {
 	require.Equal(t, "tvivarepublica", p["mId"])
 	require.Equal(t, 15000.0, p["totalAmount"])
 	require.Equal(t, 15000.0, p["balanceAmount"])
-	require.Equal(t, 13636.0, p["suppliedAmount"]) // PAYMENT_OBJECT.md §5: 15000 → 13636 + 1364
+	require.Equal(t, 13636.0, p["suppliedAmount"]) // docs/toss.md#amount-invariants: 15000 → 13636 + 1364
 	require.Equal(t, 1364.0, p["vat"])
 	require.Equal(t, "2025-03-01T10:15:30+09:00", p["requestedAt"]) // timestamps in KST with offset
 	require.Equal(t, "2025-03-01T10:15:30+09:00", p["approvedAt"])
 	require.Regexp(t, upperHex32, p["lastTransactionKey"])
 	require.Nil(t, p["transactionKey"])
-	require.Nil(t, p["secret"]) // null for card payments (PAYMENT_OBJECT.md §1 secret)
+	require.Nil(t, p["secret"]) // null for card payments (docs/toss.md#payment-object secret)
 	require.Nil(t, p["cancels"])
 	card := p["card"].(map[string]any)
 	require.Equal(t, "43301234****123*", card["number"])
@@ -61,7 +61,7 @@ func TestConfirmCardPayment(t *testing.T) {
 	require.Nil(t, p["virtualAccount"])
 }
 
-// API.md §3.1: a second confirm gets 400 ALREADY_PROCESSED_PAYMENT.
+// docs/toss.md#confirm: a second confirm gets 400 ALREADY_PROCESSED_PAYMENT.
 func TestConfirmTwice(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -70,7 +70,7 @@ func TestConfirmTwice(t *testing.T) {
 	requireError(t, 400, "ALREADY_PROCESSED_PAYMENT", status, m)
 }
 
-// API.md §3.1: the amount must equal the authenticated amount; the session survives a mismatch.
+// docs/toss.md#confirm: the amount must equal the authenticated amount; the session survives a mismatch.
 func TestConfirmAmountMismatch(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -82,7 +82,7 @@ func TestConfirmAmountMismatch(t *testing.T) {
 	require.Equal(t, "DONE", m["status"])
 }
 
-// API.md §3.1: confirm more than 10 minutes after authentication → 404
+// docs/toss.md#confirm: confirm more than 10 minutes after authentication → 404
 // NOT_FOUND_PAYMENT_SESSION and the payment becomes EXPIRED.
 func TestConfirmAfterSessionExpired(t *testing.T) {
 	t.Parallel()
@@ -96,10 +96,10 @@ func TestConfirmAfterSessionExpired(t *testing.T) {
 	requireError(t, 404, "NOT_FOUND_PAYMENT_SESSION", status, m)
 	_, m = e.call(t, "GET", "/v1/payments/"+key, sk, nil)
 	require.Equal(t, "EXPIRED", m["status"])
-	require.Equal(t, "EXPIRED_PAYMENT", m["failure"].(map[string]any)["code"]) // PAYMENT_OBJECT.md §1 failure
+	require.Equal(t, "EXPIRED_PAYMENT", m["failure"].(map[string]any)["code"]) // docs/toss.md#payment-object failure
 }
 
-// ERRORS.md §3.1: orderId and paymentKey that do not belong together → NOT_FOUND_PAYMENT_SESSION.
+// docs/toss.md#endpoint-errors: orderId and paymentKey that do not belong together → NOT_FOUND_PAYMENT_SESSION.
 func TestConfirmOrderMismatch(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -108,7 +108,7 @@ func TestConfirmOrderMismatch(t *testing.T) {
 	requireError(t, 404, "NOT_FOUND_PAYMENT_SESSION", status, m)
 }
 
-// API.md §1.1: a widget payment must be confirmed with the widget secret key.
+// docs/toss.md#authentication: a widget payment must be confirmed with the widget secret key.
 func TestConfirmWithOtherKeyFamily(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -119,7 +119,7 @@ func TestConfirmWithOtherKeyFamily(t *testing.T) {
 	require.Equal(t, 200, status, "%v", m)
 }
 
-// API.md §3.2, §3.3: get by paymentKey and by orderId; unknown → 404 NOT_FOUND_PAYMENT.
+// docs/toss.md#get-payment: get by paymentKey and by orderId; unknown → 404 NOT_FOUND_PAYMENT.
 func TestGetPayment(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -137,7 +137,7 @@ func TestGetPayment(t *testing.T) {
 	requireError(t, 404, "NOT_FOUND_PAYMENT", status, m)
 }
 
-// API.md §2: orderId is 6–64 of [A-Za-z0-9_-], orderName 1–100.
+// docs/toss.md#identifiers: orderId is 6–64 of [A-Za-z0-9_-], orderName 1–100.
 func TestOrderValidation(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -165,7 +165,7 @@ func strings101() string {
 	return string(b)
 }
 
-// API.md §2: card ≥ 100 KRW, account-based ≥ 200 KRW (BELOW_MINIMUM_AMOUNT).
+// docs/toss.md#identifiers: card ≥ 100 KRW, account-based ≥ 200 KRW (BELOW_MINIMUM_AMOUNT).
 func TestMinimumAmounts(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -177,7 +177,7 @@ func TestMinimumAmounts(t *testing.T) {
 	require.Equal(t, 200, status)
 }
 
-// PAYMENT_OBJECT.md §3.7: an easy-pay payment has easyPay filled, card null, a secret.
+// docs/toss.md#easy-pay: an easy-pay payment has easyPay filled, card null, a secret.
 func TestConfirmEasyPay(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

@@ -8,10 +8,10 @@ import (
 	"pgregory.net/rapid"
 )
 
-// PAYMENT_OBJECT.md §5 invariants under random cancels: balanceAmount =
+// docs/toss.md#amount-invariants invariants under random cancels: balanceAmount =
 // totalAmount − Σ cancelAmount; suppliedAmount + vat + taxFreeAmount =
 // balanceAmount; refundableAmount of each cancel is the balance after it;
-// cancels never exceed what was paid (API.md §3.4, ERRORS.md §7).
+// cancels never exceed what was paid (docs/toss.md#cancel, docs/toss.md#endpoint-errors).
 func TestCancelInvariants(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

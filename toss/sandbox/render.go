@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// The Payment object (PAYMENT_OBJECT.md §1, §3) is written by hand with an
+// The Payment object (docs/toss.md#payment-object, docs/toss.md#sub-objects) is written by hand with an
 // append-only JSON writer: it is the hot path of every endpoint, and
 // reflection-based encoding cost more than the rest of a request. The field
 // names are spelled here once, apart from the toss client's types, so the two
@@ -126,7 +126,7 @@ func appendString(b []byte, s string) []byte {
 }
 
 // vatOf is round((amount − taxFree − taxExempt) / 11), half up
-// (PAYMENT_OBJECT.md §1 vat, §5).
+// (docs/toss.md#payment-object vat, docs/toss.md#amount-invariants).
 func vatOf(balance, taxFree, taxExempt int64) int64 {
 	taxable := balance - taxFree - taxExempt
 	if taxable <= 0 {
@@ -375,7 +375,7 @@ func writeVA(w *jw, v *va, settled string, now int64, l lang) {
 	w.close()
 }
 
-// writeCancel writes one Cancel object (PAYMENT_OBJECT.md §3.1) at sandbox time now.
+// writeCancel writes one Cancel object (docs/toss.md#cancel-object) at sandbox time now.
 func writeCancel(w *jw, c *cancel, now int64) {
 	w.open()
 	w.tx("transactionKey", c.Tx)

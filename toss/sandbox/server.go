@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// The documentation key pairs Toss publishes (API.md §1.1). They are the
+// The documentation key pairs Toss publishes (docs/toss.md#authentication). They are the
 // sandbox's built-in merchant: examples written from Toss's docs run unchanged.
 const (
 	// DocsClientKey is the individual-API (결제창) client key, paired with DocsSecretKey.

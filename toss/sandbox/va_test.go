@@ -17,7 +17,7 @@ func issueVA(t *testing.T, e *env, orderID string, extra map[string]any) map[str
 	return m
 }
 
-// API.md §3.6 + PAYMENT_OBJECT.md §7: issue → WAITING_FOR_DEPOSIT with virtualAccount and secret.
+// docs/toss.md#virtual-account-issue + docs/toss.md#payment-object: issue → WAITING_FOR_DEPOSIT with virtualAccount and secret.
 func TestIssueVirtualAccount(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -38,7 +38,7 @@ func TestIssueVirtualAccount(t *testing.T) {
 	require.Contains(t, p["receipt"].(map[string]any)["url"], "bank-transfer")
 }
 
-// ERRORS.md §3.5: bank, validHours and dueDate rules.
+// docs/toss.md#endpoint-errors: bank, validHours and dueDate rules.
 func TestIssueVirtualAccountValidation(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -72,10 +72,10 @@ func TestIssueVirtualAccountValidation(t *testing.T) {
 	p := issueVA(t, e, "order-va-due", map[string]any{"dueDate": "2025-03-02T23:59:59", "bank": "신한"})
 	v := p["virtualAccount"].(map[string]any)
 	require.Equal(t, "2025-03-02T23:59:59+09:00", v["dueDate"])
-	require.Equal(t, "88", v["bankCode"]) // Korean bank names are accepted (API.md §1.2 2022-11-16)
+	require.Equal(t, "88", v["bankCode"]) // Korean bank names are accepted (docs/toss.md#versioning 2022-11-16)
 }
 
-// PAYMENT_OBJECT.md §2: WAITING_FOR_DEPOSIT → DONE on deposit.
+// docs/toss.md#payment-status: WAITING_FOR_DEPOSIT → DONE on deposit.
 func TestDeposit(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -91,7 +91,7 @@ func TestDeposit(t *testing.T) {
 	requireError(t, 400, "INVALID_REQUEST", status, m)
 }
 
-// CLIENT_FLOW.md §4: past the due date the account is expired, status stays
+// docs/toss.md#time-windows: past the due date the account is expired, status stays
 // WAITING_FOR_DEPOSIT, and a deposit is refused.
 func TestVirtualAccountExpiry(t *testing.T) {
 	t.Parallel()
@@ -105,7 +105,7 @@ func TestVirtualAccountExpiry(t *testing.T) {
 	requireError(t, 400, "INVALID_REQUEST", status, m)
 }
 
-// API.md §3.4: before deposit only a full cancel (NOT_ALLOWED_PARTIAL_REFUND_WAITING_DEPOSIT), no refund account.
+// docs/toss.md#cancel: before deposit only a full cancel (NOT_ALLOWED_PARTIAL_REFUND_WAITING_DEPOSIT), no refund account.
 func TestCancelWaitingVirtualAccount(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -117,7 +117,7 @@ func TestCancelWaitingVirtualAccount(t *testing.T) {
 	require.Equal(t, "CANCELED", m["status"])
 }
 
-// API.md §3.4: a deposited virtual account needs refundReceiveAccount; the refund completes ~2 days later.
+// docs/toss.md#cancel: a deposited virtual account needs refundReceiveAccount; the refund completes ~2 days later.
 func TestCancelDepositedVirtualAccount(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -125,7 +125,7 @@ func TestCancelDepositedVirtualAccount(t *testing.T) {
 	status, _ := e.call(t, "POST", "/v1/sandbox/virtual-accounts/"+p["paymentKey"].(string)+"/deposit", sk, nil)
 	require.Equal(t, 200, status)
 	status, m := e.call(t, "POST", cancelPath(p), sk, map[string]any{"cancelReason": "x", "cancelAmount": 10000})
-	requireError(t, 400, "INVALID_REQUEST", status, m) // ERRORS.md §7 (code UNCONFIRMED)
+	requireError(t, 400, "INVALID_REQUEST", status, m) // docs/toss.md#endpoint-errors (code UNCONFIRMED)
 	acct := func(bank, number, holder string) map[string]any {
 		return map[string]any{"cancelReason": "x", "cancelAmount": 10000,
 			"refundReceiveAccount": map[string]any{"bank": bank, "accountNumber": number, "holderName": holder}}
@@ -143,7 +143,7 @@ func TestCancelDepositedVirtualAccount(t *testing.T) {
 	require.Equal(t, "COMPLETED", m["virtualAccount"].(map[string]any)["refundStatus"])
 }
 
-// CLIENT_FLOW.md §2.2: a VIRTUAL_ACCOUNT chosen in the window is confirmed into WAITING_FOR_DEPOSIT.
+// docs/toss.md#payment-window: a VIRTUAL_ACCOUNT chosen in the window is confirmed into WAITING_FOR_DEPOSIT.
 func TestConfirmVirtualAccountFromWindow(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

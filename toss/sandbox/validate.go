@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// Identifier rules of API.md §2.
+// Identifier rules of docs/toss.md#identifiers.
 
 func validOrderID(id string) bool {
 	if len(id) < 6 || len(id) > 64 {
@@ -102,7 +102,7 @@ func validateCustomer(key, name, email, phone string) *apiError {
 }
 
 // checkOrderFreeLocked rejects an orderId that already belongs to a payment
-// that went past authentication (DUPLICATED_ORDER_ID, ERRORS.md §3.5/§3.7).
+// that went past authentication (DUPLICATED_ORDER_ID, docs/toss.md#endpoint-errors).
 // An orderId whose earlier attempt expired, was aborted or is still only
 // authenticated may be used again.
 func (s *Server) checkOrderFreeLocked(orderID string, now int64) *apiError {
@@ -124,7 +124,7 @@ func (s *Server) addPaymentLocked(p *payment) {
 	s.dirty = true
 }
 
-// parseMetadata reads requestPayment's metadata (CLIENT_FLOW.md §2.2): a JSON
+// parseMetadata reads requestPayment's metadata (docs/toss.md#payment-window): a JSON
 // object of at most 5 pairs, keys of at most 40 characters without "[" or
 // "]", values of at most 2000 characters. A number or boolean value is
 // taken as its text: Payment.metadata holds strings only.

@@ -24,7 +24,7 @@ type virtualAccountRequest struct {
 	} `json:"cashReceipt"`
 }
 
-// issueVirtualAccount is POST /v1/virtual-accounts (API.md §3.6).
+// issueVirtualAccount is POST /v1/virtual-accounts (docs/toss.md#virtual-account-issue).
 func (s *Server) issueVirtualAccount(c *call) result {
 	var req virtualAccountRequest
 	if e := decode(c, &req); e != nil {
@@ -93,7 +93,7 @@ func (s *Server) issueVirtualAccount(c *call) result {
 	return s.paymentResult(c, p)
 }
 
-// dueFrom resolves validHours / dueDate (exclusive; API.md §3.6) to a due time.
+// dueFrom resolves validHours / dueDate (exclusive; docs/toss.md#virtual-account-issue) to a due time.
 func dueFrom(validHours reqInt, dueDate string, now int64) (int64, *apiError) {
 	switch {
 	case validHours.set && dueDate != "":

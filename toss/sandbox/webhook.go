@@ -14,7 +14,7 @@ import (
 )
 
 const (
-	webhookTimeout = 10 * time.Second // WEBHOOKS.md §2: answer within 10 s
+	webhookTimeout = 10 * time.Second // docs/toss.md#webhook-retries: answer within 10 s
 	holdLimit      = int64(time.Minute)
 	// maxAttempts is how many attempts (with their bodies) GET
 	// /v1/sandbox/webhooks keeps; when full, the oldest quarter goes at
@@ -22,7 +22,7 @@ const (
 	maxAttempts = 2000
 )
 
-// retryDelays is Toss's schedule after a failed attempt (WEBHOOKS.md §2):
+// retryDelays is Toss's schedule after a failed attempt (docs/toss.md#webhook-retries):
 // 7 retries, ×4 each time, on the sandbox clock.
 var retryDelays = [...]time.Duration{
 	time.Minute, 4 * time.Minute, 16 * time.Minute, 64 * time.Minute,
@@ -64,7 +64,7 @@ type hookQueue struct {
 }
 
 // paymentEventLocked queues PAYMENT_STATUS_CHANGED with the whole Payment
-// (WEBHOOKS.md §4.1).
+// (docs/toss.md#payment-status-changed).
 func (s *Server) paymentEventLocked(p *payment, now int64) {
 	if s.opts.WebhookURL == "" {
 		return
@@ -82,7 +82,7 @@ func (s *Server) paymentEventLocked(p *payment, now int64) {
 }
 
 // depositEventLocked queues DEPOSIT_CALLBACK, the flat virtual-account body
-// of WEBHOOKS.md §4.2 (no eventType member, as in Toss's example).
+// of docs/toss.md#deposit-callback (no eventType member, as in Toss's example).
 func (s *Server) depositEventLocked(p *payment, tx txKey, now int64) {
 	if s.opts.WebhookURL == "" {
 		return
@@ -98,7 +98,7 @@ func (s *Server) depositEventLocked(p *payment, tx txKey, now int64) {
 }
 
 // cancelEventLocked queues CANCEL_STATUS_CHANGED with the Cancel object
-// (WEBHOOKS.md §4.3).
+// (docs/toss.md#cancel-status-changed).
 func (s *Server) cancelEventLocked(orderID string, c *cancel, now int64) {
 	if s.opts.WebhookURL == "" {
 		return
@@ -113,7 +113,7 @@ func (s *Server) cancelEventLocked(orderID string, c *cancel, now int64) {
 	s.enqueueLocked("CANCEL_STATUS_CHANGED", orderID, w.b, now)
 }
 
-// billingDeletedEventLocked queues BILLING_DELETED (WEBHOOKS.md §4.4).
+// billingDeletedEventLocked queues BILLING_DELETED (docs/toss.md#billing-deleted).
 func (s *Server) billingDeletedEventLocked(billingKey string, now int64) {
 	if s.opts.WebhookURL == "" {
 		return
@@ -213,7 +213,7 @@ func (s *Server) requeue(gen uint64, ds []*delivery) {
 	}
 }
 
-// attempt posts d once with the headers of WEBHOOKS.md §1.1 and records it.
+// attempt posts d once with the headers of docs/toss.md#webhook-delivery and records it.
 func (s *Server) attempt(ctx context.Context, gen uint64, d *delivery) {
 	s.mu.Lock()
 	now := s.nowLocked()

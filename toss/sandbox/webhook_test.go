@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// WEBHOOKS.md §4.1 + §1.1: a confirm sends PAYMENT_STATUS_CHANGED with the
+// docs/toss.md#payment-status-changed + docs/toss.md#webhook-delivery: a confirm sends PAYMENT_STATUS_CHANGED with the
 // Payment in data and the transmission headers.
 func TestWebhookPaymentStatusChanged(t *testing.T) {
 	t.Parallel()
@@ -18,7 +18,7 @@ func TestWebhookPaymentStatusChanged(t *testing.T) {
 	require.Equal(t, 1, e.hooks.count())
 	b := e.hooks.body(t, 0)
 	require.Equal(t, "PAYMENT_STATUS_CHANGED", b["eventType"])
-	require.Equal(t, "2025-03-01T10:15:30.000000", b["createdAt"]) // WEBHOOKS.md §4: microseconds, no offset
+	require.Equal(t, "2025-03-01T10:15:30.000000", b["createdAt"]) // docs/toss.md#webhook-events: microseconds, no offset
 	require.Equal(t, p, b["data"])
 	require.Equal(t, "0", e.hooks.header(0, "tosspayments-webhook-transmission-retried-count"))
 	require.Equal(t, "2025-03-01T10:15:30+09:00", e.hooks.header(0, "tosspayments-webhook-transmission-time"))
@@ -26,7 +26,7 @@ func TestWebhookPaymentStatusChanged(t *testing.T) {
 	require.Empty(t, e.hooks.header(0, "tosspayments-webhook-signature")) // only payout events are signed
 }
 
-// WEBHOOKS.md §2: non-200 answers are retried 7 times at 1, 4, 16, 64, 256,
+// docs/toss.md#webhook-retries: non-200 answers are retried 7 times at 1, 4, 16, 64, 256,
 // 1024 and 4096 minutes on the sandbox clock, then given up.
 func TestWebhookRetrySchedule(t *testing.T) {
 	t.Parallel()
@@ -54,7 +54,7 @@ func TestWebhookRetrySchedule(t *testing.T) {
 	require.Empty(t, m["pending"])
 }
 
-// WEBHOOKS.md §2: a 200 ends the retries.
+// docs/toss.md#webhook-retries: a 200 ends the retries.
 func TestWebhookRetryUntilSuccess(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -68,7 +68,7 @@ func TestWebhookRetryUntilSuccess(t *testing.T) {
 	require.Equal(t, "delivered", m["attempts"].([]any)[1].(map[string]any)["outcome"])
 }
 
-// WEBHOOKS.md §3, §4.2: a virtual account sends PAYMENT_STATUS_CHANGED and the
+// docs/toss.md#webhook-ordering, docs/toss.md#deposit-callback: a virtual account sends PAYMENT_STATUS_CHANGED and the
 // flat DEPOSIT_CALLBACK (with the payment's secret) on issue and on deposit.
 func TestWebhookDepositCallback(t *testing.T) {
 	t.Parallel()
@@ -91,7 +91,7 @@ func TestWebhookDepositCallback(t *testing.T) {
 	require.Equal(t, d["lastTransactionKey"], e.hooks.body(t, 3)["transactionKey"])
 }
 
-// PAYMENT_OBJECT.md §2: no webhook for a billing charge; BILLING_DELETED on delete (WEBHOOKS.md §4.4).
+// docs/toss.md#payment-status: no webhook for a billing charge; BILLING_DELETED on delete (docs/toss.md#billing-deleted).
 func TestWebhookBilling(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -110,7 +110,7 @@ func TestWebhookBilling(t *testing.T) {
 	require.Equal(t, bk, b["data"].(map[string]any)["billingKey"])
 }
 
-// PAYMENT_OBJECT.md §2: an expired session sends PAYMENT_STATUS_CHANGED EXPIRED, swept on clock advance.
+// docs/toss.md#payment-status: an expired session sends PAYMENT_STATUS_CHANGED EXPIRED, swept on clock advance.
 func TestWebhookExpired(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -152,7 +152,7 @@ func TestWebhookFaults(t *testing.T) {
 	require.Equal(t, "DONE", e.hooks.body(t, 4)["data"].(map[string]any)["status"])
 }
 
-// WEBHOOKS.md §4.3 + API.md §3.4: an asynchronous cancel (asyncCancelSeconds
+// docs/toss.md#cancel-status-changed + docs/toss.md#cancel: an asynchronous cancel (asyncCancelSeconds
 // fault, as for overseas easy pay) is IN_PROGRESS, then DONE with CANCEL_STATUS_CHANGED.
 func TestWebhookCancelStatusChanged(t *testing.T) {
 	t.Parallel()

@@ -26,7 +26,7 @@
   const secretKeyPattern = /^(test|live)_g?sk_/;
   const customerKeyPattern = /^[A-Za-z0-9\-_=.@]{2,50}$/;
   // The SDK docs also allow "=" in orderId; the sandbox's API does not
-  // (API.md §2), so the script refuses it early.
+  // (docs/toss.md#identifiers), so the script refuses it early.
   const orderIdPattern = /^[A-Za-z0-9\-_]{6,64}$/;
   const mobilePhonePattern = /^[0-9]{8,15}$/;
   const upTo100Pattern = /^[\s\S]{0,100}$/;
