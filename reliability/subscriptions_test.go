@@ -204,11 +204,12 @@ func (r *rig) subscribeMany(n int, rnd *rand.Rand) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 8)
 	for i := range n {
+		suffix := rnd.Uint32() // drawn here: rnd is not safe for concurrent use
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			base, client := r.apiURL(i), fromIP(i)
-			email := fmt.Sprintf("sub%d-%d@reliability.kr", i, rnd.Uint32())
+			email := fmt.Sprintf("sub%d-%d@reliability.kr", i, suffix)
 			require.Equal(t, http.StatusCreated, callFrom(t, client, http.MethodPost, base+"/api/auth/signup", "", "",
 				map[string]string{"email": email, "password": "subscriber-password-1", "name": "구독자"}, nil))
 			var signup struct {
