@@ -108,7 +108,7 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listProducts", "login", "receiveWebhook", "signup"}, public)
 	require.Equal(t, []string{"createApiKey", "createPaymentMethod", "createProduct", "createWebhookEndpoint",
 		"deactivatePaymentMethod", "deactivateProduct", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
-		"listApiKeys", "listEvents", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "revokeApiKey",
+		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "revokeApiKey",
 		"rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updateProduct",
 		"updateWebhookEndpoint"}, admin)
 	require.Len(t, secured, len(admin)+11, "admin operations plus the customer's own: %v", secured)
@@ -225,7 +225,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"refunds:write":   {"cancelPayment"},
 		"catalogue:write": {"createPaymentMethod", "createProduct", "deactivatePaymentMethod", "deactivateProduct", "updatePaymentMethod", "updateProduct"},
 		"reports:read":    {"getReconciliation", "getSettlements", "getStats"},
-		"none": {"change-password", "createApiKey", "createWebhookEndpoint", "listApiKeys", "listWebhookDeliveries",
+		"none": {"change-password", "createApiKey", "createWebhookEndpoint", "listApiKeys", "listOutbox", "listWebhookDeliveries",
 			"listWebhookEndpoints", "logout", "me", "revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "updateWebhookEndpoint"},
 	}, byScope)
 }

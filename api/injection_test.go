@@ -130,7 +130,7 @@ func TestFilterInjection(t *testing.T) {
 		}
 		require.Positive(t, statuses["listProducts?search"][http.StatusOK], "free text is searched for, and finds nothing")
 		require.Equal(t, []string{"getReconciliation?date", "getSettlements?from", "getSettlements?to", "getStats?from", "getStats?to",
-			"listEvents?after", "listEvents?limit", "listEvents?types", "listEvents?waitSeconds", "listOrders?limit", "listOrders?offset", "listOrders?status", "listPaymentMethods?includeInactive",
+			"listEvents?after", "listEvents?limit", "listEvents?types", "listEvents?waitSeconds", "listOrders?limit", "listOrders?offset", "listOrders?status", "listOutbox?limit", "listOutbox?offset", "listPaymentMethods?includeInactive",
 			"listProducts?digital", "listProducts?includeInactive", "listProducts?limit", "listProducts?offset", "listProducts?search"}, tested)
 		require.Equal(t, before, counts(), "no injection changed the data")
 		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: alice}, http.StatusOK, nil)
