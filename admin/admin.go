@@ -145,6 +145,7 @@ func (a *app) routes(withOutbound bool) map[string]func(http.ResponseWriter, *ht
 		"GET /admin/settlements":                   a.settlements,
 		"GET /admin/settlements.csv":               a.settlementsCSV,
 		"GET /admin/reconciliation":                a.reconciliation,
+		"GET /admin/outbox":                        a.outbox,
 		"/admin/":                                  a.notFound,
 	}
 	if withOutbound {
