@@ -325,6 +325,32 @@ func TestOutboxWithoutSMTP(t *testing.T) {
 	})
 }
 
+// Shipping and a partial refund each mail the shopper.
+func TestShippedAndRefundedMail(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t, "sqlite")
+	ctx := context.Background()
+	u := e.Customer(t)
+	o := e.Order(t, u, apptest.Line(e.Product(t, 15000, 100), 2))
+	key := pay(t, e, u, o, "CARD")
+	admin := e.Admin(t)
+	_, err := e.Payments.ShipOrder(ctx, apptest.As(admin), o.OrderID)
+	require.NoError(t, err)
+	amount := int64(7000)
+	_, _, err = e.Payments.Cancel(ctx, apptest.As(admin), key, payment.CancelInput{Reason: "부분 환불", Amount: &amount})
+	require.NoError(t, err)
+
+	all := outbox(t, e)
+	shipped := ofKind(all, "shipped")
+	require.Len(t, shipped, 1)
+	require.Equal(t, "[paydeck] 주문 "+o.OrderID+" 상품이 발송되었습니다", shipped[0].Subject)
+	require.Equal(t, u.Email, shipped[0].To)
+	refunded := ofKind(all, "refunded")
+	require.Len(t, refunded, 1)
+	require.Contains(t, refunded[0].Text, "환불 금액: 7,000원")
+	require.Contains(t, refunded[0].HTML, "7,000원")
+}
+
 func TestParseSMTPURL(t *testing.T) {
 	t.Parallel()
 	s, err := notify.ParseSMTPURL("smtp://mailer:s3cret@mail.example.com:2525")
