@@ -1,7 +1,6 @@
 package paydeck
 
-// bankNames are Toss's bank codes with their Korean names (shared/toss
-// PAYMENT_OBJECT.md §8.2), for showing virtual accounts and refund accounts.
+// bankNames are Toss's bank codes with their Korean names (docs/toss.md#institution-codes), for showing virtual accounts and refund accounts.
 var bankNames = map[string]string{
 	"39": "경남은행", "34": "광주은행", "12": "지역농축협", "32": "부산은행", "45": "새마을금고", "64": "산림조합",
 	"88": "신한은행", "48": "신협", "27": "씨티은행", "20": "우리은행", "71": "우체국", "50": "저축은행중앙회",
