@@ -3,6 +3,8 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -10,12 +12,14 @@ import (
 	"mime"
 	"mime/multipart"
 	"net"
+	"net/http/httptest"
 	"net/mail"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"github.com/stretchr/testify/require"
 
@@ -32,6 +36,8 @@ type sink struct {
 	msgs      []arrived
 	failFirst int
 	refused   int
+	// user and pass, when set, are required (AUTH PLAIN).
+	user, pass string
 }
 
 type arrived struct {
@@ -41,12 +47,38 @@ type arrived struct {
 }
 
 type session struct {
-	s    *sink
-	from string
-	to   []string
+	s      *sink
+	from   string
+	to     []string
+	authed bool
 }
 
-func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }
+func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) {
+	if s.user != "" {
+		return &authSession{session{s: s}}, nil
+	}
+	return &session{s: s}, nil
+}
+
+// authSession requires AUTH PLAIN with the sink's user and password.
+type authSession struct{ session }
+
+func (a *authSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (a *authSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != a.s.user || pass != a.s.pass {
+			return errors.New("bad credentials")
+		}
+		a.authed = true
+		return nil
+	}), nil
+}
+func (a *authSession) Mail(from string, o *smtp.MailOptions) error {
+	if !a.authed {
+		return &smtp.SMTPError{Code: 530, Message: "authentication required"}
+	}
+	return a.session.Mail(from, o)
+}
 
 func (ss *session) Reset()        { ss.from, ss.to = "", nil }
 func (ss *session) Logout() error { return nil }
@@ -349,6 +381,54 @@ func TestShippedAndRefundedMail(t *testing.T) {
 	require.Len(t, refunded, 1)
 	require.Contains(t, refunded[0].Text, "환불 금액: 7,000원")
 	require.Contains(t, refunded[0].HTML, "7,000원")
+}
+
+// STARTTLS (required, the default) with AUTH PLAIN: the sink offers
+// STARTTLS with a test certificate the client is told to trust, and
+// refuses mail without the right password.
+func TestSTARTTLSWithAuth(t *testing.T) {
+	t.Parallel()
+	ts := httptest.NewUnstartedServer(nil) // only for its test certificate
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	s := &sink{user: "mailer", pass: "s3cret"}
+	srv := smtp.NewServer(s)
+	srv.Domain = "127.0.0.1"
+	srv.TLSConfig = &tls.Config{Certificates: ts.TLS.Certificates}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	roots := x509.NewCertPool()
+	roots.AddCert(ts.Certificate())
+	conf, err := notify.ParseSMTPURL(fmt.Sprintf("smtp://mailer:s3cret@127.0.0.1:%d", l.Addr().(*net.TCPAddr).Port))
+	require.NoError(t, err)
+	conf.TLSConfig = &tls.Config{RootCAs: roots, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+
+	e := apptest.New(t, "sqlite", apptest.WithSMTP(conf))
+	u := e.Customer(t)
+	o := e.Order(t, u, apptest.Line(e.Product(t, 15000, 100), 1))
+	pay(t, e, u, o, "CARD")
+	apptest.WaitFor(t, "receipt over STARTTLS", func() bool { return len(s.to(u.Email)) == 1 })
+	require.Contains(t, parse(t, s.to(u.Email)[0].Raw).Subject, o.OrderID)
+
+	// A wrong password is a failure the job retries, and it is never logged.
+	bad := *conf
+	bad.Password = "wrong-TOPSECRET"
+	svc, err := notify.New(notify.Config{Store: e.DB, SMTP: &bad, From: "shop@paydeck.test"})
+	require.NoError(t, err)
+	msgs := outbox(t, e)
+	msgs[0].Status = paydeck.OutboxPending
+	require.NoError(t, e.DB.Update(context.Background(), func(tx paydeck.Tx) error {
+		return tx.UpdateOutboxMessage(context.Background(), msgs[0])
+	}))
+	err = svc.Send(context.Background(), notify.SendArgs{MessageID: msgs[0].ID})
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "TOPSECRET")
+	m := ofKind(outbox(t, e), msgs[0].Kind)[0]
+	require.Equal(t, paydeck.OutboxRetrying, m.Status)
+	require.NotContains(t, m.LastError, "TOPSECRET")
+	require.Contains(t, m.LastError, "SMTP AUTH failed")
 }
 
 func TestParseSMTPURL(t *testing.T) {

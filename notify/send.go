@@ -11,6 +11,7 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -42,6 +43,9 @@ type SMTP struct {
 	// TLS is "starttls" (the default: required), "tls" (implicit TLS,
 	// smtps://), or "none" (plain, for a local relay; ?tls=none).
 	TLS string
+	// TLSConfig, when set, replaces the default TLS settings (a private
+	// CA's roots, say); nil verifies the server against the system roots.
+	TLSConfig *tls.Config
 }
 
 // ParseSMTPURL parses smtp://user:pass@host:port[?tls=starttls|none] or
@@ -176,6 +180,9 @@ func (s *Service) deliver(ctx context.Context, m *paydeck.OutboxMessage) error {
 		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
 	default:
 		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	}
+	if c.TLSConfig != nil {
+		opts = append(opts, mail.WithTLSConfig(c.TLSConfig))
 	}
 	if c.User != "" {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(c.User), mail.WithPassword(c.Password))
