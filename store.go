@@ -293,6 +293,15 @@ type Tx interface {
 	// sets c.UpdatedAt.
 	UpdateSubscriptionCharge(ctx context.Context, c *SubscriptionCharge) error
 
+	// CreateOutboxMessage assigns m.ID and m.CreatedAt (Now) and inserts it.
+	CreateOutboxMessage(ctx context.Context, m *OutboxMessage) error
+	// FindOutboxMessageByID returns the message or not_found.
+	FindOutboxMessageByID(ctx context.Context, id int64) (*OutboxMessage, error)
+	// FindOutboxMessages returns messages matching filter, newest first.
+	FindOutboxMessages(ctx context.Context, filter OutboxFilter) ([]*OutboxMessage, int, error)
+	// UpdateOutboxMessage writes m.Status, m.Attempts, m.LastError and m.SentAt.
+	UpdateOutboxMessage(ctx context.Context, m *OutboxMessage) error
+
 	// Enqueue inserts a River job in this transaction: the job exists iff the
 	// transaction commits. args is encoded as JSON; its Kind must have a
 	// worker registered in the store's River workers (store.Options.Workers),

@@ -151,6 +151,7 @@ func (a *app) routes(withOutbound, withSubscriptions bool) map[string]func(http.
 		"GET /admin/settlements":                   a.settlements,
 		"GET /admin/settlements.csv":               a.settlementsCSV,
 		"GET /admin/reconciliation":                a.reconciliation,
+		"GET /admin/outbox":                        a.outbox,
 		"/admin/":                                  a.notFound,
 	}
 	if withOutbound {

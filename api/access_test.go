@@ -108,7 +108,7 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"}, public)
 	require.Equal(t, []string{"adjustStock", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
 		"deactivatePaymentMethod", "deactivateProduct", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
-		"listApiKeys", "listEvents", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "retrySubscription",
+		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "retrySubscription",
 		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
 		"updateProduct", "updateWebhookEndpoint"}, admin)
 	// The customer's own: 11 of orders, payments and their account, 7 of
@@ -230,7 +230,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"reports:read": {"getReconciliation", "getSettlements", "getStats"},
 		// Subscriptions belong to a shopper's own card: keys do not manage them.
 		"none": {"cancelSubscription", "change-password", "createApiKey", "createSubscription", "createWebhookEndpoint",
-			"getBillingSetup", "getSubscription", "listApiKeys", "listSubscriptions", "listWebhookDeliveries",
+			"getBillingSetup", "getSubscription", "listApiKeys", "listOutbox", "listSubscriptions", "listWebhookDeliveries",
 			"listWebhookEndpoints", "logout", "me", "resumeSubscription", "retrySubscription", "revokeApiKey",
 			"rotateWebhookSecret", "sendTestEvent", "updateSubscriptionCard", "updateWebhookEndpoint"},
 	}, byScope)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/paydeck/paydeck/notify"
 	"github.com/paydeck/paydeck/outbound"
 )
 
@@ -40,4 +41,21 @@ func (w *deliverWorker) Timeout(*river.Job[outbound.DeliverArgs]) time.Duration 
 // RegisterOutbound adds the worker that delivers outbound events.
 func RegisterOutbound(ws *river.Workers, svc *outbound.Service) {
 	river.AddWorker(ws, &deliverWorker{svc: svc})
+}
+
+// notifyWorker sends one outbox message; a failed send returns its error so
+// River retries it with its own backoff.
+type notifyWorker struct {
+	river.WorkerDefaults[notify.SendArgs]
+	svc *notify.Service
+}
+
+// Work implements river.Worker.
+func (w *notifyWorker) Work(ctx context.Context, job *river.Job[notify.SendArgs]) error {
+	return w.svc.Send(ctx, job.Args)
+}
+
+// RegisterNotify adds the worker that sends mail.
+func RegisterNotify(ws *river.Workers, svc *notify.Service) {
+	river.AddWorker(ws, &notifyWorker{svc: svc})
 }

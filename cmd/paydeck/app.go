@@ -14,6 +14,7 @@ import (
 	"github.com/paydeck/paydeck/admin"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/jobs"
+	"github.com/paydeck/paydeck/notify"
 	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/toss"
@@ -54,6 +55,17 @@ func (m *Main) buildApp() error {
 		return err
 	}
 	jobs.RegisterSubscriptions(m.workers, m.subscriptions)
+	ncfg := notify.Config{Store: m.db, From: m.Config.MailFrom, Now: m.Now, Logger: m.logger.With("component", "notify")}
+	if u := m.Config.SMTPURL.Reveal(); u != "" {
+		if ncfg.SMTP, err = notify.ParseSMTPURL(u); err != nil {
+			return err
+		}
+	}
+	notifier, err := notify.New(ncfg)
+	if err != nil {
+		return err
+	}
+	jobs.RegisterNotify(m.workers, notifier)
 	return nil
 }
 

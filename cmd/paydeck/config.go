@@ -59,6 +59,10 @@ type Config struct {
 	MetricsToken        Secret        // PAYDECK_METRICS_TOKEN: bearer token /metrics requires; empty: open
 	JobRescueAfter      time.Duration // PAYDECK_JOB_RESCUE_AFTER: a job running this long is taken for dead (its process crashed) and retried
 	WebhookAllowPrivate bool          // PAYDECK_WEBHOOK_ALLOW_PRIVATE: outbound events may go to private, loopback and link-local addresses
+	SMTPURL             Secret        // PAYDECK_SMTP_URL: smtp://user:pass@host:port (STARTTLS required; ?tls=none for a local relay) or smtps:// (TLS); empty: mail stays in the outbox
+	MailFrom            string        // PAYDECK_MAIL_FROM: sender address of mail
+	ShopEmail           string        // PAYDECK_SHOP_EMAIL: the shop's address for new paid orders, deposits and low stock; empty: none
+	MailLang            string        // PAYDECK_MAIL_LANG: ko or en, the language of mail
 
 	// sources records where each variable's value came from, by variable
 	// name: "default", ".env", "env", "file" (a *_FILE variant), "flag",
@@ -280,6 +284,28 @@ var options = []option{
 			return nil
 		},
 		show: func(c *Config) string { return strconv.FormatBool(c.WebhookAllowPrivate) }},
+	{env: "PAYDECK_SMTP_URL", flag: "smtp-url", file: true, usage: "mail server `URL` smtp://user:pass@host:port (STARTTLS; ?tls=none for a local relay) or smtps:// (TLS); empty: mail stays in the outbox",
+		def:   constant(""),
+		parse: func(c *Config, v string) error { c.SMTPURL = NewSecret(v); return nil },
+		show:  func(c *Config) string { return redactURL(c.SMTPURL.Reveal()) }},
+	{env: "PAYDECK_MAIL_FROM", flag: "mail-from", usage: "sender `address` of mail (required with PAYDECK_SMTP_URL)",
+		def:   constant(""),
+		parse: func(c *Config, v string) error { c.MailFrom = v; return nil },
+		show:  func(c *Config) string { return c.MailFrom }},
+	{env: "PAYDECK_SHOP_EMAIL", flag: "shop-email", usage: "the shop's `address` for mail about new paid orders, deposits and low stock; empty: none",
+		def:   constant(""),
+		parse: func(c *Config, v string) error { c.ShopEmail = v; return nil },
+		show:  func(c *Config) string { return c.ShopEmail }},
+	{env: "PAYDECK_MAIL_LANG", flag: "mail-lang", usage: "language of mail: ko or en",
+		def: constant("ko"),
+		parse: func(c *Config, v string) error {
+			if v != "ko" && v != "en" {
+				return fmt.Errorf("PAYDECK_MAIL_LANG %q must be ko or en", v)
+			}
+			c.MailLang = v
+			return nil
+		},
+		show: func(c *Config) string { return c.MailLang }},
 }
 
 func constant(v string) func(*Config) string { return func(*Config) string { return v } }

@@ -196,6 +196,8 @@ func TestConfigErrorsNeverContainSecrets(t *testing.T) {
 		{"TOSS_CLIENT_KEY": "test_ck_a", "TOSS_SECRET_KEY": "TOPSECRET"},
 		{"PAYDECK_SECRET": "TOPSECRET"},
 		{"PAYDECK_DATABASE_URL": "mysql://u:TOPSECRET@h/d"},
+		{"PAYDECK_SMTP_URL": "http://u:TOPSECRET@mail.example.com:587", "PAYDECK_MAIL_FROM": "shop@example.com"},
+		{"PAYDECK_SMTP_URL": "smtp://u:TOPSECRET@mail.example.com:587"},
 	} {
 		_, err := load(t, env)
 		require.Error(t, err)
@@ -269,6 +271,8 @@ func TestPrintConfigRedacts(t *testing.T) {
 		"TOSS_WEBHOOK_SECRET":  "TOPSECRET2",
 		"PAYDECK_SECRET":       strings.Repeat("TOPSECRET3", 4),
 		"PAYDECK_DATABASE_URL": "postgres://paydeck:TOPSECRET4@db.internal:5432/paydeck",
+		"PAYDECK_SMTP_URL":     "smtp://mailer:TOPSECRET5@mail.example.com:587",
+		"PAYDECK_MAIL_FROM":    "shop@example.com",
 	})
 	require.NoError(t, m.ParseFlags(t.Context(), []string{"config", "--log-format", "json"}))
 	require.NoError(t, m.Run(t.Context()))
@@ -279,6 +283,7 @@ func TestPrintConfigRedacts(t *testing.T) {
 	require.Regexp(t, `TOSS_WEBHOOK_SECRET=\[redacted\]\s+# env`, s)
 	require.Regexp(t, `PAYDECK_SECRET=\[redacted\]\s+# env`, s)
 	require.Contains(t, s, "PAYDECK_DATABASE_URL=postgres://paydeck:[redacted]@db.internal:5432/paydeck")
+	require.Contains(t, s, "PAYDECK_SMTP_URL=smtp://mailer:[redacted]@mail.example.com:587")
 	require.Contains(t, s, "TOSS_CLIENT_KEY=live_ck_public")
 	require.Regexp(t, `PAYDECK_LOG_FORMAT=json\s+# flag`, s)
 	require.Regexp(t, `PAYDECK_ADDR=127.0.0.1:8080\s+# default`, s)

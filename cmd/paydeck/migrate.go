@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/api"
+	"github.com/paydeck/paydeck/notify"
 	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/store"
 )
@@ -25,7 +27,8 @@ func (m *Main) openStore(ctx context.Context) error {
 		Now:          m.Now,
 		Workers:      m.workers,
 		PeriodicJobs: m.periodicJobs,
-		EventHook:    outbound.Hook(api.Views{}),
+		EventHook: paydeck.ChainHooks(outbound.Hook(api.Views{}), notify.Hook(notify.Options{
+			ShopEmail: cfg.ShopEmail, Lang: cfg.MailLang, LowStock: 5})),
 
 		RescueStuckJobsAfter: cfg.JobRescueAfter,
 	})

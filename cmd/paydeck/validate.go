@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paydeck/paydeck/notify"
 	"github.com/paydeck/paydeck/store"
 )
 
@@ -113,6 +114,14 @@ func (c *Config) validate() error {
 	}
 	if c.MaxPendingQuantity < 1 {
 		bad("PAYDECK_MAX_PENDING_QUANTITY (%d) must be at least 1", c.MaxPendingQuantity)
+	}
+	if u := c.SMTPURL.Reveal(); u != "" {
+		if _, err := notify.ParseSMTPURL(u); err != nil { // its errors never hold the password
+			errs = append(errs, err)
+		}
+		if c.MailFrom == "" {
+			bad("PAYDECK_MAIL_FROM is required with PAYDECK_SMTP_URL")
+		}
 	}
 	return errors.Join(errs...)
 }

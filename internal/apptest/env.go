@@ -15,6 +15,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/jobs"
+	"github.com/paydeck/paydeck/notify"
 	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/store"
@@ -54,6 +55,8 @@ type Env struct {
 	// documentation key pair: billing's) and Clock; its jobs run with the
 	// others. Its customerKeys are those of the pages (SiteSecret).
 	Subscriptions *subscription.Service
+	// Notify sends the mail the store's hook writes to the outbox.
+	Notify *notify.Service
 
 	rec *recorder
 }
@@ -71,7 +74,15 @@ type options struct {
 	tossRetries int
 	logger      *slog.Logger
 	outbound    func(*outbound.Config)
+	smtp        *notify.SMTP
 }
+
+// ShopEmail is the shop's address in every Env: it gets the shop's mail.
+const ShopEmail = "owner@shop.test"
+
+// WithSMTP makes the Env send mail through s instead of keeping it in the
+// outbox.
+func WithSMTP(s *notify.SMTP) Option { return func(o *options) { o.smtp = s } }
 
 // WithPaymentConfig lets the test change the payment.Config before New.
 func WithPaymentConfig(f func(*payment.Config)) Option { return func(o *options) { o.payment = f } }
@@ -107,7 +118,8 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	e := &Env{Engine: engine, Clock: &Clock{}}
 	workers := river.NewWorkers()
 	e.DB = newStore(t, engine, store.Options{Now: e.Clock.Now, Workers: workers,
-		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger, EventHook: outbound.Hook(api.Views{})})
+		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger, EventHook: paydeck.ChainHooks(outbound.Hook(api.Views{}),
+			notify.Hook(notify.Options{ShopEmail: ShopEmail, LowStock: 5}))})
 
 	hook := httptest.NewUnstartedServer(http.HandlerFunc(e.receiveWebhook))
 	e.WebhookURL = "http://" + hook.Listener.Addr().String() + "/api/payments/webhook"
@@ -151,6 +163,13 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	require.NoError(t, err)
 	jobs.RegisterOutbound(workers, e.Outbound)
 	jobs.RegisterSubscriptions(workers, e.Subscriptions)
+	ncfg := notify.Config{Store: e.DB, Now: e.Clock.Now, Logger: o.logger, From: "shop@paydeck.test"}
+	if o.smtp != nil {
+		ncfg.SMTP = o.smtp
+	}
+	e.Notify, err = notify.New(ncfg)
+	require.NoError(t, err)
+	jobs.RegisterNotify(workers, e.Notify)
 	require.NoError(t, e.DB.StartJobs(context.Background()))
 	return e
 }

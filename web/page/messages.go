@@ -10,6 +10,7 @@ var baseMessages = Messages{
 	"nav.methods":        {"결제수단", "Payment methods"},
 	"nav.webhooks":       {"웹훅", "Webhooks"},
 	"nav.apikeys":        {"API 키", "API keys"},
+	"nav.outbox":         {"메일", "Mail"},
 	"nav.settlements":    {"정산", "Settlements"},
 	"nav.reconciliation": {"대사", "Reconciliation"},
 	"nav.jobs":           {"작업 큐", "Job queue"},
