@@ -26,13 +26,23 @@ const (
 	OutPaymentWaitingForDeposit OutboundEventType = "payment.waiting_for_deposit"
 	OutRefundCompleted          OutboundEventType = "refund.completed"
 	OutRefundFailed             OutboundEventType = "refund.failed"
+	// Subscription events report the state changes of subscriptions
+	// (package subscription); see the OpenAPI document's webhooks.
+	OutSubscriptionCreated     OutboundEventType = "subscription.created"
+	OutSubscriptionRenewed     OutboundEventType = "subscription.renewed"
+	OutSubscriptionPastDue     OutboundEventType = "subscription.past_due"
+	OutSubscriptionCanceled    OutboundEventType = "subscription.canceled"
+	OutSubscriptionExpired     OutboundEventType = "subscription.expired"
+	OutSubscriptionCardUpdated OutboundEventType = "subscription.card_updated"
 	// OutTest is sent only by the "test event" action, to one endpoint.
 	OutTest OutboundEventType = "test"
 )
 
 // OutboundEventTypes lists the types an endpoint may subscribe to.
 var OutboundEventTypes = []OutboundEventType{OutOrderPaid, OutOrderCanceled, OutOrderExpired, OutOrderShipped,
-	OutPaymentFailed, OutPaymentWaitingForDeposit, OutRefundCompleted, OutRefundFailed}
+	OutPaymentFailed, OutPaymentWaitingForDeposit, OutRefundCompleted, OutRefundFailed,
+	OutSubscriptionCreated, OutSubscriptionRenewed, OutSubscriptionPastDue, OutSubscriptionCanceled,
+	OutSubscriptionExpired, OutSubscriptionCardUpdated}
 
 // OutboundEvent is one event for other systems: its envelope is stored
 // byte for byte, so every delivery and resend sends (and signs) the same
@@ -42,7 +52,8 @@ type OutboundEvent struct {
 	ID   string            `json:"id"`
 	Type OutboundEventType `json:"type"`
 	// SourceEventID is the audit event (PaymentEvent.ID) that reported the
-	// state change, 0 for test events; a source has at most one event.
+	// state change, 0 for test and subscription events (those come from
+	// subscription.Config.OnChange); a source has at most one event.
 	SourceEventID int64 `json:"-"`
 	// Seq is assigned by the store and increases in insert order (the
 	// cursor of the event feed); commit order may differ.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/outbound"
+	"github.com/paydeck/paydeck/subscription"
 )
 
 // Views renders outbound events' data with the API's own representations
@@ -29,6 +30,9 @@ func (Views) Payment(p *paydeck.Payment, orderID string) any { return paymentVie
 func (Views) Refund(r *paydeck.Refund, p *paydeck.Payment, orderID string) any {
 	return RefundEvent{Refund: refundView(r), PaymentKey: p.PaymentKey, OrderID: orderID}
 }
+
+// Subscription implements outbound.Views.
+func (Views) Subscription(d *subscription.Details) any { return subscriptionView(d) }
 
 // RefundEvent is the data of refund.* events: the refund with its payment
 // and order.
@@ -86,7 +90,7 @@ type OutboundEvent struct {
 
 type endpointBody struct {
 	URL     string   `json:"url" minLength:"1" maxLength:"2048" example:"https://erp.example.com/hooks/paydeck"`
-	Events  []string `json:"events,omitempty" uniqueItems:"true" enum:"order.paid,order.canceled,order.expired,order.shipped,payment.failed,payment.waiting_for_deposit,refund.completed,refund.failed" doc:"Event types to receive; empty or absent means all."`
+	Events  []string `json:"events,omitempty" uniqueItems:"true" enum:"order.paid,order.canceled,order.expired,order.shipped,payment.failed,payment.waiting_for_deposit,refund.completed,refund.failed,subscription.created,subscription.renewed,subscription.past_due,subscription.canceled,subscription.expired,subscription.card_updated" doc:"Event types to receive; empty or absent means all."`
 	Enabled *bool    `json:"enabled,omitempty" doc:"Defaults to true."`
 }
 
@@ -179,6 +183,21 @@ var eventDataTypes = []struct {
 	{paydeck.OutPaymentWaitingForDeposit, reflect.TypeFor[Payment](), "A virtual account was issued; paydeck waits for the deposit."},
 	{paydeck.OutRefundCompleted, reflect.TypeFor[RefundEvent](), "A full or partial refund completed at Toss."},
 	{paydeck.OutRefundFailed, reflect.TypeFor[RefundEvent](), "Toss refused a refund."},
+	{paydeck.OutSubscriptionCreated, reflect.TypeFor[Subscription](), "A customer subscribed (trialing, or active " +
+		"before its first charge): subscription.renewed follows when the first period is paid, subscription.canceled " +
+		"when Toss declines it."},
+	{paydeck.OutSubscriptionRenewed, reflect.TypeFor[Subscription](), "A period was paid (the first one, a renewal, " +
+		"or a dunning retry): currentPeriod and currentPeriodEnd moved on; the charge's order also sends order.paid."},
+	{paydeck.OutSubscriptionPastDue, reflect.TypeFor[Subscription](), "Toss declined a renewal: the subscription is " +
+		"past_due and nextRetryAt is the next attempt. Declined retries send nothing more; the last one sends " +
+		"subscription.canceled, a paid one subscription.renewed."},
+	{paydeck.OutSubscriptionCanceled, reflect.TypeFor[Subscription](), "The subscription ended now: canceled by the " +
+		"customer or an admin (the unused days refunded), by dunning after the last declined retry, or at sign-up " +
+		"when the first charge was declined."},
+	{paydeck.OutSubscriptionExpired, reflect.TypeFor[Subscription](), "A subscription set to cancel at period end " +
+		"reached it; nothing was refunded."},
+	{paydeck.OutSubscriptionCardUpdated, reflect.TypeFor[Subscription](), "The customer registered a new card " +
+		"(card holds its masked number); a past_due subscription is charged at once."},
 }
 
 // documentWebhooks lists every event type under the document's webhooks:

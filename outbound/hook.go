@@ -20,6 +20,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/subscription"
 )
 
 // Version is the envelope's version; it changes only with an incompatible
@@ -41,6 +42,7 @@ type Views interface {
 	Order(o *paydeck.Order) any
 	Payment(p *paydeck.Payment, orderID string) any
 	Refund(r *paydeck.Refund, p *paydeck.Payment, orderID string) any
+	Subscription(d *subscription.Details) any
 }
 
 // Hook returns the store's EventHook (store.Options.EventHook) that

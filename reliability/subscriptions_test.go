@@ -361,6 +361,80 @@ func (r *rig) check(subs []sub) (paid, approvals, recovered, canceled int) {
 	return paid, approvals, recovered, canceled
 }
 
+// checkEvents reads the subscription.* events from the event feed and
+// checks that every change gave exactly one: one subscription.created per
+// subscription, one subscription.renewed per paid period, one
+// subscription.past_due per period whose first attempt was declined, one
+// subscription.canceled per subscription dunning gave up on. It returns
+// the number of events.
+func (r *rig) checkEvents(subs []sub) int {
+	t := r.t
+	time.Sleep(3 * time.Second) // the feed holds events back 2 s
+	type key struct{ id, typ string }
+	count := map[key]int{}
+	ids := map[string]bool{}
+	types := "subscription.created,subscription.renewed,subscription.past_due,subscription.canceled," +
+		"subscription.expired,subscription.card_updated"
+	n := 0
+	for after := int64(0); ; {
+		var page struct {
+			Items []struct {
+				ID      string `json:"id"`
+				Seq     int64  `json:"seq"`
+				Type    string `json:"type"`
+				Payload string `json:"payload"`
+			} `json:"items"`
+		}
+		url := r.apiURL(0) + "/api/admin/events?limit=100&types=" + types + "&after=" + strconv.FormatInt(after, 10)
+		if call(t, http.MethodGet, url, r.admin, "", nil, &page) == http.StatusUnauthorized {
+			r.relogin()
+			continue
+		}
+		if len(page.Items) == 0 {
+			break
+		}
+		for _, e := range page.Items {
+			var body struct {
+				ID   string `json:"id"`
+				Data struct {
+					ID string `json:"id"`
+				} `json:"data"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(e.Payload), &body))
+			require.Equal(t, e.ID, body.ID)
+			require.False(t, ids[e.ID], "event %s listed twice", e.ID)
+			ids[e.ID] = true
+			count[key{body.Data.ID, e.Type}]++
+			after = e.Seq
+			n++
+		}
+	}
+	total := 0
+	for _, s := range subs {
+		paid, declined := 0, 0
+		for _, c := range s.Charges {
+			if c.Status == "paid" {
+				paid++
+			}
+			if c.Attempts > 1 || c.Status == "failed" || c.Status == "abandoned" {
+				declined++
+			}
+		}
+		ended := 0
+		if s.Status == "canceled" {
+			ended = 1
+		}
+		want := map[string]int{"subscription.created": 1, "subscription.renewed": paid,
+			"subscription.past_due": declined, "subscription.canceled": ended}
+		for typ, w := range want {
+			require.Equal(t, w, count[key{s.ID, typ}], "subscription %s: %s events", s.ID, typ)
+			total += w
+		}
+	}
+	require.Equal(t, total, n, "no other subscription.* events")
+	return n
+}
+
 // runRenewals drives size.months of renewals on r: declines for a share of
 // cards each month, the fault mix, and kills of server 0 (restarted at
 // once) at random steps.
@@ -396,6 +470,8 @@ func runRenewals(t *testing.T, r *rig, size renewalRun, seed uint64) {
 	r.setFaults(false)
 	subs = r.waitSettled(0)
 	paid, approvals, recovered, canceled := r.check(subs)
+	events := r.checkEvents(subs)
+	t.Logf("%d subscription.* events, one per change", events)
 	t.Logf("%d subscriptions, %d months in %s: %d paid renewals = %d Toss approvals, %d recovered after a decline, %d canceled by dunning, %d kills",
 		len(subs), size.months, time.Since(begin).Round(time.Second), paid, approvals, recovered, canceled, len(killAt))
 }

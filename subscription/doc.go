@@ -39,6 +39,8 @@
 // to send a charge or a delete, and never logged or returned.
 //
 // State changes. Every change of a subscription goes through Service.changed
-// in the transaction that makes it: the one place where outbound
-// subscription.* events will be emitted.
+// (or, at sign-up, Service.create) in the transaction that makes it, and
+// calls Config.OnChange there; paydeck sets it to outbound.SubscriptionHook,
+// which stores the outbound subscription.* event and queues its
+// deliveries in that transaction.
 package subscription

@@ -103,10 +103,7 @@ func (s *Service) create(ctx context.Context, a payment.Actor, plan *paydeck.Pla
 		if err := tx.CreateSubscription(ctx, sub); err != nil {
 			return err
 		}
-		if s.cfg.OnChange != nil {
-			return s.cfg.OnChange(ctx, tx, sub, ChangeCreated)
-		}
-		return nil
+		return s.onChange(ctx, tx, sub, ChangeCreated)
 	})
 	return sub, err
 }

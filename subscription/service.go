@@ -52,9 +52,11 @@ type Config struct {
 	// cancel) and of a card removed at Toss; nil logs them.
 	Notify func(ctx context.Context, n Notice)
 	// OnChange, when set, runs in the transaction of every subscription
-	// state change (see Change*); the hook for outbound subscription.*
-	// events. Its error rolls the change back.
-	OnChange func(ctx context.Context, tx paydeck.Tx, s *paydeck.Subscription, change string) error
+	// state change (see Change*), once per change, with the subscription
+	// as it is after the change (plan and charges included, as
+	// Service.Subscription answers); the hook for outbound subscription.*
+	// events (outbound.SubscriptionHook). Its error rolls the change back.
+	OnChange func(ctx context.Context, tx paydeck.Tx, d *Details, change string) error
 }
 
 // Changes passed to Config.OnChange.
@@ -150,10 +152,20 @@ func (s *Service) changed(ctx context.Context, tx paydeck.Tx, sub *paydeck.Subsc
 	if err := tx.UpdateSubscription(ctx, sub); err != nil {
 		return err
 	}
-	if s.cfg.OnChange != nil {
-		return s.cfg.OnChange(ctx, tx, sub, change)
+	return s.onChange(ctx, tx, sub, change)
+}
+
+// onChange calls OnChange, when set, with the subscription's details read
+// in tx.
+func (s *Service) onChange(ctx context.Context, tx paydeck.Tx, sub *paydeck.Subscription, change string) error {
+	if s.cfg.OnChange == nil {
+		return nil
 	}
-	return nil
+	d, err := s.details(ctx, tx, sub, true)
+	if err != nil {
+		return err
+	}
+	return s.cfg.OnChange(ctx, tx, d, change)
 }
 
 // CustomerKey returns the Toss customerKey of a user: the one the billing

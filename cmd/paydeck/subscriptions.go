@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/api"
+	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/subscription"
 	"github.com/paydeck/paydeck/toss"
@@ -28,7 +30,8 @@ func (m *Main) newSubscriptions(pay *payment.Service) (*subscription.Service, er
 		toss.WithLogger(m.logger.With("component", "toss-billing")))
 	svc, err := subscription.New(subscription.Config{Store: m.db, Payments: pay, Toss: client,
 		KeySecret: subkey(cfg.Secret, "paydeck/billing/keys"), CustomerKeySecret: subkey(cfg.Secret, "paydeck/pages/cookies"),
-		Now: m.Now, Rand: m.Rand, Logger: m.logger.With("component", "subscription"), CheckDelay: cfg.CheckDelay})
+		Now: m.Now, Rand: m.Rand, Logger: m.logger.With("component", "subscription"), CheckDelay: cfg.CheckDelay,
+		OnChange: outbound.SubscriptionHook(api.Views{})})
 	if err != nil {
 		return nil, fmt.Errorf("subscription service: %w", err)
 	}

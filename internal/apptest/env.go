@@ -147,7 +147,7 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	e.Payments, err = payment.New(cfg)
 	require.NoError(t, err)
 	scfg := subscription.Config{Store: e.DB, Payments: e.Payments, Toss: e.Toss, KeySecret: BillingSecret,
-		CustomerKeySecret: SiteSecret, Now: e.Clock.Now, Logger: o.logger}
+		CustomerKeySecret: SiteSecret, Now: e.Clock.Now, Logger: o.logger, OnChange: outbound.SubscriptionHook(api.Views{})}
 	if o.sub != nil {
 		o.sub(&scfg)
 	}
