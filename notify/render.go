@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"embed"
 	htmltemplate "html/template"
-	"strconv"
 	texttemplate "text/template"
 	"time"
 
@@ -43,22 +42,7 @@ type data struct {
 
 // won writes an amount in lang's way.
 func won(lang string, amount int64) string {
-	s := strconv.FormatInt(amount, 10)
-	neg := amount < 0
-	if neg {
-		s = s[1:]
-	}
-	var b []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i])
-	}
-	out := string(b)
-	if neg {
-		out = "-" + out
-	}
+	out := paydeck.GroupThousands(amount)
 	if lang == "ko" {
 		return out + "원"
 	}

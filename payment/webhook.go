@@ -72,10 +72,7 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 	}
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		w.ID, w.ProcessedAt, w.Result, w.Body = 0, nil, "", body
-		result, err := triage(ctx, tx, valid, ev)
-		if b, ok := ev.(*toss.BillingDeleted); ok {
-			result = s.triageBillingDeleted(b, len(body))
-		}
+		result, err := s.triage(ctx, tx, valid, ev, len(body))
 		if err != nil {
 			return err
 		}
@@ -95,8 +92,9 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 }
 
 // triage returns the result to record at once for a delivery that needs no
-// processing, or "" for one a job must process (see ReceiveWebhook).
-func triage(ctx context.Context, tx paydeck.Tx, valid bool, ev toss.WebhookEvent) (string, error) {
+// processing, or "" for one a job must process (see ReceiveWebhook); size
+// is the body's length.
+func (s *Service) triage(ctx context.Context, tx paydeck.Tx, valid bool, ev toss.WebhookEvent, size int) (string, error) {
 	switch ev := ev.(type) {
 	case nil:
 		if !valid {
@@ -119,6 +117,8 @@ func triage(ctx context.Context, tx paydeck.Tx, valid bool, ev toss.WebhookEvent
 			return "rejected: " + paydeck.ErrorMessage(err), nil
 		}
 		return "", err
+	case *toss.BillingDeleted:
+		return s.triageBillingDeleted(ev, size), nil
 	default:
 		if ev.EventType() == "" {
 			return "ignored: no eventType", nil

@@ -65,7 +65,7 @@ func (v *View) T(key string, args ...any) string { return v.msgs.Translate(v.Lan
 
 // Won formats an amount of won: "12,300원" in Korean, "₩12,300" in English.
 func (v *View) Won(amount int64) string {
-	s := groupThousands(amount)
+	s := paydeck.GroupThousands(amount)
 	if v.Lang == English {
 		return "₩" + s
 	}
@@ -123,25 +123,6 @@ func (v *View) LangURL(lang string) string {
 	q := v.URL.Query()
 	q.Set("lang", lang)
 	return v.URL.Path + "?" + q.Encode()
-}
-
-func groupThousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	var b []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i])
-	}
-	if neg {
-		return "-" + string(b)
-	}
-	return string(b)
 }
 
 // Renderer holds every page template of one package, parsed once.
