@@ -127,12 +127,14 @@ var archRules = []archRule{
 	{"TossImportsOnlyStdlib", pkgIs("toss"), onlyDeps()},
 	{"WebhookImportsOnlyStdlib", pkgIs("webhook"), onlyDeps()},
 	{"SandboxImportsOnlyStdlibAndToss", pkgUnder("toss/sandbox"), onlyDeps(join("toss"))},
-	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "payment", "account", "outbound", "subscription", "notify"),
+	{"AppLayersNeverReachStoreOrSQL", pkgUnder("api", "web", "admin", "ui", "payment", "account", "outbound", "subscription", "notify"),
 		noDepsUnder(append([]string{join("store")}, sqlDrivers...)...)},
 	{"AccountSitsBelowTheAppLayers", pkgUnder("account"),
+		noDepsUnder(join("api"), join("web"), join("admin"), join("ui"), join("payment"), join("jobs"), join("toss"))},
+	{"UISitsBelowThePages", pkgUnder("ui"),
 		noDepsUnder(join("api"), join("web"), join("admin"), join("payment"), join("jobs"), join("toss"))},
 	{"NotifySitsBelowTheAppLayers", pkgUnder("notify"),
-		noDepsUnder(join("api"), join("web"), join("admin"), join("jobs"), join("outbound"))},
+		noDepsUnder(join("api"), join("web"), join("admin"), join("ui"), join("jobs"), join("outbound"))},
 	{"NothingImportsCmd", func(path string) bool { return !strings.HasPrefix(path, join("cmd")+"/") },
 		noImportsUnder(join("cmd"), true)},
 	{"StoretestOnlyInTests", func(path string) bool { return !testSupport(path) },
@@ -140,12 +142,16 @@ var archRules = []archRule{
 	{"ApptestOnlyInTests", func(path string) bool { return !testSupport(path) },
 		noDepsUnder(join("internal/apptest"))},
 	{"PaymentNeverReachesSubscription", pkgUnder("payment"), noDepsUnder(join("subscription"))},
+	{"ApptestCoreNeverCompilesPages", pkgIs("internal/apptest"),
+		noDepsUnder(join("web"), join("admin"), join("ui"), "github.com/chromedp")},
+	{"MoneyTestsNeverCompilePages", pkgUnder("payment", "jobs"),
+		noImportsUnder(join("internal/apptest/sitetest"), true)},
 }
 
 // testSupport reports whether path is a test-support package: one imported
 // only from _test.go files, which may import the others.
 func testSupport(path string) bool {
-	return path == join("store/storetest") || path == join("internal/apptest")
+	return path == join("store/storetest") || pkgUnder("internal/apptest")(path)
 }
 
 // goList runs `go list -e -json` on every package of the module.
@@ -213,9 +219,12 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		{ImportPath: join("web"), Imports: []string{join("cmd/paydeck")}},
 		{ImportPath: join("jobs"), Deps: []string{join("store/storetest")}},
 		{ImportPath: join("api"), Deps: []string{join("internal/apptest")}},
-		{ImportPath: join("account"), Deps: []string{join("auth"), join("web/page"), join("store/sqlite")}},
+		{ImportPath: join("account"), Deps: []string{join("auth"), join("ui"), join("store/sqlite")}},
 		{ImportPath: join("payment"), Deps: []string{join("subscription")}},
-		{ImportPath: join("notify"), Deps: []string{join("payment"), join("web/page")}},
+		{ImportPath: join("notify"), Deps: []string{join("payment"), join("ui")}},
+		{ImportPath: join("ui"), Deps: []string{join("account"), join("payment")}},
+		{ImportPath: join("internal/apptest"), Deps: []string{join("store"), "github.com/chromedp/chromedp"}},
+		{ImportPath: join("jobs"), XTestImports: []string{join("internal/apptest/sitetest")}},
 	}
 	want := map[string]int{
 		"RootImportsOnlyStdlib":           1,
@@ -225,6 +234,9 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		"AppLayersNeverReachStoreOrSQL":   3,
 		"AccountSitsBelowTheAppLayers":    1,
 		"NotifySitsBelowTheAppLayers":     1,
+		"UISitsBelowThePages":             1,
+		"ApptestCoreNeverCompilesPages":   1,
+		"MoneyTestsNeverCompilePages":     1,
 		"NothingImportsCmd":               1,
 		"StoretestOnlyInTests":            1,
 		"ApptestOnlyInTests":              1,

@@ -26,6 +26,7 @@ import (
 	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/auth"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
 
 // cheap keeps hashing fast in tests.
@@ -57,7 +58,7 @@ func send(client *http.Client, target, ip, contentType, body string) (int, error
 	return res.StatusCode, nil
 }
 
-func apiLogin(t *testing.T, site *apptest.Site, ip, email, password string) int {
+func apiLogin(t *testing.T, site *sitetest.Site, ip, email, password string) int {
 	t.Helper()
 	b, err := json.Marshal(map[string]string{"email": email, "password": password})
 	require.NoError(t, err)
@@ -74,7 +75,7 @@ type browser struct {
 	csrf   string
 }
 
-func newBrowser(t *testing.T, site *apptest.Site) *browser {
+func newBrowser(t *testing.T, site *sitetest.Site) *browser {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
@@ -92,7 +93,7 @@ func newBrowser(t *testing.T, site *apptest.Site) *browser {
 	return b
 }
 
-func (b *browser) login(site *apptest.Site, ip, email, password string) (int, error) {
+func (b *browser) login(site *sitetest.Site, ip, email, password string) (int, error) {
 	form := url.Values{"email": {email}, "password": {password}, "csrf": {b.csrf}}
 	return send(b.client, site.URL+"/login", ip, "application/x-www-form-urlencoded", form.Encode())
 }
@@ -109,7 +110,7 @@ func TestParallelGuessesTakeTheirSlotFirst(t *testing.T) {
 	burst := account.DefaultPairLimit.Burst
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
 		env.Clock.Freeze() // no refill during the burst
-		site := apptest.NewSite(t, env, apptest.WithAccounts(loopback), apptest.WithAccounts(func(c *account.Config) {
+		site := sitetest.NewSite(t, env, sitetest.WithAccounts(loopback), sitetest.WithAccounts(func(c *account.Config) {
 			c.IPLimit = account.Limit{Burst: 1000, Every: time.Second} // this test is about the pair bucket
 		}))
 		for _, path := range []string{"web", "api"} {
@@ -159,21 +160,21 @@ func TestFailuresDoNotLockTheOwnerOut(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
 		env.Clock.Freeze()
-		site := apptest.NewSite(t, env, apptest.WithAccounts(loopback))
+		site := sitetest.NewSite(t, env, sitetest.WithAccounts(loopback))
 		u := site.User(t, paydeck.RoleCustomer)
 		const attacker, owner = "203.0.113.66", "198.51.100.20"
 		for range 5 {
 			require.Equal(t, http.StatusUnauthorized, apiLogin(t, site, attacker, u.Email, "wrong password"))
 		}
-		require.Equal(t, http.StatusTooManyRequests, apiLogin(t, site, attacker, u.Email, apptest.SitePassword),
+		require.Equal(t, http.StatusTooManyRequests, apiLogin(t, site, attacker, u.Email, sitetest.SitePassword),
 			"the attacker's IP is slowed down, right password or not")
 		b := newBrowser(t, site)
 		status, err := b.login(site, attacker, u.Email, "wrong password")
 		require.NoError(t, err)
 		require.Equal(t, http.StatusTooManyRequests, status, "the form shares the API's limiter")
 
-		require.Equal(t, http.StatusOK, apiLogin(t, site, owner, u.Email, apptest.SitePassword), "the owner signs in")
-		status, err = newBrowser(t, site).login(site, owner, u.Email, apptest.SitePassword)
+		require.Equal(t, http.StatusOK, apiLogin(t, site, owner, u.Email, sitetest.SitePassword), "the owner signs in")
+		status, err = newBrowser(t, site).login(site, owner, u.Email, sitetest.SitePassword)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusSeeOther, status, "the owner signs in on the shop too")
 
@@ -190,7 +191,7 @@ func TestForwardedForIsBelievedOnlyFromTrustedProxies(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
 	env.Clock.Freeze()
-	site := apptest.NewSite(t, env) // no trusted proxies
+	site := sitetest.NewSite(t, env) // no trusted proxies
 	u := site.User(t, paydeck.RoleCustomer)
 	for i := range 5 {
 		require.Equal(t, http.StatusUnauthorized, apiLogin(t, site, "203.0.113."+string(rune('1'+i)), u.Email, "wrong password"))

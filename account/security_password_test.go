@@ -14,6 +14,8 @@ import (
 
 	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
 
 func TestPasswordPolicy(t *testing.T) {
@@ -53,8 +55,8 @@ func TestPasswordPolicy(t *testing.T) {
 func TestSignUpAppliesOnePasswordRule(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		site := apptest.NewSite(t, env)
-		a := &apptest.API{Env: env, URL: site.URL}
+		site := sitetest.NewSite(t, env)
+		a := &apitest.API{Env: env, URL: site.URL}
 		for i, tc := range []struct {
 			password, api, web string
 		}{
@@ -64,7 +66,7 @@ func TestSignUpAppliesOnePasswordRule(t *testing.T) {
 		} {
 			email := "weak" + string(rune('a'+i)) + "-" + env.Engine + "@example.com"
 			password := strings.ReplaceAll(tc.password, "{email}", email)
-			res := a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
+			res := a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
 				Body: map[string]string{"email": email, "password": password, "name": "약한"}})
 			res.RequireProblem(t, http.StatusUnprocessableEntity)
 			require.Contains(t, string(res.Body), tc.api)
@@ -74,7 +76,7 @@ func TestSignUpAppliesOnePasswordRule(t *testing.T) {
 			require.Equal(t, http.StatusBadRequest, p.Status)
 			require.Contains(t, p.Body, tc.web)
 		}
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
 			Body: map[string]string{"email": "good-" + env.Engine + "@example.com", "password": "staple battery horse", "name": "좋은"}},
 			http.StatusCreated, nil)
 		v := site.Visitor(t)
@@ -90,14 +92,14 @@ func TestSignUpAppliesOnePasswordRule(t *testing.T) {
 func TestSignUpFieldLimits(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
-	site := apptest.NewSite(t, env)
-	a := &apptest.API{Env: env, URL: site.URL}
+	site := sitetest.NewSite(t, env)
+	a := &apitest.API{Env: env, URL: site.URL}
 	long := strings.Repeat("a", 250) + "@x.kr"
 	for _, f := range []map[string]string{
 		{"email": long, "name": "이름"},
 		{"email": "name@x.kr", "name": strings.Repeat("가", 101)},
 	} {
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
 			Body: map[string]string{"email": f["email"], "password": "staple battery horse", "name": f["name"]}}).
 			RequireProblem(t, http.StatusUnprocessableEntity)
 		v := site.Visitor(t)

@@ -15,11 +15,13 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 	"github.com/paydeck/paydeck/payment"
 )
 
 // paidPayment is a card payment of a new customer's order, confirmed.
-func paidPayment(t *testing.T, site *apptest.Site) *paydeck.Payment {
+func paidPayment(t *testing.T, site *sitetest.Site) *paydeck.Payment {
 	t.Helper()
 	customer := site.User(t, paydeck.RoleCustomer)
 	o := site.Order(t, customer, apptest.Line(site.Product(t, 30_000, 10), 1))
@@ -30,16 +32,16 @@ func paidPayment(t *testing.T, site *apptest.Site) *paydeck.Payment {
 	return p
 }
 
-func apiToken(t *testing.T, site *apptest.Site, u *paydeck.User) string {
+func apiToken(t *testing.T, site *sitetest.Site, u *paydeck.User) string {
 	t.Helper()
-	a := &apptest.API{Env: site.Env, URL: site.URL}
-	return a.Login(t, u.Email, apptest.SitePassword)
+	a := &apitest.API{Env: site.Env, URL: site.URL}
+	return a.Login(t, u.Email, sitetest.SitePassword)
 }
 
-func apiGet(t *testing.T, site *apptest.Site, token, path string) int {
+func apiGet(t *testing.T, site *sitetest.Site, token, path string) int {
 	t.Helper()
-	a := &apptest.API{Env: site.Env, URL: site.URL}
-	return a.Do(t, apptest.Request{Method: http.MethodGet, Path: path, Token: token}).Status
+	a := &apitest.API{Env: site.Env, URL: site.URL}
+	return a.Do(t, apitest.Request{Method: http.MethodGet, Path: path, Token: token}).Status
 }
 
 // TestCopiedCookieDiesAtLogout (finding 4): someone holding a copy of an
@@ -49,7 +51,7 @@ func apiGet(t *testing.T, site *apptest.Site, token, path string) int {
 func TestCopiedCookieDiesAtLogout(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		site := apptest.NewSite(t, env)
+		site := sitetest.NewSite(t, env)
 		p := paidPayment(t, site)
 		admin := site.Visitor(t)
 		admin.SignIn(t, site.User(t, paydeck.RoleAdmin))
@@ -78,11 +80,11 @@ func TestCopiedCookieDiesAtLogout(t *testing.T) {
 func TestAPILogoutEndsTheToken(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		site := apptest.NewSite(t, env)
+		site := sitetest.NewSite(t, env)
 		tok := apiToken(t, site, site.User(t, paydeck.RoleAdmin))
 		require.Equal(t, http.StatusOK, apiGet(t, site, tok, "/api/admin/stats"))
-		a := &apptest.API{Env: site.Env, URL: site.URL}
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/auth/logout", Token: tok}, http.StatusNoContent, nil)
+		a := &apitest.API{Env: site.Env, URL: site.URL}
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/auth/logout", Token: tok}, http.StatusNoContent, nil)
 		require.Equal(t, http.StatusUnauthorized, apiGet(t, site, tok, "/api/admin/stats"))
 		require.Equal(t, http.StatusUnauthorized, apiGet(t, site, tok, "/api/me"))
 	})
@@ -96,7 +98,7 @@ func TestAPILogoutEndsTheToken(t *testing.T) {
 func TestDemotedAdminIsRefusedAtOnce(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		site := apptest.NewSite(t, env)
+		site := sitetest.NewSite(t, env)
 		u := site.User(t, paydeck.RoleAdmin)
 		tok := apiToken(t, site, u)
 		browser := site.Visitor(t)
@@ -122,7 +124,7 @@ func TestDemotedAdminIsRefusedAtOnce(t *testing.T) {
 func TestDeletedAdminIsRefusedAtOnce(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		site := apptest.NewSite(t, env)
+		site := sitetest.NewSite(t, env)
 		u := site.User(t, paydeck.RoleAdmin)
 		tok := apiToken(t, site, u)
 		browser := site.Visitor(t)
@@ -131,8 +133,8 @@ func TestDeletedAdminIsRefusedAtOnce(t *testing.T) {
 
 		require.NoError(t, site.Accounts.DeleteUser(t.Context(), u.ID))
 		require.Equal(t, http.StatusUnauthorized, apiGet(t, site, tok, "/api/admin/stats"))
-		a := &apptest.API{Env: site.Env, URL: site.URL}
-		a.Do(t, apptest.Request{Method: http.MethodPatch, Path: "/api/products/00000000-0000-4000-8000-000000000000",
+		a := &apitest.API{Env: site.Env, URL: site.URL}
+		a.Do(t, apitest.Request{Method: http.MethodPatch, Path: "/api/products/00000000-0000-4000-8000-000000000000",
 			Token: tok, Body: map[string]any{"price": 100}}).RequireProblem(t, http.StatusUnauthorized)
 		require.Equal(t, http.StatusSeeOther, browser.Get(t, "/admin/").Status)
 
@@ -149,28 +151,28 @@ func TestDeletedAdminIsRefusedAtOnce(t *testing.T) {
 func TestPasswordChangeEndsEverySession(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		site := apptest.NewSite(t, env)
+		site := sitetest.NewSite(t, env)
 		u := site.User(t, paydeck.RoleCustomer)
 		tok := apiToken(t, site, u)
 		other := apiToken(t, site, u)
 		browser := site.Visitor(t)
 		browser.SignIn(t, u)
 		require.Equal(t, http.StatusOK, browser.Get(t, "/orders").Status)
-		a := &apptest.API{Env: site.Env, URL: site.URL}
-		change := func(current, next string) *apptest.Response {
-			return a.Do(t, apptest.Request{Method: http.MethodPut, Path: "/api/me/password", Token: tok,
+		a := &apitest.API{Env: site.Env, URL: site.URL}
+		change := func(current, next string) *apitest.Response {
+			return a.Do(t, apitest.Request{Method: http.MethodPut, Path: "/api/me/password", Token: tok,
 				Body: map[string]string{"currentPassword": current, "newPassword": next}})
 		}
 		change("not my password", "a brand new passphrase").RequireProblem(t, http.StatusUnauthorized)
-		change(apptest.SitePassword, "password123").RequireProblem(t, http.StatusUnprocessableEntity)
-		require.Equal(t, http.StatusNoContent, change(apptest.SitePassword, "a brand new passphrase").Status)
+		change(sitetest.SitePassword, "password123").RequireProblem(t, http.StatusUnprocessableEntity)
+		require.Equal(t, http.StatusNoContent, change(sitetest.SitePassword, "a brand new passphrase").Status)
 
 		require.Equal(t, http.StatusUnauthorized, apiGet(t, site, tok, "/api/me"))
 		require.Equal(t, http.StatusUnauthorized, apiGet(t, site, other, "/api/me"))
 		require.Equal(t, http.StatusSeeOther, browser.Get(t, "/orders").Status)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/auth/login",
-			Body: map[string]string{"email": u.Email, "password": apptest.SitePassword}}).RequireProblem(t, http.StatusUnauthorized)
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/auth/login",
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/auth/login",
+			Body: map[string]string{"email": u.Email, "password": sitetest.SitePassword}}).RequireProblem(t, http.StatusUnauthorized)
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/auth/login",
 			Body: map[string]string{"email": u.Email, "password": "a brand new passphrase"}}, http.StatusOK, nil)
 	})
 }
@@ -182,7 +184,7 @@ func TestAdminSessionsIdleOutAndExpire(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
 		env.Clock.Freeze()
-		site := apptest.NewSite(t, env)
+		site := sitetest.NewSite(t, env)
 		idle := site.Visitor(t)
 		idle.SignIn(t, site.User(t, paydeck.RoleAdmin))
 		busy := site.Visitor(t)
@@ -218,7 +220,7 @@ func TestSessionSecretsAreNotStored(t *testing.T) {
 	env := apptest.New(t, "sqlite")
 	svc, err := account.New(account.Config{Store: env.DB, Now: env.Clock.Now})
 	require.NoError(t, err)
-	u := apptest.NewSite(t, env).User(t, paydeck.RoleCustomer)
+	u := sitetest.NewSite(t, env).User(t, paydeck.RoleCustomer)
 	secret, _, err := svc.StartSession(t.Context(), u, paydeck.SessionWeb)
 	require.NoError(t, err)
 	require.NoError(t, env.DB.View(t.Context(), func(tx paydeck.Tx) error {
@@ -242,7 +244,7 @@ func TestShortIdleTimeoutCountsUse(t *testing.T) {
 	env.Clock.Freeze()
 	svc, err := account.New(account.Config{Store: env.DB, Now: env.Clock.Now, AdminIdle: time.Minute})
 	require.NoError(t, err)
-	u := apptest.NewSite(t, env).User(t, paydeck.RoleAdmin)
+	u := sitetest.NewSite(t, env).User(t, paydeck.RoleAdmin)
 	secret, _, err := svc.StartSession(t.Context(), u, paydeck.SessionWeb)
 	require.NoError(t, err)
 	for range 4 { // used every 45 s for 3 minutes
@@ -265,7 +267,7 @@ func TestTokenExpiryIsTheEarlierEnd(t *testing.T) {
 	svc, err := account.New(account.Config{Store: env.DB, Now: env.Clock.Now, TokenKey: apptest.APISecret,
 		AdminIdle: 10 * time.Minute, AdminMaxAge: 30 * time.Minute})
 	require.NoError(t, err)
-	site := apptest.NewSite(t, env)
+	site := sitetest.NewSite(t, env)
 	now := env.Clock.Now()
 	_, exp, err := svc.IssueToken(t.Context(), site.User(t, paydeck.RoleCustomer))
 	require.NoError(t, err)

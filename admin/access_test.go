@@ -11,6 +11,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/admin"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
 
 // TestEveryAdminRouteEnforcesItsAccessRule is the admin pages' part of the
@@ -24,8 +25,8 @@ import (
 func TestEveryAdminRouteEnforcesItsAccessRule(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		site := apptest.NewSite(t, env)
-		signedIn := func(role paydeck.Role) (*apptest.Visitor, *paydeck.User) {
+		site := sitetest.NewSite(t, env)
+		signedIn := func(role paydeck.Role) (*sitetest.Visitor, *paydeck.User) {
 			u := site.User(t, role)
 			v := site.Visitor(t)
 			v.SignIn(t, u)
@@ -60,7 +61,7 @@ func TestEveryAdminRouteEnforcesItsAccessRule(t *testing.T) {
 			for _, m := range methods {
 				routes++
 				name := m + " " + path
-				send := func(v *apptest.Visitor, h http.Header) *apptest.Page {
+				send := func(v *sitetest.Visitor, h http.Header) *sitetest.Page {
 					if m == http.MethodGet {
 						return v.Do(t, m, path, nil, h)
 					}
@@ -70,12 +71,12 @@ func TestEveryAdminRouteEnforcesItsAccessRule(t *testing.T) {
 					h.Set("Content-Type", "application/x-www-form-urlencoded")
 					return v.Do(t, m, path, strings.NewReader(url.Values{"csrf": {v.CSRF}}.Encode()), h)
 				}
-				for who, v := range map[string]*apptest.Visitor{"visitor": visitor, "logged-out copy": ended, "deleted": deleted} {
+				for who, v := range map[string]*sitetest.Visitor{"visitor": visitor, "logged-out copy": ended, "deleted": deleted} {
 					p := send(v, nil)
 					require.Equal(t, http.StatusSeeOther, p.Status, "%s as %s: %s", name, who, p.Body)
 					require.True(t, strings.HasPrefix(p.Location(), "/login?next="), "%s as %s: %s", name, who, p.Location())
 				}
-				for who, v := range map[string]*apptest.Visitor{"customer": customer, "demoted admin": demoted} {
+				for who, v := range map[string]*sitetest.Visitor{"customer": customer, "demoted admin": demoted} {
 					require.Equal(t, http.StatusForbidden, send(v, nil).Status, "%s as %s", name, who)
 				}
 				if m != http.MethodGet {

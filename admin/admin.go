@@ -17,7 +17,7 @@ import (
 	"github.com/paydeck/paydeck/outbound"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/subscription"
-	"github.com/paydeck/paydeck/web/page"
+	"github.com/paydeck/paydeck/ui"
 )
 
 //go:embed templates/*.html
@@ -58,8 +58,8 @@ type Deps struct {
 
 type app struct {
 	d        Deps
-	sessions *page.Sessions
-	pages    *page.Renderer
+	sessions *ui.Sessions
+	pages    *ui.Renderer
 }
 
 // Register mounts the admin pages under /admin/ on mux (the stylesheet and
@@ -82,12 +82,12 @@ func Register(mux *http.ServeMux, d Deps) error {
 		}
 		d.Accounts = accounts
 	}
-	pages, err := page.NewRenderer(templateFS, messages, "admin", d.Logger)
+	pages, err := ui.NewRenderer(templateFS, messages, "admin", d.Logger)
 	if err != nil {
 		return err
 	}
 	a := &app{d: d, pages: pages,
-		sessions: page.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), page.SessionTTL, d.Now, d.Rand)}
+		sessions: ui.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), ui.SessionTTL, d.Now, d.Rand)}
 	if d.Outbound != nil && a.d.KeyMode == "" {
 		a.d.KeyMode = paydeck.APIKeyLive
 	}
@@ -189,17 +189,17 @@ func Patterns() []string {
 // request is one admin page request.
 type request struct {
 	user  *paydeck.User
-	view  *page.View
+	view  *ui.View
 	actor payment.Actor
 }
 
-// adminOnly loads the signed-in user (page.SessionUser: the current role,
+// adminOnly loads the signed-in user (ui.SessionUser: the current role,
 // and admin sessions end after 30 idle minutes or 12 hours): visitors go
 // to the sign-in page (and come back), non-admins get 403.
 func (a *app) adminOnly(h func(http.ResponseWriter, *http.Request, *request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sess := page.FromContext(r.Context())
-		user := page.SessionUser(r, a.d.Accounts, a.d.Logger)
+		sess := ui.FromContext(r.Context())
+		user := ui.SessionUser(r, a.d.Accounts, a.d.Logger)
 		if user == nil {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -237,7 +237,7 @@ func (a *app) render(w http.ResponseWriter, rq *request, name, title string, dat
 
 // flashFrom returns the ?flash= message key of a redirect after a post, if
 // it is a known key.
-func flashFrom(v *page.View) string {
+func flashFrom(v *ui.View) string {
 	if v.URL == nil {
 		return ""
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/store/storetest"
 	"github.com/paydeck/paydeck/toss"
@@ -19,14 +20,14 @@ import (
 
 // store is a Site with a product, a customer and a signed-in admin.
 type store struct {
-	*apptest.Site
+	*sitetest.Site
 	product  *paydeck.Product
 	customer *paydeck.User
-	admin    *apptest.Visitor
+	admin    *sitetest.Visitor
 }
 
 func newStore(t *testing.T, env *apptest.Env) *store {
-	s := &store{Site: apptest.NewSite(t, env)}
+	s := &store{Site: sitetest.NewSite(t, env)}
 	s.product = env.Product(t, 30_000, 10)
 	s.customer = s.User(t, paydeck.RoleCustomer)
 	s.admin = s.Visitor(t)
@@ -82,7 +83,7 @@ func TestAdminOnly(t *testing.T) {
 	// Signing in through the shop's page comes back to the admin page.
 	visitor.Get(t, "/login?next=%2Fadmin%2F")
 	admin := s.User(t, paydeck.RoleAdmin)
-	back := visitor.Post(t, "/login", url.Values{"email": {admin.Email}, "password": {apptest.SitePassword}, "next": {"/admin/"}})
+	back := visitor.Post(t, "/login", url.Values{"email": {admin.Email}, "password": {sitetest.SitePassword}, "next": {"/admin/"}})
 	require.Equal(t, "/admin/", back.Location())
 }
 
@@ -365,7 +366,7 @@ func TestAdminPagesRefuseCustomers(t *testing.T) {
 		owner.SignIn(t, s.customer)
 		other := s.Visitor(t)
 		other.SignIn(t, s.User(t, paydeck.RoleCustomer))
-		for who, v := range map[string]*apptest.Visitor{"owner": owner, "other customer": other} {
+		for who, v := range map[string]*sitetest.Visitor{"owner": owner, "other customer": other} {
 			for _, path := range pages {
 				page := v.Get(t, path)
 				require.Equal(t, http.StatusForbidden, page.Status, "%s: %s", who, path)
@@ -373,7 +374,7 @@ func TestAdminPagesRefuseCustomers(t *testing.T) {
 			}
 		}
 		for path, form := range forms {
-			for who, v := range map[string]*apptest.Visitor{"visitor": visitor, "owner": owner, "other customer": other} {
+			for who, v := range map[string]*sitetest.Visitor{"visitor": visitor, "owner": owner, "other customer": other} {
 				f := url.Values{}
 				for k, vs := range form {
 					f[k] = vs

@@ -8,13 +8,14 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 	"github.com/paydeck/paydeck/store/storetest"
 )
 
 // BenchmarkDashboard renders the admin dashboard over 500 approved
 // payments (three stats reports, two SVG charts) on SQLite.
 func BenchmarkDashboard(b *testing.B) {
-	s := apptest.NewSite(b, apptest.New(b, "sqlite"))
+	s := sitetest.NewSite(b, apptest.New(b, "sqlite"))
 	u := s.User(b, paydeck.RoleCustomer)
 	pr := storetest.MustCreateProduct(b, s.DB, &paydeck.Product{Price: 1_000, StockQuantity: 1_000, IsActive: true})
 	for range 500 {

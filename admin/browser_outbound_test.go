@@ -11,6 +11,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
 
 // TestBrowserWebhookEndpoint: in a real browser an admin adds an endpoint
@@ -25,13 +26,13 @@ func TestBrowserWebhookEndpoint(t *testing.T) {
 	}))
 	t.Cleanup(rcv.Close)
 	admin := s.User(t, paydeck.RoleAdmin)
-	ctx := apptest.Browser(t)
+	ctx := sitetest.Browser(t)
 
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(s.URL+"/admin/webhooks"),
 		chromedp.WaitVisible(chromedp.ID("login-submit")),
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), admin.Email),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), apptest.SitePassword),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), sitetest.SitePassword),
 		chromedp.Click(chromedp.ID("login-submit")),
 		chromedp.WaitVisible(chromedp.ID("new-endpoint-form")),
 		chromedp.SendKeys(chromedp.CSS(`#new-endpoint-form input[name="url"]`), rcv.URL+"/hooks/paydeck"),
@@ -43,7 +44,7 @@ func TestBrowserWebhookEndpoint(t *testing.T) {
 	secret, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("endpoint-secret")))
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(secret, "whsec_"), secret)
-	apptest.Screenshot(t, ctx, shots, "admin-webhooks")
+	sitetest.Screenshot(t, ctx, shots, "admin-webhooks")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`#endpoints a`)),
 		chromedp.WaitVisible(chromedp.ID("send-test")),
@@ -60,7 +61,7 @@ func TestBrowserWebhookEndpoint(t *testing.T) {
 	})
 	require.Contains(t, log, "200")
 	require.Contains(t, log, "다시 보내기")
-	apptest.Screenshot(t, ctx, shots, "admin-webhook")
+	sitetest.Screenshot(t, ctx, shots, "admin-webhook")
 
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(s.URL+"/admin/api-keys"),
@@ -74,5 +75,5 @@ func TestBrowserWebhookEndpoint(t *testing.T) {
 	key, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("key-secret")))
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(key, "pdk_live_"), key)
-	apptest.Screenshot(t, ctx, shots, "admin-api-keys")
+	sitetest.Screenshot(t, ctx, shots, "admin-api-keys")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
 
 // shots is docs/screenshots seen from this package.
@@ -24,13 +25,13 @@ func TestBrowserAdminRefund(t *testing.T) {
 	_, va := s.paid(t, 1, "VIRTUAL_ACCOUNT")
 	s.Deposit(t, va.PaymentKey)
 	admin := s.User(t, paydeck.RoleAdmin)
-	ctx := apptest.Browser(t)
+	ctx := sitetest.Browser(t)
 
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(s.URL+"/admin/"),
 		chromedp.WaitVisible(chromedp.ID("login-submit")),
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), admin.Email),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), apptest.SitePassword),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), sitetest.SitePassword),
 		chromedp.Click(chromedp.ID("login-submit")),
 		chromedp.WaitVisible(chromedp.ID("daily-chart")),
 	))
@@ -40,13 +41,13 @@ func TestBrowserAdminRefund(t *testing.T) {
 	before, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("today-revenue")))
 	require.NoError(t, err)
 	require.Equal(t, "126,000원", before, "33,000 + 60,000 (free shipping) + 33,000")
-	apptest.Screenshot(t, ctx, shots, "admin-dashboard")
+	sitetest.Screenshot(t, ctx, shots, "admin-dashboard")
 
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(s.URL+"/admin/orders?status=paid"),
 		chromedp.WaitVisible(chromedp.ID("orders")),
 	))
-	apptest.Screenshot(t, ctx, shots, "admin-orders")
+	sitetest.Screenshot(t, ctx, shots, "admin-orders")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`a[href="/admin/orders/`+o.OrderID+`"]`)),
 		chromedp.WaitVisible(chromedp.ID("timeline")),
@@ -65,7 +66,7 @@ func TestBrowserAdminRefund(t *testing.T) {
 	status, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("order-status")))
 	require.NoError(t, err)
 	require.Equal(t, "부분 환불", status)
-	apptest.Screenshot(t, ctx, shots, "admin-order")
+	sitetest.Screenshot(t, ctx, shots, "admin-order")
 	require.Equal(t, paydeck.OrderPartialRefunded, s.order(t, o.OrderID).Status)
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/admin/"), chromedp.WaitVisible(chromedp.ID("month-refunds"))))
@@ -87,6 +88,6 @@ func TestBrowserAdminRefund(t *testing.T) {
 		{"/admin/methods", "methods", "admin-methods"},
 	} {
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+page.path), chromedp.WaitVisible(chromedp.ID(page.wait))))
-		apptest.Screenshot(t, ctx, shots, page.shot)
+		sitetest.Screenshot(t, ctx, shots, page.shot)
 	}
 }

@@ -1,9 +1,9 @@
 package admin
 
-import "github.com/paydeck/paydeck/web/page"
+import "github.com/paydeck/paydeck/ui"
 
 // messages are the admin pages' texts in Korean and English.
-var messages = page.Messages{
+var messages = ui.Messages{
 	"yes":  {"예", "yes"},
 	"no":   {"아니오", "no"},
 	"save": {"저장", "Save"},

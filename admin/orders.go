@@ -8,7 +8,7 @@ import (
 	"slices"
 
 	"github.com/paydeck/paydeck"
-	"github.com/paydeck/paydeck/web/page"
+	"github.com/paydeck/paydeck/ui"
 )
 
 // orderRow is an order with its customer's email.
@@ -121,7 +121,7 @@ func (a *app) loadOrder(r *http.Request, rq *request, orderID string) (orderDeta
 		return orderDetail{}, err
 	}
 	d := orderDetail{Order: order, CanShip: order.Status.CanTransition(paydeck.OrderShipped) == nil,
-		CanDeliver: order.Status.CanTransition(paydeck.OrderDelivered) == nil, Banks: page.RefundBanks}
+		CanDeliver: order.Status.CanTransition(paydeck.OrderDelivered) == nil, Banks: ui.RefundBanks}
 	seen := map[int64]bool{}
 	addEvents := func(events []*paydeck.PaymentEvent) {
 		for _, e := range events {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/admin/form"
-	"github.com/paydeck/paydeck/web/page"
+	"github.com/paydeck/paydeck/ui"
 )
 
 // refund refunds all or part of a payment through the payment service and
@@ -32,7 +32,7 @@ func (a *app) refund(w http.ResponseWriter, r *http.Request, rq *request) {
 	if err == nil {
 		_, _, err = a.d.Payments.Cancel(r.Context(), rq.actor, key, f.Input())
 	}
-	switch status := page.HTTPStatus(err); {
+	switch status := ui.HTTPStatus(err); {
 	case err == nil:
 		back(w, r, "/admin/orders/"+order.OrderID, "flash.refunded")
 	case status >= http.StatusInternalServerError:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
 
 // TestAdminRefusesCrossOriginChanges: a signed-in admin's browser, made to
@@ -25,7 +26,7 @@ import (
 func TestAdminRefusesCrossOriginChanges(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		site := apptest.NewSite(t, env, apptest.WithJobsUI())
+		site := sitetest.NewSite(t, env, sitetest.WithJobsUI())
 		admin := site.Visitor(t)
 		admin.SignIn(t, site.User(t, paydeck.RoleAdmin))
 		admin.Get(t, "/admin/products/new")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 // TestEveryOperationEnforcesItsAccessRule walks the published OpenAPI
@@ -25,15 +26,15 @@ import (
 func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
-	a := apptest.NewAPI(t, env)
+	a := apitest.NewAPI(t, env)
 	_, customer := a.SignUp(t, "matrix")
 	_, ended := a.SignUp(t, "ended")
-	a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/auth/logout", Token: ended}, http.StatusNoContent, nil)
+	a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/auth/logout", Token: ended}, http.StatusNoContent, nil)
 	demoted := a.NewAdmin(t)
 	var me struct {
 		ID string `json:"id"`
 	}
-	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: demoted}, http.StatusOK, &me)
+	a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/me", Token: demoted}, http.StatusOK, &me)
 	require.NoError(t, env.DB.Update(t.Context(), func(tx paydeck.Tx) error {
 		u, err := tx.FindUserByID(t.Context(), me.ID)
 		if err != nil {
@@ -51,7 +52,7 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 			Scope       string                `json:"x-paydeck-scope"`
 		} `json:"paths"`
 	}
-	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
+	a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
 	param := regexp.MustCompile(`\{[^}]+\}`)
 	fill := func(path string) string {
 		return param.ReplaceAllStringFunc(path, func(p string) string {
@@ -72,7 +73,7 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 			continue
 		}
 		for method, op := range ops {
-			req := apptest.Request{Method: strings.ToUpper(method), Path: fill(path)}
+			req := apitest.Request{Method: strings.ToUpper(method), Path: fill(path)}
 			if req.Method == http.MethodPost || req.Method == http.MethodPatch || req.Method == http.MethodPut {
 				req.Body = map[string]any{}
 			}
@@ -124,7 +125,7 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
-	a := apptest.NewAPI(t, env)
+	a := apitest.NewAPI(t, env)
 	admin := a.NewAdmin(t)
 	newKey := func(scopes ...paydeck.Scope) string {
 		t.Helper()
@@ -132,7 +133,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 			ID  string `json:"id"`
 			Key string `json:"key"`
 		}
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/admin/api-keys", Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/admin/api-keys", Token: admin,
 			Body: map[string]any{"name": "matrix", "scopes": scopes}}, http.StatusCreated, &out)
 		require.True(t, strings.HasPrefix(out.Key, "pdk_live_"), out.Key)
 		return out.Key
@@ -157,10 +158,10 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 			Hint string `json:"hint"`
 		} `json:"items"`
 	}
-	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/api-keys", Token: admin}, http.StatusOK, &keys)
+	a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/api-keys", Token: admin}, http.StatusOK, &keys)
 	require.Len(t, keys.Items, 2*len(paydeck.Scopes)+2)
 	require.True(t, strings.HasPrefix(revoked, keys.Items[0].Hint), "newest first")
-	a.MustDo(t, apptest.Request{Method: http.MethodDelete, Path: "/api/admin/api-keys/" + keys.Items[0].ID, Token: admin},
+	a.MustDo(t, apitest.Request{Method: http.MethodDelete, Path: "/api/admin/api-keys/" + keys.Items[0].ID, Token: admin},
 		http.StatusOK, nil)
 
 	var doc struct {
@@ -170,7 +171,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 			Scope       string                `json:"x-paydeck-scope"`
 		} `json:"paths"`
 	}
-	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
+	a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
 	param := regexp.MustCompile(`\{[^}]+\}`)
 	byScope := map[string][]string{}
 	for path, ops := range doc.Paths {
@@ -178,7 +179,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 			continue
 		}
 		for method, op := range ops {
-			req := apptest.Request{Method: strings.ToUpper(method),
+			req := apitest.Request{Method: strings.ToUpper(method),
 				Path: param.ReplaceAllString(path, "00000000-0000-4000-8000-000000000000")}
 			if req.Method != http.MethodGet && req.Method != http.MethodDelete {
 				req.Body = map[string]any{}

@@ -11,6 +11,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 // TestAuthorizationMatrix: customers see and act on their own orders and
@@ -20,7 +21,7 @@ import (
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := createProduct(t, a, admin, 5000, 20)
 		_, alice := a.SignUp(t, "alice")
@@ -31,7 +32,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		pending := placeOrder(t, a, alice, p.ID, 1)
 		key := a.Authorize(t, &paydeck.Order{OrderID: pending.OrderID, FinalAmount: pending.FinalAmount}, "CARD")
 
-		notFound := []apptest.Request{
+		notFound := []apitest.Request{
 			{Method: http.MethodGet, Path: "/api/orders/" + pending.OrderID},
 			{Method: http.MethodGet, Path: "/api/orders/" + pending.OrderID + "/checkout"},
 			{Method: http.MethodPost, Path: "/api/orders/" + pending.OrderID + "/cancel"},
@@ -45,12 +46,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			a.Do(t, req).RequireProblem(t, http.StatusNotFound)
 		}
 		var list struct{ Total int }
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders", Token: bob}, http.StatusOK, &list)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders", Token: bob}, http.StatusOK, &list)
 		require.Zero(t, list.Total, "bob sees none of alice's orders")
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders", Token: admin}, http.StatusOK, &list)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders", Token: admin}, http.StatusOK, &list)
 		require.Equal(t, 2, list.Total, "admins see every order")
 
-		forbidden := []apptest.Request{
+		forbidden := []apitest.Request{
 			{Method: http.MethodPost, Path: "/api/products", Body: map[string]any{"name": "x", "price": 1000}},
 			{Method: http.MethodPatch, Path: "/api/products/" + p.ID, Body: map[string]any{"price": 1}},
 			{Method: http.MethodDelete, Path: "/api/products/" + p.ID},
@@ -71,20 +72,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 			res.RequireProblem(t, http.StatusUnauthorized)
 			require.Equal(t, "Bearer", res.Header.Get("WWW-Authenticate"))
 		}
-		a.Do(t, apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: "not-a-token"}).RequireProblem(t, http.StatusUnauthorized)
+		a.Do(t, apitest.Request{Method: http.MethodGet, Path: "/api/me", Token: "not-a-token"}).RequireProblem(t, http.StatusUnauthorized)
 
 		// Nothing bob tried changed anything.
 		var got order
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + pending.OrderID, Token: alice}, http.StatusOK, &got)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + pending.OrderID, Token: alice}, http.StatusOK, &got)
 		require.Equal(t, "pending", got.Status)
 		require.Empty(t, got.Payments)
 		require.Equal(t, int64(18), productStock(t, a, p.ID))
 
 		// Admins refund anyone's payment and move orders on.
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/orders/" + paidOrder.OrderID + "/ship", Token: admin}, http.StatusOK, &got)
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/orders/" + paidOrder.OrderID + "/ship", Token: admin}, http.StatusOK, &got)
 		require.Equal(t, "shipped", got.Status)
 		var res cancelResult
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/" + paid.PaymentKey + "/cancel", Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/" + paid.PaymentKey + "/cancel", Token: admin,
 			Body: map[string]any{"cancelReason": "반품 승인"}}, http.StatusOK, &res)
 		require.Equal(t, "canceled", res.Payment.Status)
 	})
@@ -94,11 +95,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 func TestTokenExpiry(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
-	a := apptest.NewAPI(t, env, func(d *api.Deps) { d.TokenTTL = time.Minute })
+	a := apitest.NewAPI(t, env, func(d *api.Deps) { d.TokenTTL = time.Minute })
 	_, tok := a.SignUp(t, "kim")
-	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: tok}, http.StatusOK, nil)
+	a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/me", Token: tok}, http.StatusOK, nil)
 	env.Clock.Advance(61 * time.Second)
-	res := a.Do(t, apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: tok})
+	res := a.Do(t, apitest.Request{Method: http.MethodGet, Path: "/api/me", Token: tok})
 	res.RequireProblem(t, http.StatusUnauthorized)
 	require.Contains(t, res.Header.Get("WWW-Authenticate"), "invalid_token")
 }
@@ -115,7 +116,7 @@ func TestTokenExpiry(t *testing.T) {
 func TestOwnedResourcesMatrix(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := createProduct(t, a, admin, 5000, 20)
 		aliceEmail, alice := a.SignUp(t, "alice")
@@ -128,7 +129,7 @@ func TestOwnedResourcesMatrix(t *testing.T) {
 		va := authorizeAndConfirm(t, a, alice, vaOrder, "VIRTUAL_ACCOUNT", http.StatusOK)
 		require.Equal(t, "waiting_for_deposit", va.Status)
 		cancelled := placeOrder(t, a, alice, p.ID, 1)
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/orders/" + cancelled.OrderID + "/cancel", Token: alice}, http.StatusOK, nil)
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/orders/" + cancelled.OrderID + "/cancel", Token: alice}, http.StatusOK, nil)
 		pending := placeOrder(t, a, alice, p.ID, 1)
 		// bob authorizes a payment for alice's order himself and tries to
 		// confirm it: the order is still not his.
@@ -137,7 +138,7 @@ func TestOwnedResourcesMatrix(t *testing.T) {
 		// The account is always the caller's own.
 		for token, want := range map[string]string{alice: aliceEmail, bob: bobEmail} {
 			var me struct{ Email, Role string }
-			a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: token}, http.StatusOK, &me)
+			a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/me", Token: token}, http.StatusOK, &me)
 			require.Equal(t, want, me.Email)
 			require.Equal(t, "customer", me.Role)
 		}
@@ -148,24 +149,24 @@ func TestOwnedResourcesMatrix(t *testing.T) {
 		}
 		refund := map[string]any{"cancelReason": "남의 결제"}
 		type probe struct {
-			req       apptest.Request
+			req       apitest.Request
 			id, ghost string // the foreign ID in the request, and the missing one that replaces it
 		}
 		var probes []probe
 		for _, o := range []order{paidOrder, vaOrder, cancelled, pending} {
 			probes = append(probes,
-				probe{apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID}, o.OrderID, missingOrder},
-				probe{apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID + "/checkout"}, o.OrderID, missingOrder},
-				probe{apptest.Request{Method: http.MethodPost, Path: "/api/orders/" + o.OrderID + "/cancel"}, o.OrderID, missingOrder})
+				probe{apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID}, o.OrderID, missingOrder},
+				probe{apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID + "/checkout"}, o.OrderID, missingOrder},
+				probe{apitest.Request{Method: http.MethodPost, Path: "/api/orders/" + o.OrderID + "/cancel"}, o.OrderID, missingOrder})
 		}
 		probes = append(probes,
-			probe{apptest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Body: confirm(bobsKey, pending.OrderID, pending.FinalAmount)}, pending.OrderID, missingOrder},
-			probe{apptest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Body: confirm(paid.PaymentKey, paidOrder.OrderID, paidOrder.FinalAmount)}, paidOrder.OrderID, missingOrder},
-			probe{apptest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Body: confirm(va.PaymentKey, vaOrder.OrderID, vaOrder.FinalAmount)}, vaOrder.OrderID, missingOrder})
+			probe{apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Body: confirm(bobsKey, pending.OrderID, pending.FinalAmount)}, pending.OrderID, missingOrder},
+			probe{apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Body: confirm(paid.PaymentKey, paidOrder.OrderID, paidOrder.FinalAmount)}, paidOrder.OrderID, missingOrder},
+			probe{apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Body: confirm(va.PaymentKey, vaOrder.OrderID, vaOrder.FinalAmount)}, vaOrder.OrderID, missingOrder})
 		for _, key := range []string{paid.PaymentKey, va.PaymentKey} {
 			probes = append(probes,
-				probe{apptest.Request{Method: http.MethodGet, Path: "/api/payments/" + key}, key, missingKey},
-				probe{apptest.Request{Method: http.MethodPost, Path: "/api/payments/" + key + "/cancel", Body: refund}, key, missingKey})
+				probe{apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + key}, key, missingKey},
+				probe{apitest.Request{Method: http.MethodPost, Path: "/api/payments/" + key + "/cancel", Body: refund}, key, missingKey})
 		}
 		for _, pr := range probes {
 			name := pr.req.Method + " " + pr.req.Path
@@ -190,40 +191,40 @@ func TestOwnedResourcesMatrix(t *testing.T) {
 				Total int
 				Items []order
 			}
-			a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders" + q, Token: bob}, http.StatusOK, &list)
+			a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders" + q, Token: bob}, http.StatusOK, &list)
 			for _, o := range list.Items {
 				require.Equal(t, bobOrder.OrderID, o.OrderID, "bob lists only his own orders (%s)", q)
 			}
 		}
 		// ... and alice cannot reach bob's order either.
-		a.Do(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + bobOrder.OrderID, Token: alice}).RequireProblem(t, http.StatusNotFound)
+		a.Do(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + bobOrder.OrderID, Token: alice}).RequireProblem(t, http.StatusNotFound)
 
 		// Nothing bob tried changed anything; the owner still sees it all.
 		want := map[string]string{paidOrder.OrderID: "paid", vaOrder.OrderID: "pending", cancelled.OrderID: "cancelled", pending.OrderID: "pending"}
 		for id, status := range want {
 			var got order
-			a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + id, Token: alice}, http.StatusOK, &got)
+			a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + id, Token: alice}, http.StatusOK, &got)
 			require.Equal(t, status, got.Status, id)
 			if id == pending.OrderID {
 				require.Empty(t, got.Payments, "bob's confirm recorded no payment on alice's order")
 			}
 		}
 		var own pay
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/payments/" + paid.PaymentKey, Token: alice}, http.StatusOK, &own)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + paid.PaymentKey, Token: alice}, http.StatusOK, &own)
 		require.Equal(t, "done", own.Status)
 		require.Equal(t, own.Amount, own.BalanceAmount, "bob's refund did not happen")
 		require.Empty(t, own.Events, "the event trail is for admins")
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + pending.OrderID + "/checkout", Token: alice}, http.StatusOK, nil)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + pending.OrderID + "/checkout", Token: alice}, http.StatusOK, nil)
 
 		// Admins read every customer's orders and payments, with the trail.
 		var seen order
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + paidOrder.OrderID, Token: admin}, http.StatusOK, &seen)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + paidOrder.OrderID, Token: admin}, http.StatusOK, &seen)
 		require.Len(t, seen.Payments, 1)
 		var trail pay
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/payments/" + paid.PaymentKey, Token: admin}, http.StatusOK, &trail)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + paid.PaymentKey, Token: admin}, http.StatusOK, &trail)
 		require.NotEmpty(t, trail.Events)
 		var all struct{ Total int }
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders", Token: admin}, http.StatusOK, &all)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders", Token: admin}, http.StatusOK, &all)
 		require.Equal(t, 5, all.Total)
 	})
 }

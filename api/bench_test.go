@@ -5,18 +5,19 @@ import (
 	"testing"
 
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 // BenchmarkListProducts measures GET /api/products (20 of 20 products,
 // SQLite) over real HTTP, one client.
 func BenchmarkListProducts(b *testing.B) {
-	a := apptest.NewAPI(b, apptest.New(b, "sqlite"))
+	a := apitest.NewAPI(b, apptest.New(b, "sqlite"))
 	admin := a.NewAdmin(b)
 	for range 20 {
-		a.MustDo(b, apptest.Request{Method: http.MethodPost, Path: "/api/products", Token: admin,
+		a.MustDo(b, apitest.Request{Method: http.MethodPost, Path: "/api/products", Token: admin,
 			Body: map[string]any{"name": "상품", "price": 1000, "stockQuantity": 10}}, http.StatusCreated, nil)
 	}
-	req := apptest.Request{Method: http.MethodGet, Path: "/api/products?limit=20"}
+	req := apitest.Request{Method: http.MethodGet, Path: "/api/products?limit=20"}
 	for b.Loop() {
 		a.MustDo(b, req, http.StatusOK, nil)
 	}
@@ -28,26 +29,26 @@ func BenchmarkOrderAndConfirm(b *testing.B) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		b.Run(engine, func(b *testing.B) {
 			env := apptest.New(b, engine)
-			a := apptest.NewAPI(b, env)
+			a := apitest.NewAPI(b, env)
 			admin := a.NewAdmin(b)
 			p := benchProduct(b, a, admin)
 			_, cust := a.SignUp(b, "bench")
 			for b.Loop() {
 				var o order
-				a.MustDo(b, apptest.Request{Method: http.MethodPost, Path: "/api/orders", Token: cust, Body: map[string]any{
+				a.MustDo(b, apitest.Request{Method: http.MethodPost, Path: "/api/orders", Token: cust, Body: map[string]any{
 					"items": []map[string]any{{"productId": p, "quantity": 1}}, "shipping": map[string]any{"name": "김", "address": "서울"},
 				}}, http.StatusCreated, &o)
 				key := a.Authorize(b, orderRef(o), "CARD")
-				a.MustDo(b, apptest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: cust,
+				a.MustDo(b, apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: cust,
 					Body: map[string]any{"paymentKey": key, "orderId": o.OrderID, "amount": o.FinalAmount}}, http.StatusOK, nil)
 			}
 		})
 	}
 }
 
-func benchProduct(b *testing.B, a *apptest.API, admin string) string {
+func benchProduct(b *testing.B, a *apitest.API, admin string) string {
 	var p product
-	a.MustDo(b, apptest.Request{Method: http.MethodPost, Path: "/api/products", Token: admin,
+	a.MustDo(b, apitest.Request{Method: http.MethodPost, Path: "/api/products", Token: admin,
 		Body: map[string]any{"name": "디지털 상품권", "price": 10000, "isDigital": true}}, http.StatusCreated, &p)
 	return p.ID
 }
@@ -59,9 +60,9 @@ func benchProduct(b *testing.B, a *apptest.API, admin string) string {
 func BenchmarkAuthenticatedRequest(b *testing.B) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		b.Run(engine, func(b *testing.B) {
-			a := apptest.NewAPI(b, apptest.New(b, engine))
+			a := apitest.NewAPI(b, apptest.New(b, engine))
 			_, tok := a.SignUp(b, "bench")
-			req := apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: tok}
+			req := apitest.Request{Method: http.MethodGet, Path: "/api/me", Token: tok}
 			for b.Loop() {
 				a.MustDo(b, req, http.StatusOK, nil)
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 // TestConfirmOutcomeUnknownAnswers202: when Toss approves but the
@@ -18,7 +19,7 @@ import (
 func TestConfirmOutcomeUnknownAnswers202(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := createProduct(t, a, admin, 10000, 5)
 		_, cust := a.SignUp(t, "park")
@@ -32,11 +33,11 @@ func TestConfirmOutcomeUnknownAnswers202(t *testing.T) {
 
 		apptest.WaitFor(t, "payment settled by the job", func() bool {
 			var got pay
-			a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/payments/" + inProgress.PaymentKey, Token: cust}, http.StatusOK, &got)
+			a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + inProgress.PaymentKey, Token: cust}, http.StatusOK, &got)
 			return got.Status == "done"
 		})
 		var got order
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
 		require.Equal(t, "paid", got.Status)
 	}, apptest.WithTossRetries(2*time.Second, 0))
 }
@@ -47,13 +48,13 @@ func TestConfirmOutcomeUnknownAnswers202(t *testing.T) {
 func TestConcurrentConfirmsOverHTTP(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := createProduct(t, a, admin, 10000, 5)
 		_, cust := a.SignUp(t, "choi")
 		o := placeOrder(t, a, cust, p.ID, 1)
 		key := a.Authorize(t, &paydeck.Order{OrderID: o.OrderID, FinalAmount: o.FinalAmount}, "CARD")
-		req := apptest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: cust,
+		req := apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: cust,
 			Body: map[string]any{"paymentKey": key, "orderId": o.OrderID, "amount": o.FinalAmount}}
 		const n = 20
 		statuses := make([]int, n)
@@ -69,7 +70,7 @@ func TestConcurrentConfirmsOverHTTP(t *testing.T) {
 		calls := a.TossCalls(http.MethodPost, "/v1/payments/confirm")
 		require.Len(t, calls, 1, "Toss confirm is called once")
 		var got order
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
 		require.Equal(t, "paid", got.Status)
 		require.Len(t, got.Payments, 1)
 	})
@@ -81,13 +82,13 @@ func TestConcurrentConfirmsOverHTTP(t *testing.T) {
 func TestCancelIdempotencyKey(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := createProduct(t, a, admin, 10000, 5)
 		_, cust := a.SignUp(t, "jung")
 		o := placeOrder(t, a, cust, p.ID, 2)
 		paid := authorizeAndConfirm(t, a, cust, o, "CARD", http.StatusOK)
-		req := apptest.Request{Method: http.MethodPost, Path: "/api/payments/" + paid.PaymentKey + "/cancel", Token: cust,
+		req := apitest.Request{Method: http.MethodPost, Path: "/api/payments/" + paid.PaymentKey + "/cancel", Token: cust,
 			Body: map[string]any{"cancelReason": "한 개 반품", "cancelAmount": 10000}, Header: map[string]string{"Idempotency-Key": "return-1"}}
 		var first, second struct {
 			Refund struct{ ID, Status string } `json:"refund"`
@@ -101,7 +102,7 @@ func TestCancelIdempotencyKey(t *testing.T) {
 		require.Len(t, a.TossCalls(http.MethodPost, "/v1/payments/"+paid.PaymentKey+"/cancel"), 1)
 
 		// The settlement charges the card fee (2.90 %) on what was kept.
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/payment-methods", Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payment-methods", Token: admin,
 			Body: map[string]any{"name": "카드", "type": "card", "feeRate": 290}}, http.StatusCreated, nil)
 		var rep struct {
 			Items []struct {
@@ -110,7 +111,7 @@ func TestCancelIdempotencyKey(t *testing.T) {
 			}
 			Totals struct{ Count, Amount, Fee, NetAmount int64 }
 		}
-		res := a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/settlements", Token: admin}, http.StatusOK, &rep)
+		res := a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/settlements", Token: admin}, http.StatusOK, &rep)
 		require.Equal(t, "application/json", res.Header.Get("Content-Type"))
 		require.Len(t, rep.Items, 1)
 		it := rep.Items[0]

@@ -14,6 +14,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 	"github.com/paydeck/paydeck/payment"
 )
 
@@ -25,7 +26,7 @@ type fuzzTarget struct {
 
 // requireClean4xx fails unless res is a success or a problem+json 4xx: the
 // API never answers a hostile input with a 5xx or a bare error.
-func requireClean4xx(t *testing.T, res *apptest.Response, what string) {
+func requireClean4xx(t *testing.T, res *apitest.Response, what string) {
 	t.Helper()
 	require.Less(t, res.Status, 500, "%s: %s", what, res.Body)
 	if res.Status >= 400 {
@@ -37,20 +38,20 @@ func requireClean4xx(t *testing.T, res *apptest.Response, what string) {
 // order for the fuzz targets to point at. It runs on SQLite, or on the
 // engine PAYDECK_FUZZ_ENGINE names ("postgres" needs
 // PAYDECK_TEST_DATABASE_URL): PostgreSQL refuses some text SQLite stores.
-func fuzzAPI(f *testing.F) (a *apptest.API, admin, cust, productID, orderID string) {
+func fuzzAPI(f *testing.F) (a *apitest.API, admin, cust, productID, orderID string) {
 	engine := cmp.Or(os.Getenv("PAYDECK_FUZZ_ENGINE"), "sqlite")
-	a = apptest.NewAPI(f, apptest.New(f, engine), noWebhookLimit)
+	a = apitest.NewAPI(f, apptest.New(f, engine), noWebhookLimit)
 	admin = a.NewAdmin(f)
 	_, cust = a.SignUp(f, "fuzz")
 	var p struct {
 		ID string `json:"id"`
 	}
-	a.MustDo(f, apptest.Request{Method: http.MethodPost, Path: "/api/products", Token: admin,
+	a.MustDo(f, apitest.Request{Method: http.MethodPost, Path: "/api/products", Token: admin,
 		Body: map[string]any{"name": "퍼즈 상품", "price": 5000, "stockQuantity": 1_000_000}}, http.StatusCreated, &p)
 	var o struct {
 		OrderID string `json:"orderId"`
 	}
-	a.MustDo(f, apptest.Request{Method: http.MethodPost, Path: "/api/orders", Token: cust, Body: map[string]any{
+	a.MustDo(f, apitest.Request{Method: http.MethodPost, Path: "/api/orders", Token: cust, Body: map[string]any{
 		"items":    []map[string]any{{"productId": p.ID, "quantity": 1}},
 		"shipping": map[string]any{"name": "김지민", "phone": "010-1234-5678", "address": "서울"},
 	}}, http.StatusCreated, &o)
@@ -88,7 +89,7 @@ func FuzzAPIBodies(f *testing.F) {
 		if tg.admin {
 			token = admin
 		}
-		res := a.Do(t, apptest.Request{Method: tg.method, Path: tg.path, Token: token, Body: body})
+		res := a.Do(t, apitest.Request{Method: tg.method, Path: tg.path, Token: token, Body: body})
 		requireClean4xx(t, res, tg.method+" "+tg.path)
 	})
 }
@@ -122,7 +123,7 @@ func FuzzQueryFilters(f *testing.F) {
 		if tg.admin {
 			token = admin
 		}
-		res := a.Do(t, apptest.Request{Method: tg.method, Path: tg.path + "?" + query, Token: token})
+		res := a.Do(t, apitest.Request{Method: tg.method, Path: tg.path + "?" + query, Token: token})
 		requireClean4xx(t, res, tg.path+"?"+query)
 	})
 }
@@ -164,7 +165,7 @@ func FuzzWebhookBodies(f *testing.F) {
 	}
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		res := a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: body})
+		res := a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: body})
 		require.Contains(t, []int{http.StatusOK, http.StatusBadRequest}, res.Status, "%s", res.Body)
 		if res.Status == http.StatusBadRequest {
 			requireClean4xx(t, res, "webhook")
@@ -201,7 +202,7 @@ func FuzzWebhookBodies(f *testing.F) {
 
 // latestWebhook returns the ID of the most recently recorded webhook
 // (whichever end of the store's listing holds it).
-func latestWebhook(t *testing.T, a *apptest.API) int64 {
+func latestWebhook(t *testing.T, a *apitest.API) int64 {
 	t.Helper()
 	ctx := context.Background()
 	var latest int64

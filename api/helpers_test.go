@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
-	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 // product is the part of a product response the tests read.
@@ -60,19 +60,19 @@ type cancelResult struct {
 }
 
 // createProduct adds a product through the API as admin.
-func createProduct(t *testing.T, a *apptest.API, admin string, price, stock int64) product {
+func createProduct(t *testing.T, a *apitest.API, admin string, price, stock int64) product {
 	t.Helper()
 	var p product
-	a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/products", Token: admin,
+	a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/products", Token: admin,
 		Body: map[string]any{"name": "제주 삼다수 2L 6개입", "price": price, "stockQuantity": stock}}, http.StatusCreated, &p)
 	return p
 }
 
 // placeOrder orders qty units of the product through the API.
-func placeOrder(t *testing.T, a *apptest.API, token, productID string, qty int64) order {
+func placeOrder(t *testing.T, a *apitest.API, token, productID string, qty int64) order {
 	t.Helper()
 	var o order
-	a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/orders", Token: token, Body: map[string]any{
+	a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/orders", Token: token, Body: map[string]any{
 		"items":    []map[string]any{{"productId": productID, "quantity": qty}},
 		"shipping": map[string]any{"name": "김지민", "phone": "010-1234-5678", "address": "서울특별시 중구 세종대로 110"},
 	}}, http.StatusCreated, &o)
@@ -82,17 +82,17 @@ func placeOrder(t *testing.T, a *apptest.API, token, productID string, qty int64
 
 // authorizeAndConfirm authorizes the order in the sandbox with method and
 // confirms it through the API, expecting status.
-func authorizeAndConfirm(t *testing.T, a *apptest.API, token string, o order, method string, status int) pay {
+func authorizeAndConfirm(t *testing.T, a *apitest.API, token string, o order, method string, status int) pay {
 	t.Helper()
 	key := a.Authorize(t, &paydeck.Order{OrderID: o.OrderID, FinalAmount: o.FinalAmount}, method)
 	var p pay
-	a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: token,
+	a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: token,
 		Body: map[string]any{"paymentKey": key, "orderId": o.OrderID, "amount": o.FinalAmount}}, status, &p)
 	return p
 }
 
 // productStock reads a product's stock from the store.
-func productStock(t *testing.T, a *apptest.API, id string) int64 {
+func productStock(t *testing.T, a *apitest.API, id string) int64 {
 	t.Helper()
 	return a.ProductByID(t, id).StockQuantity
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 // injections are values an attacker puts in a filter: SQL that would widen
@@ -42,7 +43,7 @@ var injections = []string{
 func TestFilterInjection(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := createProduct(t, a, admin, 5000, 20)
 		_, alice := a.SignUp(t, "alice")
@@ -50,7 +51,7 @@ func TestFilterInjection(t *testing.T) {
 		paidOrder := placeOrder(t, a, alice, p.ID, 1)
 		authorizeAndConfirm(t, a, alice, paidOrder, "CARD", http.StatusOK)
 		placeOrder(t, a, bob, p.ID, 1)
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/payment-methods", Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payment-methods", Token: admin,
 			Body: map[string]any{"name": "카드", "type": "card", "feeRate": 320}}, http.StatusCreated, nil)
 
 		var doc struct {
@@ -64,7 +65,7 @@ func TestFilterInjection(t *testing.T) {
 				} `json:"parameters"`
 			} `json:"paths"`
 		}
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
 
 		counts := func() map[string]int { // what each list holds before and after
 			n := map[string]int{}
@@ -73,7 +74,7 @@ func TestFilterInjection(t *testing.T) {
 					Total int
 					Items []json.RawMessage
 				}
-				a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: path, Token: admin}, http.StatusOK, &page)
+				a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: path, Token: admin}, http.StatusOK, &page)
 				n[path] = max(page.Total, len(page.Items))
 			}
 			return n
@@ -106,7 +107,7 @@ func TestFilterInjection(t *testing.T) {
 				for who, token := range callers {
 					for _, value := range injections {
 						target := path + "?" + url.Values{param.Name: {value}}.Encode()
-						res := a.Do(t, apptest.Request{Method: http.MethodGet, Path: target, Token: token})
+						res := a.Do(t, apitest.Request{Method: http.MethodGet, Path: target, Token: token})
 						statuses[name][res.Status]++
 						requireClean4xx(t, res, who+" "+target)
 						if res.Status >= 400 {
@@ -134,7 +135,7 @@ func TestFilterInjection(t *testing.T) {
 			"listProducts?digital", "listProducts?includeInactive", "listProducts?limit", "listProducts?offset", "listProducts?search",
 			"listSubscriptions?limit", "listSubscriptions?offset", "listSubscriptions?status"}, tested)
 		require.Equal(t, before, counts(), "no injection changed the data")
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: alice}, http.StatusOK, nil)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/me", Token: alice}, http.StatusOK, nil)
 	})
 }
 
@@ -145,12 +146,12 @@ func TestFilterInjection(t *testing.T) {
 func TestNULInTextFilters(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		createProduct(t, a, admin, 5000, 20)
 		for _, value := range []string{"\x00", "삼다수\x00' OR '1'='1", "x\x00%"} {
 			target := "/api/products?" + url.Values{"search": {value}}.Encode()
-			detail := a.Do(t, apptest.Request{Method: http.MethodGet, Path: target}).RequireProblem(t, http.StatusUnprocessableEntity)
+			detail := a.Do(t, apitest.Request{Method: http.MethodGet, Path: target}).RequireProblem(t, http.StatusUnprocessableEntity)
 			require.NotEmpty(t, detail, target)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 // dbCounts counts what a refused request must not have created.
@@ -45,7 +46,7 @@ func countRows(t *testing.T, db paydeck.Store) dbCounts {
 func TestBadInputChangesNothing(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := createProduct(t, a, admin, 5000, 20)
 		_, cust := a.SignUp(t, "kim")
@@ -89,7 +90,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			if c.method != "POST" || strings.HasPrefix(c.path, "/api/products") {
 				token = admin
 			}
-			req := apptest.Request{Method: c.method, Path: c.path, Token: token}
+			req := apitest.Request{Method: c.method, Path: c.path, Token: token}
 			if c.body != "" {
 				req.Body = c.body
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 var update = flag.Bool("update", false, "rewrite api/openapi.yaml from the registered operations")
@@ -21,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite api/openapi.yaml from the regis
 func TestOpenAPIGolden(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
-	humaAPI, err := api.Register(http.NewServeMux(), apptest.NewAPI(t, env).Deps)
+	humaAPI, err := api.Register(http.NewServeMux(), apitest.NewAPI(t, env).Deps)
 	require.NoError(t, err)
 	got, err := humaAPI.OpenAPI().YAML()
 	require.NoError(t, err)
@@ -39,7 +40,7 @@ func TestOpenAPIGolden(t *testing.T) {
 func TestEveryOperationIsDocumented(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
-	humaAPI, err := api.Register(http.NewServeMux(), apptest.NewAPI(t, env).Deps)
+	humaAPI, err := api.Register(http.NewServeMux(), apitest.NewAPI(t, env).Deps)
 	require.NoError(t, err)
 	doc := humaAPI.OpenAPI()
 	n := 0

@@ -13,6 +13,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 	"github.com/paydeck/paydeck/webhook"
 )
 
@@ -25,7 +26,7 @@ import (
 func TestExternalSystemWithAPIKey(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 
 		var (
@@ -57,11 +58,11 @@ func TestExternalSystemWithAPIKey(t *testing.T) {
 			Key    string   `json:"key"`
 			Scopes []string `json:"scopes"`
 		}
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/admin/api-keys", Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/admin/api-keys", Token: admin,
 			Body: map[string]any{"name": "ERP 연동", "scopes": []string{"orders:read", "orders:write", "payments:write",
 				"refunds:write"}}}, http.StatusCreated, &key)
 		require.Regexp(t, `^pdk_live_[a-z2-7]{32}$`, key.Key)
-		list := a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/api-keys", Token: admin}, http.StatusOK, nil)
+		list := a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/api-keys", Token: admin}, http.StatusOK, nil)
 		require.NotContains(t, string(list.Body), key.Key)
 		require.NotContains(t, string(list.Body), `"key"`)
 
@@ -71,17 +72,17 @@ func TestExternalSystemWithAPIKey(t *testing.T) {
 			Events  []string `json:"events"`
 			Enabled bool     `json:"enabled"`
 		}
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/admin/webhook-endpoints", Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/admin/webhook-endpoints", Token: admin,
 			Body: map[string]any{"url": erp.URL + "/paydeck", "events": []string{"order.paid", "refund.completed"}}},
 			http.StatusCreated, &ep)
 		require.True(t, strings.HasPrefix(ep.Secret, "whsec_"))
 		require.True(t, ep.Enabled)
-		list = a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/webhook-endpoints", Token: admin},
+		list = a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/webhook-endpoints", Token: admin},
 			http.StatusOK, nil)
 		require.NotContains(t, string(list.Body), ep.Secret)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/admin/webhook-endpoints", Token: admin,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/admin/webhook-endpoints", Token: admin,
 			Body: map[string]any{"url": erp.URL, "events": []string{"order.refunded"}}}).RequireProblem(t, http.StatusUnprocessableEntity)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/admin/webhook-endpoints", Token: key.Key,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/admin/webhook-endpoints", Token: key.Key,
 			Body: map[string]any{"url": erp.URL}}).RequireProblem(t, http.StatusForbidden)
 
 		product := env.DigitalProduct(t, 23000)
@@ -90,17 +91,17 @@ func TestExternalSystemWithAPIKey(t *testing.T) {
 			FinalAmount int64  `json:"finalAmount"`
 			CustomerRef string `json:"customerRef"`
 		}
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/orders", Token: key.Key, Body: map[string]any{
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/orders", Token: key.Key, Body: map[string]any{
 			"items": []map[string]any{{"productId": product.ID, "quantity": 1}}, "shipping": map[string]any{"name": "김지민", "phone": "010-1234-5678", "address": "서울특별시 중구 세종대로 110"}, "customerRef": "erp-cust-00042"}},
 			http.StatusCreated, &order)
 		require.Equal(t, "erp-cust-00042", order.CustomerRef)
 		_, shopper := a.SignUp(t, "shopper")
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/orders", Token: shopper, Body: map[string]any{
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/orders", Token: shopper, Body: map[string]any{
 			"items": []map[string]any{{"productId": product.ID, "quantity": 1}}, "shipping": map[string]any{"name": "김지민", "phone": "010-1234-5678", "address": "서울특별시 중구 세종대로 110"}, "customerRef": "someone-else"}}).
 			RequireProblem(t, http.StatusUnprocessableEntity)
 
 		paymentKey := env.Authorize(t, &paydeck.Order{OrderID: order.OrderID, FinalAmount: order.FinalAmount}, "CARD")
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: key.Key, Body: map[string]any{
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: key.Key, Body: map[string]any{
 			"paymentKey": paymentKey, "orderId": order.OrderID, "amount": order.FinalAmount}}, http.StatusOK, nil)
 		apptest.WaitFor(t, "order.paid at the ERP", func() bool { r, _ := received("order.paid"); return r != nil })
 		req, body := received("order.paid")
@@ -118,7 +119,7 @@ func TestExternalSystemWithAPIKey(t *testing.T) {
 		require.Equal(t, "paid", paid.Data.Status)
 		require.Equal(t, "erp-cust-00042", paid.Data.CustomerRef)
 
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/" + paymentKey + "/cancel", Token: key.Key,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/" + paymentKey + "/cancel", Token: key.Key,
 			Body: map[string]any{"cancelReason": "ERP에서 취소"}}, http.StatusOK, nil)
 		apptest.WaitFor(t, "refund.completed at the ERP", func() bool { r, _ := received("refund.completed"); return r != nil })
 		req, body = received("refund.completed")
@@ -134,7 +135,7 @@ func TestExternalSystemWithAPIKey(t *testing.T) {
 			Total int `json:"total"`
 		}
 		apptest.WaitFor(t, "two deliveries logged", func() bool {
-			a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/webhook-endpoints/" + ep.ID + "/deliveries",
+			a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/webhook-endpoints/" + ep.ID + "/deliveries",
 				Token: admin}, http.StatusOK, &log)
 			return log.Total == 2
 		})
@@ -147,14 +148,14 @@ func TestExternalSystemWithAPIKey(t *testing.T) {
 		var resent struct {
 			Enqueued int `json:"enqueued"`
 		}
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/admin/events/" + paid.ID + "/resend", Token: key.Key},
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/admin/events/" + paid.ID + "/resend", Token: key.Key},
 			http.StatusAccepted, &resent)
 		require.Equal(t, 1, resent.Enqueued)
 		apptest.WaitFor(t, "resent", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 3 })
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/admin/events/evt_nosuchevent/resend", Token: admin}).
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/admin/events/evt_nosuchevent/resend", Token: admin}).
 			RequireProblem(t, http.StatusNotFound)
 
-		a.MustDo(t, apptest.Request{Method: http.MethodDelete, Path: "/api/admin/api-keys/" + key.ID, Token: admin}, http.StatusOK, nil)
-		a.Do(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders", Token: key.Key}).RequireProblem(t, http.StatusUnauthorized)
+		a.MustDo(t, apitest.Request{Method: http.MethodDelete, Path: "/api/admin/api-keys/" + key.ID, Token: admin}, http.StatusOK, nil)
+		a.Do(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders", Token: key.Key}).RequireProblem(t, http.StatusUnauthorized)
 	})
 }

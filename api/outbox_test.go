@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 	"github.com/paydeck/paydeck/payment"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestOutboxListsMail(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
-	a := apptest.NewAPI(t, env)
+	a := apitest.NewAPI(t, env)
 	admin := a.NewAdmin(t)
 	u := env.Customer(t)
 	o := env.Order(t, u, apptest.Line(env.Product(t, 9900, 100), 1))
@@ -38,7 +39,7 @@ func TestOutboxListsMail(t *testing.T) {
 		Total int    `json:"total"`
 	}
 	apptest.WaitFor(t, "both kept", func() bool {
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/outbox", Token: admin}, http.StatusOK, &out)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/outbox", Token: admin}, http.StatusOK, &out)
 		return len(out.Items) == 2 && out.Items[0].Status == "outbox" && out.Items[1].Status == "outbox"
 	})
 	require.Equal(t, 2, out.Total)
@@ -49,6 +50,6 @@ func TestOutboxListsMail(t *testing.T) {
 	require.Equal(t, apptest.ShopEmail, byKind["shop_order_paid"].To)
 
 	_, shopper := a.SignUp(t, "shopper")
-	a.Do(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/outbox", Token: shopper}).RequireProblem(t, http.StatusForbidden)
-	a.Do(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/outbox?limit=0", Token: admin}).RequireProblem(t, http.StatusUnprocessableEntity)
+	a.Do(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/outbox", Token: shopper}).RequireProblem(t, http.StatusForbidden)
+	a.Do(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/outbox?limit=0", Token: admin}).RequireProblem(t, http.StatusUnprocessableEntity)
 }

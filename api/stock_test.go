@@ -10,6 +10,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 	"github.com/paydeck/paydeck/store/storetest"
 )
 
@@ -19,7 +20,7 @@ import (
 func TestProductEditKeepsReservations(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := env.Product(t, 1000, 1000)
 		const n = 25
@@ -34,7 +35,7 @@ func TestProductEditKeepsReservations(t *testing.T) {
 		reserved := int64(0)
 		for i := range n {
 			wg.Go(func() {
-				a.MustDo(t, apptest.Request{Method: http.MethodPatch, Path: "/api/products/" + p.ID, Token: admin,
+				a.MustDo(t, apitest.Request{Method: http.MethodPatch, Path: "/api/products/" + p.ID, Token: admin,
 					Body: map[string]any{"name": "renamed " + string(rune('a'+i))}}, http.StatusOK, nil)
 			})
 			wg.Go(func() {
@@ -49,7 +50,7 @@ func TestProductEditKeepsReservations(t *testing.T) {
 
 		// stockQuantity is written only when sent.
 		var got product
-		a.MustDo(t, apptest.Request{Method: http.MethodPatch, Path: "/api/products/" + p.ID, Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPatch, Path: "/api/products/" + p.ID, Token: admin,
 			Body: map[string]any{"price": 1200}}, http.StatusOK, &got)
 		require.Equal(t, 1000-reserved, got.StockQuantity)
 	})
@@ -60,26 +61,26 @@ func TestProductEditKeepsReservations(t *testing.T) {
 func TestAdjustStock(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := env.Product(t, 1000, 10)
 		env.Order(t, env.Customer(t), apptest.Line(p, 3)) // a reservation the form never saw
 		var got product
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
 			Body: map[string]any{"delta": 5, "reason": "delivery"}}, http.StatusOK, &got)
 		require.Equal(t, int64(12), got.StockQuantity)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
 			Body: map[string]any{"delta": -13, "reason": "count"}}).RequireProblem(t, http.StatusConflict)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
 			Body: map[string]any{"delta": 0, "reason": "nothing"}}).RequireProblem(t, http.StatusUnprocessableEntity)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
 			Body: map[string]any{"delta": 1}}).RequireProblem(t, http.StatusUnprocessableEntity)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock",
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock",
 			Body: map[string]any{"delta": 1, "reason": "x"}}).RequireProblem(t, http.StatusUnauthorized)
 		d := env.DigitalProduct(t, 1000)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/products/" + d.ID + "/stock", Token: admin,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/products/" + d.ID + "/stock", Token: admin,
 			Body: map[string]any{"delta": 1, "reason": "x"}}).RequireProblem(t, http.StatusUnprocessableEntity)
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/products/" + p.ID + "/stock", Token: admin,
 			Body: map[string]any{"delta": -2, "reason": "broken in the shop"}}, http.StatusOK, &got)
 		require.Equal(t, int64(10), got.StockQuantity)
 

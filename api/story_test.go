@@ -12,6 +12,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 	"github.com/paydeck/paydeck/toss/sandbox"
 )
 
@@ -22,29 +23,29 @@ import (
 func TestCurlStory(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		var bodies []string
-		do := func(req apptest.Request, status int, out any) {
+		do := func(req apitest.Request, status int, out any) {
 			t.Helper()
 			bodies = append(bodies, string(a.MustDo(t, req, status, out).Body))
 		}
 		admin := a.NewAdmin(t)
 		p := createProduct(t, a, admin, 6900, 10)
-		do(apptest.Request{Method: http.MethodPost, Path: "/api/payment-methods", Token: admin,
+		do(apitest.Request{Method: http.MethodPost, Path: "/api/payment-methods", Token: admin,
 			Body: map[string]any{"name": "카드", "type": "card", "feeRate": 290, "displayOrder": 1}}, http.StatusCreated, nil)
 
-		do(apptest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
-			Body: map[string]string{"email": "Jimin@Example.com", "password": apptest.Password, "name": "김지민"}}, http.StatusCreated, nil)
+		do(apitest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
+			Body: map[string]string{"email": "Jimin@Example.com", "password": apitest.Password, "name": "김지민"}}, http.StatusCreated, nil)
 		var tok struct {
 			AccessToken string `json:"accessToken"`
 			TokenType   string `json:"tokenType"`
 		}
-		do(apptest.Request{Method: http.MethodPost, Path: "/api/auth/login",
-			Body: map[string]string{"email": "jimin@example.com", "password": apptest.Password}}, http.StatusOK, &tok)
+		do(apitest.Request{Method: http.MethodPost, Path: "/api/auth/login",
+			Body: map[string]string{"email": "jimin@example.com", "password": apitest.Password}}, http.StatusOK, &tok)
 		require.Equal(t, "Bearer", tok.TokenType)
 		cust := tok.AccessToken
 		var me struct{ Email, Role string }
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/me", Token: cust}, http.StatusOK, &me)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/me", Token: cust}, http.StatusOK, &me)
 		require.Equal(t, "jimin@example.com", me.Email)
 		require.Equal(t, "customer", me.Role)
 
@@ -52,13 +53,13 @@ func TestCurlStory(t *testing.T) {
 			Items []product `json:"items"`
 			Total int       `json:"total"`
 		}
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/products?limit=10"}, http.StatusOK, &list)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/products?limit=10"}, http.StatusOK, &list)
 		require.Equal(t, 1, list.Total)
 		require.Equal(t, p.ID, list.Items[0].ID)
 		var methods struct {
 			Items []struct{ Type string } `json:"items"`
 		}
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/payment-methods"}, http.StatusOK, &methods)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/payment-methods"}, http.StatusOK, &methods)
 		require.Equal(t, "card", methods.Items[0].Type)
 
 		o := placeOrder(t, a, cust, p.ID, 2)
@@ -71,14 +72,14 @@ func TestCurlStory(t *testing.T) {
 			ClientKey, OrderID, OrderName, CustomerKey, SuccessURL string
 			Amount                                                 int64
 		}
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID + "/checkout", Token: cust}, http.StatusOK, &co)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID + "/checkout", Token: cust}, http.StatusOK, &co)
 		require.Equal(t, sandbox.DocsClientKey, co.ClientKey)
 		require.Equal(t, o.FinalAmount, co.Amount)
 		require.Equal(t, "제주 삼다수 2L 6개입", co.OrderName)
 		require.True(t, strings.HasSuffix(co.SuccessURL, "/payments/success"))
 
 		key := a.Authorize(t, &paydeck.Order{OrderID: o.OrderID, FinalAmount: o.FinalAmount}, "CARD")
-		confirm := apptest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: cust,
+		confirm := apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: cust,
 			Body:   map[string]any{"paymentKey": key, "orderId": o.OrderID, "amount": o.FinalAmount},
 			Header: map[string]string{"User-Agent": "curl/8.5.0"}}
 		var paid pay
@@ -93,34 +94,34 @@ func TestCurlStory(t *testing.T) {
 		require.Len(t, a.TossCalls(http.MethodPost, "/v1/payments/confirm"), 1)
 
 		var got order
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
 		require.Equal(t, "paid", got.Status)
 		require.Len(t, got.Payments, 1)
 
 		var part cancelResult
-		do(apptest.Request{Method: http.MethodPost, Path: "/api/payments/" + key + "/cancel", Token: cust,
+		do(apitest.Request{Method: http.MethodPost, Path: "/api/payments/" + key + "/cancel", Token: cust,
 			Body: map[string]any{"cancelReason": "한 병 반품", "cancelAmount": 6900}}, http.StatusOK, &part)
 		require.Equal(t, "completed", part.Refund.Status)
 		require.Equal(t, "partial_canceled", part.Payment.Status)
 		require.Equal(t, int64(9900), part.Payment.BalanceAmount)
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
 		require.Equal(t, "partial_refunded", got.Status)
 
 		env.Clock.Advance(2 * time.Second) // Toss refuses a second cancel within a second
 		var rest cancelResult
-		do(apptest.Request{Method: http.MethodPost, Path: "/api/payments/" + key + "/cancel", Token: cust,
+		do(apitest.Request{Method: http.MethodPost, Path: "/api/payments/" + key + "/cancel", Token: cust,
 			Body: map[string]any{"cancelReason": "전체 환불"}}, http.StatusOK, &rest)
 		require.Equal(t, int64(9900), rest.Refund.Amount)
 		require.Equal(t, "canceled", rest.Payment.Status)
 		require.Zero(t, rest.Payment.BalanceAmount)
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
 		require.Equal(t, "refunded", got.Status)
 		require.Equal(t, int64(10), productStock(t, a, p.ID), "a full refund returns the stock")
 
 		var asCustomer, asAdmin pay
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/payments/" + key, Token: cust}, http.StatusOK, &asCustomer)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + key, Token: cust}, http.StatusOK, &asCustomer)
 		require.Empty(t, asCustomer.Events, "customers do not see the event trail")
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/payments/" + key, Token: admin}, http.StatusOK, &asAdmin)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + key, Token: admin}, http.StatusOK, &asAdmin)
 		var types []string
 		for _, e := range asAdmin.Events {
 			types = append(types, e.Type)
@@ -140,7 +141,7 @@ func TestCurlStory(t *testing.T) {
 				Revenue int64
 			} `json:"byMethod"`
 		}
-		do(apptest.Request{Method: http.MethodGet, Path: "/api/admin/stats", Token: admin}, http.StatusOK, &stats)
+		do(apitest.Request{Method: http.MethodGet, Path: "/api/admin/stats", Token: admin}, http.StatusOK, &stats)
 		require.Equal(t, int64(1), stats.Totals.ApprovedCount)
 		require.Equal(t, int64(16800), stats.Totals.ApprovedAmount)
 		require.Equal(t, int64(2), stats.Totals.RefundCount)
@@ -152,7 +153,7 @@ func TestCurlStory(t *testing.T) {
 		require.Len(t, stats.ByMethod, 1)
 		require.Equal(t, "card", stats.ByMethod[0].Method)
 
-		res := a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/admin/settlements", Token: admin,
+		res := a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/settlements", Token: admin,
 			Header: map[string]string{"Accept": "text/csv"}}, http.StatusOK, nil)
 		require.Equal(t, "text/csv; charset=utf-8", res.Header.Get("Content-Type"))
 		rows, err := csv.NewReader(strings.NewReader(string(res.Body))).ReadAll()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 // TestSubscriptionAPI drives the contract end to end on both engines: an
@@ -18,32 +19,32 @@ import (
 func TestSubscriptionAPI(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		_, customer := a.SignUp(t, "subscriber")
 		_, other := a.SignUp(t, "other")
 
 		var plan api.Plan
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/plans", Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/plans", Token: admin,
 			Body: map[string]any{"name": "월간 원두", "amount": 19_900, "interval": "month"}}, http.StatusCreated, &plan)
 		require.Equal(t, 1, plan.IntervalCount)
 		require.True(t, plan.IsActive)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/plans", Token: admin,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/plans", Token: admin,
 			Body: map[string]any{"name": "x", "amount": 19_900, "interval": "week"}}).RequireProblem(t, http.StatusUnprocessableEntity)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/plans", Token: customer,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/plans", Token: customer,
 			Body: map[string]any{"name": "x", "amount": 19_900, "interval": "month"}}).RequireProblem(t, http.StatusForbidden)
-		a.MustDo(t, apptest.Request{Method: http.MethodPatch, Path: "/api/plans/" + plan.ID, Token: admin,
+		a.MustDo(t, apitest.Request{Method: http.MethodPatch, Path: "/api/plans/" + plan.ID, Token: admin,
 			Body: map[string]any{"amount": 20_900}}, http.StatusOK, &plan)
 		require.Equal(t, int64(20_900), plan.Amount)
 		var plans api.PlanList
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/plans"}, http.StatusOK, &plans)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/plans"}, http.StatusOK, &plans)
 		require.Len(t, plans.Items, 1)
 
 		var setup api.BillingSetup
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/subscriptions/setup", Token: customer}, http.StatusOK, &setup)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/subscriptions/setup", Token: customer}, http.StatusOK, &setup)
 		require.NotEmpty(t, setup.CustomerKey)
 		var sub api.Subscription
-		res := a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/subscriptions", Token: customer,
+		res := a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/subscriptions", Token: customer,
 			Body: map[string]any{"planId": plan.ID, "authKey": env.BillingAuthKey(t, setup.CustomerKey), "customerKey": setup.CustomerKey}},
 			http.StatusCreated, &sub)
 		require.Equal(t, "active", sub.Status)
@@ -57,28 +58,28 @@ func TestSubscriptionAPI(t *testing.T) {
 		require.NotContains(t, string(res.Body), "billingKey")
 
 		// The authKey was used up; another customer's key is refused.
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/subscriptions", Token: other,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/subscriptions", Token: other,
 			Body: map[string]any{"planId": plan.ID, "authKey": env.BillingAuthKey(t, setup.CustomerKey), "customerKey": setup.CustomerKey}}).
 			RequireProblem(t, http.StatusUnprocessableEntity)
-		a.Do(t, apptest.Request{Method: http.MethodGet, Path: "/api/subscriptions/" + sub.ID, Token: other}).RequireProblem(t, http.StatusNotFound)
+		a.Do(t, apitest.Request{Method: http.MethodGet, Path: "/api/subscriptions/" + sub.ID, Token: other}).RequireProblem(t, http.StatusNotFound)
 		var page api.SubscriptionPage
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/subscriptions", Token: other}, http.StatusOK, &page)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/subscriptions", Token: other}, http.StatusOK, &page)
 		require.Empty(t, page.Items)
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/subscriptions?status=active", Token: admin}, http.StatusOK, &page)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/subscriptions?status=active", Token: admin}, http.StatusOK, &page)
 		require.Len(t, page.Items, 1)
-		res = a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/subscriptions/" + sub.ID, Token: customer}, http.StatusOK, &sub)
+		res = a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/subscriptions/" + sub.ID, Token: customer}, http.StatusOK, &sub)
 		require.NotContains(t, string(res.Body), keys[0])
 
 		var ending api.Subscription
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/subscriptions/" + sub.ID + "/cancel", Token: customer,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/subscriptions/" + sub.ID + "/cancel", Token: customer,
 			Body: map[string]any{"atPeriodEnd": true}}, http.StatusOK, &ending)
 		require.True(t, ending.CancelAtPeriodEnd)
 		require.Nil(t, ending.NextChargeAt)
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/subscriptions/" + sub.ID + "/cancel", Token: customer,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/subscriptions/" + sub.ID + "/cancel", Token: customer,
 			Body: map[string]any{"atPeriodEnd": false}}, http.StatusOK, &sub)
 		require.Equal(t, "canceled", sub.Status)
 		require.Positive(t, sub.Charges[0].RefundedAmount)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/subscriptions/" + sub.ID + "/card", Token: customer,
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/subscriptions/" + sub.ID + "/card", Token: customer,
 			Body: map[string]any{"authKey": env.BillingAuthKey(t, setup.CustomerKey)}}).RequireProblem(t, http.StatusConflict)
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 )
 
 // TestWebhookEndpoint: deliveries are recorded byte for byte with their
@@ -18,15 +19,15 @@ import (
 func TestWebhookEndpoint(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		body := `{"eventType":"PAYMENT_STATUS_CHANGED","createdAt":"2026-11-27T10:00:00.000000","data":{"paymentKey":"unknown_key","orderId":"ORD20261127AAAAAAAA","status":"DONE"}}`
 		var ack struct{ Status string }
-		a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: body,
+		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: body,
 			Header: map[string]string{"Tosspayments-Webhook-Transmission-Id": "whtrans_test1"}}, http.StatusOK, &ack)
 		require.Equal(t, "received", ack.Status)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: "not json"}).
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: "not json"}).
 			RequireProblem(t, http.StatusBadRequest)
-		a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: `{"x":"` + strings.Repeat("a", 1<<20) + `"}`}).
+		a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: `{"x":"` + strings.Repeat("a", 1<<20) + `"}`}).
 			RequireProblem(t, http.StatusRequestEntityTooLarge)
 
 		hooks := a.ReceivedWebhooks(t)
@@ -44,7 +45,7 @@ func TestWebhookEndpoint(t *testing.T) {
 func TestVirtualAccountShowsAccountNotSecret(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env)
+		a := apitest.NewAPI(t, env)
 		admin := a.NewAdmin(t)
 		p := createProduct(t, a, admin, 25000, 5)
 		_, cust := a.SignUp(t, "lee")
@@ -57,7 +58,7 @@ func TestVirtualAccountShowsAccountNotSecret(t *testing.T) {
 		secret := a.PaymentByKey(t, va.PaymentKey).Secret
 		require.NotEmpty(t, secret)
 		var bodies []string
-		for _, req := range []apptest.Request{
+		for _, req := range []apitest.Request{
 			{Method: http.MethodGet, Path: "/api/payments/" + va.PaymentKey, Token: cust},
 			{Method: http.MethodGet, Path: "/api/payments/" + va.PaymentKey, Token: admin},
 			{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust},
@@ -71,7 +72,7 @@ func TestVirtualAccountShowsAccountNotSecret(t *testing.T) {
 			return a.OrderByID(t, a.PaymentByKey(t, va.PaymentKey).OrderID).Status == paydeck.OrderPaid
 		})
 		var got order
-		res := a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
+		res := a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
 		require.Equal(t, "paid", got.Status)
 		require.Equal(t, "done", got.Payments[0].Status)
 		bodies = append(bodies, string(res.Body))
@@ -85,16 +86,16 @@ func TestVirtualAccountShowsAccountNotSecret(t *testing.T) {
 // Swagger UI whose scripts and styles all come from paydeck itself.
 func TestDocsWorkOffline(t *testing.T) {
 	t.Parallel()
-	a := apptest.NewAPI(t, apptest.New(t, "sqlite"))
+	a := apitest.NewAPI(t, apptest.New(t, "sqlite"))
 	var doc struct {
 		OpenAPI string         `json:"openapi"`
 		Paths   map[string]any `json:"paths"`
 	}
-	a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
+	a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/openapi.json"}, http.StatusOK, &doc)
 	require.Equal(t, "3.1.0", doc.OpenAPI)
 	require.Contains(t, doc.Paths, "/api/payments/{paymentKey}/cancel")
 
-	res := a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: "/docs/"}, http.StatusOK, nil)
+	res := a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/docs/"}, http.StatusOK, nil)
 	page := string(res.Body)
 	require.Contains(t, page, "swagger-ui")
 	require.Contains(t, res.Header.Get("Content-Security-Policy"), "default-src 'self'")
@@ -102,7 +103,7 @@ func TestDocsWorkOffline(t *testing.T) {
 	require.NotEmpty(t, srcs)
 	for _, m := range srcs {
 		require.False(t, strings.Contains(m[1], "://"), "external asset %s", m[1])
-		a.MustDo(t, apptest.Request{Method: http.MethodGet, Path: m[1]}, http.StatusOK, nil)
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: m[1]}, http.StatusOK, nil)
 	}
 }
 
@@ -110,7 +111,7 @@ func TestDocsWorkOffline(t *testing.T) {
 // answer a problem+json 404, not the mux's plain text.
 func TestUnknownRouteIsProblem(t *testing.T) {
 	t.Parallel()
-	a := apptest.NewAPI(t, apptest.New(t, "sqlite"))
-	a.Do(t, apptest.Request{Method: http.MethodGet, Path: "/api/nope"}).RequireProblem(t, http.StatusNotFound)
-	a.Do(t, apptest.Request{Method: http.MethodPut, Path: "/api/products"}).RequireProblem(t, http.StatusNotFound)
+	a := apitest.NewAPI(t, apptest.New(t, "sqlite"))
+	a.Do(t, apitest.Request{Method: http.MethodGet, Path: "/api/nope"}).RequireProblem(t, http.StatusNotFound)
+	a.Do(t, apitest.Request{Method: http.MethodPut, Path: "/api/products"}).RequireProblem(t, http.StatusNotFound)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/paydeck/paydeck/api"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 	"github.com/paydeck/paydeck/payment"
 )
 
@@ -72,7 +73,7 @@ func TestJunkWebhooksCostUnderOneMegabyte(t *testing.T) {
 		deliveries, bound = 250, 400_000
 	}
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		a := apptest.NewAPI(t, env, noWebhookLimit)
+		a := apitest.NewAPI(t, env, noWebhookLimit)
 		ctx := context.Background()
 		before, err := env.DB.Size(ctx)
 		require.NoError(t, err)
@@ -81,7 +82,7 @@ func TestJunkWebhooksCostUnderOneMegabyte(t *testing.T) {
 		for i := range deliveries {
 			body, header := junkWebhook(rng, i)
 			sent += len(body)
-			res := a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: body, Header: header})
+			res := a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: body, Header: header})
 			require.Contains(t, []int{http.StatusOK, http.StatusBadRequest}, res.Status, "%s", res.Body)
 		}
 		env.WebhooksSettled(t)
@@ -108,10 +109,10 @@ func TestWebhooksAreRateLimitedPerIP(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
 	env.Clock.Freeze()
-	a := apptest.NewAPI(t, env)
+	a := apitest.NewAPI(t, env)
 	limited := 0
 	for range api.DefaultWebhookIPLimit.Burst + 10 {
-		res := a.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: `{"eventType":"X"}`})
+		res := a.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: `{"eventType":"X"}`})
 		if res.Status == http.StatusTooManyRequests {
 			limited++
 			res.RequireProblem(t, http.StatusTooManyRequests)
@@ -122,9 +123,9 @@ func TestWebhooksAreRateLimitedPerIP(t *testing.T) {
 	}
 	require.Equal(t, 10, limited)
 	env.Clock.Advance(api.DefaultWebhookIPLimit.Every)
-	a.MustDo(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: `{"eventType":"X"}`}, http.StatusOK, nil)
+	a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/webhook", Body: `{"eventType":"X"}`}, http.StatusOK, nil)
 
-	b := apptest.NewAPI(t, apptest.New(t, "sqlite"))
-	b.Do(t, apptest.Request{Method: http.MethodPost, Path: "/api/payments/webhook",
+	b := apitest.NewAPI(t, apptest.New(t, "sqlite"))
+	b.Do(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/webhook",
 		Body: `{"x":"` + strings.Repeat("a", api.WebhookMaxBodyBytes) + `"}`}).RequireProblem(t, http.StatusRequestEntityTooLarge)
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/report"
 	"github.com/paydeck/paydeck/store/storetest"
@@ -210,13 +211,13 @@ func TestModel(t *testing.T) {
 type modelHarness struct {
 	t     *testing.T
 	env   *apptest.Env
-	api   *apptest.API
+	api   *apitest.API
 	token string // the admin's API token
 	admin *paydeck.User
 }
 
 func newModelHarness(t *testing.T, env *apptest.Env) *modelHarness {
-	a := apptest.NewAPI(t, env)
+	a := apitest.NewAPI(t, env)
 	return &modelHarness{t: t, env: env, api: a, token: a.NewAdmin(t), admin: env.Admin(t)}
 }
 
@@ -710,11 +711,11 @@ func (m *modelRun) edit(kind int) error {
 	m.h.token = m.h.api.NewAdmin(m.h.t) // a fresh token: the clocks may have jumped past the last one's expiry
 	switch kind {
 	case 0:
-		res := m.h.api.Do(m.h.t, apptest.Request{Method: http.MethodPatch, Path: path, Token: m.h.token, Body: map[string]any{"name": "renamed"}})
+		res := m.h.api.Do(m.h.t, apitest.Request{Method: http.MethodPatch, Path: path, Token: m.h.token, Body: map[string]any{"name": "renamed"}})
 		m.logf("rename product: %d", res.Status)
 	case 1, 2:
 		delta := map[int]int64{1: 5, 2: -1}[kind]
-		res := m.h.api.Do(m.h.t, apptest.Request{Method: http.MethodPost, Path: path + "/stock", Token: m.h.token,
+		res := m.h.api.Do(m.h.t, apitest.Request{Method: http.MethodPost, Path: path + "/stock", Token: m.h.token,
 			Body: map[string]any{"delta": delta, "reason": "model"}})
 		if res.Status == http.StatusOK {
 			m.stock += delta
@@ -723,7 +724,7 @@ func (m *modelRun) edit(kind int) error {
 	case 3:
 		var wg sync.WaitGroup
 		wg.Go(func() {
-			m.h.api.Do(m.h.t, apptest.Request{Method: http.MethodPatch, Path: path, Token: m.h.token, Body: map[string]any{"description": "racing"}})
+			m.h.api.Do(m.h.t, apitest.Request{Method: http.MethodPatch, Path: path, Token: m.h.token, Body: map[string]any{"description": "racing"}})
 		})
 		wg.Go(func() { _ = m.do(step{Op: "order"}) })
 		wg.Wait()

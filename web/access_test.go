@@ -12,6 +12,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 	"github.com/paydeck/paydeck/web"
 )
 
@@ -24,8 +25,8 @@ import (
 func TestEveryPageTreatsEndedSessionsAsVisitors(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		site := apptest.NewSite(t, env)
-		signedIn := func() (*apptest.Visitor, *paydeck.User) {
+		site := sitetest.NewSite(t, env)
+		signedIn := func() (*sitetest.Visitor, *paydeck.User) {
 			u := site.User(t, paydeck.RoleCustomer)
 			v := site.Visitor(t)
 			v.SignIn(t, u)
@@ -51,7 +52,7 @@ func TestEveryPageTreatsEndedSessionsAsVisitors(t *testing.T) {
 				method, path = http.MethodGet, "/no-such-page"
 			}
 			path = fill.Replace(path)
-			send := func(v *apptest.Visitor) *apptest.Page {
+			send := func(v *sitetest.Visitor) *sitetest.Page {
 				if method == http.MethodGet {
 					return v.Get(t, path)
 				}
@@ -61,7 +62,7 @@ func TestEveryPageTreatsEndedSessionsAsVisitors(t *testing.T) {
 			visitor := site.Visitor(t)
 			visitor.Get(t, "/login")
 			want := send(visitor)
-			for who, v := range map[string]*apptest.Visitor{"logged-out copy": ended, "deleted user": deleted} {
+			for who, v := range map[string]*sitetest.Visitor{"logged-out copy": ended, "deleted user": deleted} {
 				got := send(v)
 				require.Equal(t, want.Status, got.Status, "%s as %s: %s", pattern, who, got.Body)
 				require.Equal(t, want.Location(), got.Location(), "%s as %s", pattern, who)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/account"
-	"github.com/paydeck/paydeck/web/page"
+	"github.com/paydeck/paydeck/ui"
 )
 
 // accountForm is the sign-in and sign-up form with its error.
@@ -130,11 +130,11 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 // logout ends the server-side session (a copy of the cookie is void from
 // now on; the cart goes too) and starts a fresh visitor session.
 func (a *app) logout(w http.ResponseWriter, r *http.Request) {
-	if err := a.d.Accounts.EndSession(r.Context(), page.FromContext(r.Context()).Secret); err != nil {
+	if err := a.d.Accounts.EndSession(r.Context(), ui.FromContext(r.Context()).Secret); err != nil {
 		rq := a.begin(w, r)
 		a.error(w, r, rq, err)
 		return
 	}
-	a.sessions.Save(w, page.Session{Nonce: a.sessions.NewNonce()})
+	a.sessions.Save(w, ui.Session{Nonce: a.sessions.NewNonce()})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

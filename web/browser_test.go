@@ -10,6 +10,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 	"github.com/paydeck/paydeck/store/storetest"
 )
 
@@ -24,7 +25,7 @@ func buy(t *testing.T, s *shop, ctx context.Context, email, method, outcome stri
 	t.Helper()
 	shot := func(name string) {
 		if snap {
-			apptest.Screenshot(t, ctx, shots, name)
+			sitetest.Screenshot(t, ctx, shots, name)
 		}
 	}
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.ID("product-"+s.water.ID))))
@@ -35,7 +36,7 @@ func buy(t *testing.T, s *shop, ctx context.Context, email, method, outcome stri
 		chromedp.Navigate(s.URL+"/signup?next=%2Fcart"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
 		chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "김토스"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), apptest.SitePassword),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), sitetest.SitePassword),
 	))
 	shot("signup")
 	require.NoError(t, chromedp.Do(ctx,
@@ -67,7 +68,7 @@ func TestBrowserCardPurchase(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
 	s := newShop(t, env)
-	ctx := apptest.Browser(t)
+	ctx := sitetest.Browser(t)
 	orderID := buy(t, s, ctx, "card-shopper@example.com", "CARD", "approve", true)
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("receipt-title"))))
 	title, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("receipt-title")))
@@ -76,11 +77,11 @@ func TestBrowserCardPurchase(t *testing.T) {
 	status, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("order-status")))
 	require.NoError(t, err)
 	require.Equal(t, "결제 완료", status)
-	apptest.Screenshot(t, ctx, shots, "receipt")
+	sitetest.Screenshot(t, ctx, shots, "receipt")
 	require.Equal(t, paydeck.OrderPaid, s.orderRecord(t, orderID).Status)
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/orders?lang=en"), chromedp.WaitVisible(chromedp.CSS("table"))))
-	apptest.Screenshot(t, ctx, shots, "orders-en")
+	sitetest.Screenshot(t, ctx, shots, "orders-en")
 
 	// On a phone-sized screen the receipt fits the width (no sideways scroll).
 	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844),
@@ -88,7 +89,7 @@ func TestBrowserCardPurchase(t *testing.T) {
 	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
 	require.NoError(t, err)
 	require.False(t, wide, "the order page scrolls sideways on a phone")
-	apptest.Screenshot(t, ctx, shots, "order-phone")
+	sitetest.Screenshot(t, ctx, shots, "order-phone")
 }
 
 // TestBrowserVirtualAccount: another shopper pays by virtual account; the
@@ -97,12 +98,12 @@ func TestBrowserVirtualAccount(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
 	s := newShop(t, env)
-	ctx := apptest.Browser(t)
+	ctx := sitetest.Browser(t)
 	orderID := buy(t, s, ctx, "va-shopper@example.com", "VIRTUAL_ACCOUNT", "approve", false)
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("virtual-account"))))
 	number, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("va-number")))
 	require.NoError(t, err)
-	apptest.Screenshot(t, ctx, shots, "receipt-virtual-account")
+	sitetest.Screenshot(t, ctx, shots, "receipt-virtual-account")
 
 	o := s.orderRecord(t, orderID)
 	require.Equal(t, paydeck.OrderPending, o.Status, "not paid before the deposit")
@@ -121,7 +122,7 @@ func TestBrowserVirtualAccount(t *testing.T) {
 	status, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("order-status")))
 	require.NoError(t, err)
 	require.Equal(t, "결제 완료", status)
-	apptest.Screenshot(t, ctx, shots, "order")
+	sitetest.Screenshot(t, ctx, shots, "order")
 }
 
 // TestBrowserFailAndRetry: a card the card company rejects lands on the
@@ -131,13 +132,13 @@ func TestBrowserFailAndRetry(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
 	s := newShop(t, env)
-	ctx := apptest.Browser(t)
+	ctx := sitetest.Browser(t)
 	orderID := buy(t, s, ctx, "unlucky-shopper@example.com", "CARD", "reject", false)
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("fail-reason"))))
 	reason, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("fail-reason")))
 	require.NoError(t, err)
 	require.Contains(t, reason, "카드사에서 결제를 승인하지 않았습니다")
-	apptest.Screenshot(t, ctx, shots, "payment-failed")
+	sitetest.Screenshot(t, ctx, shots, "payment-failed")
 	require.Equal(t, paydeck.OrderPending, s.orderRecord(t, orderID).Status)
 
 	require.NoError(t, chromedp.Do(ctx,
@@ -155,7 +156,7 @@ func TestBrowserFailAndRetry(t *testing.T) {
 func TestBrowserPaymentWindow(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
-	s := &shop{Site: apptest.NewWindowSite(t, env), water: env.Product(t, 12_000, 5)}
+	s := &shop{Site: sitetest.NewWindowSite(t, env), water: env.Product(t, 12_000, 5)}
 	storetest.MustUpdate(t, env.DB, func(tx paydeck.Tx) error {
 		for i, m := range []paydeck.PaymentMethodType{paydeck.MethodTransfer, paydeck.MethodCard} {
 			if err := tx.CreatePaymentMethod(t.Context(), &paydeck.PaymentMethod{Name: string(m), Type: m, IsActive: true, DisplayOrder: i}); err != nil {
@@ -164,7 +165,7 @@ func TestBrowserPaymentWindow(t *testing.T) {
 		}
 		return nil
 	})
-	ctx := apptest.Browser(t)
+	ctx := sitetest.Browser(t)
 	orderID := buy(t, s, ctx, "window-shopper@example.com", "", "approve", false)
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("receipt-title"))))
 	o := s.orderRecord(t, orderID)

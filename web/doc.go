@@ -7,5 +7,5 @@
 // English on ?lang=en or Accept-Language. Money moves only through
 // payment.Service (the same rules as the REST API); the store is used for
 // the catalogue and accounts only. The shared pieces (session cookie, CSRF,
-// layout, CSS) live in web/page.
+// layout, CSS) live in ui.
 package web

@@ -1,9 +1,9 @@
 package web
 
-import "github.com/paydeck/paydeck/web/page"
+import "github.com/paydeck/paydeck/ui"
 
 // messages are the shopper pages' texts in Korean and English.
-var messages = page.Messages{
+var messages = ui.Messages{
 	"home.title":    {"상품", "Products"},
 	"home.empty":    {"판매 중인 상품이 없습니다.", "No products for sale yet."},
 	"home.digital":  {"디지털 상품", "Digital item"},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
 
 var nextField = regexp.MustCompile(`name="next" value="([^"]*)"`)
@@ -79,7 +80,7 @@ func TestSignInRedirectStaysOnSite(t *testing.T) {
 	for next, want := range map[string]string{"/\t/evil.example/path": "/", "/orders": "/orders"} {
 		v := s.Visitor(t)
 		v.Get(t, "/login")
-		p := v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {apptest.SitePassword}, "next": {next}})
+		p := v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {sitetest.SitePassword}, "next": {next}})
 		require.Equal(t, http.StatusSeeOther, p.Status, "%q: %s", next, p.Body)
 		require.Equal(t, want, p.Location(), "next=%q", next)
 	}
@@ -91,7 +92,7 @@ func FuzzNextStaysOnSite(f *testing.F) {
 	for _, seed := range []string{"/orders", "/\t/evil.example", "//evil.example", "/\\evil", "https://x", "/%2F/x", "\x00", "/\r\n/x"} {
 		f.Add(seed)
 	}
-	s := apptest.NewSite(f, apptest.New(f, "sqlite"))
+	s := sitetest.NewSite(f, apptest.New(f, "sqlite"))
 	f.Fuzz(func(t *testing.T, next string) {
 		v := s.Visitor(t)
 		p := v.Get(t, "/login?next="+url.QueryEscape(next))

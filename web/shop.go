@@ -7,7 +7,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/payment"
-	"github.com/paydeck/paydeck/web/page"
+	"github.com/paydeck/paydeck/ui"
 )
 
 // maxListedProducts bounds the product list of the home page.
@@ -48,7 +48,7 @@ type cartPage struct {
 
 // loadCart returns the cart's lines with their current products, dropping
 // products that no longer exist or are inactive.
-func (a *app) loadCart(r *http.Request, sess page.Session) (cartPage, error) {
+func (a *app) loadCart(r *http.Request, sess ui.Session) (cartPage, error) {
 	var p cartPage
 	if len(sess.Cart) == 0 {
 		return p, nil
@@ -126,11 +126,11 @@ func (a *app) setCartLine(w http.ResponseWriter, r *http.Request, add bool) {
 		}
 	}
 	if !found && qty > 0 {
-		if len(cart) >= page.MaxCartLines {
-			a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "A cart holds at most %d products.", page.MaxCartLines))
+		if len(cart) >= ui.MaxCartLines {
+			a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "A cart holds at most %d products.", ui.MaxCartLines))
 			return
 		}
-		cart = append(cart, page.CartLine{ProductID: id, Quantity: qty})
+		cart = append(cart, ui.CartLine{ProductID: id, Quantity: qty})
 	}
 	sess.Cart = cart
 	a.sessions.Save(w, sess)
@@ -170,7 +170,7 @@ func (a *app) createOrder(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Shipping, p.Error = in.Shipping, paydeck.ErrorMessage(err)
 		rq.view.Title, rq.view.Data = "cart.title", p
-		a.pages.Render(w, page.HTTPStatus(err), "cart.html", rq.view)
+		a.pages.Render(w, ui.HTTPStatus(err), "cart.html", rq.view)
 		return
 	}
 	sess := rq.sess

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/subscription"
 )
@@ -24,7 +25,7 @@ func TestBrowserSubscription(t *testing.T) {
 	env := apptest.New(t, "sqlite")
 	s := newShop(t, env)
 	plan := env.Plan(t, "월간 원두", 19_900, paydeck.IntervalMonth, 1, 0)
-	ctx := apptest.Browser(t)
+	ctx := sitetest.Browser(t)
 	text := func(id string) string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
@@ -35,20 +36,20 @@ func TestBrowserSubscription(t *testing.T) {
 		chromedp.Navigate(s.URL+"/signup?next=%2Fsubscriptions"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "subscriber@example.com"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "김구독"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), apptest.SitePassword),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), sitetest.SitePassword),
 		chromedp.Click(chromedp.ID("signup-submit")),
 		chromedp.WaitVisible(chromedp.ID("subscribe-"+plan.ID)),
 	))
-	apptest.Screenshot(t, ctx, shots, "subscriptions")
+	sitetest.Screenshot(t, ctx, shots, "subscriptions")
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("subscribe-"+plan.ID)),
 		chromedp.WaitEnabled(chromedp.ID("register-card")),
 	))
-	apptest.Screenshot(t, ctx, shots, "subscribe")
+	sitetest.Screenshot(t, ctx, shots, "subscribe")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("register-card")), chromedp.WaitVisible(chromedp.ID("approve"))))
-	apptest.Screenshot(t, ctx, shots, "sandbox-billing-window")
+	sitetest.Screenshot(t, ctx, shots, "sandbox-billing-window")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("approve")), chromedp.WaitVisible(chromedp.ID("next-charge"))))
-	apptest.Screenshot(t, ctx, shots, "subscription")
+	sitetest.Screenshot(t, ctx, shots, "subscription")
 
 	require.Equal(t, "이용 중", text("sub-status"))
 	next := text("next-charge")
@@ -63,7 +64,7 @@ func TestBrowserSubscription(t *testing.T) {
 
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("cancel-now")), chromedp.WaitNotPresent(chromedp.ID("cancel-now")),
 		chromedp.WaitVisible(chromedp.ID("sub-status"))))
-	apptest.Screenshot(t, ctx, shots, "subscription-canceled")
+	sitetest.Screenshot(t, ctx, shots, "subscription-canceled")
 	require.Equal(t, "취소됨", text("sub-status"))
 	require.Contains(t, text("next-charge"), "예정된 결제가 없습니다")
 	d, err = env.Subscriptions.Subscription(context.Background(), payment.System, d.ID)

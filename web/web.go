@@ -17,7 +17,7 @@ import (
 	"github.com/paydeck/paydeck/auth"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/subscription"
-	"github.com/paydeck/paydeck/web/page"
+	"github.com/paydeck/paydeck/ui"
 )
 
 //go:embed templates/*.html
@@ -70,8 +70,8 @@ const TossSDKURL = "https://js.tosspayments.com/v2/standard"
 // app is the shopper UI with its parsed templates.
 type app struct {
 	d        Deps
-	sessions *page.Sessions
-	pages    *page.Renderer
+	sessions *ui.Sessions
+	pages    *ui.Renderer
 }
 
 // Register mounts the shopper pages, the stylesheet and the checkout script
@@ -98,13 +98,13 @@ func Register(mux *http.ServeMux, d Deps) error {
 		d.Accounts = accounts
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
-	pages, err := page.NewRenderer(templateFS, messages, "shop", d.Logger)
+	pages, err := ui.NewRenderer(templateFS, messages, "shop", d.Logger)
 	if err != nil {
 		return err
 	}
 	a := &app{d: d, pages: pages,
-		sessions: page.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), page.SessionTTL, d.Now, d.Rand)}
-	mux.HandleFunc("GET "+page.CSSPath, page.ServeCSS)
+		sessions: ui.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), ui.SessionTTL, d.Now, d.Rand)}
+	mux.HandleFunc("GET "+ui.CSSPath, ui.ServeCSS)
 	mux.HandleFunc("GET /static/checkout.js", serveCheckoutJS)
 	if d.Subscriptions != nil {
 		a.registerSubscriptions(mux)
@@ -166,16 +166,16 @@ func serveCheckoutJS(w http.ResponseWriter, _ *http.Request) {
 
 // request is one page request with its session and signed-in user.
 type request struct {
-	sess page.Session
+	sess ui.Session
 	user *paydeck.User // nil for a visitor
-	view *page.View
+	view *ui.View
 }
 
-// begin loads the signed-in user (page.SessionUser: a session that ended, or
+// begin loads the signed-in user (ui.SessionUser: a session that ended, or
 // whose user no longer exists, is a visitor's) and prepares the page view.
 func (a *app) begin(w http.ResponseWriter, r *http.Request) *request {
-	sess := page.FromContext(r.Context())
-	user := page.SessionUser(r, a.d.Accounts, a.d.Logger)
+	sess := ui.FromContext(r.Context())
+	user := ui.SessionUser(r, a.d.Accounts, a.d.Logger)
 	v := a.pages.NewView(w, r, user, a.sessions.CSRFToken(sess))
 	for _, l := range sess.Cart {
 		v.CartCount += l.Quantity

@@ -12,17 +12,18 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 	"github.com/paydeck/paydeck/store/storetest"
 )
 
 // shop is a Site with one physical and one digital product.
 type shop struct {
-	*apptest.Site
+	*sitetest.Site
 	water, ebook *paydeck.Product
 }
 
 func newShop(t *testing.T, env *apptest.Env) *shop {
-	s := &shop{Site: apptest.NewSite(t, env)}
+	s := &shop{Site: sitetest.NewSite(t, env)}
 	s.water = env.Product(t, 12_000, 5)
 	s.ebook = env.DigitalProduct(t, 9_900)
 	return s
@@ -30,7 +31,7 @@ func newShop(t *testing.T, env *apptest.Env) *shop {
 
 // order signs v in as a new customer, puts qty waters in the cart and
 // places the order; it returns the customer and the public order ID.
-func (s *shop) order(t *testing.T, v *apptest.Visitor, qty int64) (*paydeck.User, string) {
+func (s *shop) order(t *testing.T, v *sitetest.Visitor, qty int64) (*paydeck.User, string) {
 	t.Helper()
 	u := s.User(t, paydeck.RoleCustomer)
 	v.SignIn(t, u)
@@ -235,19 +236,19 @@ func TestAccounts(t *testing.T) {
 	s := newShop(t, apptest.New(t, "sqlite"))
 	v := s.Visitor(t)
 	v.Get(t, "/signup")
-	p := v.Post(t, "/signup", url.Values{"email": {"Kim@Example.com"}, "name": {"김"}, "password": {apptest.SitePassword}, "next": {"/cart"}})
+	p := v.Post(t, "/signup", url.Values{"email": {"Kim@Example.com"}, "name": {"김"}, "password": {sitetest.SitePassword}, "next": {"/cart"}})
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
 	require.Equal(t, "/cart", p.Location())
 	require.Contains(t, v.Get(t, "/").Body, "kim@example.com")
 
 	v2 := s.Visitor(t)
 	v2.Get(t, "/signup")
-	dup := v2.Post(t, "/signup", url.Values{"email": {"kim@example.com"}, "password": {apptest.SitePassword}})
+	dup := v2.Post(t, "/signup", url.Values{"email": {"kim@example.com"}, "password": {sitetest.SitePassword}})
 	require.Equal(t, http.StatusConflict, dup.Status)
 	require.Contains(t, dup.Body, "이미 가입된 이메일")
 	short := v2.Post(t, "/signup", url.Values{"email": {"lee@example.com"}, "password": {"short"}})
 	require.Equal(t, http.StatusBadRequest, short.Status)
-	bad := v2.Post(t, "/signup", url.Values{"email": {"not-an-email"}, "password": {apptest.SitePassword}})
+	bad := v2.Post(t, "/signup", url.Values{"email": {"not-an-email"}, "password": {sitetest.SitePassword}})
 	require.Equal(t, http.StatusBadRequest, bad.Status)
 
 	wrong := v2.Post(t, "/login", url.Values{"email": {"kim@example.com"}, "password": {"wrong password"}})
@@ -256,7 +257,7 @@ func TestAccounts(t *testing.T) {
 	unknown := v2.Post(t, "/login", url.Values{"email": {"nobody@example.com"}, "password": {"wrong password"}})
 	require.Equal(t, http.StatusUnauthorized, unknown.Status)
 
-	offsite := v2.Post(t, "/login", url.Values{"email": {"kim@example.com"}, "password": {apptest.SitePassword}, "next": {"//evil.example"}})
+	offsite := v2.Post(t, "/login", url.Values{"email": {"kim@example.com"}, "password": {sitetest.SitePassword}, "next": {"//evil.example"}})
 	require.Equal(t, "/", offsite.Location(), "only local next URLs")
 
 	v2.Get(t, "/")
@@ -361,7 +362,7 @@ func TestErrorPagesAreReadable(t *testing.T) {
 func TestCheckoutWithAPIKey(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
-	s := &shop{Site: apptest.NewWindowSite(t, env), water: env.Product(t, 12_000, 5)}
+	s := &shop{Site: sitetest.NewWindowSite(t, env), water: env.Product(t, 12_000, 5)}
 	v := s.Visitor(t)
 	_, orderID := s.order(t, v, 1)
 	page := v.Get(t, "/checkout/"+orderID).Body
@@ -398,12 +399,12 @@ func TestSignInThrottle(t *testing.T) {
 	for range 5 {
 		require.Equal(t, http.StatusUnauthorized, v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {"wrong password"}}).Status)
 	}
-	p := v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {apptest.SitePassword}})
+	p := v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {sitetest.SitePassword}})
 	require.Equal(t, http.StatusTooManyRequests, p.Status)
 	require.Contains(t, p.Body, "시도가 너무 많습니다")
 	require.Equal(t, "60", p.Header.Get("Retry-After"))
 	env.Clock.Advance(time.Minute)
-	require.Equal(t, http.StatusSeeOther, v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {apptest.SitePassword}}).Status)
+	require.Equal(t, http.StatusSeeOther, v.Post(t, "/login", url.Values{"email": {u.Email}, "password": {sitetest.SitePassword}}).Status)
 }
 
 // TestShopPagesArePrivate is the shop's column of the authorization matrix:
@@ -438,7 +439,7 @@ func TestShopPagesArePrivate(t *testing.T) {
 		admin.SignIn(t, s.User(t, paydeck.RoleAdmin))
 
 		const ghost = "ORD20261127FFFFFFFF"
-		for who, v := range map[string]*apptest.Visitor{"other shopper": bob, "admin": admin} {
+		for who, v := range map[string]*sitetest.Visitor{"other shopper": bob, "admin": admin} {
 			for _, id := range []string{paidID, pendingID} {
 				o := s.orderRecord(t, id)
 				key := map[string]string{paidID: paidKey, pendingID: pendingKey}[id]

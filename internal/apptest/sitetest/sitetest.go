@@ -1,4 +1,4 @@
-package apptest
+package sitetest
 
 import (
 	"bytes"
@@ -25,15 +25,13 @@ import (
 	"github.com/paydeck/paydeck/account"
 	"github.com/paydeck/paydeck/admin"
 	"github.com/paydeck/paydeck/api"
+	"github.com/paydeck/paydeck/internal/apptest"
 	"github.com/paydeck/paydeck/internal/httpx"
 	"github.com/paydeck/paydeck/payment"
 	"github.com/paydeck/paydeck/toss"
 	"github.com/paydeck/paydeck/toss/sandbox"
 	"github.com/paydeck/paydeck/web"
 )
-
-// SiteSecret signs the session cookies of every Site.
-var SiteSecret = []byte("apptest-site-session-key-0123456789abcdef")
 
 // SitePassword is the password of the users Site.User creates.
 const SitePassword = "correct horse battery"
@@ -51,7 +49,7 @@ const SitePassword = "correct horse battery"
 // still run on Env.Payments (the sandbox accepts either key for reads and
 // cancels).
 type Site struct {
-	*Env
+	*apptest.Env
 	// URL is the site's base URL.
 	URL string
 	// Payments is the service behind the site's pages and API.
@@ -82,7 +80,7 @@ func WithJobsUI() SiteOption { return func(o *siteOptions) { o.jobsUI = true } }
 
 // NewSite serves api, web and admin for env with the sandbox's widget key
 // pair, closed at t's cleanup.
-func NewSite(t testing.TB, env *Env, opts ...SiteOption) *Site {
+func NewSite(t testing.TB, env *apptest.Env, opts ...SiteOption) *Site {
 	t.Helper()
 	s := &Site{Env: env}
 	client := toss.NewClient(sandbox.WidgetSecretKey, toss.WithBaseURL(env.SandboxURL),
@@ -98,7 +96,7 @@ func NewSite(t testing.TB, env *Env, opts ...SiteOption) *Site {
 // NewWindowSite is NewSite with the sandbox's API individual key pair (the
 // Env's own): the checkout page offers the methods itself and opens the
 // payment window instead of the widget. Confirms are not counted.
-func NewWindowSite(t testing.TB, env *Env) *Site {
+func NewWindowSite(t testing.TB, env *apptest.Env) *Site {
 	t.Helper()
 	s := &Site{Env: env, Payments: env.Payments}
 	s.serve(t, sandbox.DocsClientKey)
@@ -122,7 +120,7 @@ func (s *Site) serve(t testing.TB, clientKey string, opts ...SiteOption) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	cfg := account.Config{Store: env.DB, TokenKey: APISecret, Hasher: cheapHasher, Now: env.Clock.Now}
+	cfg := account.Config{Store: env.DB, TokenKey: apptest.APISecret, Hasher: apptest.CheapHasher, Now: env.Clock.Now}
 	for _, c := range o.accounts {
 		c(&cfg)
 	}
@@ -135,14 +133,14 @@ func (s *Site) serve(t testing.TB, clientKey string, opts ...SiteOption) {
 	accounts, err := account.New(cfg)
 	require.NoError(t, err)
 	s.Accounts = accounts
-	_, err = api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now,
-		Hasher: cheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk, Accounts: accounts,
+	_, err = api.Register(mux, api.Deps{Payments: s.Payments, Store: env.DB, Secret: apptest.APISecret, Now: env.Clock.Now,
+		Hasher: apptest.CheapHasher, ClientKey: clientKey, PublicURL: s.URL, SDKURL: sdk, Accounts: accounts,
 		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey})
 	require.NoError(t, err)
-	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
+	require.NoError(t, web.Register(mux, web.Deps{Payments: s.Payments, Store: env.DB, Secret: apptest.SiteSecret,
 		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts,
 		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey}))
-	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: SiteSecret,
+	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: apptest.SiteSecret,
 		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts, JobsUI: jobsUI, Outbound: env.Outbound,
 		Subscriptions: env.Subscriptions}))
 	ts.Start()
@@ -195,7 +193,7 @@ func (s *Site) Authorize(t testing.TB, o *paydeck.Order, method string) string {
 // User creates a user with role and SitePassword and returns it.
 func (s *Site) User(t testing.TB, role paydeck.Role) *paydeck.User {
 	t.Helper()
-	hash, err := cheapHasher.Hash(SitePassword)
+	hash, err := apptest.CheapHasher.Hash(SitePassword)
 	require.NoError(t, err)
 	u := &paydeck.User{Role: role, PasswordHash: hash}
 	return s.userWith(t, u)

@@ -1,4 +1,4 @@
-package apptest
+package apitest
 
 import (
 	"bytes"
@@ -15,20 +15,14 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/api"
-	"github.com/paydeck/paydeck/auth"
+	"github.com/paydeck/paydeck/internal/apptest"
 	"github.com/paydeck/paydeck/toss/sandbox"
 )
-
-// APISecret is the JWT signing key of every API test server.
-var APISecret = []byte("apptest-jwt-signing-key-0123456789abcdef")
-
-// cheapHasher hashes test passwords fast; production uses auth.DefaultParams.
-var cheapHasher = auth.NewHasher(auth.Params{Memory: 64, Iterations: 1, Parallelism: 1}, nil)
 
 // API is the HTTP API (api.Register) served over real HTTP on top of an
 // Env: the same store, payment service and clock.
 type API struct {
-	*Env
+	*apptest.Env
 	// URL is the API server's base URL.
 	URL string
 	// Deps are the dependencies the API was registered with.
@@ -36,14 +30,14 @@ type API struct {
 }
 
 // NewAPI serves the API for env on an httptest server, closed at t's
-// cleanup. Deps get env's store, service and clock, APISecret, a fast
+// cleanup. Deps get env's store, service and clock, apptest.APISecret, a fast
 // password hasher and the sandbox's documentation client key; change lets
 // a test adjust them (rate limits, token lifetime) before Register.
-func NewAPI(t testing.TB, env *Env, change ...func(*api.Deps)) *API {
+func NewAPI(t testing.TB, env *apptest.Env, change ...func(*api.Deps)) *API {
 	t.Helper()
 	mux := http.NewServeMux()
 	ts := httptest.NewUnstartedServer(mux)
-	d := api.Deps{Payments: env.Payments, Store: env.DB, Secret: APISecret, Now: env.Clock.Now, Hasher: cheapHasher,
+	d := api.Deps{Payments: env.Payments, Store: env.DB, Secret: apptest.APISecret, Now: env.Clock.Now, Hasher: apptest.CheapHasher,
 		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey,
 		ClientKey: sandbox.DocsClientKey, PublicURL: "http://" + ts.Listener.Addr().String(),
 		SDKURL: env.SandboxURL + "/v2/standard", Outbound: env.Outbound}
@@ -176,7 +170,7 @@ func (a *API) Login(t testing.TB, email, password string) string {
 // does) and returns a bearer token from logging in through the API.
 func (a *API) NewAdmin(t testing.TB) string {
 	t.Helper()
-	hash, err := cheapHasher.Hash(Password)
+	hash, err := apptest.CheapHasher.Hash(Password)
 	require.NoError(t, err)
 	u := &paydeck.User{Email: fmt.Sprintf("admin-%d@example.com", userSeq.Add(1)),
 		PasswordHash: hash, Name: "관리자", Role: paydeck.RoleAdmin}

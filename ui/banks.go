@@ -1,4 +1,4 @@
-package page
+package ui
 
 import "github.com/paydeck/paydeck"
 

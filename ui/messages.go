@@ -1,4 +1,4 @@
-package page
+package ui
 
 // baseMessages are the layout's, the error pages' and the status words.
 var baseMessages = Messages{
