@@ -108,6 +108,11 @@ func (a *app) saveProduct(w http.ResponseWriter, r *http.Request, rq *request, p
 		if err := form.ParseProduct(r, p); err != nil {
 			return err
 		}
+		if paydeck.IsProductImageURL(p.ImageURL) {
+			// The uploaded image is the upload form's business: a form
+			// opened before the last upload must not point back at the old one.
+			p.ImageURL = cur.ImageURL
+		}
 		return tx.UpdateProduct(r.Context(), p)
 	})
 	if paydeck.ErrorCode(err) == paydeck.CodeInvalid {

@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -109,6 +110,27 @@ func TestProductImageUpload(t *testing.T) {
 		a.Do(t, apitest.Request{Method: http.MethodPut, Path: "/api/products/00000000-0000-4000-8000-000000000000/image",
 			Token: admin, Body: pngBytes, Header: map[string]string{"Content-Type": "image/png"}}).RequireProblem(t, http.StatusNotFound)
 		require.True(t, strings.HasSuffix(env.ProductByID(t, p.ID).ImageURL, ".jpg"), "refusals changed nothing")
+
+		// Parallel uploads: one wins, and the product names the image stored.
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				body := append(append([]byte{}, pngBytes...), byte(i))
+				res := put(admin, body, "image/png")
+				require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+			})
+		}
+		wg.Wait()
+		require.NoError(t, env.DB.View(t.Context(), func(tx paydeck.Tx) error {
+			img, err := tx.FindProductImage(t.Context(), p.ID)
+			require.NoError(t, err)
+			sum := sha256.Sum256(img.Data)
+			require.Equal(t, hex.EncodeToString(sum[:]), img.SHA256)
+			pr, err := tx.FindProductByID(t.Context(), p.ID)
+			require.NoError(t, err)
+			require.Equal(t, img.URL(), pr.ImageURL)
+			return nil
+		}))
 
 		a.MustDo(t, apitest.Request{Method: http.MethodDelete, Path: path, Token: admin}, http.StatusOK, &got)
 		require.Empty(t, got.ImageURL)

@@ -80,6 +80,15 @@ func TestProductImagePages(t *testing.T) {
 		require.Equal(t, src, env.ProductByID(t, p.ID).ImageURL)
 		require.Contains(t, admin.Get(t, "/admin/products/"+p.ID).Body, `src="`+src+`"`)
 
+		// A product form opened before the upload, saved after it, keeps
+		// the new image.
+		res = admin.Post(t, "/admin/products/"+p.ID, url.Values{"name": {"새 이름"}, "price": {"5000"}, "active": {"1"},
+			"category": {"생활"}, "image_url": {"/images/products/" + p.ID + "/" + strings.Repeat("0", 64) + ".png"}})
+		require.Equal(t, http.StatusSeeOther, res.Status, res.Body)
+		saved := env.ProductByID(t, p.ID)
+		require.Equal(t, src, saved.ImageURL)
+		require.Equal(t, "생활", saved.Category, "the admin form sets the category")
+
 		visitor := site.Visitor(t)
 		home := visitor.Get(t, "/")
 		require.Contains(t, home.Body, `src="`+src+`"`)
@@ -211,4 +220,28 @@ func TestHomeSearchAndCategories(t *testing.T) {
 		require.Contains(t, empty.Body, "Show all products")
 		require.NotContains(t, empty.Body, "조건에 맞는")
 	})
+}
+
+// BenchmarkProductImage serves a 400 KB product image from the store over
+// HTTP, on each engine (PostgreSQL with PAYDECK_TEST_DATABASE_URL).
+func BenchmarkProductImage(b *testing.B) {
+	for _, engine := range storetest.Engines {
+		b.Run(engine, func(b *testing.B) {
+			env := apptest.New(b, engine)
+			site := sitetest.NewSite(b, env)
+			p := env.Product(b, 5000, 3)
+			data := append(productPNG(b, 64, 64), make([]byte, 400<<10)...)
+			img, err := paydeck.NewProductImage(p.ID, data)
+			require.NoError(b, err)
+			require.NoError(b, env.DB.Update(b.Context(), func(tx paydeck.Tx) error { return tx.SetProductImage(b.Context(), img) }))
+			v := site.Visitor(b)
+			b.SetBytes(int64(len(data)))
+			b.ResetTimer()
+			for b.Loop() {
+				if got := v.Get(b, img.URL()); got.Status != http.StatusOK || len(got.Body) != len(data) {
+					b.Fatalf("status %d, %d bytes", got.Status, len(got.Body))
+				}
+			}
+		})
+	}
 }
