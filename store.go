@@ -372,8 +372,8 @@ type ProductFilter struct {
 	// Category selects the products of exactly this category ("" those
 	// with none).
 	Category *string
-	Offset int
-	Limit  int
+	Offset   int
+	Limit    int
 }
 
 // PaymentMethodFilter selects payment methods; nil fields do not filter.
