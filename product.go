@@ -3,6 +3,7 @@ package paydeck
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MinPrice is the lowest price of a product in won.
@@ -26,10 +27,17 @@ type Product struct {
 	IsActive  bool      `json:"isActive"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	// Category groups products on the home page ("" for none); at most
+	// MaxCategoryLength characters, trimmed.
+	Category string `json:"category"`
 }
 
+// MaxCategoryLength bounds Product.Category, in characters.
+const MaxCategoryLength = 50
+
 // Validate returns an invalid *Error naming the first broken rule: a
-// non-empty name, a price of at least MinPrice, a stock quantity ≥ 0.
+// non-empty name, a price of at least MinPrice, a stock quantity ≥ 0, a
+// trimmed category of at most MaxCategoryLength characters.
 func (p *Product) Validate() error {
 	switch {
 	case strings.TrimSpace(p.Name) == "":
@@ -38,6 +46,8 @@ func (p *Product) Validate() error {
 		return Errorf(CodeInvalid, "Product price must be at least %d won.", MinPrice)
 	case p.StockQuantity < 0:
 		return Errorf(CodeInvalid, "Product stock quantity must not be negative.")
+	case utf8.RuneCountInString(p.Category) > MaxCategoryLength || p.Category != strings.TrimSpace(p.Category):
+		return Errorf(CodeInvalid, "Product category must be at most %d characters, without leading or trailing spaces.", MaxCategoryLength)
 	}
 	return nil
 }

@@ -124,6 +124,19 @@ type Tx interface {
 	AdjustStock(ctx context.Context, a *StockAdjustment) error
 	// FindStockAdjustments returns the product's adjustments, newest first.
 	FindStockAdjustments(ctx context.Context, productID string) ([]*StockAdjustment, error)
+	// SetProductImage stores img as the product's one image (replacing any
+	// earlier one), assigns img.CreatedAt and points the product's ImageURL
+	// at img.URL(); not_found for a missing product.
+	SetProductImage(ctx context.Context, img *ProductImage) error
+	// FindProductImage returns the product's uploaded image or not_found.
+	FindProductImage(ctx context.Context, productID string) (*ProductImage, error)
+	// DeleteProductImage removes the product's uploaded image and clears
+	// its ImageURL when it points there; not_found when there is none.
+	DeleteProductImage(ctx context.Context, productID string) error
+	// FindProductCategories returns the distinct non-empty categories of
+	// the products filter selects (its Category, Offset and Limit ignored),
+	// sorted.
+	FindProductCategories(ctx context.Context, filter ProductFilter) ([]string, error)
 
 	// CreatePaymentMethod validates m, assigns m.ID and the timestamps, and
 	// inserts it. A type already present returns conflict.
@@ -352,11 +365,15 @@ type ProductFilter struct {
 	IDs       []string
 	IsActive  *bool
 	IsDigital *bool
-	// Search matches products whose name contains it, case-insensitively
-	// for ASCII letters.
+	// Search matches products whose name or description contains it,
+	// case-insensitively for ASCII letters; LIKE wildcards in it are
+	// literal.
 	Search *string
-	Offset int
-	Limit  int
+	// Category selects the products of exactly this category ("" those
+	// with none).
+	Category *string
+	Offset   int
+	Limit    int
 }
 
 // PaymentMethodFilter selects payment methods; nil fields do not filter.

@@ -97,6 +97,11 @@ func Register(mux *http.ServeMux, d Deps) error {
 		return err
 	}
 	for pattern, h := range routes {
+		if uploadRoutes[pattern] {
+			// The admin check comes before the (large) body is read.
+			mux.Handle(pattern, sameOrigin.Handler(a.sessions.LoadOnly(a.adminOnly(a.withUpload(h)))))
+			continue
+		}
 		mux.Handle(pattern, sameOrigin.Handler(a.sessions.Middleware(a.adminOnly(h), a.rejected)))
 	}
 	// River UI posts JSON from its own script, without a form token: it gets
@@ -145,6 +150,8 @@ func (a *app) routes(withOutbound, withSubscriptions bool) map[string]func(http.
 		"GET /admin/products/{id}":                 a.productEdit,
 		"POST /admin/products/{id}":                a.productSave,
 		"POST /admin/products/{id}/stock":          a.productStock,
+		"POST /admin/products/{id}/image":          a.productImageUpload,
+		"POST /admin/products/{id}/image/delete":   a.productImageDelete,
 		"GET /admin/methods":                       a.methods,
 		"POST /admin/methods":                      a.methodCreate,
 		"POST /admin/methods/{id}":                 a.methodSave,

@@ -27,14 +27,29 @@ func (a *app) products(w http.ResponseWriter, r *http.Request, rq *request) {
 
 // productForm is the product editor; Error is the form's problem, if any.
 // Adjustments is the stock history of an existing product, newest first.
+// Categories are the catalogue's categories, offered on the category field.
 type productForm struct {
 	Product     *paydeck.Product
 	Adjustments []*paydeck.StockAdjustment
 	Error       string
+	Categories  []string
 }
 
-func (a *app) productNew(w http.ResponseWriter, _ *http.Request, rq *request) {
-	a.render(w, rq, "product.html", "product.new", productForm{Product: &paydeck.Product{IsActive: true}})
+// Uploaded reports whether the product's image is one uploaded to paydeck
+// (which the upload form replaces), not a URL typed in.
+func (f productForm) Uploaded() bool { return paydeck.IsProductImageURL(f.Product.ImageURL) }
+
+func (a *app) productNew(w http.ResponseWriter, r *http.Request, rq *request) {
+	f := productForm{Product: &paydeck.Product{IsActive: true}}
+	err := a.d.Store.View(r.Context(), func(tx paydeck.Tx) (err error) {
+		f.Categories, err = tx.FindProductCategories(r.Context(), paydeck.ProductFilter{})
+		return err
+	})
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	a.render(w, rq, "product.html", "product.new", f)
 }
 
 func (a *app) productEdit(w http.ResponseWriter, r *http.Request, rq *request) {
@@ -52,7 +67,10 @@ func (a *app) productEditor(r *http.Request) (f productForm, err error) {
 		if f.Product, err = tx.FindProductByID(r.Context(), r.PathValue("id")); err != nil {
 			return err
 		}
-		f.Adjustments, err = tx.FindStockAdjustments(r.Context(), f.Product.ID)
+		if f.Adjustments, err = tx.FindStockAdjustments(r.Context(), f.Product.ID); err != nil {
+			return err
+		}
+		f.Categories, err = tx.FindProductCategories(r.Context(), paydeck.ProductFilter{})
 		return err
 	})
 	return f, err
@@ -89,6 +107,11 @@ func (a *app) saveProduct(w http.ResponseWriter, r *http.Request, rq *request, p
 		r.PostForm.Set("stock", strconv.FormatInt(cur.StockQuantity, 10))
 		if err := form.ParseProduct(r, p); err != nil {
 			return err
+		}
+		if paydeck.IsProductImageURL(p.ImageURL) {
+			// The uploaded image is the upload form's business: a form
+			// opened before the last upload must not point back at the old one.
+			p.ImageURL = cur.ImageURL
 		}
 		return tx.UpdateProduct(r.Context(), p)
 	})

@@ -108,9 +108,9 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	// The access rules themselves, as the document states them.
 	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"}, public)
 	require.Equal(t, []string{"adjustStock", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
-		"deactivatePaymentMethod", "deactivateProduct", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
-		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "retrySubscription",
-		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
+		"deactivatePaymentMethod", "deactivateProduct", "deleteProductImage", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
+		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "putProductImage", "resendEvent",
+		"retrySubscription", "revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
 		"updateProduct", "updateWebhookEndpoint"}, admin)
 	// The customer's own: 11 of orders, payments and their account, 7 of
 	// subscriptions (setup, create, list, get, cancel, resume, card).
@@ -227,7 +227,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"payments:write": {"confirmPayment"},
 		"refunds:write":  {"cancelPayment"},
 		"catalogue:write": {"adjustStock", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
-			"updatePaymentMethod", "updatePlan", "updateProduct"},
+			"deleteProductImage", "putProductImage", "updatePaymentMethod", "updatePlan", "updateProduct"},
 		"reports:read": {"getReconciliation", "getSettlements", "getStats"},
 		// Subscriptions belong to a shopper's own card: keys do not manage them.
 		"none": {"cancelSubscription", "change-password", "createApiKey", "createSubscription", "createWebhookEndpoint",

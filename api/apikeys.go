@@ -50,6 +50,8 @@ var operationScopes = map[string]paydeck.Scope{
 	"createProduct":           paydeck.ScopeCatalogueWrite,
 	"updateProduct":           paydeck.ScopeCatalogueWrite,
 	"adjustStock":             paydeck.ScopeCatalogueWrite,
+	"putProductImage":         paydeck.ScopeCatalogueWrite,
+	"deleteProductImage":      paydeck.ScopeCatalogueWrite,
 	"createPlan":              paydeck.ScopeCatalogueWrite,
 	"updatePlan":              paydeck.ScopeCatalogueWrite,
 	"deactivateProduct":       paydeck.ScopeCatalogueWrite,

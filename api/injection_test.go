@@ -130,9 +130,10 @@ func TestFilterInjection(t *testing.T) {
 			t.Logf("%s: %v", name, statuses[name])
 		}
 		require.Positive(t, statuses["listProducts?search"][http.StatusOK], "free text is searched for, and finds nothing")
+		require.Positive(t, statuses["listProducts?category"][http.StatusOK], "a category is compared, and finds nothing")
 		require.Equal(t, []string{"getReconciliation?date", "getSettlements?from", "getSettlements?to", "getStats?from", "getStats?to",
 			"listEvents?after", "listEvents?limit", "listEvents?types", "listEvents?waitSeconds", "listOrders?limit", "listOrders?offset", "listOrders?status", "listOutbox?limit", "listOutbox?offset", "listPaymentMethods?includeInactive",
-			"listProducts?digital", "listProducts?includeInactive", "listProducts?limit", "listProducts?offset", "listProducts?search",
+			"listProducts?category", "listProducts?digital", "listProducts?includeInactive", "listProducts?limit", "listProducts?offset", "listProducts?search",
 			"listSubscriptions?limit", "listSubscriptions?offset", "listSubscriptions?status"}, tested)
 		require.Equal(t, before, counts(), "no injection changed the data")
 		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/me", Token: alice}, http.StatusOK, nil)

@@ -54,7 +54,7 @@ func TestEveryOperationIsDocumented(t *testing.T) {
 			require.NotEmpty(t, op.Summary, name)
 			require.NotEmpty(t, op.Description, name)
 			require.NotEmpty(t, op.Tags, name)
-			if op.RequestBody != nil && op.OperationID != "receiveWebhook" {
+			if op.RequestBody != nil && op.OperationID != "receiveWebhook" && op.OperationID != "putProductImage" {
 				requireExamples(t, doc, op.RequestBody.Content["application/json"].Schema, name)
 			}
 			for code, res := range op.Responses {
@@ -64,7 +64,7 @@ func TestEveryOperationIsDocumented(t *testing.T) {
 			}
 		}
 	}
-	require.Equal(t, 41+11, n, "operations (11 of subscriptions)")
+	require.Equal(t, 43+11, n, "operations (11 of subscriptions)")
 
 	// Every outbound event type is documented under webhooks: a POST of
 	// the versioned envelope with the Standard Webhooks headers.

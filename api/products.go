@@ -17,17 +17,25 @@ type Product struct {
 	Name          string    `json:"name" example:"제주 삼다수 2L 6개입"`
 	Description   string    `json:"description" example:"제주 화산 암반수"`
 	Price         int64     `json:"price" example:"6900" doc:"Unit price in won."`
-	ImageURL      string    `json:"imageUrl" example:"https://example.com/water.jpg"`
+	ImageURL      string    `json:"imageUrl" example:"https://shop.example/images/products/3b9f6c1e-8d2a-4f7b-b1c4-5e6d7a8b9c0d/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.jpg" doc:"The uploaded image (PUT /api/products/{id}/image) as an absolute URL on this server, or the URL set with the product; empty when there is none (the shop then shows a placeholder)."`
 	StockQuantity int64     `json:"stockQuantity" example:"120" doc:"Units left; ignored for digital goods."`
 	IsDigital     bool      `json:"isDigital" example:"false"`
 	IsActive      bool      `json:"isActive" example:"true"`
 	CreatedAt     time.Time `json:"createdAt"`
 	UpdatedAt     time.Time `json:"updatedAt"`
+	Category      string    `json:"category" example:"생수" doc:"The product's category; empty for none."`
 }
 
-func productView(p *paydeck.Product) Product {
-	return Product{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, ImageURL: p.ImageURL,
-		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+// productView is the API's product; an uploaded image's path becomes an
+// absolute URL on PublicURL.
+func (s *server) productView(p *paydeck.Product) Product {
+	img := p.ImageURL
+	if paydeck.IsProductImageURL(img) {
+		img = s.PublicURL + img
+	}
+	return Product{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, ImageURL: img,
+		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		Category: p.Category}
 }
 
 // ProductPage is one page of products.
@@ -39,7 +47,8 @@ type ProductPage struct {
 }
 
 type listProductsInput struct {
-	Search          string `query:"search" maxLength:"100" example:"삼다수" doc:"Only products whose name contains this."`
+	Search          string `query:"search" maxLength:"100" example:"삼다수" doc:"Only products whose name or description contains this."`
+	Category        string `query:"category" maxLength:"50" example:"생수" doc:"Only products of this category."`
 	Digital         string `query:"digital" enum:"true,false" doc:"Only digital (true) or physical (false) goods."`
 	IncludeInactive bool   `query:"includeInactive" doc:"Admins only: list deactivated products too."`
 	Offset          int    `query:"offset" minimum:"0" maximum:"1000000" default:"0"`
@@ -70,10 +79,11 @@ type ProductFields struct {
 	Name          *string `json:"name,omitempty" minLength:"1" maxLength:"200" example:"제주 삼다수 2L 6개입"`
 	Description   *string `json:"description,omitempty" maxLength:"5000" example:"제주 화산 암반수"`
 	Price         *int64  `json:"price,omitempty" minimum:"100" maximum:"100000000" example:"6900"`
-	ImageURL      *string `json:"imageUrl,omitempty" maxLength:"2000" example:"https://example.com/water.jpg"`
+	ImageURL      *string `json:"imageUrl,omitempty" maxLength:"2000" example:"https://example.com/water.jpg" doc:"An image hosted elsewhere; upload one with PUT /api/products/{id}/image instead."`
 	StockQuantity *int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
 	IsDigital     *bool   `json:"isDigital,omitempty" example:"false"`
 	IsActive      *bool   `json:"isActive,omitempty" example:"true"`
+	Category      *string `json:"category,omitempty" maxLength:"50" example:"생수" doc:"Empty for none; no leading or trailing spaces."`
 }
 
 // apply copies the set fields onto p.
@@ -85,6 +95,7 @@ func (f *ProductFields) apply(p *paydeck.Product) {
 	setIf(&p.StockQuantity, f.StockQuantity)
 	setIf(&p.IsDigital, f.IsDigital)
 	setIf(&p.IsActive, f.IsActive)
+	setIf(&p.Category, f.Category)
 }
 
 func setIf[T any](dst *T, v *T) {
@@ -102,6 +113,7 @@ type createProductInput struct {
 		StockQuantity int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
 		IsDigital     bool   `json:"isDigital,omitempty" example:"false"`
 		IsActive      *bool  `json:"isActive,omitempty" example:"true" doc:"Default true."`
+		Category      string `json:"category,omitempty" maxLength:"50" example:"생수"`
 	}
 }
 
@@ -145,6 +157,7 @@ func (s *server) registerCatalogue() {
 		Summary: "Deactivate a product", Description: "Admins hide a product from shoppers; past orders keep it.",
 		Errors: []int{http.StatusNotFound},
 	}, s.deactivateProduct)
+	s.registerProductImages(tags)
 	s.registerMethods()
 }
 
@@ -152,6 +165,9 @@ func (s *server) listProducts(ctx context.Context, in *listProductsInput) (*prod
 	f := paydeck.ProductFilter{Offset: in.Offset, Limit: in.Limit}
 	if in.Search != "" {
 		f.Search = &in.Search
+	}
+	if in.Category != "" {
+		f.Category = &in.Category
 	}
 	if in.Digital != "" {
 		d := in.Digital == "true"
@@ -172,7 +188,7 @@ func (s *server) listProducts(ctx context.Context, in *listProductsInput) (*prod
 	}
 	page := ProductPage{Items: make([]Product, 0, len(items)), Total: total, Offset: in.Offset, Limit: in.Limit}
 	for _, p := range items {
-		page.Items = append(page.Items, productView(p))
+		page.Items = append(page.Items, s.productView(p))
 	}
 	return &productPageOutput{Body: page}, nil
 }
@@ -188,17 +204,17 @@ func (s *server) getProduct(ctx context.Context, in *productIDInput) (*productOu
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return &productOutput{Body: productView(p)}, nil
+	return &productOutput{Body: s.productView(p)}, nil
 }
 
 func (s *server) createProduct(ctx context.Context, in *createProductInput) (*productOutput, error) {
 	b := in.Body
 	p := &paydeck.Product{Name: b.Name, Description: b.Description, Price: b.Price, ImageURL: b.ImageURL,
-		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive}
+		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive, Category: b.Category}
 	if err := s.Store.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateProduct(ctx, p) }); err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return &productOutput{Body: productView(p)}, nil
+	return &productOutput{Body: s.productView(p)}, nil
 }
 
 func (s *server) updateProduct(ctx context.Context, in *updateProductInput) (*productOutput, error) {
@@ -231,7 +247,7 @@ func (s *server) adjustStock(ctx context.Context, in *adjustStockInput) (*produc
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return &productOutput{Body: productView(p)}, nil
+	return &productOutput{Body: s.productView(p)}, nil
 }
 
 // changeProduct locks, changes and saves one product in one transaction:
@@ -249,5 +265,5 @@ func (s *server) changeProduct(ctx context.Context, id string, change func(*payd
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return &productOutput{Body: productView(p)}, nil
+	return &productOutput{Body: s.productView(p)}, nil
 }

@@ -4,13 +4,21 @@ import "github.com/paydeck/paydeck/ui"
 
 // messages are the shopper pages' texts in Korean and English.
 var messages = ui.Messages{
-	"home.title":    {"상품", "Products"},
-	"home.empty":    {"판매 중인 상품이 없습니다.", "No products for sale yet."},
-	"home.digital":  {"디지털 상품", "Digital item"},
-	"home.stock":    {"재고 %d개", "%d in stock"},
-	"home.soldout":  {"품절", "Sold out"},
-	"home.quantity": {"수량", "Quantity"},
-	"home.add":      {"장바구니에 담기", "Add to cart"},
+	"home.title":              {"상품", "Products"},
+	"home.empty":              {"판매 중인 상품이 없습니다.", "No products for sale yet."},
+	"home.digital":            {"디지털 상품", "Digital item"},
+	"home.stock":              {"재고 %d개", "%d in stock"},
+	"home.soldout":            {"품절", "Sold out"},
+	"home.quantity":           {"수량", "Quantity"},
+	"home.add":                {"장바구니에 담기", "Add to cart"},
+	"home.search":             {"검색", "Search"},
+	"home.search.placeholder": {"상품 이름이나 설명으로 검색", "Search names and descriptions"},
+	"home.categories":         {"카테고리", "Categories"},
+	"home.category.all":       {"전체", "All"},
+	"home.results":            {"상품 %d개", "%d products"},
+	"home.results.query":      {"‘%s’ 검색 결과 %d개", "%[2]d results for “%[1]s”"},
+	"home.noresults":          {"조건에 맞는 상품이 없습니다. 다른 검색어나 카테고리를 골라 보세요.", "No products match. Try other words or another category."},
+	"home.showall":            {"전체 상품 보기", "Show all products"},
 
 	"account.email":             {"이메일", "Email"},
 	"account.password":          {"비밀번호", "Password"},

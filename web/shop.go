@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/payment"
@@ -13,20 +14,51 @@ import (
 // maxListedProducts bounds the product list of the home page.
 const maxListedProducts = 200
 
+// maxSearchRunes bounds the home page's search text.
+const maxSearchRunes = 100
+
+// homePage is the catalogue as the home page shows it: the products of
+// the chosen category matching the search text, and every category.
+type homePage struct {
+	Products   []*paydeck.Product
+	Categories []string
+	// Query is the search text, Category the chosen category ("" all).
+	Query, Category string
+}
+
+// Filtered reports whether the list is narrowed by a search or category.
+func (p homePage) Filtered() bool { return p.Query != "" || p.Category != "" }
+
+// home lists the active products, narrowed by ?q= (name or description)
+// and ?category=.
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	rq := a.begin(w, r)
+	q := r.URL.Query()
+	p := homePage{Query: strings.TrimSpace(strings.ToValidUTF8(strings.ReplaceAll(q.Get("q"), "\x00", ""), "")),
+		Category: strings.TrimSpace(q.Get("category"))}
+	if utf8.RuneCountInString(p.Query) > maxSearchRunes {
+		p.Query = string([]rune(p.Query)[:maxSearchRunes])
+	}
 	active := true
-	var products []*paydeck.Product
-	err := a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
-		var err error
-		products, _, err = tx.FindProducts(r.Context(), paydeck.ProductFilter{IsActive: &active, Limit: maxListedProducts})
+	f := paydeck.ProductFilter{IsActive: &active, Limit: maxListedProducts}
+	if p.Query != "" {
+		f.Search = &p.Query
+	}
+	if p.Category != "" {
+		f.Category = &p.Category
+	}
+	err := a.d.Store.View(r.Context(), func(tx paydeck.Tx) (err error) {
+		if p.Products, _, err = tx.FindProducts(r.Context(), f); err != nil {
+			return err
+		}
+		p.Categories, err = tx.FindProductCategories(r.Context(), paydeck.ProductFilter{IsActive: &active})
 		return err
 	})
 	if err != nil {
 		a.error(w, r, rq, err)
 		return
 	}
-	rq.view.Title, rq.view.Data = "home.title", products
+	rq.view.Title, rq.view.Data = "home.title", p
 	a.pages.Render(w, http.StatusOK, "home.html", rq.view)
 }
 

@@ -106,6 +106,8 @@ func Register(mux *http.ServeMux, d Deps) error {
 		sessions: ui.NewSessions(d.Secret, strings.HasPrefix(d.PublicURL, "https://"), ui.SessionTTL, d.Now, d.Rand)}
 	mux.HandleFunc("GET "+ui.CSSPath, ui.ServeCSS)
 	mux.HandleFunc("GET /static/checkout.js", serveCheckoutJS)
+	mux.HandleFunc("GET "+PlaceholderPath, servePlaceholder)
+	mux.HandleFunc("GET "+paydeck.ProductImagePathPrefix+"{id}/{file}", a.productImage)
 	if d.Subscriptions != nil {
 		a.registerSubscriptions(mux)
 	}

@@ -20,6 +20,13 @@ var demoProducts = []paydeck.Product{
 	{Name: "한식 요리 전자책", Description: "집밥 레시피 120가지를 담은 PDF 전자책.", Price: 15_000, IsDigital: true},
 }
 
+// demoCategories are the demo products' categories (issue 14), by name, so
+// that the home page's category filter has something to show.
+var demoCategories = map[string]string{
+	"제주 감귤 5kg": "농산물", "유기농 현미 10kg": "농산물", "국산 참기름 350ml": "가공식품", "한우 불고기 세트 1kg": "정육",
+	"보성 녹차 티백 50입": "차·음료", "수제 김부각 200g": "가공식품", "모바일 상품권 1만원권": "디지털", "한식 요리 전자책": "디지털",
+}
+
 // demoMethods are the six Toss payment methods with realistic fees: a rate
 // in basis points plus a fixed fee in won.
 var demoMethods = []paydeck.PaymentMethod{
@@ -58,6 +65,7 @@ func seedCatalogue(ctx context.Context, db paydeck.Store) (products, methods int
 				continue
 			}
 			p.IsActive = true
+			p.Category = demoCategories[p.Name]
 			if err := tx.CreateProduct(ctx, &p); err != nil {
 				return fmt.Errorf("create product %s: %w", p.Name, err)
 			}

@@ -26,6 +26,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Transactions", testTransactions},
 		{"Users", testUsers},
 		{"Products", testProducts},
+		{"ProductCatalogue", testProductCatalogue},
 		{"PaymentMethods", testPaymentMethods},
 		{"Orders", testOrders},
 		{"Payments", testPayments},

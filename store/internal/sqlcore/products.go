@@ -7,14 +7,16 @@ import (
 	"github.com/paydeck/paydeck"
 )
 
-const productCols = "id, name, description, price, image_url, stock_quantity, is_digital, is_active, created_at, updated_at"
+const productCols = "id, name, description, price, image_url, stock_quantity, is_digital, is_active, created_at, updated_at" +
+	", category"
 
 const errProductNotFound = "Product not found."
 
 func scanProduct(r Rows) (*paydeck.Product, error) {
 	p := &paydeck.Product{}
 	err := r.Scan(scanText(&p.ID), &p.Name, &p.Description, &p.Price, &p.ImageURL, &p.StockQuantity,
-		&p.IsDigital, &p.IsActive, scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt))
+		&p.IsDigital, &p.IsActive, scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt),
+		&p.Category)
 	return p, err
 }
 
@@ -28,9 +30,11 @@ func (tx *Tx) CreateProduct(ctx context.Context, p *paydeck.Product) error {
 		return err
 	}
 	p.ID, p.CreatedAt, p.UpdatedAt = id, tx.now, tx.now
-	_, err = tx.exec(ctx, "", `INSERT INTO products (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.exec(ctx, "", `INSERT INTO products (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		?)`,
 		p.ID, p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive,
-		tx.t(p.CreatedAt), tx.t(p.UpdatedAt))
+		tx.t(p.CreatedAt), tx.t(p.UpdatedAt),
+		p.Category)
 	return err
 }
 
@@ -47,6 +51,38 @@ func (tx *Tx) FindProductByID(ctx context.Context, id string) (*paydeck.Product,
 
 // FindProducts implements paydeck.Tx.
 func (tx *Tx) FindProducts(ctx context.Context, f paydeck.ProductFilter) ([]*paydeck.Product, int, error) {
+	w := productWhere(f)
+	if w == nil {
+		return []*paydeck.Product{}, 0, nil
+	}
+	if f.Category != nil {
+		w.add("category = ?", *f.Category)
+	}
+	return list(ctx, tx, productCols, "FROM products", w, "created_at, id", f.Offset, f.Limit, scanProduct)
+}
+
+// FindProductCategories implements paydeck.Tx.
+func (tx *Tx) FindProductCategories(ctx context.Context, f paydeck.ProductFilter) ([]string, error) {
+	w := productWhere(f)
+	if w == nil {
+		return []string{}, nil
+	}
+	w.add("category <> ''")
+	cats, err := queryAll(ctx, tx, "SELECT DISTINCT category FROM products"+w.sql()+" ORDER BY category", w.args,
+		func(r Rows) (*string, error) {
+			var c string
+			return &c, r.Scan(&c)
+		})
+	out := make([]string, 0, len(cats))
+	for _, c := range cats {
+		out = append(out, *c)
+	}
+	return out, err
+}
+
+// productWhere is the condition of f but its Category, Offset and Limit;
+// nil when f's IDs name nothing that can exist.
+func productWhere(f paydeck.ProductFilter) *where {
 	w := &where{}
 	if f.ID != nil {
 		f.IDs = append(f.IDs, *f.ID)
@@ -54,7 +90,7 @@ func (tx *Tx) FindProducts(ctx context.Context, f paydeck.ProductFilter) ([]*pay
 	if len(f.IDs) > 0 {
 		ids := validUUIDs(f.IDs)
 		if len(ids) == 0 {
-			return []*paydeck.Product{}, 0, nil
+			return nil
 		}
 		in(w, "id", ids)
 	}
@@ -65,9 +101,10 @@ func (tx *Tx) FindProducts(ctx context.Context, f paydeck.ProductFilter) ([]*pay
 		w.add("is_digital = ?", *f.IsDigital)
 	}
 	if f.Search != nil {
-		w.add(`LOWER(name) LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(*f.Search))+"%")
+		pattern := "%" + escapeLike(strings.ToLower(*f.Search)) + "%"
+		w.add(`(LOWER(name) LIKE ? ESCAPE '\' OR LOWER(description) LIKE ? ESCAPE '\')`, pattern, pattern)
 	}
-	return list(ctx, tx, productCols, "FROM products", w, "created_at, id", f.Offset, f.Limit, scanProduct)
+	return w
 }
 
 // validUUIDs keeps the IDs that can exist.
@@ -95,8 +132,10 @@ func (tx *Tx) UpdateProduct(ctx context.Context, p *paydeck.Product) error {
 	}
 	p.UpdatedAt = tx.now
 	n, err := tx.exec(ctx, "", `UPDATE products SET name = ?, description = ?, price = ?, image_url = ?,
-		stock_quantity = ?, is_digital = ?, is_active = ?, updated_at = ? WHERE id = ?`,
-		p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive, tx.t(p.UpdatedAt), p.ID)
+		stock_quantity = ?, is_digital = ?, is_active = ?, updated_at = ?,
+		category = ? WHERE id = ?`,
+		p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive, tx.t(p.UpdatedAt),
+		p.Category, p.ID)
 	return rowsOrNotFound(n, err, errProductNotFound)
 }
 
