@@ -33,11 +33,11 @@ type Product struct {
 func (p *Product) Validate() error {
 	switch {
 	case strings.TrimSpace(p.Name) == "":
-		return Errorf(CodeInvalid, "Product name is required.")
+		return Reasonf(CodeInvalid, ReasonProductName, "Product name is required.")
 	case p.Price < MinPrice:
-		return Errorf(CodeInvalid, "Product price must be at least %d won.", MinPrice)
+		return Reasonf(CodeInvalid, ReasonPriceTooLow, "Product price must be at least %d won.", MinPrice)
 	case p.StockQuantity < 0:
-		return Errorf(CodeInvalid, "Product stock quantity must not be negative.")
+		return Reasonf(CodeInvalid, ReasonStockNegative, "Product stock quantity must not be negative.")
 	}
 	return nil
 }

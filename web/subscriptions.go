@@ -183,7 +183,7 @@ func (a *app) subscriptionCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	when := r.PostFormValue("when")
 	if when != "end" && when != "now" {
-		a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "Choose when to cancel: at period end or now."))
+		a.error(w, r, rq, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonCancelWhen, "Choose when to cancel: at period end or now."))
 		return
 	}
 	d, err := a.d.Subscriptions.Cancel(r.Context(), actor(r, user), r.PathValue("id"), when == "end")
