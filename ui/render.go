@@ -204,7 +204,7 @@ func (rd *Renderer) Render(w http.ResponseWriter, status int, name string, v *Vi
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	_, _ = w.Write(labelCells(buf.Bytes()))
 }
 
 // HTTPStatus is the status of err's error page: paydeck.HTTPStatus of its
