@@ -23,6 +23,9 @@ const (
 	// CodeUnavailable means a dependency (database, Toss) is unavailable;
 	// retrying later may succeed.
 	CodeUnavailable = "unavailable"
+	// CodeRateLimited means the caller sent too many requests; only
+	// transports raise it (429, with Retry-After).
+	CodeRateLimited = "rate_limited"
 	// CodeInternal means a bug or an unexpected failure. Its message is never
 	// shown to a user; ErrorMessage returns a generic text instead.
 	CodeInternal = "internal"
@@ -125,6 +128,26 @@ const (
 	ReasonCancelWhen          = "cancel_when"             // none
 	ReasonFirstChargeRefused  = "first_charge_refused"    // Toss message
 )
+
+// CodeOfStatus is the code of a problem that a transport answers without a
+// domain error (request validation, an unreadable body, a rate limit): the
+// inverse of HTTPStatus, "rate_limited" for 429, CodeInvalid for any other
+// 4xx and CodeInternal for the rest.
+func CodeOfStatus(status int) string {
+	for _, c := range []string{CodeInvalid, CodeNotFound, CodeConflict, CodeUnauthorized, CodeForbidden, CodeUnavailable} {
+		if HTTPStatus(c) == status {
+			return c
+		}
+	}
+	switch {
+	case status == http.StatusTooManyRequests:
+		return CodeRateLimited
+	case status >= 400 && status < 500:
+		return CodeInvalid
+	default:
+		return CodeInternal
+	}
+}
 
 // Error is an application error whose Message is safe to show to a user.
 // It never carries secrets or internal details; wrap those in a separate error

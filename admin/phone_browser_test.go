@@ -2,7 +2,6 @@ package admin_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/paydeck/paydeck/internal/apptest"
 	"github.com/paydeck/paydeck/internal/apptest/sitetest"
@@ -17,7 +16,7 @@ func TestBrowserAdminOnPhone(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
 	sc := sitetest.NewScene(t, env)
-	ctx := sitetest.BrowserFor(t, 4*time.Minute)
+	ctx := sitetest.BrowserFor(t, sitetest.PagesTimeout)
 	sitetest.SignInBrowser(t, ctx, sc.Site, sc.Admin.Email)
 	sitetest.CheckPages(t, ctx, sc.Site, "../docs/screenshots", sc.AdminPages())
 }

@@ -20,26 +20,6 @@ type ErrorModel struct {
 	Code string `json:"code" doc:"Stable machine-readable error code: a reason such as out_of_stock, or one of invalid, not_found, conflict, unauthorized, forbidden, unavailable, internal, rate_limited." example:"out_of_stock"`
 }
 
-// codeOfStatus is the code of a problem that huma (request validation) or a
-// handler raises without a domain error: the inverse of paydeck.HTTPStatus,
-// plus the statuses only transports answer.
-func codeOfStatus(status int) string {
-	for _, c := range []string{paydeck.CodeInvalid, paydeck.CodeNotFound, paydeck.CodeConflict, paydeck.CodeUnauthorized,
-		paydeck.CodeForbidden, paydeck.CodeUnavailable} {
-		if paydeck.HTTPStatus(c) == status {
-			return c
-		}
-	}
-	switch {
-	case status == http.StatusTooManyRequests:
-		return "rate_limited"
-	case status >= 400 && status < 500:
-		return paydeck.CodeInvalid
-	default:
-		return paydeck.CodeInternal
-	}
-}
-
 // newProblem replaces huma.NewError (see init), so that every error huma
 // writes, its own validation errors included, is an ErrorModel with a code.
 func newProblem(status int, msg string, errs ...error) huma.StatusError {
@@ -52,7 +32,7 @@ func newProblem(status int, msg string, errs ...error) huma.StatusError {
 		}
 	}
 	return &ErrorModel{ErrorModel: huma.ErrorModel{Status: status, Title: http.StatusText(status), Detail: msg, Errors: details},
-		Code: codeOfStatus(status)}
+		Code: paydeck.CodeOfStatus(status)}
 }
 
 // init makes huma build every error as an ErrorModel. huma reads the error type

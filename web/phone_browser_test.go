@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/paydeck/paydeck/internal/apptest"
 	"github.com/paydeck/paydeck/internal/apptest/sitetest"
@@ -18,7 +17,7 @@ func TestBrowserShopOnPhone(t *testing.T) {
 	t.Parallel()
 	env := apptest.New(t, "sqlite")
 	sc := sitetest.NewScene(t, env)
-	ctx := sitetest.BrowserFor(t, 4*time.Minute)
+	ctx := sitetest.BrowserFor(t, sitetest.PagesTimeout)
 	sitetest.CheckPages(t, ctx, sc.Site, shots, sc.VisitorPages())
 	sitetest.SignInBrowser(t, ctx, sc.Site, sc.Customer.Email)
 	sitetest.CheckPages(t, ctx, sc.Site, shots, sc.ShopPages(t))

@@ -5,10 +5,21 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
+
+// PagesTimeout is how long a browser may take for CheckPages over a
+// Scene's pages: generous, as the machines that run it are often busy, and
+// more so when it also takes four screenshots of every page.
+var PagesTimeout = func() time.Duration {
+	if Screenshots() {
+		return 15 * time.Minute
+	}
+	return 5 * time.Minute
+}()
 
 // PhoneWidth is the viewport width the phone-layout checks use: an iPhone
 // 12 to 15 in portrait.

@@ -73,6 +73,15 @@ func NewScene(t testing.TB, env *apptest.Env) *Scene {
 		s.Products = append(s.Products, prod)
 		s.Names = append(s.Names, p.name, prod.Description)
 	}
+	for i, m := range []struct {
+		name string
+		typ  paydeck.PaymentMethodType
+		fee  int64
+	}{{"신용·체크카드", paydeck.MethodCard, 250}, {"계좌이체", paydeck.MethodTransfer, 180}, {"가상계좌", paydeck.MethodVirtualAccount, 0}} {
+		pm := &paydeck.PaymentMethod{Name: m.name, Type: m.typ, IsActive: true, DisplayOrder: i, FeeRate: m.fee}
+		require.NoError(t, env.DB.Update(ctx, func(tx paydeck.Tx) error { return tx.CreatePaymentMethod(ctx, pm) }))
+		s.Names = append(s.Names, m.name)
+	}
 	hash, err := apptest.CheapHasher.Hash(SitePassword)
 	require.NoError(t, err)
 	s.Customer = s.userWith(t, &paydeck.User{Role: paydeck.RoleCustomer, PasswordHash: hash, Name: SceneShopper})
@@ -137,6 +146,10 @@ func NewScene(t testing.TB, env *apptest.Env) *Scene {
 		subscription.SubscribeInput{PlanID: plan.ID, AuthKey: env.BillingAuthKey(t, ck), CustomerKey: ck})
 	require.NoError(t, err)
 	s.Subscription = d.ID
+
+	res = s.Owner.Post(t, "/admin/api-keys", url.Values{"name": {"ERP 연동"}, "scope": {"orders:read", "orders:write"}})
+	require.Less(t, res.Status, 400, res.Body)
+	s.Names = append(s.Names, "ERP 연동")
 
 	// Something in the cart for the cart page.
 	res = s.Shopper.Post(t, "/cart/add", url.Values{"product_id": {s.Products[1].ID}, "quantity": {"1"}})
