@@ -28,7 +28,8 @@ const PhoneWidth = 390
 // layoutScript lists what is broken in the current page's layout: any
 // visible element that reaches past the viewport's right or left edge, any
 // table cell narrower than its longest word (a word that has to break
-// mid-word: "결제수/단"), and SVG chart text drawn smaller than 9 px.
+// mid-word: "결제수/단"), a card cell whose heading is drawn over its value,
+// and SVG chart text drawn smaller than 9 px.
 // Text in code elements and links' long IDs may break anywhere and is not
 // counted as a word.
 const layoutScript = `(() => {
@@ -70,6 +71,10 @@ const layoutScript = `(() => {
     if (r.width === 0 || hidden(cell)) continue;
     const st = getComputedStyle(cell);
     const room = cell.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+    const label = getComputedStyle(cell, '::before');
+    if (label.position === 'absolute' && label.content !== 'none' && parseFloat(st.paddingLeft) < parseFloat(label.width)) {
+      out.push(name(cell) + ': its heading (' + Math.round(parseFloat(label.width)) + ' px) is drawn over its value (padding ' + st.paddingLeft + ')');
+    }
     const clone = cell.cloneNode(true);
     clone.querySelectorAll('code, input, select, textarea, button, iframe, details, form').forEach(e => e.remove());
     const words = (clone.innerText || clone.textContent || '').split(/\s+/).filter(w => w.length > 1 && !/[0-9A-Za-z_]{16,}/.test(w) && !w.includes('@'));
