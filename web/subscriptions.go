@@ -236,7 +236,7 @@ var subscriptionMessages = map[string][2]string{
 	"sub.plan":         {"상품", "Plan"},
 	"sub.amount":       {"금액", "Amount"},
 	"sub.every":        {"결제 주기", "Billed every"},
-	"sub.interval":     {"%d %s마다", "%d %s"},
+	"sub.interval":     {"%d%s마다", "%d %s"},
 	"sub.trial":        {"무료 체험 %d일", "%d-day free trial"},
 	"sub.status":       {"상태", "Status"},
 	"sub.period":       {"현재 이용 기간", "Current period"},
