@@ -3,6 +3,9 @@ package web_test
 import (
 	"testing"
 
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
 	"github.com/paydeck/paydeck/internal/apptest"
 	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
@@ -20,5 +23,9 @@ func TestBrowserShopOnPhone(t *testing.T) {
 	ctx := sitetest.BrowserFor(t, sitetest.PagesTimeout)
 	sitetest.CheckPages(t, ctx, sc.Site, shots, sc.VisitorPages())
 	sitetest.SignInBrowser(t, ctx, sc.Site, sc.Customer.Email)
+	// The cart lives in the browser's session: put the rice in it.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(sc.URL+"/"),
+		chromedp.Click(chromedp.CSS("#product-"+sc.Products[1].ID+" button")),
+		chromedp.WaitVisible(chromedp.ID("cart-subtotal"))))
 	sitetest.CheckPages(t, ctx, sc.Site, shots, sc.ShopPages(t))
 }
