@@ -60,7 +60,7 @@ type OrderItem struct {
 // qty must be within 1..MaxItemQuantity, else an invalid *Error is returned.
 func NewOrderItem(p *Product, qty int64) (OrderItem, error) {
 	if qty < 1 || qty > MaxItemQuantity {
-		return OrderItem{}, Errorf(CodeInvalid, "Quantity must be between 1 and %d.", MaxItemQuantity)
+		return OrderItem{}, Reasonf(CodeInvalid, ReasonQuantityOutOfRange, "Quantity must be between 1 and %d.", MaxItemQuantity)
 	}
 	return OrderItem{ProductID: p.ID, ProductName: p.Name, Quantity: qty,
 		UnitPrice: p.Price, TotalPrice: p.Price * qty}, nil
@@ -73,7 +73,7 @@ func NewOrderItem(p *Product, qty int64) (OrderItem, error) {
 // shipping fee is negative.
 func (o *Order) ComputeAmounts() error {
 	if len(o.Items) == 0 {
-		return Errorf(CodeInvalid, "An order needs at least one item.")
+		return Reasonf(CodeInvalid, ReasonOrderEmpty, "An order needs at least one item.")
 	}
 	var total int64
 	for _, it := range o.Items {
@@ -146,9 +146,9 @@ func (o *Order) Transition(to OrderStatus, now time.Time) error {
 func (o *Order) Payable(now time.Time) error {
 	switch {
 	case o.Status != OrderPending:
-		return Errorf(CodeConflict, "Order %s is %s and cannot be paid.", o.OrderID, o.Status)
+		return Reasonf(CodeConflict, ReasonOrderNotPayable, "Order %s is %s and cannot be paid.", o.OrderID, o.Status)
 	case !now.Before(o.ExpiresAt):
-		return Errorf(CodeConflict, "Order %s has expired.", o.OrderID)
+		return Reasonf(CodeConflict, ReasonOrderExpired, "Order %s has expired.", o.OrderID)
 	}
 	return nil
 }

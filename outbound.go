@@ -105,17 +105,17 @@ func (e *WebhookEndpoint) Validate() error {
 	u, err := url.Parse(e.URL)
 	switch {
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "":
-		return Errorf(CodeInvalid, "The endpoint URL must be an absolute http:// or https:// URL.")
+		return Reasonf(CodeInvalid, ReasonEndpointURL, "The endpoint URL must be an absolute http:// or https:// URL.")
 	case u.User != nil:
-		return Errorf(CodeInvalid, "The endpoint URL must not hold a user name or password.")
+		return Reasonf(CodeInvalid, ReasonEndpointURL, "The endpoint URL must not hold a user name or password.")
 	case len(e.URL) > 2048:
-		return Errorf(CodeInvalid, "The endpoint URL is longer than 2048 characters.")
+		return Reasonf(CodeInvalid, ReasonEndpointURL, "The endpoint URL is longer than 2048 characters.")
 	case !strings.HasPrefix(e.Secret, "whsec_"):
 		return Errorf(CodeInvalid, "The endpoint has no signing secret.")
 	}
 	for _, t := range e.Events {
 		if !slices.Contains(OutboundEventTypes, t) {
-			return Errorf(CodeInvalid, "Unknown event type %q.", t)
+			return Reasonf(CodeInvalid, ReasonUnknownEventType, "Unknown event type %q.", t)
 		}
 	}
 	return nil
@@ -188,7 +188,7 @@ func (k *APIKey) Has(s Scope) bool { return slices.Contains(k.Scopes, s) }
 func (k *APIKey) Validate() error {
 	switch {
 	case strings.TrimSpace(k.Name) == "" || len(k.Name) > 100:
-		return Errorf(CodeInvalid, "A key needs a name of 1 to 100 characters.")
+		return Reasonf(CodeInvalid, ReasonKeyName, "A key needs a name of 1 to 100 characters.")
 	case k.Mode != APIKeyLive && k.Mode != APIKeyTest:
 		return Errorf(CodeInvalid, "Key mode must be live or test.")
 	case !ValidUUID(k.CreatedBy):
@@ -196,11 +196,11 @@ func (k *APIKey) Validate() error {
 	case len(k.Hash) != 64:
 		return Errorf(CodeInvalid, "Key hash is missing.")
 	case len(k.Scopes) == 0:
-		return Errorf(CodeInvalid, "A key needs at least one scope.")
+		return Reasonf(CodeInvalid, ReasonKeyScopes, "A key needs at least one scope.")
 	}
 	for _, s := range k.Scopes {
 		if !slices.Contains(Scopes, s) {
-			return Errorf(CodeInvalid, "Unknown scope %q.", s)
+			return Reasonf(CodeInvalid, ReasonUnknownScope, "Unknown scope %q.", s)
 		}
 	}
 	return nil

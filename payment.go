@@ -93,11 +93,11 @@ func (p *Payment) Transition(to PaymentStatus) error {
 func (p *Payment) CanRefund(amount int64) error {
 	switch {
 	case p.Status != PaymentDone && p.Status != PaymentPartialCanceled:
-		return Errorf(CodeConflict, "A %s payment cannot be refunded.", p.Status)
+		return Reasonf(CodeConflict, ReasonNotRefundable, "A %s payment cannot be refunded.", p.Status)
 	case amount <= 0:
-		return Errorf(CodeInvalid, "Refund amount must be positive.")
+		return Reasonf(CodeInvalid, ReasonRefundAmount, "Refund amount must be positive.")
 	case amount > p.BalanceAmount:
-		return Errorf(CodeInvalid, "Refund amount %d exceeds the refundable balance %d.", amount, p.BalanceAmount)
+		return Reasonf(CodeInvalid, ReasonRefundExceeds, "Refund amount %d exceeds the refundable balance %d.", amount, p.BalanceAmount)
 	}
 	return nil
 }

@@ -55,13 +55,13 @@ type PaymentMethod struct {
 func (m *PaymentMethod) Validate() error {
 	switch {
 	case strings.TrimSpace(m.Name) == "":
-		return Errorf(CodeInvalid, "Payment method name is required.")
+		return Reasonf(CodeInvalid, ReasonMethodName, "Payment method name is required.")
 	case !m.Type.Valid():
-		return Errorf(CodeInvalid, "Payment method type %q is not supported.", m.Type)
+		return Reasonf(CodeInvalid, ReasonMethodType, "Payment method type %q is not supported.", m.Type)
 	case m.FeeRate < 0 || m.FeeRate > BasisPoints:
-		return Errorf(CodeInvalid, "Fee rate must be between 0 and %d basis points.", BasisPoints)
+		return Reasonf(CodeInvalid, ReasonFeeRate, "Fee rate must be between 0 and %d basis points.", BasisPoints)
 	case m.FixedFee < 0:
-		return Errorf(CodeInvalid, "Fixed fee must not be negative.")
+		return Reasonf(CodeInvalid, ReasonFixedFee, "Fixed fee must not be negative.")
 	}
 	return nil
 }

@@ -41,13 +41,13 @@ const MaxCategoryLength = 50
 func (p *Product) Validate() error {
 	switch {
 	case strings.TrimSpace(p.Name) == "":
-		return Errorf(CodeInvalid, "Product name is required.")
+		return Reasonf(CodeInvalid, ReasonProductName, "Product name is required.")
 	case p.Price < MinPrice:
-		return Errorf(CodeInvalid, "Product price must be at least %d won.", MinPrice)
+		return Reasonf(CodeInvalid, ReasonPriceTooLow, "Product price must be at least %d won.", MinPrice)
 	case p.StockQuantity < 0:
-		return Errorf(CodeInvalid, "Product stock quantity must not be negative.")
+		return Reasonf(CodeInvalid, ReasonStockNegative, "Product stock quantity must not be negative.")
 	case utf8.RuneCountInString(p.Category) > MaxCategoryLength || p.Category != strings.TrimSpace(p.Category):
-		return Errorf(CodeInvalid, "Product category must be at most %d characters, without leading or trailing spaces.", MaxCategoryLength)
+		return Reasonf(CodeInvalid, ReasonProductCategory, "Product category must be at most %d characters, without leading or trailing spaces.", MaxCategoryLength)
 	}
 	return nil
 }

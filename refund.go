@@ -48,9 +48,9 @@ func (r *Refund) Validate() error {
 	case r.PaymentID == "":
 		return Errorf(CodeInvalid, "Refund payment is required.")
 	case r.Amount <= 0:
-		return Errorf(CodeInvalid, "Refund amount must be positive.")
+		return Reasonf(CodeInvalid, ReasonRefundAmount, "Refund amount must be positive.")
 	case strings.TrimSpace(r.Reason) == "":
-		return Errorf(CodeInvalid, "Refund reason is required.")
+		return Reasonf(CodeInvalid, ReasonRefundReason, "Refund reason is required.")
 	case !r.Status.Valid():
 		return Errorf(CodeInvalid, "Refund status %q is not valid.", r.Status)
 	}

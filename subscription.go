@@ -61,17 +61,17 @@ type Plan struct {
 func (p *Plan) Validate() error {
 	switch n := utf8.RuneCountInString(strings.TrimSpace(p.Name)); {
 	case n == 0 || n > 100:
-		return Errorf(CodeInvalid, "Plan name of 1 to 100 characters is required.")
+		return Reasonf(CodeInvalid, ReasonPlanName, "Plan name of 1 to 100 characters is required.")
 	case p.Amount < MinPrice:
-		return Errorf(CodeInvalid, "Plan amount must be at least %d won.", MinPrice)
+		return Reasonf(CodeInvalid, ReasonPlanAmountTooLow, "Plan amount must be at least %d won.", MinPrice)
 	case p.Interval != IntervalMonth && p.Interval != IntervalYear && p.Interval != IntervalDay:
-		return Errorf(CodeInvalid, "Plan interval must be month, year or day.")
+		return Reasonf(CodeInvalid, ReasonPlanInterval, "Plan interval must be month, year or day.")
 	case p.IntervalCount < 1 || p.IntervalCount > 365:
-		return Errorf(CodeInvalid, "Plan interval count must be between 1 and 365.")
+		return Reasonf(CodeInvalid, ReasonPlanIntervalCount, "Plan interval count must be between 1 and 365.")
 	case p.TrialDays < 0 || p.TrialDays > MaxTrialDays:
-		return Errorf(CodeInvalid, "Plan trial days must be between 0 and %d.", MaxTrialDays)
+		return Reasonf(CodeInvalid, ReasonPlanTrialDays, "Plan trial days must be between 0 and %d.", MaxTrialDays)
 	case p.TaxType != TaxTaxable && p.TaxType != TaxFree:
-		return Errorf(CodeInvalid, "Plan tax type must be taxable or tax_free.")
+		return Reasonf(CodeInvalid, ReasonPlanTaxType, "Plan tax type must be taxable or tax_free.")
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func (u *User) Validate() error {
 	local, domain, ok := strings.Cut(strings.TrimSpace(u.Email), "@")
 	switch {
 	case !ok || local == "" || domain == "" || strings.Contains(domain, "@"):
-		return Errorf(CodeInvalid, "Email address is not valid.")
+		return Reasonf(CodeInvalid, ReasonEmailInvalid, "Email address is not valid.")
 	case u.PasswordHash == "":
 		return Errorf(CodeInvalid, "Password is required.")
 	case u.Role != RoleCustomer && u.Role != RoleAdmin:

@@ -176,8 +176,8 @@ const (
 // Sign-up field errors (invalid *paydeck.Error values; compare with
 // errors.Is).
 var (
-	ErrEmailTooLong = paydeck.Errorf(paydeck.CodeInvalid, "The email address must have at most %d bytes.", MaxEmailLen)
-	ErrNameTooLong  = paydeck.Errorf(paydeck.CodeInvalid, "The name must have at most %d characters.", MaxNameLen)
+	ErrEmailTooLong = paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonEmailTooLong, "The email address must have at most %d bytes.", MaxEmailLen)
+	ErrNameTooLong  = paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonNameTooLong, "The name must have at most %d characters.", MaxNameLen)
 )
 
 // SignUp creates a customer account after taking a slot of the client IP's

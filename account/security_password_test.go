@@ -73,7 +73,7 @@ func TestSignUpAppliesOnePasswordRule(t *testing.T) {
 			v := site.Visitor(t)
 			v.Get(t, "/signup")
 			p := v.Post(t, "/signup", url.Values{"email": {email}, "password": {password}, "name": {"약한"}})
-			require.Equal(t, http.StatusBadRequest, p.Status)
+			require.Equal(t, http.StatusUnprocessableEntity, p.Status)
 			require.Contains(t, p.Body, tc.web)
 		}
 		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/auth/signup",
@@ -105,7 +105,7 @@ func TestSignUpFieldLimits(t *testing.T) {
 		v := site.Visitor(t)
 		v.Get(t, "/signup")
 		p := v.Post(t, "/signup", url.Values{"email": {f["email"]}, "password": {"staple battery horse"}, "name": {f["name"]}})
-		require.Equal(t, http.StatusBadRequest, p.Status, p.Body)
+		require.Equal(t, http.StatusUnprocessableEntity, p.Status, p.Body)
 	}
 	svc, err := account.New(account.Config{Store: env.DB, Hasher: cheap})
 	require.NoError(t, err)

@@ -129,8 +129,8 @@ func TestRefundFlow(t *testing.T) {
 		require.Contains(t, dash.Body, `<title>`+time.Now().In(paydeck.KST).Format("2006-01-02")+`: 28,000원</title>`)
 
 		tooMuch := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"amount": {"28001"}, "reason": {"x"}})
-		require.Equal(t, http.StatusBadRequest, tooMuch.Status)
-		require.Regexp(t, `class="alert refund-error" role="alert">[^<]*exceeds`, tooMuch.Body, "shown at the payment's form")
+		require.Equal(t, http.StatusUnprocessableEntity, tooMuch.Status)
+		require.Regexp(t, `class="alert refund-error" role="alert">[^<]*환불 가능 금액`, tooMuch.Body, "shown at the payment's form")
 		require.Contains(t, tooMuch.Body, `id="timeline"`, "on the order page")
 
 		s.Clock.Advance(2 * time.Second) // Toss refuses cancels of one payment within a second
@@ -171,9 +171,9 @@ func TestVirtualAccountRefundNeedsAccount(t *testing.T) {
 	require.Contains(t, page.Body, "<strong>입금 확인</strong>")
 	path := "/admin/payments/" + p.PaymentKey + "/refund"
 	noAccount := s.admin.Post(t, path, url.Values{"reason": {"x"}})
-	require.Equal(t, http.StatusBadRequest, noAccount.Status, noAccount.Body)
+	require.Equal(t, http.StatusUnprocessableEntity, noAccount.Status, noAccount.Body)
 	half := s.admin.Post(t, path, url.Values{"reason": {"x"}, "account_number": {"123"}})
-	require.Equal(t, http.StatusBadRequest, half.Status)
+	require.Equal(t, http.StatusUnprocessableEntity, half.Status)
 	ok := s.admin.Post(t, path, url.Values{"reason": {"반품"}, "amount": {"10000"}, "bank": {"88"}, "account_number": {"110123456789"}, "holder": {"홍길동"}})
 	require.Equal(t, http.StatusSeeOther, ok.Status, ok.Body)
 	require.Equal(t, int64(23_000), s.PaymentByKey(t, p.PaymentKey).BalanceAmount)
@@ -259,10 +259,10 @@ func TestCatalogue(t *testing.T) {
 	s := newStore(t, apptest.New(t, "sqlite"))
 	s.admin.Get(t, "/admin/products/new")
 	bad := s.admin.Post(t, "/admin/products", url.Values{"name": {"생수"}, "price": {"50"}, "stock": {"3"}, "active": {"1"}})
-	require.Equal(t, http.StatusBadRequest, bad.Status)
-	require.Contains(t, bad.Body, "at least 100 won")
+	require.Equal(t, http.StatusUnprocessableEntity, bad.Status)
+	require.Contains(t, bad.Body, "가격은 100원 이상이어야 합니다.")
 	notNumber := s.admin.Post(t, "/admin/products", url.Values{"name": {"생수"}, "price": {"abc"}, "stock": {"3"}})
-	require.Equal(t, http.StatusBadRequest, notNumber.Status)
+	require.Equal(t, http.StatusUnprocessableEntity, notNumber.Status)
 	created := s.admin.Post(t, "/admin/products", url.Values{"name": {"제주 생수"}, "price": {"1,200"}, "stock": {"3"}, "active": {"1"}})
 	require.Equal(t, http.StatusSeeOther, created.Status, created.Body)
 	list := s.admin.Get(t, "/admin/products")
@@ -289,7 +289,7 @@ func TestCatalogue(t *testing.T) {
 	m := s.admin.Post(t, "/admin/methods", url.Values{"name": {"카드"}, "type": {"card"}, "display_order": {"1"}, "fee_rate": {"250"}, "fixed_fee": {"0"}, "active": {"1"}})
 	require.Equal(t, http.StatusSeeOther, m.Status, m.Body)
 	require.Equal(t, http.StatusConflict, s.admin.Post(t, "/admin/methods", url.Values{"name": {"카드2"}, "type": {"card"}, "display_order": {"1"}, "fee_rate": {"1"}, "fixed_fee": {"0"}}).Status)
-	require.Equal(t, http.StatusBadRequest, s.admin.Post(t, "/admin/methods", url.Values{"name": {"x"}, "type": {"cash"}, "display_order": {"1"}, "fee_rate": {"1"}, "fixed_fee": {"0"}}).Status)
+	require.Equal(t, http.StatusUnprocessableEntity, s.admin.Post(t, "/admin/methods", url.Values{"name": {"x"}, "type": {"cash"}, "display_order": {"1"}, "fee_rate": {"1"}, "fixed_fee": {"0"}}).Status)
 	methods := s.admin.Get(t, "/admin/methods")
 	require.Contains(t, methods.Body, `value="250"`)
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/admin/form"
+	"github.com/paydeck/paydeck/ui"
 )
 
 // productsPage lists every product, active or not.
@@ -102,7 +103,7 @@ func (a *app) saveProduct(w http.ResponseWriter, r *http.Request, rq *request, p
 		}
 		*p = *cur
 		if err := r.ParseForm(); err != nil {
-			return paydeck.Errorf(paydeck.CodeInvalid, "The form could not be read.")
+			return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonFormUnreadable, "The form could not be read.")
 		}
 		r.PostForm.Set("stock", strconv.FormatInt(cur.StockQuantity, 10))
 		if err := form.ParseProduct(r, p); err != nil {
@@ -116,8 +117,8 @@ func (a *app) saveProduct(w http.ResponseWriter, r *http.Request, rq *request, p
 		return tx.UpdateProduct(r.Context(), p)
 	})
 	if paydeck.ErrorCode(err) == paydeck.CodeInvalid {
-		rq.view.Title, rq.view.Data = "product.edit", productForm{Product: p, Error: paydeck.ErrorMessage(err)}
-		a.pages.Render(w, http.StatusBadRequest, "product.html", rq.view)
+		rq.view.Title, rq.view.Data = "product.edit", productForm{Product: p, Error: rq.view.ErrorText(err)}
+		a.pages.Render(w, ui.HTTPStatus(err), "product.html", rq.view)
 		return
 	} else if err != nil {
 		a.error(w, r, rq, err)
@@ -132,7 +133,7 @@ func (a *app) productStock(w http.ResponseWriter, r *http.Request, rq *request) 
 	id := r.PathValue("id")
 	delta, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("delta")), 10, 64)
 	if err != nil {
-		err = paydeck.Errorf(paydeck.CodeInvalid, "The stock change must be a whole number.")
+		err = paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonNotANumber, "%s must be a whole number.", "The stock change")
 	} else {
 		err = a.d.Store.Update(r.Context(), func(tx paydeck.Tx) error {
 			return tx.AdjustStock(r.Context(), &paydeck.StockAdjustment{ProductID: id, Delta: delta,
@@ -145,9 +146,9 @@ func (a *app) productStock(w http.ResponseWriter, r *http.Request, rq *request) 
 			a.error(w, r, rq, ferr)
 			return
 		}
-		f.Error = paydeck.ErrorMessage(err)
+		f.Error = rq.view.ErrorText(err)
 		rq.view.Title, rq.view.Data = "product.edit", f
-		a.pages.Render(w, http.StatusBadRequest, "product.html", rq.view)
+		a.pages.Render(w, ui.HTTPStatus(err), "product.html", rq.view)
 		return
 	} else if err != nil {
 		a.error(w, r, rq, err)

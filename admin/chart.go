@@ -48,10 +48,12 @@ func newColumnChart(labels []string, values []int64) columnChart {
 	return c
 }
 
-// rowChart is a horizontal bar chart (revenue by payment method).
+// rowChart is a horizontal bar chart (revenue by payment method). The page
+// draws its labels and values as text beside each bar (readable at phone
+// width) and each bar in a Plot-wide SVG.
 type rowChart struct {
-	Width, Height, LabelWidth int
-	Bars                      []bar
+	Width, Height, LabelWidth, Plot int
+	Bars                            []bar
 }
 
 // newRowChart scales values (one per label) to the chart's width.
@@ -62,6 +64,7 @@ func newRowChart(labels []string, values []int64) rowChart {
 		top = max(top, v)
 	}
 	plot := int64(chartWidth - barLabelW - 110)
+	c.Plot = int(plot)
 	for i, v := range values {
 		w := 0
 		if top > 0 && v > 0 {

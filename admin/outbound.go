@@ -6,6 +6,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/admin/form"
 	"github.com/paydeck/paydeck/outbound"
+	"github.com/paydeck/paydeck/ui"
 )
 
 // The pages for other systems: API keys, webhook endpoints and their
@@ -51,7 +52,7 @@ func (a *app) apiKeyCreate(w http.ResponseWriter, r *http.Request, rq *request) 
 		k, secret, err = a.d.Outbound.CreateAPIKey(r.Context(), a.d.KeyMode, rq.user.ID, name, scopes)
 	}
 	if paydeck.ErrorCode(err) == paydeck.CodeInvalid {
-		a.renderAPIKeys(w, r, rq, http.StatusBadRequest, apiKeysPage{Error: paydeck.ErrorMessage(err)})
+		a.renderAPIKeys(w, r, rq, ui.HTTPStatus(err), apiKeysPage{Error: rq.view.ErrorText(err)})
 		return
 	} else if err != nil {
 		a.error(w, r, rq, err)
@@ -105,7 +106,7 @@ func (a *app) webhookCreate(w http.ResponseWriter, r *http.Request, rq *request)
 		ep, err = a.d.Outbound.CreateEndpoint(r.Context(), outbound.EndpointInput{URL: url, Events: events, Enabled: true})
 	}
 	if paydeck.ErrorCode(err) == paydeck.CodeInvalid {
-		a.renderWebhooks(w, r, rq, http.StatusBadRequest, webhooksPage{Error: paydeck.ErrorMessage(err), URL: url})
+		a.renderWebhooks(w, r, rq, ui.HTTPStatus(err), webhooksPage{Error: rq.view.ErrorText(err), URL: url})
 		return
 	} else if err != nil {
 		a.error(w, r, rq, err)
@@ -166,7 +167,7 @@ func (a *app) webhookSave(w http.ResponseWriter, r *http.Request, rq *request) {
 			outbound.EndpointInput{URL: url, Events: events, Enabled: enabled})
 	}
 	if paydeck.ErrorCode(err) == paydeck.CodeInvalid {
-		a.renderWebhook(w, r, rq, http.StatusBadRequest, webhookPage{Error: paydeck.ErrorMessage(err)})
+		a.renderWebhook(w, r, rq, ui.HTTPStatus(err), webhookPage{Error: rq.view.ErrorText(err)})
 		return
 	} else if err != nil {
 		a.error(w, r, rq, err)

@@ -47,8 +47,8 @@ func TestAPIKeyAndWebhookPages(t *testing.T) {
 	require.NotContains(t, page.Body, secret, "shown once")
 	require.Contains(t, page.Body, keys[0].Hint)
 	page = s.admin.Post(t, "/admin/api-keys", url.Values{"name": {"no scopes"}})
-	require.Equal(t, http.StatusBadRequest, page.Status)
-	require.Contains(t, page.Body, "at least one scope")
+	require.Equal(t, http.StatusUnprocessableEntity, page.Status)
+	require.Contains(t, page.Body, "권한을 하나 이상 고르세요.")
 	page = s.admin.Post(t, "/admin/api-keys/"+keys[0].ID+"/revoke", url.Values{})
 	require.Equal(t, http.StatusSeeOther, page.Status)
 	require.NoError(t, env.DB.View(ctx, func(tx paydeck.Tx) (err error) { keys, err = tx.FindAPIKeys(ctx); return err }))
@@ -70,7 +70,7 @@ func TestAPIKeyAndWebhookPages(t *testing.T) {
 	count := func() int { mu.Lock(); defer mu.Unlock(); return len(got) }
 
 	page = s.admin.Post(t, "/admin/webhooks", url.Values{"url": {"ftp://erp.example.com/x"}})
-	require.Equal(t, http.StatusBadRequest, page.Status)
+	require.Equal(t, http.StatusUnprocessableEntity, page.Status)
 	require.Contains(t, page.Body, "http://")
 	page = s.admin.Post(t, "/admin/webhooks", url.Values{"url": {rcv.URL + "/hooks"}, "event": {"order.paid", "refund.completed"}})
 	require.Equal(t, http.StatusOK, page.Status, page.Body)

@@ -43,7 +43,7 @@ func (a *app) refund(w http.ResponseWriter, r *http.Request, rq *request) {
 			a.error(w, r, rq, lerr)
 			return
 		}
-		d.RefundError = paydeck.ErrorMessage(err)
+		d.RefundError = rq.view.ErrorText(err)
 		for i := range d.Payments {
 			if d.Payments[i].PaymentKey != key {
 				continue

@@ -36,10 +36,10 @@ func TestProductStockForm(t *testing.T) {
 	require.Contains(t, page.Body, "supplier delivery")
 
 	tooMany := s.admin.Post(t, "/admin/products/"+p.ID+"/stock", url.Values{"delta": {"-13"}, "reason": {"count"}})
-	require.Equal(t, http.StatusBadRequest, tooMany.Status)
-	require.Contains(t, tooMany.Body, "cannot take 13 out")
+	require.Equal(t, http.StatusConflict, tooMany.Status)
+	require.Contains(t, tooMany.Body, "재고는 12개라서 13개를 뺄 수 없습니다")
 	notNumber := s.admin.Post(t, "/admin/products/"+p.ID+"/stock", url.Values{"delta": {"many"}, "reason": {"count"}})
-	require.Equal(t, http.StatusBadRequest, notNumber.Status)
-	require.Contains(t, notNumber.Body, "whole number")
+	require.Equal(t, http.StatusUnprocessableEntity, notNumber.Status)
+	require.Contains(t, notNumber.Body, "숫자만 입력해 주세요.")
 	require.Equal(t, int64(12), s.ProductByID(t, p.ID).StockQuantity)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/admin/form"
 	"github.com/paydeck/paydeck/subscription"
+	"github.com/paydeck/paydeck/ui"
 )
 
 // The admin's subscription pages: plans CRUD, the subscription list with
@@ -77,7 +78,7 @@ func (a *app) planSave(w http.ResponseWriter, r *http.Request, rq *request) {
 func (a *app) planSaved(w http.ResponseWriter, r *http.Request, rq *request, err error) {
 	switch {
 	case paydeck.ErrorCode(err) == paydeck.CodeInvalid:
-		a.renderPlans(w, r, rq, http.StatusBadRequest, paydeck.ErrorMessage(err))
+		a.renderPlans(w, r, rq, ui.HTTPStatus(err), rq.view.ErrorText(err))
 	case err != nil:
 		a.error(w, r, rq, err)
 	default:

@@ -197,7 +197,7 @@ func (s *server) getProduct(ctx context.Context, in *productIDInput) (*productOu
 	var p *paydeck.Product
 	err := s.Store.View(ctx, func(tx paydeck.Tx) (err error) {
 		if p, err = tx.FindProductByID(ctx, in.ID); err == nil && !p.IsActive && !isAdmin(ctx) {
-			err = paydeck.Errorf(paydeck.CodeNotFound, "Product %s not found.", in.ID)
+			err = paydeck.Reasonf(paydeck.CodeNotFound, paydeck.ReasonProductNotFound, "Product %s not found.", in.ID)
 		}
 		return err
 	})

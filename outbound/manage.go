@@ -180,7 +180,7 @@ func ParseTypes(list string) ([]paydeck.OutboundEventType, error) {
 		}
 		typ := paydeck.OutboundEventType(t)
 		if !slices.Contains(paydeck.OutboundEventTypes, typ) {
-			return nil, paydeck.Errorf(paydeck.CodeInvalid, "Unknown event type %q.", t)
+			return nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonUnknownEventType, "Unknown event type %q.", t)
 		}
 		out = append(out, typ)
 	}

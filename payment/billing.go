@@ -53,7 +53,7 @@ func (s *Service) StartBillingCharge(ctx context.Context, tx paydeck.Tx, a Actor
 	}
 	prod, err := tx.FindProductByID(ctx, in.ProductID)
 	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
-		return nil, nil, paydeck.Errorf(paydeck.CodeInvalid, "Product %s does not exist.", in.ProductID)
+		return nil, nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonProductNotFound, "Product %s does not exist.", in.ProductID)
 	} else if err != nil {
 		return nil, nil, err
 	}

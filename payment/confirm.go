@@ -61,9 +61,9 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 			}
 			switch p.Status {
 			case paydeck.PaymentInProgress:
-				return paydeck.Errorf(paydeck.CodeConflict, "Payment %s is already being confirmed.", in.PaymentKey)
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonConfirmInProgress, "Payment %s is already being confirmed.", in.PaymentKey)
 			case paydeck.PaymentAborted, paydeck.PaymentExpired:
-				return paydeck.Errorf(paydeck.CodeConflict, "Payment %s already failed (%s); start a new payment.", in.PaymentKey, p.Status)
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonPaymentFailed, "Payment %s already failed (%s); start a new payment.", in.PaymentKey, p.Status)
 			}
 			pay = p // finished: replay, no Toss call
 			return nil

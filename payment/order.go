@@ -40,7 +40,7 @@ type OrderInput struct {
 // stock, naming the product), unauthorized (no user).
 func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*paydeck.Order, error) {
 	if a.UserID == "" {
-		return nil, paydeck.Errorf(paydeck.CodeUnauthorized, "Sign in to place an order.")
+		return nil, paydeck.Reasonf(paydeck.CodeUnauthorized, paydeck.ReasonSignInRequired, "Sign in to place an order.")
 	}
 	if err := validateLines(in.Items); err != nil {
 		return nil, err
@@ -62,15 +62,15 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 		for _, l := range in.Items {
 			p, err := tx.FindProductByID(ctx, l.ProductID)
 			if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
-				return paydeck.Errorf(paydeck.CodeInvalid, "Product %s does not exist.", l.ProductID)
+				return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonProductNotFound, "Product %s does not exist.", l.ProductID)
 			} else if err != nil {
 				return err
 			}
 			if !p.IsActive {
-				return paydeck.Errorf(paydeck.CodeConflict, "Product %q is not for sale.", p.Name)
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not for sale.", p.Name)
 			}
 			if err := tx.ReserveStock(ctx, p.ID, l.Quantity); paydeck.ErrorCode(err) == paydeck.CodeConflict {
-				return paydeck.Errorf(paydeck.CodeConflict, "Product %q has fewer than %d in stock.", p.Name, l.Quantity)
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonOutOfStock, "Product %q has fewer than %d in stock.", p.Name, l.Quantity)
 			} else if err != nil {
 				return err
 			}
@@ -82,7 +82,7 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 			o.Items = append(o.Items, it)
 		}
 		if !allDigital && (o.ShippingName == "" || o.ShippingAddress == "") {
-			return paydeck.Errorf(paydeck.CodeInvalid, "Physical goods need a shipping name and address.")
+			return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonShippingRequired, "Physical goods need a shipping name and address.")
 		}
 		if err := o.ComputeAmounts(); err != nil {
 			return err
@@ -94,12 +94,12 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 			return err
 		}
 		if o.FinalAmount < s.cfg.MinAmount || o.FinalAmount > s.cfg.MaxAmount {
-			return paydeck.Errorf(paydeck.CodeInvalid, "An order must come to between %d and %d won; this one is %d.",
+			return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonAmountOutOfRange, "An order must come to between %d and %d won; this one is %d.",
 				s.cfg.MinAmount, s.cfg.MaxAmount, o.FinalAmount)
 		}
 		for _, it := range o.Items {
 			if held[it.ProductID]+it.Quantity > s.cfg.MaxPendingQuantity {
-				return paydeck.Errorf(paydeck.CodeConflict, "At most %d of one product may wait in unpaid orders; "+
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonTooManyHeld, "At most %d of one product may wait in unpaid orders; "+
 					"you already hold %d of %q.", s.cfg.MaxPendingQuantity, held[it.ProductID], it.ProductName)
 			}
 		}
@@ -123,7 +123,7 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 // the new order's lines are known).
 func (s *Service) checkHeld(ctx context.Context, tx paydeck.Tx, userID string) (map[string]int64, error) {
 	if err := tx.LockUser(ctx, userID); paydeck.ErrorCode(err) == paydeck.CodeNotFound {
-		return nil, paydeck.Errorf(paydeck.CodeUnauthorized, "Sign in to place an order.")
+		return nil, paydeck.Reasonf(paydeck.CodeUnauthorized, paydeck.ReasonSignInRequired, "Sign in to place an order.")
 	} else if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func (s *Service) checkHeld(ctx context.Context, tx paydeck.Tx, userID string) (
 		}
 	}
 	if open >= s.cfg.MaxPendingOrders {
-		return nil, paydeck.Errorf(paydeck.CodeConflict,
+		return nil, paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonTooManyUnpaid,
 			"You have %d unpaid orders, the most one account may hold; pay or cancel one first.", open)
 	}
 	return held, nil
@@ -152,17 +152,17 @@ func (s *Service) checkHeld(ctx context.Context, tx paydeck.Tx, userID string) (
 
 func validateLines(lines []OrderLine) error {
 	if len(lines) == 0 {
-		return paydeck.Errorf(paydeck.CodeInvalid, "An order needs at least one item.")
+		return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonOrderEmpty, "An order needs at least one item.")
 	}
 	seen := make(map[string]bool, len(lines))
 	for _, l := range lines {
 		switch {
 		case l.Quantity < 1 || l.Quantity > paydeck.MaxItemQuantity:
-			return paydeck.Errorf(paydeck.CodeInvalid, "Quantity must be between 1 and %d.", paydeck.MaxItemQuantity)
+			return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonQuantityOutOfRange, "Quantity must be between 1 and %d.", paydeck.MaxItemQuantity)
 		case !paydeck.ValidUUID(l.ProductID):
-			return paydeck.Errorf(paydeck.CodeInvalid, "Product %q does not exist.", l.ProductID)
+			return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonProductNotFound, "Product %q does not exist.", l.ProductID)
 		case seen[l.ProductID]:
-			return paydeck.Errorf(paydeck.CodeInvalid, "Product %s is listed twice; give one line per product.", l.ProductID)
+			return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonDuplicateLine, "Product %s is listed twice; give one line per product.", l.ProductID)
 		}
 		seen[l.ProductID] = true
 	}
@@ -192,7 +192,7 @@ func (s *Service) Order(ctx context.Context, a Actor, orderID string) (*paydeck.
 func (s *Service) Orders(ctx context.Context, a Actor, filter paydeck.OrderFilter) ([]*paydeck.Order, int, error) {
 	if !a.Admin {
 		if a.UserID == "" {
-			return nil, 0, paydeck.Errorf(paydeck.CodeUnauthorized, "Sign in to list orders.")
+			return nil, 0, paydeck.Reasonf(paydeck.CodeUnauthorized, paydeck.ReasonSignInRequired, "Sign in to list orders.")
 		}
 		filter.UserID = &a.UserID
 	}
@@ -236,7 +236,7 @@ func (s *Service) DeliverOrder(ctx context.Context, a Actor, orderID string) (*p
 
 func (s *Service) adminMove(ctx context.Context, a Actor, orderID string, to paydeck.OrderStatus, ev paydeck.EventType) (*paydeck.Order, error) {
 	if !a.Admin {
-		return nil, paydeck.Errorf(paydeck.CodeForbidden, "Only the shop can change delivery status.")
+		return nil, paydeck.Reasonf(paydeck.CodeForbidden, paydeck.ReasonShopOnly, "Only the shop can change delivery status.")
 	}
 	return s.changeOrder(ctx, a, orderID, func(tx paydeck.Tx, o *paydeck.Order) error {
 		if err := o.Transition(to, tx.Now()); err != nil {
@@ -277,7 +277,7 @@ func noOpenPayment(ctx context.Context, tx paydeck.Tx, o *paydeck.Order) error {
 		return err
 	}
 	if n > 0 {
-		return paydeck.Errorf(paydeck.CodeConflict, "Order %s has a payment under way.", o.OrderID)
+		return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonPaymentUnderWay, "Order %s has a payment under way.", o.OrderID)
 	}
 	return nil
 }
@@ -297,7 +297,7 @@ func noOpenRefund(ctx context.Context, tx paydeck.Tx, o *paydeck.Order) error {
 			return err
 		}
 		if n > 0 {
-			return paydeck.Errorf(paydeck.CodeConflict, "Order %s has a refund in progress; try again once it is settled.", o.OrderID)
+			return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonRefundInProgress, "Order %s has a refund in progress; try again once it is settled.", o.OrderID)
 		}
 	}
 	return nil

@@ -70,10 +70,10 @@ func cancelKey(refundID string) string { return "cancel-" + refundID }
 func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in CancelInput) (*paydeck.Refund, *paydeck.Payment, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if n := utf8.RuneCountInString(in.Reason); n < 1 || n > 200 {
-		return nil, nil, paydeck.Errorf(paydeck.CodeInvalid, "A cancel reason of 1 to 200 characters is required.")
+		return nil, nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonRefundReason, "A cancel reason of 1 to 200 characters is required.")
 	}
 	if in.Amount != nil && *in.Amount <= 0 {
-		return nil, nil, paydeck.Errorf(paydeck.CodeInvalid, "Refund amount must be positive.")
+		return nil, nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonRefundAmount, "Refund amount must be positive.")
 	}
 	var r *paydeck.Refund
 	var pay *paydeck.Payment
@@ -96,7 +96,7 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 		// Decided by what happened, not by the last status: a shipped order
 		// the shop partially refunded is partial_refunded, and still shipped.
 		if !a.Admin && (o.ShippedAt != nil || o.Status == paydeck.OrderShipped || o.Status == paydeck.OrderDelivered) {
-			return paydeck.Errorf(paydeck.CodeForbidden, "Order %s has shipped; ask the shop for a refund.", o.OrderID)
+			return paydeck.Reasonf(paydeck.CodeForbidden, paydeck.ReasonOrderShipped, "Order %s has shipped; ask the shop for a refund.", o.OrderID)
 		}
 		if in.IdempotencyKey != "" {
 			if r, err = tx.FindRefundByKey(ctx, p.ID, in.IdempotencyKey); err == nil {
@@ -157,12 +157,12 @@ func takeOwnerTask(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order
 			continue
 		}
 		if in.Amount != nil && *in.Amount != r.Amount {
-			return nil, paydeck.Errorf(paydeck.CodeInvalid, "This payment must be refunded in full (%d won).", r.Amount)
+			return nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonRefundFullOnly, "This payment must be refunded in full (%d won).", r.Amount)
 		}
 		if ra := in.RefundAccount; ra != nil {
 			r.Account = &paydeck.RefundAccount{BankCode: ra.Bank, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
 		} else if r.ErrorCode == RefundAccountRequired {
-			return nil, paydeck.Errorf(paydeck.CodeInvalid, "Refunding a deposited virtual account needs refundReceiveAccount.")
+			return nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonRefundAccount, "Refunding a deposited virtual account needs refundReceiveAccount.")
 		}
 		r.ErrorCode, r.ErrorMessage = "", ""
 		if err := r.Transition(paydeck.RefundInProgress, tx.Now()); err != nil {
@@ -186,7 +186,7 @@ func refundable(ctx context.Context, tx paydeck.Tx, p *paydeck.Payment, in Cance
 		return 0, err
 	}
 	if open > 0 {
-		return 0, paydeck.Errorf(paydeck.CodeConflict, "Another refund of this payment is in progress; try again shortly.")
+		return 0, paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonRefundInProgress, "Another refund of this payment is in progress; try again shortly.")
 	}
 	amount := p.BalanceAmount
 	if in.Amount != nil {
@@ -194,7 +194,7 @@ func refundable(ctx context.Context, tx paydeck.Tx, p *paydeck.Payment, in Cance
 	}
 	if p.Status == paydeck.PaymentWaitingForDeposit {
 		if amount != p.BalanceAmount {
-			return 0, paydeck.Errorf(paydeck.CodeInvalid, "A virtual account awaiting its deposit can only be cancelled in full.")
+			return 0, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonDepositFullOnly, "A virtual account awaiting its deposit can only be cancelled in full.")
 		}
 		return amount, nil
 	}
@@ -202,7 +202,7 @@ func refundable(ctx context.Context, tx paydeck.Tx, p *paydeck.Payment, in Cance
 		return 0, err
 	}
 	if p.Method == paydeck.MethodVirtualAccount && in.RefundAccount == nil {
-		return 0, paydeck.Errorf(paydeck.CodeInvalid, "Refunding a deposited virtual account needs refundReceiveAccount.")
+		return 0, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonRefundAccount, "Refunding a deposited virtual account needs refundReceiveAccount.")
 	}
 	return amount, nil
 }

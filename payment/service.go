@@ -189,12 +189,12 @@ func tossRefused(what string, err error) error {
 	code, msg := tossFailure(err)
 	var te *toss.Error
 	if errors.As(err, &te) && te.HTTPStatus >= 500 {
-		return paydeck.Errorf(paydeck.CodeUnavailable, "Toss could not complete the %s: %s (%s).", what, msg, code)
+		return paydeck.Reasonf(paydeck.CodeUnavailable, paydeck.ReasonTossUnavailable, "Toss could not complete the %s: %s (%s).", what, msg, code)
 	}
-	return paydeck.Errorf(paydeck.CodeConflict, "Toss refused the %s: %s (%s).", what, msg, code)
+	return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonTossRefused, "Toss refused the %s: %s (%s).", what, msg, code)
 }
 
 // unavailable wraps a failed Toss call whose outcome needs no recording.
 func unavailable(what string, err error) error {
-	return errors.Join(paydeck.Errorf(paydeck.CodeUnavailable, "Toss is not reachable for the %s; try again later.", what), err)
+	return errors.Join(paydeck.Reasonf(paydeck.CodeUnavailable, paydeck.ReasonTossUnavailable, "Toss is not reachable for the %s; try again later.", what), err)
 }

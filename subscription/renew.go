@@ -42,7 +42,7 @@ var errUnknown = errors.New("subscription: charge outcome unknown; will look it 
 // not_found (plan), conflict (Toss refused the authKey or the charge).
 func (s *Service) Subscribe(ctx context.Context, a payment.Actor, in SubscribeInput) (*Details, error) {
 	if a.UserID == "" {
-		return nil, paydeck.Errorf(paydeck.CodeUnauthorized, "Sign in to subscribe.")
+		return nil, paydeck.Reasonf(paydeck.CodeUnauthorized, paydeck.ReasonSignInRequired, "Sign in to subscribe.")
 	}
 	if in.AuthKey == "" || utf8.RuneCountInString(in.AuthKey) > 300 {
 		return nil, paydeck.Errorf(paydeck.CodeInvalid, "authKey is required (at most 300 characters).")
@@ -52,7 +52,7 @@ func (s *Service) Subscribe(ctx context.Context, a payment.Actor, in SubscribeIn
 	}
 	plan, err := s.Plan(ctx, payment.Actor{}, in.PlanID)
 	if err != nil {
-		return nil, paydeck.Errorf(paydeck.CodeNotFound, "Plan %s was not found.", in.PlanID)
+		return nil, paydeck.Reasonf(paydeck.CodeNotFound, paydeck.ReasonPlanNotFound, "Plan %s was not found.", in.PlanID)
 	}
 	b, err := s.toss.Billing.IssueByAuthKey(ctx, &toss.BillingAuthKeyParams{AuthKey: in.AuthKey, CustomerKey: in.CustomerKey})
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Service) Subscribe(ctx context.Context, a payment.Actor, in SubscribeIn
 		if len(d.Charges) > 0 && d.Charges[0].FailureMessage != "" {
 			msg = d.Charges[0].FailureMessage + " (" + d.Charges[0].FailureCode + ")"
 		}
-		return d, paydeck.Errorf(paydeck.CodeConflict, "Toss refused the first charge: %s.", msg)
+		return d, paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonFirstChargeRefused, "Toss refused the first charge: %s.", msg)
 	}
 	return d, nil
 }
@@ -448,8 +448,8 @@ func (s *Service) deleteKey(ctx context.Context, key toss.BillingKey) {
 // tossError turns a failed Toss call into the error callers see.
 func (s *Service) tossError(what string, err error) error {
 	if payment.OutcomeUnknown(err) {
-		return errors.Join(paydeck.Errorf(paydeck.CodeUnavailable, "Toss is not reachable for the %s; try again later.", what), err)
+		return errors.Join(paydeck.Reasonf(paydeck.CodeUnavailable, paydeck.ReasonTossUnavailable, "Toss is not reachable for the %s; try again later.", what), err)
 	}
 	code, msg := payment.DeclineOf(err)
-	return paydeck.Errorf(paydeck.CodeConflict, "Toss refused the %s: %s (%s).", what, msg, code)
+	return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonTossRefused, "Toss refused the %s: %s (%s).", what, msg, code)
 }

@@ -53,7 +53,7 @@ func (s *Service) Subscription(ctx context.Context, a payment.Actor, id string) 
 func (s *Service) Subscriptions(ctx context.Context, a payment.Actor, filter paydeck.SubscriptionFilter, withCharges bool) ([]*Details, int, error) {
 	if !a.Admin {
 		if a.UserID == "" {
-			return nil, 0, paydeck.Errorf(paydeck.CodeUnauthorized, "Sign in to list subscriptions.")
+			return nil, 0, paydeck.Reasonf(paydeck.CodeUnauthorized, paydeck.ReasonSignInRequired, "Sign in to list subscriptions.")
 		}
 		filter.UserID = &a.UserID
 	}
@@ -148,7 +148,7 @@ func (s *Service) Cancel(ctx context.Context, a payment.Actor, id string, atPeri
 			refund = true // retry a refund that may have failed
 			return nil
 		case sub.Status.Final():
-			return paydeck.Errorf(paydeck.CodeConflict, "Subscription %s has already ended.", id)
+			return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonSubscriptionEnded, "Subscription %s has already ended.", id)
 		case atPeriodEnd && sub.Status != paydeck.SubscriptionPastDue:
 			if sub.CancelAtPeriodEnd {
 				return nil
@@ -278,7 +278,7 @@ var errRefundPending = errors.New("subscription: refund in progress")
 func (s *Service) Resume(ctx context.Context, a payment.Actor, id string) (*Details, error) {
 	err := s.change(ctx, a, id, func(tx paydeck.Tx, sub *paydeck.Subscription) error {
 		if sub.Status.Final() || !sub.CancelAtPeriodEnd {
-			return paydeck.Errorf(paydeck.CodeConflict, "Subscription %s is not set to cancel.", id)
+			return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotSetToCancel, "Subscription %s is not set to cancel.", id)
 		}
 		sub.CancelAtPeriodEnd = false
 		return s.changed(ctx, tx, sub, ChangeResumed)
@@ -303,7 +303,7 @@ func (s *Service) UpdateCard(ctx context.Context, a payment.Actor, id, authKey s
 		return nil, err
 	}
 	if d.Status.Final() {
-		return nil, paydeck.Errorf(paydeck.CodeConflict, "Subscription %s has ended.", id)
+		return nil, paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonSubscriptionEnded, "Subscription %s has ended.", id)
 	}
 	b, err := s.toss.Billing.IssueByAuthKey(ctx, &toss.BillingAuthKeyParams{AuthKey: authKey, CustomerKey: d.CustomerKey})
 	if err != nil {
@@ -317,7 +317,7 @@ func (s *Service) UpdateCard(ctx context.Context, a payment.Actor, id, authKey s
 	pastDue := false
 	err = s.change(ctx, a, id, func(tx paydeck.Tx, sub *paydeck.Subscription) error {
 		if sub.Status.Final() {
-			return paydeck.Errorf(paydeck.CodeConflict, "Subscription %s has ended.", id)
+			return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonSubscriptionEnded, "Subscription %s has ended.", id)
 		}
 		old = sub.BillingKeySealed
 		sub.BillingKeySealed, sub.BillingKeyHash, sub.NeedsCard = sealed, s.seal.hash(b.BillingKey), false
@@ -347,12 +347,12 @@ func (s *Service) UpdateCard(ctx context.Context, a payment.Actor, id, authKey s
 // (admins only). Errors: forbidden, not_found, conflict (not past_due).
 func (s *Service) Retry(ctx context.Context, a payment.Actor, id string) (*Details, error) {
 	if !a.Admin {
-		return nil, paydeck.Errorf(paydeck.CodeForbidden, "Only the shop can retry a charge.")
+		return nil, paydeck.Reasonf(paydeck.CodeForbidden, paydeck.ReasonShopOnly, "Only the shop can retry a charge.")
 	}
 	var period int
 	err := s.change(ctx, a, id, func(tx paydeck.Tx, sub *paydeck.Subscription) error {
 		if sub.Status != paydeck.SubscriptionPastDue {
-			return paydeck.Errorf(paydeck.CodeConflict, "Subscription %s is not past due.", id)
+			return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotPastDue, "Subscription %s is not past due.", id)
 		}
 		now := tx.Now()
 		sub.NextRetryAt, period = &now, sub.CurrentPeriod+1
@@ -426,7 +426,7 @@ type Stats struct {
 // Stats computes the dashboard figures at now (admins only).
 func (s *Service) Stats(ctx context.Context, a payment.Actor) (*Stats, error) {
 	if !a.Admin {
-		return nil, paydeck.Errorf(paydeck.CodeForbidden, "Only the shop can see subscription figures.")
+		return nil, paydeck.Reasonf(paydeck.CodeForbidden, paydeck.ReasonShopOnly, "Only the shop can see subscription figures.")
 	}
 	since := s.cfg.Now().AddDate(0, 0, -30)
 	st := &Stats{}

@@ -218,7 +218,7 @@ func (s *Service) Plan(ctx context.Context, a payment.Actor, id string) (*paydec
 		return err
 	})
 	if err == nil && !p.IsActive && !a.Admin {
-		return nil, paydeck.Errorf(paydeck.CodeNotFound, "Plan %s was not found.", id)
+		return nil, paydeck.Reasonf(paydeck.CodeNotFound, paydeck.ReasonPlanNotFound, "Plan %s was not found.", id)
 	}
 	return p, err
 }
@@ -229,7 +229,7 @@ func (s *Service) Plan(ctx context.Context, a payment.Actor, id string) (*paydec
 // count 0 means 1; tax type "" means taxable.
 func (s *Service) CreatePlan(ctx context.Context, a payment.Actor, in PlanInput) (*paydeck.Plan, error) {
 	if !a.Admin {
-		return nil, paydeck.Errorf(paydeck.CodeForbidden, "Only the shop can manage plans.")
+		return nil, paydeck.Reasonf(paydeck.CodeForbidden, paydeck.ReasonShopOnly, "Only the shop can manage plans.")
 	}
 	p := &paydeck.Plan{Name: strings.TrimSpace(in.Name), Amount: in.Amount, Interval: in.Interval,
 		IntervalCount: in.IntervalCount, TrialDays: in.TrialDays, TaxType: in.TaxType, IsActive: in.IsActive}
@@ -263,7 +263,7 @@ const MaxPlanAmount = 10_000_000
 // validPlan is Plan.Validate with the amount bounded by MaxPlanAmount.
 func validPlan(p *paydeck.Plan) error {
 	if p.Amount > MaxPlanAmount {
-		return paydeck.Errorf(paydeck.CodeInvalid, "Plan amount must be at most %d won.", MaxPlanAmount)
+		return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonPlanAmountTooHigh, "Plan amount must be at most %d won.", MaxPlanAmount)
 	}
 	return p.Validate()
 }
@@ -282,7 +282,7 @@ type PlanPatch struct {
 // A new amount applies from each subscription's next renewal. Admins only.
 func (s *Service) UpdatePlan(ctx context.Context, a payment.Actor, id string, patch PlanPatch) (*paydeck.Plan, error) {
 	if !a.Admin {
-		return nil, paydeck.Errorf(paydeck.CodeForbidden, "Only the shop can manage plans.")
+		return nil, paydeck.Reasonf(paydeck.CodeForbidden, paydeck.ReasonShopOnly, "Only the shop can manage plans.")
 	}
 	var out *paydeck.Plan
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {

@@ -30,6 +30,7 @@ var baseMessages = Messages{
 	"error.404":    {"페이지를 찾을 수 없습니다", "Page not found"},
 	"error.405":    {"허용되지 않는 요청 방식입니다", "Method not allowed"},
 	"error.409":    {"현재 상태에서는 할 수 없는 요청입니다", "This cannot be done in the current state"},
+	"error.422":    {"요청을 처리할 수 없습니다", "The request could not be processed"},
 	"error.500":    {"일시적인 오류가 발생했습니다. 잠시 후 다시 시도하세요", "Something went wrong. Please try again later"},
 	"error.503":    {"서비스를 잠시 사용할 수 없습니다", "The service is temporarily unavailable"},
 	"error.other":  {"오류가 발생했습니다", "An error occurred"},

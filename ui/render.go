@@ -155,7 +155,7 @@ func NewRenderer(pages fs.FS, msgs Messages, area string, logger *slog.Logger) (
 			return nil, fmt.Errorf("parse partials: %w", err)
 		}
 	}
-	r := &Renderer{pages: map[string]*template.Template{}, msgs: baseMessages.Merge(msgs), area: area, logger: logger}
+	r := &Renderer{pages: map[string]*template.Template{}, msgs: baseMessages.Merge(errorMessages).Merge(msgs), area: area, logger: logger}
 	if missing, err := missingKeys(pages, r.msgs); err != nil || len(missing) > 0 {
 		return nil, fmt.Errorf("message catalogue incomplete: %v %v", missing, err)
 	}
@@ -204,41 +204,23 @@ func (rd *Renderer) Render(w http.ResponseWriter, status int, name string, v *Vi
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	_, _ = w.Write(labelCells(buf.Bytes()))
 }
 
-// HTTPStatus maps a domain error code to the HTTP status of its error page.
-func HTTPStatus(err error) int {
-	switch paydeck.ErrorCode(err) {
-	case paydeck.CodeInvalid:
-		return http.StatusBadRequest
-	case paydeck.CodeNotFound:
-		return http.StatusNotFound
-	case paydeck.CodeConflict:
-		return http.StatusConflict
-	case paydeck.CodeUnauthorized:
-		return http.StatusUnauthorized
-	case paydeck.CodeForbidden:
-		return http.StatusForbidden
-	case paydeck.CodeUnavailable:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
-	}
-}
+// HTTPStatus is the status of err's error page: paydeck.HTTPStatus of its
+// code, the one table the API uses too (a foreign error is 500).
+func HTTPStatus(err error) int { return paydeck.HTTPStatus(codeOf(err)) }
 
 // Error renders the error page for err: its status from HTTPStatus, a
-// translated headline and the domain's user-safe message. Internal errors are
-// logged and shown only as a generic message.
+// translated headline and, when the catalogue has one, the sentence for the
+// error's reason in the page's language (ErrorText). Internal errors are
+// logged and shown only as the headline.
 func (rd *Renderer) Error(w http.ResponseWriter, r *http.Request, v *View, err error) {
 	status := HTTPStatus(err)
 	if status == http.StatusInternalServerError {
 		rd.logger.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
 	}
-	v.Message = ""
-	if status != http.StatusInternalServerError {
-		v.Message = paydeck.ErrorMessage(err)
-	}
+	v.Message, _ = v.errorReason(err)
 	rd.ErrorStatus(w, v, status)
 }
 

@@ -115,13 +115,13 @@ func (a *app) signup(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", strconv.Itoa(throttled.RetryAfterSeconds()))
 		again(http.StatusTooManyRequests, "login.throttled")
 	case errors.As(err, &policy):
-		again(http.StatusBadRequest, "signup.password."+string(policy.Reason))
+		again(paydeck.HTTPStatus(paydeck.CodeInvalid), "signup.password."+string(policy.Reason))
 	case errors.Is(err, account.ErrNameTooLong):
-		again(http.StatusBadRequest, "signup.name")
+		again(paydeck.HTTPStatus(paydeck.CodeInvalid), "signup.name")
 	case paydeck.ErrorCode(err) == paydeck.CodeConflict:
 		again(http.StatusConflict, "signup.taken")
 	case paydeck.ErrorCode(err) == paydeck.CodeInvalid:
-		again(http.StatusBadRequest, "signup.email")
+		again(paydeck.HTTPStatus(paydeck.CodeInvalid), "signup.email")
 	default:
 		a.error(w, r, rq, err)
 	}

@@ -136,7 +136,7 @@ func (a *app) success(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	amount, err := strconv.ParseInt(q.Get("amount"), 10, 64)
 	if err != nil || q.Get("paymentKey") == "" || q.Get("orderId") == "" {
-		a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "The payment result is incomplete: paymentKey, orderId and amount are required."))
+		a.error(w, r, rq, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonPaymentResultBroken, "The payment result is incomplete: paymentKey, orderId and amount are required."))
 		return
 	}
 	act := actor(r, user)

@@ -127,13 +127,13 @@ func (a *app) setCartLine(w http.ResponseWriter, r *http.Request, add bool) {
 	id := r.PostFormValue("product_id")
 	qty, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("quantity")), 10, 64)
 	if err != nil || qty < 0 || qty > paydeck.MaxItemQuantity || (add && qty == 0) {
-		a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "Quantity must be between 1 and %d.", paydeck.MaxItemQuantity))
+		a.error(w, r, rq, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonQuantityOutOfRange, "Quantity must be between 1 and %d.", paydeck.MaxItemQuantity))
 		return
 	}
 	err = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
 		p, err := tx.FindProductByID(r.Context(), id)
 		if err == nil && !p.IsActive {
-			err = paydeck.Errorf(paydeck.CodeNotFound, "Product %s was not found.", id)
+			err = paydeck.Reasonf(paydeck.CodeNotFound, paydeck.ReasonProductNotFound, "Product %s was not found.", id)
 		}
 		return err
 	})
@@ -159,7 +159,7 @@ func (a *app) setCartLine(w http.ResponseWriter, r *http.Request, add bool) {
 	}
 	if !found && qty > 0 {
 		if len(cart) >= ui.MaxCartLines {
-			a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "A cart holds at most %d products.", ui.MaxCartLines))
+			a.error(w, r, rq, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonCartFull, "A cart holds at most %d products.", ui.MaxCartLines))
 			return
 		}
 		cart = append(cart, ui.CartLine{ProductID: id, Quantity: qty})
@@ -200,7 +200,7 @@ func (a *app) createOrder(w http.ResponseWriter, r *http.Request) {
 			a.error(w, r, rq, lerr)
 			return
 		}
-		p.Shipping, p.Error = in.Shipping, paydeck.ErrorMessage(err)
+		p.Shipping, p.Error = in.Shipping, rq.view.ErrorText(err)
 		rq.view.Title, rq.view.Data = "cart.title", p
 		a.pages.Render(w, ui.HTTPStatus(err), "cart.html", rq.view)
 		return

@@ -103,7 +103,7 @@ func TestSubscriptionPagesAreOwnersOnly(t *testing.T) {
 	p = o.Post(t, "/subscriptions/"+d.ID+"/cancel", url.Values{"when": {"now"}, "csrf": {"forged"}})
 	require.Equal(t, http.StatusForbidden, p.Status)
 	p = o.Post(t, "/subscriptions/"+d.ID+"/cancel", url.Values{"when": {"tomorrow"}})
-	require.Equal(t, http.StatusBadRequest, p.Status, p.Body)
+	require.Equal(t, http.StatusUnprocessableEntity, p.Status, p.Body)
 	p = o.Post(t, "/subscriptions/"+d.ID+"/cancel", url.Values{"when": {"end"}})
 	require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
 	require.Contains(t, o.Get(t, "/subscriptions/"+d.ID).Body, `id="resume"`)

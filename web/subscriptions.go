@@ -183,7 +183,7 @@ func (a *app) subscriptionCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	when := r.PostFormValue("when")
 	if when != "end" && when != "now" {
-		a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "Choose when to cancel: at period end or now."))
+		a.error(w, r, rq, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonCancelWhen, "Choose when to cancel: at period end or now."))
 		return
 	}
 	d, err := a.d.Subscriptions.Cancel(r.Context(), actor(r, user), r.PathValue("id"), when == "end")
@@ -236,7 +236,7 @@ var subscriptionMessages = map[string][2]string{
 	"sub.plan":         {"상품", "Plan"},
 	"sub.amount":       {"금액", "Amount"},
 	"sub.every":        {"결제 주기", "Billed every"},
-	"sub.interval":     {"%d %s마다", "%d %s"},
+	"sub.interval":     {"%d%s마다", "%d %s"},
 	"sub.trial":        {"무료 체험 %d일", "%d-day free trial"},
 	"sub.status":       {"상태", "Status"},
 	"sub.period":       {"현재 이용 기간", "Current period"},

@@ -129,7 +129,7 @@ func TestSuccessChecksAmountFirst(t *testing.T) {
 		key := s.Authorize(t, o, "CARD")
 
 		p := v.Get(t, successPath(key, o, 100))
-		require.Equal(t, http.StatusBadRequest, p.Status, p.Body)
+		require.Equal(t, http.StatusUnprocessableEntity, p.Status, p.Body)
 		require.Contains(t, p.Body, "요청을 처리할 수 없습니다")
 		require.NotContains(t, p.Body, "goroutine")
 		require.Zero(t, s.Confirms())
@@ -137,7 +137,7 @@ func TestSuccessChecksAmountFirst(t *testing.T) {
 		require.Contains(t, env.EventTypes(t, o.ID), string(paydeck.EventConfirmRejected))
 
 		missing := v.Get(t, "/payments/success?orderId="+orderID)
-		require.Equal(t, http.StatusBadRequest, missing.Status)
+		require.Equal(t, http.StatusUnprocessableEntity, missing.Status)
 	})
 }
 
@@ -247,9 +247,9 @@ func TestAccounts(t *testing.T) {
 	require.Equal(t, http.StatusConflict, dup.Status)
 	require.Contains(t, dup.Body, "이미 가입된 이메일")
 	short := v2.Post(t, "/signup", url.Values{"email": {"lee@example.com"}, "password": {"short"}})
-	require.Equal(t, http.StatusBadRequest, short.Status)
+	require.Equal(t, http.StatusUnprocessableEntity, short.Status)
 	bad := v2.Post(t, "/signup", url.Values{"email": {"not-an-email"}, "password": {sitetest.SitePassword}})
-	require.Equal(t, http.StatusBadRequest, bad.Status)
+	require.Equal(t, http.StatusUnprocessableEntity, bad.Status)
 
 	wrong := v2.Post(t, "/login", url.Values{"email": {"kim@example.com"}, "password": {"wrong password"}})
 	require.Equal(t, http.StatusUnauthorized, wrong.Status)
@@ -275,7 +275,7 @@ func TestOrdersArePrivate(t *testing.T) {
 	for _, path := range []string{"/checkout/" + orderID, "/orders/" + orderID} {
 		p := other.Get(t, path)
 		require.Equal(t, http.StatusNotFound, p.Status, path)
-		require.Contains(t, p.Body, "was not found")
+		require.Contains(t, p.Body, "찾을 수 없습니다")
 	}
 	require.NotContains(t, other.Get(t, "/orders").Body, orderID)
 	require.Equal(t, http.StatusNotFound, other.Post(t, "/orders/"+orderID+"/cancel", url.Values{}).Status)
@@ -304,7 +304,7 @@ func TestCart(t *testing.T) {
 		{"product_id": {s.water.ID}, "quantity": {"abc"}},
 		{"product_id": {s.water.ID}, "quantity": {"1001"}},
 	} {
-		require.Equal(t, http.StatusBadRequest, v.Post(t, "/cart/add", bad).Status, bad)
+		require.Equal(t, http.StatusUnprocessableEntity, v.Post(t, "/cart/add", bad).Status, bad)
 	}
 	require.Equal(t, http.StatusNotFound, v.Post(t, "/cart/add", url.Values{"product_id": {"nope"}, "quantity": {"1"}}).Status)
 

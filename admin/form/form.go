@@ -16,7 +16,7 @@ func field(r *http.Request, name string) string { return strings.TrimSpace(r.Pos
 func integer(r *http.Request, name, label string) (int64, error) {
 	v, err := strconv.ParseInt(strings.ReplaceAll(field(r, name), ",", ""), 10, 64)
 	if err != nil {
-		return 0, paydeck.Errorf(paydeck.CodeInvalid, "%s must be a whole number.", label)
+		return 0, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonNotANumber, "%s must be a whole number.", label)
 	}
 	return v, nil
 }

@@ -29,19 +29,19 @@ func ParseRefund(r *http.Request) (Refund, error) {
 			return f, err
 		}
 		if n <= 0 {
-			return f, paydeck.Errorf(paydeck.CodeInvalid, "Refund amount must be positive.")
+			return f, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonRefundAmount, "Refund amount must be positive.")
 		}
 		f.Amount = &n
 	}
 	if f.Reason == "" {
-		return f, paydeck.Errorf(paydeck.CodeInvalid, "A refund reason is required.")
+		return f, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonRefundReason, "A refund reason is required.")
 	}
 	bank, number, holder := field(r, "bank"), field(r, "account_number"), field(r, "holder")
 	switch filled := bank != "" && number != "" && holder != ""; {
 	case filled:
 		f.Account = &payment.RefundAccount{Bank: bank, AccountNumber: number, HolderName: holder}
 	case number != "" || holder != "":
-		return f, paydeck.Errorf(paydeck.CodeInvalid, "Give the refund account's bank, number and holder, or none of them.")
+		return f, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonRefundAccountPart, "Give the refund account's bank, number and holder, or none of them.")
 	}
 	return f, nil
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/paydeck/paydeck"
 )
 
 // StrictTransportSecurity returns middleware that sets
@@ -102,7 +104,8 @@ func asProblem(p []byte) ([]byte, bool) {
 	if _, text, ok := strings.Cut(string(p[i+len(serverErrorHeaders):]), ": "); ok {
 		detail = "The request could not be read: " + text + "."
 	}
-	body, err := json.Marshal(Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail})
+	body, err := json.Marshal(Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail,
+		Code: paydeck.CodeOfStatus(status)})
 	if err != nil {
 		return nil, false
 	}

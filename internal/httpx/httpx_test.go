@@ -98,7 +98,7 @@ func TestRecover(t *testing.T) {
 	require.Equal(t, "application/problem+json", rr.Header().Get("Content-Type"))
 	var p httpx.Problem
 	require.NoError(t, json.Unmarshal(rr.Body.Bytes(), &p))
-	require.Equal(t, httpx.Problem{Type: "about:blank", Title: "Internal Server Error", Status: 500, Detail: "An internal error occurred."}, p)
+	require.Equal(t, httpx.Problem{Type: "about:blank", Title: "Internal Server Error", Status: 500, Detail: "An internal error occurred.", Code: "internal"}, p)
 	require.NotContains(t, rr.Body.String(), "boom")
 	require.Contains(t, buf.String(), "panic=boom")
 

@@ -3,6 +3,8 @@ package httpx
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/paydeck/paydeck"
 )
 
 // Problem is an RFC 9457 problem details object.
@@ -11,6 +13,8 @@ type Problem struct {
 	Title  string `json:"title"`
 	Status int    `json:"status"`
 	Detail string `json:"detail,omitempty"`
+	// Code is the stable code of the API's problems (paydeck.CodeOfStatus).
+	Code string `json:"code"`
 }
 
 // WriteProblem writes an application/problem+json response with the given
@@ -25,5 +29,6 @@ func WriteProblem(w http.ResponseWriter, status int, detail string) {
 		Title:  http.StatusText(status),
 		Status: status,
 		Detail: detail,
+		Code:   paydeck.CodeOfStatus(status),
 	})
 }

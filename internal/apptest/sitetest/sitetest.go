@@ -298,6 +298,13 @@ var browserSlots = make(chan struct{}, 1)
 // skipped, or fails when CI=true.
 func Browser(t testing.TB) context.Context {
 	t.Helper()
+	return BrowserFor(t, 60*time.Second)
+}
+
+// BrowserFor is Browser with the context cancelled after d instead of 60 s,
+// for tests that visit many pages.
+func BrowserFor(t testing.TB, d time.Duration) context.Context {
+	t.Helper()
 	if _, err := exec.LookPath(ChromiumPath); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("chromium is required under CI: %v (install it with apt-get install chromium)", err)
@@ -311,7 +318,7 @@ func Browser(t testing.TB) context.Context {
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("lang", "ko-KR"), chromedp.Flag("accept-lang", "ko-KR,ko"))
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), d)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc(); cancelTimeout() })
@@ -320,16 +327,25 @@ func Browser(t testing.TB) context.Context {
 }
 
 // ScreenshotsEnv names the variable that makes browser tests save page
-// screenshots (PAYDECK_SCREENSHOTS=1).
+// screenshots: set to a directory (PAYDECK_SCREENSHOTS=$PWD/docs/screenshots)
+// they are written there; set to 1, into the dir each test names (the
+// repository's docs/screenshots seen from its package).
 const ScreenshotsEnv = "PAYDECK_SCREENSHOTS"
 
-// Screenshot saves a full-page PNG of the current page as
-// docs/screenshots/name.png (dir is the path of docs/screenshots from the
-// test's package) when PAYDECK_SCREENSHOTS=1; otherwise it does nothing.
+// Screenshots reports whether browser tests take screenshots.
+func Screenshots() bool { return os.Getenv(ScreenshotsEnv) != "" }
+
+// Screenshot saves a full-page PNG of the current page as name.png in the
+// directory ScreenshotsEnv names (or in dir, when it is 1); without the
+// variable it does nothing.
 func Screenshot(t testing.TB, ctx context.Context, dir, name string) {
 	t.Helper()
-	if os.Getenv(ScreenshotsEnv) != "1" {
+	switch v := os.Getenv(ScreenshotsEnv); v {
+	case "":
 		return
+	case "1":
+	default:
+		dir = v
 	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 gives PNG, below JPEG
 	require.NoError(t, err)

@@ -158,9 +158,9 @@ func (tx *Tx) ReserveStock(ctx context.Context, productID string, qty int64) err
 	if err != nil {
 		return err
 	} else if !p.IsActive {
-		return paydeck.Errorf(paydeck.CodeConflict, "Product %q is not available.", p.Name)
+		return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not available.", p.Name)
 	}
-	return paydeck.Errorf(paydeck.CodeConflict, "Only %d of %q left in stock.", p.StockQuantity, p.Name)
+	return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonStockLeft, "Only %d of %q left in stock.", p.StockQuantity, p.Name)
 }
 
 // ReleaseStock implements paydeck.Tx.

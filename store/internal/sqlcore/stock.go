@@ -34,7 +34,7 @@ func (tx *Tx) AdjustStock(ctx context.Context, a *paydeck.StockAdjustment) error
 	err = tx.queryRow(ctx, []any{&after}, `UPDATE products SET stock_quantity = stock_quantity + ?, updated_at = ?
 		WHERE id = ? AND stock_quantity + ? >= 0 RETURNING stock_quantity`, a.Delta, tx.t(tx.now), a.ProductID, a.Delta)
 	if err == errNotFound {
-		return paydeck.Errorf(paydeck.CodeConflict, "Only %d of %q in stock; cannot take %d out.", p.StockQuantity, p.Name, -a.Delta)
+		return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonStockBelowZero, "Only %d of %q in stock; cannot take %d out.", p.StockQuantity, p.Name, -a.Delta)
 	} else if err != nil {
 		return err
 	}
