@@ -27,6 +27,10 @@ type Order struct {
 	ShippingPhone   string      `json:"shippingPhone"`
 	ShippingAddress string      `json:"shippingAddress"`
 	ShippingMemo    string      `json:"shippingMemo"`
+	// ShippingPostcode is the 5-digit 우편번호 and ShippingAddressDetail the
+	// detail line (동·호수) under ShippingAddress; both may be empty.
+	ShippingPostcode      string `json:"shippingPostcode"`
+	ShippingAddressDetail string `json:"shippingAddressDetail"`
 	Items           []OrderItem `json:"items"`
 	CreatedAt       time.Time   `json:"createdAt"`
 	UpdatedAt       time.Time   `json:"updatedAt"`
