@@ -22,18 +22,18 @@ type Order struct {
 	ShippingFee    int64 `json:"shippingFee"`
 	// FinalAmount = TotalAmount − DiscountAmount + ShippingFee: what the
 	// shopper pays.
-	FinalAmount     int64       `json:"finalAmount"`
-	ShippingName    string      `json:"shippingName"`
-	ShippingPhone   string      `json:"shippingPhone"`
-	ShippingAddress string      `json:"shippingAddress"`
-	ShippingMemo    string      `json:"shippingMemo"`
+	FinalAmount     int64  `json:"finalAmount"`
+	ShippingName    string `json:"shippingName"`
+	ShippingPhone   string `json:"shippingPhone"`
+	ShippingAddress string `json:"shippingAddress"`
+	ShippingMemo    string `json:"shippingMemo"`
 	// ShippingPostcode is the 5-digit 우편번호 and ShippingAddressDetail the
 	// detail line (동·호수) under ShippingAddress; both may be empty.
-	ShippingPostcode      string `json:"shippingPostcode"`
-	ShippingAddressDetail string `json:"shippingAddressDetail"`
-	Items           []OrderItem `json:"items"`
-	CreatedAt       time.Time   `json:"createdAt"`
-	UpdatedAt       time.Time   `json:"updatedAt"`
+	ShippingPostcode      string      `json:"shippingPostcode"`
+	ShippingAddressDetail string      `json:"shippingAddressDetail"`
+	Items                 []OrderItem `json:"items"`
+	CreatedAt             time.Time   `json:"createdAt"`
+	UpdatedAt             time.Time   `json:"updatedAt"`
 	// ExpiresAt is when an unpaid order expires (set by the caller on create).
 	ExpiresAt   time.Time  `json:"expiresAt"`
 	PaidAt      *time.Time `json:"paidAt,omitempty"`
