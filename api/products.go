@@ -13,21 +13,24 @@ import (
 
 // Product is a catalogue item.
 type Product struct {
-	ID            string    `json:"id" format:"uuid" example:"3b9f6c1e-8d2a-4f7b-b1c4-5e6d7a8b9c0d"`
-	Name          string    `json:"name" example:"제주 삼다수 2L 6개입"`
-	Description   string    `json:"description" example:"제주 화산 암반수"`
-	Price         int64     `json:"price" example:"6900" doc:"Unit price in won."`
-	ImageURL      string    `json:"imageUrl" example:"https://example.com/water.jpg"`
-	StockQuantity int64     `json:"stockQuantity" example:"120" doc:"Units left; ignored for digital goods."`
-	IsDigital     bool      `json:"isDigital" example:"false"`
-	IsActive      bool      `json:"isActive" example:"true"`
-	CreatedAt     time.Time `json:"createdAt"`
-	UpdatedAt     time.Time `json:"updatedAt"`
+	ID            string `json:"id" format:"uuid" example:"3b9f6c1e-8d2a-4f7b-b1c4-5e6d7a8b9c0d"`
+	Name          string `json:"name" example:"제주 삼다수 2L 6개입"`
+	Description   string `json:"description" example:"제주 화산 암반수"`
+	Price         int64  `json:"price" example:"6900" doc:"Unit price in won."`
+	ImageURL      string `json:"imageUrl" example:"https://example.com/water.jpg"`
+	StockQuantity int64  `json:"stockQuantity" example:"120" doc:"Units left; ignored for digital goods."`
+	IsDigital     bool   `json:"isDigital" example:"false"`
+	IsActive      bool   `json:"isActive" example:"true"`
+	// WithdrawalExempt (issue 15): no 단순 변심 returns (전자상거래법 §17(2)).
+	WithdrawalExempt bool      `json:"withdrawalExempt" example:"false" doc:"Opened, used, made-to-order or digital goods: no change-of-mind returns (전자상거래법 §17(2)); defects may still come back."`
+	CreatedAt        time.Time `json:"createdAt"`
+	UpdatedAt        time.Time `json:"updatedAt"`
 }
 
 func productView(p *paydeck.Product) Product {
 	return Product{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, ImageURL: p.ImageURL,
-		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		WithdrawalExempt: p.WithdrawalExempt}
 }
 
 // ProductPage is one page of products.
@@ -74,6 +77,8 @@ type ProductFields struct {
 	StockQuantity *int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
 	IsDigital     *bool   `json:"isDigital,omitempty" example:"false"`
 	IsActive      *bool   `json:"isActive,omitempty" example:"true"`
+	// WithdrawalExempt: see Product.
+	WithdrawalExempt *bool `json:"withdrawalExempt,omitempty" example:"false"`
 }
 
 // apply copies the set fields onto p.
@@ -85,6 +90,7 @@ func (f *ProductFields) apply(p *paydeck.Product) {
 	setIf(&p.StockQuantity, f.StockQuantity)
 	setIf(&p.IsDigital, f.IsDigital)
 	setIf(&p.IsActive, f.IsActive)
+	setIf(&p.WithdrawalExempt, f.WithdrawalExempt)
 }
 
 func setIf[T any](dst *T, v *T) {
@@ -102,6 +108,8 @@ type createProductInput struct {
 		StockQuantity int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
 		IsDigital     bool   `json:"isDigital,omitempty" example:"false"`
 		IsActive      *bool  `json:"isActive,omitempty" example:"true" doc:"Default true."`
+		// WithdrawalExempt: see Product.
+		WithdrawalExempt bool `json:"withdrawalExempt,omitempty" example:"false"`
 	}
 }
 
@@ -194,7 +202,8 @@ func (s *server) getProduct(ctx context.Context, in *productIDInput) (*productOu
 func (s *server) createProduct(ctx context.Context, in *createProductInput) (*productOutput, error) {
 	b := in.Body
 	p := &paydeck.Product{Name: b.Name, Description: b.Description, Price: b.Price, ImageURL: b.ImageURL,
-		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive}
+		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive,
+		WithdrawalExempt: b.WithdrawalExempt}
 	if err := s.Store.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateProduct(ctx, p) }); err != nil {
 		return nil, s.problem(ctx, err)
 	}

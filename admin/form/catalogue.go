@@ -20,6 +20,7 @@ func ParseProduct(r *http.Request, p *paydeck.Product) error {
 	p.Name, p.Description, p.ImageURL = field(r, "name"), field(r, "description"), field(r, "image_url")
 	p.Price, p.StockQuantity = price, stock
 	p.IsDigital, p.IsActive = checked(r, "digital"), checked(r, "active")
+	p.WithdrawalExempt = checked(r, "exempt")
 	return p.Validate()
 }
 
