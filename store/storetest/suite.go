@@ -36,6 +36,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Stock", testStock},
 		{"ConcurrentStock", testConcurrentStock},
 		{"OrderAllOrNothing", testOrderAllOrNothing},
+		{"Shipping", testShipping},
 		{"Jobs", testJobs},
 		{"Sessions", testSessions},
 		{"Subscriptions", testSubscriptions},
