@@ -119,6 +119,7 @@ var messages = ui.Messages{
 	"ret.request":        {"반품 요청", "Request a return"},
 	"ret.rules":          {"단순 변심 반품은 반품 배송비가 환불 금액에서 차감되고, 개봉·사용한 상품 등 청약철회 제외 상품은 받을 수 없습니다. 상품 하자·오배송은 배송비를 상점이 부담합니다.", "For a change of mind the return shipping is deducted from the refund, and exempt goods (opened, used …) cannot be returned; for a defect or a wrong item the shop pays shipping."},
 	"ret.items":          {"반품할 상품", "Items"},
+	"ret.date":           {"요청일", "Requested"},
 	"ret.reason":         {"사유", "Reason"},
 	"ret.note":           {"자세한 내용", "Details"},
 	"ret.submit":         {"반품 요청하기", "Send return request"},

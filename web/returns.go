@@ -35,6 +35,18 @@ func (f *fulfilment) Name(productID string) string {
 	return productID
 }
 
+// CourierName is the courier's name in English when en, else in Korean.
+func (f *fulfilment) CourierName(code string, en bool) string {
+	c := paydeck.FindCourier(code)
+	switch {
+	case c == nil:
+		return code
+	case en:
+		return c.NameEn
+	}
+	return c.Name
+}
+
 // loadFulfilment reads the order's shipments and returns for its page.
 func (a *app) loadFulfilment(r *http.Request, act payment.Actor, o *paydeck.Order) (*fulfilment, error) {
 	f, err := a.d.Payments.Fulfilment(r.Context(), act, o.OrderID)
