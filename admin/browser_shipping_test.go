@@ -28,6 +28,8 @@ func signIn(t *testing.T, ctx context.Context, base string, u *paydeck.User, nex
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), u.Email),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), sitetest.SitePassword),
 		chromedp.Click(chromedp.ID("login-submit")),
+		chromedp.WaitNotPresent(chromedp.ID("login-submit")),
+		chromedp.WaitVisible(chromedp.ID("logout")),
 	))
 }
 
@@ -69,7 +71,7 @@ func TestBrowserShipTrackReturn(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("courier"), "epost"),
 		chromedp.SendKeys(chromedp.ID("tracking"), "6865012345678"),
 		chromedp.Click(chromedp.ID("ship")),
-		chromedp.WaitVisible(chromedp.ID("deliver")),
+		chromedp.WaitVisible(chromedp.CSS("#shipments tbody tr:nth-child(2)")),
 		chromedp.Click(chromedp.ID("deliver")),
 		chromedp.WaitVisible(chromedp.ID("withdrawal-window")),
 	))
@@ -133,7 +135,7 @@ func TestBrowserShipTrackReturn(t *testing.T) {
 	require.Equal(t, paydeck.OrderPartialRefunded, s.order(t, o.OrderID).Status)
 
 	// English, at 1280: the shopper's view of the approved return.
-	signIn(t, ctx, s.URL, s.customer, "/orders/"+o.OrderID+"%3Flang%3Den")
+	signIn(t, ctx, s.URL, s.customer, "/orders/"+o.OrderID)
 	require.NoError(t, chromedp.Do(ctx, wide, chromedp.Navigate(s.URL+"/orders/"+o.OrderID+"?lang=en"), chromedp.WaitVisible(chromedp.ID("returns"))))
 	returns, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("returns")))
 	require.NoError(t, err)
