@@ -252,3 +252,67 @@ func TestReturnWindowExemptAndRefuse(t *testing.T) {
 		requireCode(t, paydeck.CodeConflict, err)
 	})
 }
+
+// TestReturnDecisionsRace: parallel approvals (and a refusal) of one return
+// make one decision and at most one refund; parallel requests make one
+// waiting return.
+func TestReturnDecisionsRace(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u, admin := env.Customer(t), env.Admin(t)
+		a := env.Product(t, 10_000, 10)
+		o, p := delivered(t, env, u, admin, apptest.Line(a, 3))
+		in := payment.ReturnInput{Reason: paydeck.ReturnDefective, Lines: []paydeck.ShipmentLine{{ProductID: a.ID, Quantity: 1}}}
+		const n = 6
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				_, err := env.Payments.RequestReturn(ctx, apptest.As(u), o.OrderID, in)
+				errs <- err
+			}()
+		}
+		var x *paydeck.ReturnRequest
+		ok := 0
+		for range n {
+			if err := <-errs; err == nil {
+				ok++
+			} else {
+				requireCode(t, paydeck.CodeConflict, err)
+			}
+		}
+		require.Equal(t, 1, ok, "one waiting return")
+		f, err := env.Payments.Fulfilment(ctx, apptest.As(u), o.OrderID)
+		require.NoError(t, err)
+		require.Len(t, f.Returns, 1)
+		x = f.Returns[0]
+
+		for i := range n {
+			go func() {
+				var err error
+				if i == 0 {
+					_, err = env.Payments.RefuseReturn(ctx, apptest.As(admin), o.OrderID, x.ID, "no")
+				} else {
+					_, _, err = env.Payments.ApproveReturn(ctx, apptest.As(admin), o.OrderID, x.ID, payment.ApproveInput{Restock: true})
+				}
+				errs <- err
+			}()
+		}
+		ok = 0
+		for range n {
+			if err := <-errs; err == nil {
+				ok++
+			} else {
+				requireCode(t, paydeck.CodeConflict, err)
+			}
+		}
+		require.Equal(t, 1, ok, "one decision")
+		refunds := env.Refunds(t, p.ID)
+		require.LessOrEqual(t, len(refunds), 1)
+		if len(refunds) == 1 {
+			require.Equal(t, int64(8), env.ProductByID(t, a.ID).StockQuantity, "restocked once")
+			require.Equal(t, o.FinalAmount-10_000, tossBalance(t, env, p.PaymentKey))
+		} else {
+			require.Equal(t, int64(7), env.ProductByID(t, a.ID).StockQuantity)
+		}
+	})
+}
