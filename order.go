@@ -22,18 +22,14 @@ type Order struct {
 	ShippingFee    int64 `json:"shippingFee"`
 	// FinalAmount = TotalAmount − DiscountAmount + ShippingFee: what the
 	// shopper pays.
-	FinalAmount     int64  `json:"finalAmount"`
-	ShippingName    string `json:"shippingName"`
-	ShippingPhone   string `json:"shippingPhone"`
-	ShippingAddress string `json:"shippingAddress"`
-	ShippingMemo    string `json:"shippingMemo"`
-	// ShippingPostcode is the 5-digit 우편번호 and ShippingAddressDetail the
-	// detail line (동·호수) under ShippingAddress; both may be empty.
-	ShippingPostcode      string      `json:"shippingPostcode"`
-	ShippingAddressDetail string      `json:"shippingAddressDetail"`
-	Items                 []OrderItem `json:"items"`
-	CreatedAt             time.Time   `json:"createdAt"`
-	UpdatedAt             time.Time   `json:"updatedAt"`
+	FinalAmount     int64       `json:"finalAmount"`
+	ShippingName    string      `json:"shippingName"`
+	ShippingPhone   string      `json:"shippingPhone"`
+	ShippingAddress string      `json:"shippingAddress"`
+	ShippingMemo    string      `json:"shippingMemo"`
+	Items           []OrderItem `json:"items"`
+	CreatedAt       time.Time   `json:"createdAt"`
+	UpdatedAt       time.Time   `json:"updatedAt"`
 	// ExpiresAt is when an unpaid order expires (set by the caller on create).
 	ExpiresAt   time.Time  `json:"expiresAt"`
 	PaidAt      *time.Time `json:"paidAt,omitempty"`
@@ -42,6 +38,11 @@ type Order struct {
 	// CustomerRef is another system's customer reference, set when an API
 	// key placed the order ("" otherwise); at most 100 characters.
 	CustomerRef string `json:"customerRef,omitempty"`
+
+	// ShippingPostcode is the 5-digit 우편번호 and ShippingAddressDetail the
+	// detail line (동·호수) under ShippingAddress; both may be empty.
+	ShippingPostcode      string `json:"shippingPostcode"`
+	ShippingAddressDetail string `json:"shippingAddressDetail"`
 }
 
 // OrderItem is one line of an order: the product, the quantity and the unit

@@ -132,32 +132,33 @@ func (a *app) sameOrigin() (*http.CrossOriginProtection, error) {
 // withSubscriptions the plan and subscription pages.
 func (a *app) routes(withOutbound, withSubscriptions bool) map[string]func(http.ResponseWriter, *http.Request, *request) {
 	routes := map[string]func(http.ResponseWriter, *http.Request, *request){
-		"GET /admin/{$}":                                          a.dashboard,
-		"GET /admin/orders":                                       a.orders,
-		"GET /admin/orders/{orderId}":                             a.order,
-		"POST /admin/orders/{orderId}/ship":                       a.ship,
-		"POST /admin/orders/{orderId}/deliver":                    a.deliver,
-		"POST /admin/orders/{orderId}/returns/{returnId}/approve": a.returnApprove,
-		"POST /admin/orders/{orderId}/returns/{returnId}/refuse":  a.returnRefuse,
-		"GET /admin/shipments/upload":                             a.shipmentsUploadForm,
-		"POST /admin/shipments/upload":                            a.shipmentsUpload,
-		"POST /admin/payments/{paymentKey}/refund":                a.refund,
-		"GET /admin/payments":                                     a.payments,
-		"GET /admin/products":                                     a.products,
-		"GET /admin/products/new":                                 a.productNew,
-		"POST /admin/products":                                    a.productCreate,
-		"GET /admin/products/{id}":                                a.productEdit,
-		"POST /admin/products/{id}":                               a.productSave,
-		"POST /admin/products/{id}/stock":                         a.productStock,
-		"GET /admin/methods":                                      a.methods,
-		"POST /admin/methods":                                     a.methodCreate,
-		"POST /admin/methods/{id}":                                a.methodSave,
-		"GET /admin/settlements":                                  a.settlements,
-		"GET /admin/settlements.csv":                              a.settlementsCSV,
-		"GET /admin/reconciliation":                               a.reconciliation,
-		"GET /admin/outbox":                                       a.outbox,
-		"/admin/":                                                 a.notFound,
+		"GET /admin/{$}":                           a.dashboard,
+		"GET /admin/orders":                        a.orders,
+		"GET /admin/orders/{orderId}":              a.order,
+		"POST /admin/orders/{orderId}/ship":        a.ship,
+		"POST /admin/orders/{orderId}/deliver":     a.deliver,
+		"POST /admin/payments/{paymentKey}/refund": a.refund,
+		"GET /admin/payments":                      a.payments,
+		"GET /admin/products":                      a.products,
+		"GET /admin/products/new":                  a.productNew,
+		"POST /admin/products":                     a.productCreate,
+		"GET /admin/products/{id}":                 a.productEdit,
+		"POST /admin/products/{id}":                a.productSave,
+		"POST /admin/products/{id}/stock":          a.productStock,
+		"GET /admin/methods":                       a.methods,
+		"POST /admin/methods":                      a.methodCreate,
+		"POST /admin/methods/{id}":                 a.methodSave,
+		"GET /admin/settlements":                   a.settlements,
+		"GET /admin/settlements.csv":               a.settlementsCSV,
+		"GET /admin/reconciliation":                a.reconciliation,
+		"GET /admin/outbox":                        a.outbox,
+		"/admin/":                                  a.notFound,
 	}
+	// Shipping with tracking and returns (issue 15).
+	routes["POST /admin/orders/{orderId}/returns/{returnId}/approve"] = a.returnApprove
+	routes["POST /admin/orders/{orderId}/returns/{returnId}/refuse"] = a.returnRefuse
+	routes["GET /admin/shipments/upload"] = a.shipmentsUploadForm
+	routes["POST /admin/shipments/upload"] = a.shipmentsUpload
 	if withOutbound {
 		routes["GET /admin/api-keys"] = a.apiKeys
 		routes["POST /admin/api-keys"] = a.apiKeyCreate

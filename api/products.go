@@ -13,18 +13,19 @@ import (
 
 // Product is a catalogue item.
 type Product struct {
-	ID            string `json:"id" format:"uuid" example:"3b9f6c1e-8d2a-4f7b-b1c4-5e6d7a8b9c0d"`
-	Name          string `json:"name" example:"제주 삼다수 2L 6개입"`
-	Description   string `json:"description" example:"제주 화산 암반수"`
-	Price         int64  `json:"price" example:"6900" doc:"Unit price in won."`
-	ImageURL      string `json:"imageUrl" example:"https://example.com/water.jpg"`
-	StockQuantity int64  `json:"stockQuantity" example:"120" doc:"Units left; ignored for digital goods."`
-	IsDigital     bool   `json:"isDigital" example:"false"`
-	IsActive      bool   `json:"isActive" example:"true"`
-	// WithdrawalExempt (issue 15): no 단순 변심 returns (전자상거래법 §17(2)).
-	WithdrawalExempt bool      `json:"withdrawalExempt" example:"false" doc:"Opened, used, made-to-order or digital goods: no change-of-mind returns (전자상거래법 §17(2)); defects may still come back."`
-	CreatedAt        time.Time `json:"createdAt"`
-	UpdatedAt        time.Time `json:"updatedAt"`
+	ID            string    `json:"id" format:"uuid" example:"3b9f6c1e-8d2a-4f7b-b1c4-5e6d7a8b9c0d"`
+	Name          string    `json:"name" example:"제주 삼다수 2L 6개입"`
+	Description   string    `json:"description" example:"제주 화산 암반수"`
+	Price         int64     `json:"price" example:"6900" doc:"Unit price in won."`
+	ImageURL      string    `json:"imageUrl" example:"https://example.com/water.jpg"`
+	StockQuantity int64     `json:"stockQuantity" example:"120" doc:"Units left; ignored for digital goods."`
+	IsDigital     bool      `json:"isDigital" example:"false"`
+	IsActive      bool      `json:"isActive" example:"true"`
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedAt     time.Time `json:"updatedAt"`
+
+	// WithdrawalExempt (issue 15): no 단순 변심 returns.
+	WithdrawalExempt bool `json:"withdrawalExempt" example:"false" doc:"Opened, used, made-to-order or digital goods: no change-of-mind returns (전자상거래법 §17(2)); defects may still come back."`
 }
 
 func productView(p *paydeck.Product) Product {
@@ -77,6 +78,7 @@ type ProductFields struct {
 	StockQuantity *int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
 	IsDigital     *bool   `json:"isDigital,omitempty" example:"false"`
 	IsActive      *bool   `json:"isActive,omitempty" example:"true"`
+
 	// WithdrawalExempt: see Product.
 	WithdrawalExempt *bool `json:"withdrawalExempt,omitempty" example:"false"`
 }
@@ -108,6 +110,7 @@ type createProductInput struct {
 		StockQuantity int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
 		IsDigital     bool   `json:"isDigital,omitempty" example:"false"`
 		IsActive      *bool  `json:"isActive,omitempty" example:"true" doc:"Default true."`
+
 		// WithdrawalExempt: see Product.
 		WithdrawalExempt bool `json:"withdrawalExempt,omitempty" example:"false"`
 	}

@@ -9,31 +9,31 @@ import (
 
 // Order is a shopper's order with amounts computed by the server.
 type Order struct {
-	OrderID         string `json:"orderId" example:"ORD20261127A1B2C3D4" doc:"Public order ID, also sent to Toss."`
-	UserID          string `json:"userId" format:"uuid" example:"7f0c2a8e-4b1d-4c8e-9a55-2f1e0d3c4b5a"`
-	Status          string `json:"status" enum:"pending,paid,cancelled,refunded,partial_refunded,shipped,delivered,expired" example:"pending"`
-	TotalAmount     int64  `json:"totalAmount" example:"13800" doc:"Sum of the items, won."`
-	DiscountAmount  int64  `json:"discountAmount" example:"0"`
-	ShippingFee     int64  `json:"shippingFee" example:"3000"`
-	FinalAmount     int64  `json:"finalAmount" example:"16800" doc:"totalAmount − discountAmount + shippingFee: what the shopper pays."`
-	ShippingName    string `json:"shippingName" example:"김지민"`
-	ShippingPhone   string `json:"shippingPhone" example:"010-1234-5678"`
-	ShippingAddress string `json:"shippingAddress" example:"서울특별시 중구 세종대로 110"`
-	ShippingMemo    string `json:"shippingMemo" example:"문 앞에 놓아주세요"`
-	// Postcode and detail line of the address (issue 15).
-	ShippingPostcode      string      `json:"shippingPostcode" example:"04524"`
-	ShippingAddressDetail string      `json:"shippingAddressDetail" example:"3층 301호"`
-	Items                 []OrderItem `json:"items"`
-	CreatedAt             time.Time   `json:"createdAt"`
-	ExpiresAt             time.Time   `json:"expiresAt" doc:"An unpaid order expires then and releases its stock."`
-	PaidAt                *time.Time  `json:"paidAt,omitempty"`
-	ShippedAt             *time.Time  `json:"shippedAt,omitempty"`
-	DeliveredAt           *time.Time  `json:"deliveredAt,omitempty"`
-	CustomerRef           string      `json:"customerRef,omitempty" example:"erp-cust-00042" doc:"Another system's customer, when an API key placed the order."`
-	// WithdrawalDeadline, Shipments and Returns: see shipping.go.
-	WithdrawalDeadline *time.Time `json:"withdrawalDeadline,omitempty" doc:"End of the 7-day withdrawal period (청약철회, 전자상거래법 §17), set once delivered."`
-	Shipments          []Shipment `json:"shipments,omitempty" doc:"Parcels with courier and tracking link (getOrder, shipOrder and the return operations)."`
-	Returns            []Return   `json:"returns,omitempty" doc:"Return requests and their decisions (as shipments)."`
+	OrderID         string      `json:"orderId" example:"ORD20261127A1B2C3D4" doc:"Public order ID, also sent to Toss."`
+	UserID          string      `json:"userId" format:"uuid" example:"7f0c2a8e-4b1d-4c8e-9a55-2f1e0d3c4b5a"`
+	Status          string      `json:"status" enum:"pending,paid,cancelled,refunded,partial_refunded,shipped,delivered,expired" example:"pending"`
+	TotalAmount     int64       `json:"totalAmount" example:"13800" doc:"Sum of the items, won."`
+	DiscountAmount  int64       `json:"discountAmount" example:"0"`
+	ShippingFee     int64       `json:"shippingFee" example:"3000"`
+	FinalAmount     int64       `json:"finalAmount" example:"16800" doc:"totalAmount − discountAmount + shippingFee: what the shopper pays."`
+	ShippingName    string      `json:"shippingName" example:"김지민"`
+	ShippingPhone   string      `json:"shippingPhone" example:"010-1234-5678"`
+	ShippingAddress string      `json:"shippingAddress" example:"서울특별시 중구 세종대로 110"`
+	ShippingMemo    string      `json:"shippingMemo" example:"문 앞에 놓아주세요"`
+	Items           []OrderItem `json:"items"`
+	CreatedAt       time.Time   `json:"createdAt"`
+	ExpiresAt       time.Time   `json:"expiresAt" doc:"An unpaid order expires then and releases its stock."`
+	PaidAt          *time.Time  `json:"paidAt,omitempty"`
+	ShippedAt       *time.Time  `json:"shippedAt,omitempty"`
+	DeliveredAt     *time.Time  `json:"deliveredAt,omitempty"`
+	CustomerRef     string      `json:"customerRef,omitempty" example:"erp-cust-00042" doc:"Another system's customer, when an API key placed the order."`
+
+	// Shipping with tracking and returns (issue 15; shipping.go).
+	ShippingPostcode      string     `json:"shippingPostcode" example:"04524"`
+	ShippingAddressDetail string     `json:"shippingAddressDetail" example:"3층 301호"`
+	WithdrawalDeadline    *time.Time `json:"withdrawalDeadline,omitempty" doc:"End of the 7-day withdrawal period (청약철회, 전자상거래법 §17), set once delivered."`
+	Shipments             []Shipment `json:"shipments,omitempty" doc:"Parcels with courier and tracking link (getOrder, shipOrder and the return operations)."`
+	Returns               []Return   `json:"returns,omitempty" doc:"Return requests and their decisions (as shipments)."`
 }
 
 // OrderItem is one line of an order at the price when it was placed.
@@ -51,8 +51,9 @@ func orderView(o *paydeck.Order) Order {
 		ShippingName: o.ShippingName, ShippingPhone: o.ShippingPhone, ShippingAddress: o.ShippingAddress,
 		ShippingMemo: o.ShippingMemo, Items: make([]OrderItem, 0, len(o.Items)), CreatedAt: o.CreatedAt,
 		ExpiresAt: o.ExpiresAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt,
-		CustomerRef: o.CustomerRef, ShippingPostcode: o.ShippingPostcode, ShippingAddressDetail: o.ShippingAddressDetail,
-		WithdrawalDeadline: o.WithdrawalDeadline()}
+		CustomerRef: o.CustomerRef}
+	v.ShippingPostcode, v.ShippingAddressDetail = o.ShippingPostcode, o.ShippingAddressDetail
+	v.WithdrawalDeadline = o.WithdrawalDeadline()
 	for _, it := range o.Items {
 		v.Items = append(v.Items, OrderItem{ProductID: it.ProductID, ProductName: it.ProductName,
 			Quantity: it.Quantity, UnitPrice: it.UnitPrice, TotalPrice: it.TotalPrice})

@@ -119,25 +119,26 @@ func Register(mux *http.ServeMux, d Deps) error {
 // subscription pages.
 func (a *app) routes(withSubscriptions bool) map[string]http.HandlerFunc {
 	routes := map[string]http.HandlerFunc{
-		"GET /{$}":                       a.home,
-		"GET /login":                     a.loginForm,
-		"POST /login":                    a.login,
-		"GET /signup":                    a.signupForm,
-		"POST /signup":                   a.signup,
-		"POST /logout":                   a.logout,
-		"GET /cart":                      a.cart,
-		"POST /cart/add":                 a.cartAdd,
-		"POST /cart/update":              a.cartUpdate,
-		"POST /orders":                   a.createOrder,
-		"GET /orders":                    a.orders,
-		"GET /orders/{orderId}":          a.order,
-		"POST /orders/{orderId}/cancel":  a.cancelOrder,
-		"POST /orders/{orderId}/returns": a.requestReturn,
-		"GET /checkout/{orderId}":        a.checkout,
-		"GET /payments/success":          a.success,
-		"GET /payments/fail":             a.fail,
-		"/":                              a.notFound,
+		"GET /{$}":                      a.home,
+		"GET /login":                    a.loginForm,
+		"POST /login":                   a.login,
+		"GET /signup":                   a.signupForm,
+		"POST /signup":                  a.signup,
+		"POST /logout":                  a.logout,
+		"GET /cart":                     a.cart,
+		"POST /cart/add":                a.cartAdd,
+		"POST /cart/update":             a.cartUpdate,
+		"POST /orders":                  a.createOrder,
+		"GET /orders":                   a.orders,
+		"GET /orders/{orderId}":         a.order,
+		"POST /orders/{orderId}/cancel": a.cancelOrder,
+		"GET /checkout/{orderId}":       a.checkout,
+		"GET /payments/success":         a.success,
+		"GET /payments/fail":            a.fail,
+		"/":                             a.notFound,
 	}
+	// Returns (issue 15).
+	routes["POST /orders/{orderId}/returns"] = a.requestReturn
 	if withSubscriptions {
 		for pattern, h := range a.subscriptionRoutes() {
 			routes[pattern] = h
