@@ -38,6 +38,11 @@ type Order struct {
 	// CustomerRef is another system's customer reference, set when an API
 	// key placed the order ("" otherwise); at most 100 characters.
 	CustomerRef string `json:"customerRef,omitempty"`
+
+	// ShippingPostcode is the 5-digit 우편번호 and ShippingAddressDetail the
+	// detail line (동·호수) under ShippingAddress; both may be empty.
+	ShippingPostcode      string `json:"shippingPostcode"`
+	ShippingAddressDetail string `json:"shippingAddressDetail"`
 }
 
 // OrderItem is one line of an order: the product, the quantity and the unit

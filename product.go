@@ -23,6 +23,10 @@ type Product struct {
 	StockQuantity int64 `json:"stockQuantity"`
 	// IsDigital marks goods with no stock limit.
 	IsDigital bool `json:"isDigital"`
+	// WithdrawalExempt marks goods the shopper cannot withdraw from for
+	// change of mind (전자상거래법 §17(2): opened or used goods, digital
+	// content once supplied, made to order). Defects may still be returned.
+	WithdrawalExempt bool `json:"withdrawalExempt"`
 	// IsActive marks products that can be ordered and are listed to shoppers.
 	IsActive  bool      `json:"isActive"`
 	CreatedAt time.Time `json:"createdAt"`

@@ -172,6 +172,24 @@ type Tx interface {
 	// fields and timestamps (items are immutable); it sets o.UpdatedAt.
 	UpdateOrder(ctx context.Context, o *Order) error
 
+	// CreateShipment validates s, assigns s.ID and s.CreatedAt, and inserts
+	// it. It does not check s against the order's items: the caller does.
+	CreateShipment(ctx context.Context, s *Shipment) error
+	// FindShipments returns the shipments of the order (internal ID),
+	// oldest first.
+	FindShipments(ctx context.Context, orderID string) ([]*Shipment, error)
+	// CreateReturnRequest validates r, assigns r.ID and the timestamps, and
+	// inserts it.
+	CreateReturnRequest(ctx context.Context, r *ReturnRequest) error
+	// FindReturnRequestByID returns the return or not_found.
+	FindReturnRequestByID(ctx context.Context, id string) (*ReturnRequest, error)
+	// FindReturnRequests returns returns matching filter, oldest first.
+	FindReturnRequests(ctx context.Context, filter ReturnFilter) ([]*ReturnRequest, int, error)
+	// UpdateReturnRequest validates r and writes its status, refuse reason,
+	// restock, amounts, refund and DecidedAt; it sets r.UpdatedAt. Lock the
+	// order first: returns change under their order's lock.
+	UpdateReturnRequest(ctx context.Context, r *ReturnRequest) error
+
 	// CreatePayment validates p, assigns p.ID and the timestamps, and inserts
 	// it. A taken PaymentKey returns conflict, a missing order conflict.
 	CreatePayment(ctx context.Context, p *Payment) error

@@ -161,6 +161,11 @@ func (a *app) routes(withOutbound, withSubscriptions bool) map[string]func(http.
 		"GET /admin/outbox":                        a.outbox,
 		"/admin/":                                  a.notFound,
 	}
+	// Shipping with tracking and returns (issue 15).
+	routes["POST /admin/orders/{orderId}/returns/{returnId}/approve"] = a.returnApprove
+	routes["POST /admin/orders/{orderId}/returns/{returnId}/refuse"] = a.returnRefuse
+	routes["GET /admin/shipments/upload"] = a.shipmentsUploadForm
+	routes["POST /admin/shipments/upload"] = a.shipmentsUpload
 	if withOutbound {
 		routes["GET /admin/api-keys"] = a.apiKeys
 		routes["POST /admin/api-keys"] = a.apiKeyCreate

@@ -101,6 +101,8 @@ type orderDetail struct {
 	// RefundError is why the last refund form post failed, for the top of
 	// the page.
 	RefundError string
+	// Fulfil is the shipping and returns section (shipping.go).
+	Fulfil *fulfilmentView
 }
 
 // order shows an order with items, amounts, payments with their Toss
@@ -156,6 +158,9 @@ func (a *app) loadOrder(r *http.Request, rq *request, orderID string) (orderDeta
 		return err
 	})
 	slices.SortFunc(d.Events, func(x, y *paydeck.PaymentEvent) int { return cmp.Compare(x.ID, y.ID) })
+	if err == nil {
+		err = a.loadFulfilment(r, rq, &d)
+	}
 	return d, err
 }
 
@@ -164,14 +169,6 @@ func newIdem() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	return "admin-" + hex.EncodeToString(b[:])
-}
-
-func (a *app) ship(w http.ResponseWriter, r *http.Request, rq *request) {
-	if _, err := a.d.Payments.ShipOrder(r.Context(), rq.actor, r.PathValue("orderId")); err != nil {
-		a.error(w, r, rq, err)
-		return
-	}
-	back(w, r, "/admin/orders/"+r.PathValue("orderId"), "flash.shipped")
 }
 
 func (a *app) deliver(w http.ResponseWriter, r *http.Request, rq *request) {

@@ -106,15 +106,16 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	sort.Strings(admin)
 	sort.Strings(public)
 	// The access rules themselves, as the document states them.
-	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"}, public)
-	require.Equal(t, []string{"adjustStock", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
+	require.Equal(t, []string{"getProduct", "listCouriers", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"}, public)
+	require.Equal(t, []string{"adjustStock", "approveReturn", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
 		"deactivatePaymentMethod", "deactivateProduct", "deleteProductImage", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
-		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "putProductImage", "resendEvent",
-		"retrySubscription", "revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
+		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "putProductImage", "refuseReturn", "resendEvent", "retrySubscription",
+		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
 		"updateProduct", "updateWebhookEndpoint"}, admin)
-	// The customer's own: 11 of orders, payments and their account, 7 of
-	// subscriptions (setup, create, list, get, cancel, resume, card).
-	require.Len(t, secured, len(admin)+11+7, "admin operations plus the customer's own: %v", secured)
+	// The customer's own: 12 of orders (with requestReturn), payments and
+	// their account, 7 of subscriptions (setup, create, list, get, cancel,
+	// resume, card).
+	require.Len(t, secured, len(admin)+12+7, "admin operations plus the customer's own: %v", secured)
 }
 
 // TestEveryOperationEnforcesItsKeyScope is the same walk for API keys ×
@@ -221,11 +222,11 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		sort.Strings(ops)
 	}
 	require.Equal(t, map[string][]string{
-		"public":         {"getProduct", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"},
+		"public":         {"getProduct", "listCouriers", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"},
 		"orders:read":    {"getCheckout", "getOrder", "getPayment", "listEvents", "listOrders"},
-		"orders:write":   {"cancelOrder", "createOrder", "deliverOrder", "resendEvent", "shipOrder"},
+		"orders:write":   {"cancelOrder", "createOrder", "deliverOrder", "refuseReturn", "requestReturn", "resendEvent", "shipOrder"},
 		"payments:write": {"confirmPayment"},
-		"refunds:write":  {"cancelPayment"},
+		"refunds:write":  {"approveReturn", "cancelPayment"},
 		"catalogue:write": {"adjustStock", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
 			"deleteProductImage", "putProductImage", "updatePaymentMethod", "updatePlan", "updateProduct"},
 		"reports:read": {"getReconciliation", "getSettlements", "getStats"},

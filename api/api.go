@@ -122,6 +122,7 @@ func Register(mux *http.ServeMux, d Deps) (huma.API, error) {
 	s.registerAuth()
 	s.registerCatalogue()
 	s.registerOrders()
+	s.registerShipping()
 	s.registerPayments()
 	s.registerAdmin()
 	s.registerAPIKeys()

@@ -42,7 +42,11 @@ var operationScopes = map[string]paydeck.Scope{
 	"cancelOrder":  paydeck.ScopeOrdersWrite,
 	"shipOrder":    paydeck.ScopeOrdersWrite,
 	"deliverOrder": paydeck.ScopeOrdersWrite,
-	"resendEvent":  paydeck.ScopeOrdersWrite,
+	// Returns (issue 15): approving refunds money.
+	"requestReturn": paydeck.ScopeOrdersWrite,
+	"refuseReturn":  paydeck.ScopeOrdersWrite,
+	"approveReturn": paydeck.ScopeRefundsWrite,
+	"resendEvent":   paydeck.ScopeOrdersWrite,
 
 	"confirmPayment": paydeck.ScopePaymentsWrite,
 	"cancelPayment":  paydeck.ScopeRefundsWrite,

@@ -23,6 +23,10 @@ type ShippingAddress struct {
 	Phone   string `json:"phone,omitempty" maxLength:"30" pattern:"^[0-9+() -]*$" example:"010-1234-5678"`
 	Address string `json:"address,omitempty" maxLength:"500" example:"서울특별시 중구 세종대로 110"`
 	Memo    string `json:"memo,omitempty" maxLength:"500" example:"문 앞에 놓아주세요"`
+	// Postcode and Detail (issue 15): the 5-digit 우편번호 and the line under
+	// the address.
+	Postcode string `json:"postcode,omitempty" pattern:"^[0-9]{5}$" example:"04524"`
+	Detail   string `json:"detail,omitempty" maxLength:"200" example:"3층 301호"`
 }
 
 type createOrderInput struct {
@@ -110,11 +114,6 @@ func (s *server) registerOrders() {
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
 	}, s.cancelOrder)
 	register(s, adminOnly, huma.Operation{
-		OperationID: "shipOrder", Method: http.MethodPost, Path: "/api/orders/{orderId}/ship", Tags: tags,
-		Summary: "Mark an order shipped", Description: "Admins move a paid order to shipped.",
-		Errors: []int{http.StatusNotFound, http.StatusConflict},
-	}, s.shipOrder)
-	register(s, adminOnly, huma.Operation{
 		OperationID: "deliverOrder", Method: http.MethodPost, Path: "/api/orders/{orderId}/deliver", Tags: tags,
 		Summary: "Mark an order delivered", Description: "Admins move a shipped order to delivered.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
@@ -124,7 +123,8 @@ func (s *server) registerOrders() {
 func (s *server) createOrder(ctx context.Context, in *createOrderInput) (*orderOutput, error) {
 	b := in.Body
 	oi := payment.OrderInput{Shipping: payment.Shipping{Name: b.Shipping.Name, Phone: b.Shipping.Phone,
-		Address: b.Shipping.Address, Memo: b.Shipping.Memo}, CustomerRef: b.CustomerRef}
+		Address: b.Shipping.Address, Memo: b.Shipping.Memo, Postcode: b.Shipping.Postcode, Detail: b.Shipping.Detail},
+		CustomerRef: b.CustomerRef}
 	for _, l := range b.Items {
 		oi.Items = append(oi.Items, payment.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})
 	}
@@ -156,7 +156,11 @@ func (s *server) getOrder(ctx context.Context, in *orderIDInput) (*orderDetailOu
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	d := OrderDetail{Order: orderView(o), Payments: make([]Payment, 0, len(pays))}
+	v, err := s.fulfilledOrder(ctx, o)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	d := OrderDetail{Order: v, Payments: make([]Payment, 0, len(pays))}
 	for _, p := range pays {
 		d.Payments = append(d.Payments, paymentView(p, o.OrderID, nil))
 	}
@@ -191,10 +195,6 @@ func orderName(o *paydeck.Order) string {
 
 func (s *server) cancelOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
 	return s.orderResult(ctx, s.Payments.CancelOrder, in.OrderID)
-}
-
-func (s *server) shipOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
-	return s.orderResult(ctx, s.Payments.ShipOrder, in.OrderID)
 }
 
 func (s *server) deliverOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {

@@ -13,7 +13,7 @@ import (
 // OutboxMessage is one mail message paydeck wrote (package notify).
 type OutboxMessage struct {
 	ID        int64      `json:"id" example:"12"`
-	Kind      string     `json:"kind" example:"order_paid" doc:"Template: order_paid, va_issued, deposit_received, shipped, refunded, shop_order_paid, shop_deposit, shop_low_stock."`
+	Kind      string     `json:"kind" example:"order_paid" doc:"Template: order_paid, va_issued, deposit_received, shipped, return_requested, return_approved, return_refused, refunded, shop_order_paid, shop_deposit, shop_low_stock, shop_return_requested."`
 	To        string     `json:"to" example:"minji@example.com"`
 	Subject   string     `json:"subject" example:"[paydeck] 주문 ORD20261204AB12CD34 결제가 완료되었습니다"`
 	Status    string     `json:"status" enum:"pending,outbox,sent,retrying" doc:"outbox: kept here (no SMTP configured); retrying: the last SMTP attempt failed and will be retried."`

@@ -24,6 +24,9 @@ type Product struct {
 	CreatedAt     time.Time `json:"createdAt"`
 	UpdatedAt     time.Time `json:"updatedAt"`
 	Category      string    `json:"category" example:"생수" doc:"The product's category; empty for none."`
+
+	// WithdrawalExempt (issue 15): no 단순 변심 returns.
+	WithdrawalExempt bool `json:"withdrawalExempt" example:"false" doc:"Opened, used, made-to-order or digital goods: no change-of-mind returns (전자상거래법 §17(2)); defects may still come back."`
 }
 
 // productView is the API's product; an uploaded image's path becomes an
@@ -35,7 +38,7 @@ func (s *server) productView(p *paydeck.Product) Product {
 	}
 	return Product{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, ImageURL: img,
 		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		Category: p.Category}
+		Category: p.Category, WithdrawalExempt: p.WithdrawalExempt}
 }
 
 // ProductPage is one page of products.
@@ -84,6 +87,9 @@ type ProductFields struct {
 	IsDigital     *bool   `json:"isDigital,omitempty" example:"false"`
 	IsActive      *bool   `json:"isActive,omitempty" example:"true"`
 	Category      *string `json:"category,omitempty" maxLength:"50" example:"생수" doc:"Empty for none; no leading or trailing spaces."`
+
+	// WithdrawalExempt: see Product.
+	WithdrawalExempt *bool `json:"withdrawalExempt,omitempty" example:"false"`
 }
 
 // apply copies the set fields onto p.
@@ -96,6 +102,7 @@ func (f *ProductFields) apply(p *paydeck.Product) {
 	setIf(&p.IsDigital, f.IsDigital)
 	setIf(&p.IsActive, f.IsActive)
 	setIf(&p.Category, f.Category)
+	setIf(&p.WithdrawalExempt, f.WithdrawalExempt)
 }
 
 func setIf[T any](dst *T, v *T) {
@@ -114,6 +121,9 @@ type createProductInput struct {
 		IsDigital     bool   `json:"isDigital,omitempty" example:"false"`
 		IsActive      *bool  `json:"isActive,omitempty" example:"true" doc:"Default true."`
 		Category      string `json:"category,omitempty" maxLength:"50" example:"생수"`
+
+		// WithdrawalExempt: see Product.
+		WithdrawalExempt bool `json:"withdrawalExempt,omitempty" example:"false"`
 	}
 }
 
@@ -210,7 +220,8 @@ func (s *server) getProduct(ctx context.Context, in *productIDInput) (*productOu
 func (s *server) createProduct(ctx context.Context, in *createProductInput) (*productOutput, error) {
 	b := in.Body
 	p := &paydeck.Product{Name: b.Name, Description: b.Description, Price: b.Price, ImageURL: b.ImageURL,
-		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive, Category: b.Category}
+		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive, Category: b.Category,
+		WithdrawalExempt: b.WithdrawalExempt}
 	if err := s.Store.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateProduct(ctx, p) }); err != nil {
 		return nil, s.problem(ctx, err)
 	}

@@ -27,6 +27,13 @@ type Order struct {
 	ShippedAt       *time.Time  `json:"shippedAt,omitempty"`
 	DeliveredAt     *time.Time  `json:"deliveredAt,omitempty"`
 	CustomerRef     string      `json:"customerRef,omitempty" example:"erp-cust-00042" doc:"Another system's customer, when an API key placed the order."`
+
+	// Shipping with tracking and returns (issue 15; shipping.go).
+	ShippingPostcode      string     `json:"shippingPostcode" example:"04524"`
+	ShippingAddressDetail string     `json:"shippingAddressDetail" example:"3층 301호"`
+	WithdrawalDeadline    *time.Time `json:"withdrawalDeadline,omitempty" doc:"End of the 7-day withdrawal period (청약철회, 전자상거래법 §17), set once delivered."`
+	Shipments             []Shipment `json:"shipments,omitempty" doc:"Parcels with courier and tracking link (getOrder, shipOrder and the return operations)."`
+	Returns               []Return   `json:"returns,omitempty" doc:"Return requests and their decisions (as shipments)."`
 }
 
 // OrderItem is one line of an order at the price when it was placed.
@@ -45,6 +52,8 @@ func orderView(o *paydeck.Order) Order {
 		ShippingMemo: o.ShippingMemo, Items: make([]OrderItem, 0, len(o.Items)), CreatedAt: o.CreatedAt,
 		ExpiresAt: o.ExpiresAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt,
 		CustomerRef: o.CustomerRef}
+	v.ShippingPostcode, v.ShippingAddressDetail = o.ShippingPostcode, o.ShippingAddressDetail
+	v.WithdrawalDeadline = o.WithdrawalDeadline()
 	for _, it := range o.Items {
 		v.Items = append(v.Items, OrderItem{ProductID: it.ProductID, ProductName: it.ProductName,
 			Quantity: it.Quantity, UnitPrice: it.UnitPrice, TotalPrice: it.TotalPrice})

@@ -51,7 +51,8 @@ func (o Options) handle(ctx context.Context, tx paydeck.Tx, e *paydeck.PaymentEv
 		want = paydeck.OrderPaid
 	case payment.EventShipped:
 		want = paydeck.OrderShipped
-	case payment.EventAccountIssued, paydeck.EventRefundCompleted:
+	case payment.EventAccountIssued, paydeck.EventRefundCompleted,
+		payment.EventReturnRequested, payment.EventReturnApproved, payment.EventReturnRefused:
 	default:
 		return nil
 	}
@@ -118,18 +119,71 @@ func (o Options) handle(ctx context.Context, tx paydeck.Tx, e *paydeck.PaymentEv
 		return o.write(ctx, tx, "va_issued", user.Email, d(), lines)
 	case payment.EventShipped:
 		var meta struct {
-			Courier        string `json:"courier"`
-			TrackingNumber string `json:"trackingNumber"`
+			CourierName    string                 `json:"courierName"`
+			TrackingNumber string                 `json:"trackingNumber"`
+			TrackingURL    string                 `json:"trackingUrl"`
+			Items          []paydeck.ShipmentLine `json:"items"`
 		}
 		_ = json.Unmarshal(e.Metadata, &meta) // shipping without tracking has none
 		lines := [][2]string{{"order", ord.OrderID}}
-		if meta.Courier != "" {
-			lines = append(lines, [2]string{"courier", meta.Courier})
+		if meta.CourierName != "" {
+			lines = append(lines, [2]string{"courier", meta.CourierName})
 		}
 		if meta.TrackingNumber != "" {
 			lines = append(lines, [2]string{"tracking", meta.TrackingNumber})
 		}
-		return o.write(ctx, tx, "shipped", user.Email, items(d()), lines)
+		if meta.TrackingURL != "" {
+			lines = append(lines, [2]string{"trackurl", meta.TrackingURL})
+		}
+		x := d()
+		if len(meta.Items) == 0 {
+			x = items(x)
+		}
+		for _, l := range meta.Items { // a shipment's own lines
+			x.Items = append(x.Items, fmt.Sprintf("%s × %d", lineName(ord, l.ProductID), l.Quantity))
+		}
+		return o.write(ctx, tx, "shipped", user.Email, x, lines)
+	case payment.EventReturnRequested, payment.EventReturnApproved, payment.EventReturnRefused:
+		var meta struct {
+			ReturnID string `json:"returnId"`
+		}
+		if err := json.Unmarshal(e.Metadata, &meta); err != nil || meta.ReturnID == "" {
+			return nil
+		}
+		r, err := tx.FindReturnRequestByID(ctx, meta.ReturnID)
+		if err != nil {
+			return err
+		}
+		x := d()
+		for _, l := range r.Lines {
+			x.Items = append(x.Items, fmt.Sprintf("%s × %d", lineName(ord, l.ProductID), l.Quantity))
+		}
+		lines := [][2]string{{"order", ord.OrderID}}
+		switch e.Type {
+		case payment.EventReturnRequested:
+			lines = append(lines, [2]string{"reason", returnReason(lang, r.Reason)})
+			if r.Note != "" {
+				lines = append(lines, [2]string{"note", r.Note})
+			}
+			if r.ReturnShippingFee > 0 {
+				lines = append(lines, [2]string{"returnfee", won(lang, r.ReturnShippingFee)})
+			}
+			lines = append(lines, [2]string{"expected", won(lang, r.RefundAmount)})
+			if err := o.write(ctx, tx, "return_requested", user.Email, x, lines); err != nil {
+				return err
+			}
+			if o.ShopEmail == "" {
+				return nil
+			}
+			shop := d()
+			shop.Items = x.Items
+			return o.write(ctx, tx, "shop_return_requested", o.ShopEmail, shop,
+				append([][2]string{{"customer", user.Email}}, lines...))
+		case payment.EventReturnApproved:
+			return o.write(ctx, tx, "return_approved", user.Email, x, append(lines, [2]string{"refund", won(lang, r.RefundAmount)}))
+		default:
+			return o.write(ctx, tx, "return_refused", user.Email, x, append(lines, [2]string{"reason", r.RefuseReason}))
+		}
 	default: // refund completed
 		var meta struct {
 			RefundID string `json:"refundId"`
@@ -187,4 +241,27 @@ func (o Options) write(ctx context.Context, tx paydeck.Tx, kind, to string, d *d
 		return err
 	}
 	return tx.Enqueue(ctx, SendArgs{MessageID: m.ID}, &paydeck.JobOptions{MaxAttempts: MaxAttempts})
+}
+
+// lineName is the product name of ord's line for productID.
+func lineName(ord *paydeck.Order, productID string) string {
+	for _, it := range ord.Items {
+		if it.ProductID == productID {
+			return it.ProductName
+		}
+	}
+	return productID
+}
+
+// returnReason names a return reason in lang.
+func returnReason(lang string, r paydeck.ReturnReason) string {
+	ko := map[paydeck.ReturnReason][2]string{
+		paydeck.ReturnChangeOfMind: {"단순 변심", "Change of mind"},
+		paydeck.ReturnDefective:    {"상품 하자", "Defective item"},
+		paydeck.ReturnWrongItem:    {"오배송", "Wrong item"},
+	}[r]
+	if lang == "en" {
+		return ko[1]
+	}
+	return ko[0]
 }

@@ -14,13 +14,16 @@ import (
 func TestEveryKindRendersInBothLanguages(t *testing.T) {
 	t.Parallel()
 	kinds := []string{"order_paid", "va_issued", "deposit_received", "shipped", "refunded",
-		"shop_order_paid", "shop_deposit", "shop_low_stock"}
+		"shop_order_paid", "shop_deposit", "shop_low_stock",
+		"return_requested", "return_approved", "return_refused", "shop_return_requested"}
 	for _, lang := range []string{"ko", "en"} {
 		for _, kind := range kinds {
 			d := &data{Lang: lang, Shop: "감귤상회", Name: "<b>민지</b>", Amount: won(lang, 33000),
 				Order:   &paydeck.Order{OrderID: "ORD1"},
 				Product: &paydeck.Product{Name: "제주 감귤", StockQuantity: 3}, LowStock: 5}
-			m, err := render(kind, d, [][2]string{{"order", "ORD1"}, {"amount", won(lang, 33000)}})
+			m, err := render(kind, d, [][2]string{{"order", "ORD1"}, {"amount", won(lang, 33000)},
+				{"courier", "CJ대한통운"}, {"tracking", "630512345678"}, {"trackurl", "https://trace.cjlogistics.com/"},
+				{"reason", "단순 변심"}, {"note", "n"}, {"returnfee", won(lang, 3000)}, {"expected", won(lang, 30000)}})
 			require.NoError(t, err, "%s %s", lang, kind)
 			require.True(t, strings.HasPrefix(m.Subject, "[감귤상회] "), m.Subject)
 			require.Contains(t, m.Text, "ORD1")

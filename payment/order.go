@@ -13,9 +13,11 @@ type OrderLine struct {
 	Quantity  int64
 }
 
-// Shipping is where a new order goes.
+// Shipping is where a new order goes. Postcode is the 5-digit 우편번호 and
+// Detail the line under Address (동·호수); both optional.
 type Shipping struct {
 	Name, Phone, Address, Memo string
+	Postcode, Detail           string
 }
 
 // OrderInput is a new order: its lines (each product once) and shipping.
@@ -45,6 +47,9 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 	if err := validateLines(in.Items); err != nil {
 		return nil, err
 	}
+	if pc := strings.TrimSpace(in.Shipping.Postcode); pc != "" && !validPostcode(pc) {
+		return nil, paydeck.Errorf(paydeck.CodeInvalid, "A postcode (우편번호) has 5 digits.")
+	}
 	if in.CustomerRef != "" && !a.Admin {
 		return nil, paydeck.Errorf(paydeck.CodeInvalid, "Only API keys and admins may name an external customer reference.")
 	}
@@ -57,7 +62,8 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 		o := &paydeck.Order{UserID: a.UserID, Status: paydeck.OrderPending,
 			ShippingName: strings.TrimSpace(in.Shipping.Name), ShippingPhone: strings.TrimSpace(in.Shipping.Phone),
 			ShippingAddress: strings.TrimSpace(in.Shipping.Address), ShippingMemo: strings.TrimSpace(in.Shipping.Memo),
-			ExpiresAt: tx.Now().Add(s.cfg.PaymentTimeout), CustomerRef: strings.TrimSpace(in.CustomerRef)}
+			ExpiresAt: tx.Now().Add(s.cfg.PaymentTimeout), CustomerRef: strings.TrimSpace(in.CustomerRef),
+			ShippingPostcode: strings.TrimSpace(in.Shipping.Postcode), ShippingAddressDetail: strings.TrimSpace(in.Shipping.Detail)}
 		allDigital := true
 		for _, l := range in.Items {
 			p, err := tx.FindProductByID(ctx, l.ProductID)
@@ -223,12 +229,6 @@ func (s *Service) CancelOrder(ctx context.Context, a Actor, orderID string) (*pa
 	})
 }
 
-// ShipOrder moves a paid (or partially refunded) order to shipped; admins
-// only (forbidden otherwise).
-func (s *Service) ShipOrder(ctx context.Context, a Actor, orderID string) (*paydeck.Order, error) {
-	return s.adminMove(ctx, a, orderID, paydeck.OrderShipped, EventShipped)
-}
-
 // DeliverOrder moves a shipped order to delivered; admins only.
 func (s *Service) DeliverOrder(ctx context.Context, a Actor, orderID string) (*paydeck.Order, error) {
 	return s.adminMove(ctx, a, orderID, paydeck.OrderDelivered, EventDelivered)
@@ -376,4 +376,18 @@ func (s *Service) Payment(ctx context.Context, a Actor, paymentKey string) (*pay
 		return nil, nil, err
 	}
 	return p, events, nil
+}
+
+// validPostcode reports whether pc is a 5-digit Korean postcode (국가기초구역
+// 번호, in use since 2015).
+func validPostcode(pc string) bool {
+	if len(pc) != 5 {
+		return false
+	}
+	for _, c := range pc {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -98,42 +98,8 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 		if !a.Admin && (o.ShippedAt != nil || o.Status == paydeck.OrderShipped || o.Status == paydeck.OrderDelivered) {
 			return paydeck.Reasonf(paydeck.CodeForbidden, paydeck.ReasonOrderShipped, "Order %s has shipped; ask the shop for a refund.", o.OrderID)
 		}
-		if in.IdempotencyKey != "" {
-			if r, err = tx.FindRefundByKey(ctx, p.ID, in.IdempotencyKey); err == nil {
-				if r.RequestHash != "" && r.RequestHash != hash {
-					r = nil
-					return paydeck.Errorf(paydeck.CodeInvalid,
-						"This Idempotency-Key was already used for a different refund request; use a new key.")
-				}
-				return nil // a repeat: the first refund
-			} else if paydeck.ErrorCode(err) != paydeck.CodeNotFound {
-				return err
-			}
-		}
-		if a.Admin {
-			if r, err = takeOwnerTask(ctx, tx, a, o, p, in); err != nil || r != nil {
-				started = r != nil
-				return err
-			}
-		}
-		amount, err := refundable(ctx, tx, p, in)
-		if err != nil {
-			return err
-		}
-		r = &paydeck.Refund{PaymentID: p.ID, Amount: amount, Reason: in.Reason, Status: paydeck.RefundInProgress,
-			IdempotencyKey: in.IdempotencyKey, RequestHash: hash}
-		if ra := in.RefundAccount; ra != nil {
-			r.Account = &paydeck.RefundAccount{BankCode: ra.Bank, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
-		}
-		if err := tx.CreateRefund(ctx, r); err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, a, o.ID, p.ID, paydeck.EventRefundRequested, "refund requested: "+in.Reason,
-			map[string]any{"amount": amount, "refundId": r.ID, "balanceAmount": p.BalanceAmount}); err != nil {
-			return err
-		}
-		started = true
-		return nil
+		r, started, err = beginRefund(ctx, tx, a, o, p, in, hash)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
@@ -142,6 +108,48 @@ func (s *Service) Cancel(ctx context.Context, a Actor, paymentKey string, in Can
 		return r, pay, nil
 	}
 	return s.callCancel(context.WithoutCancel(ctx), a, r, pay.PaymentKey, false)
+}
+
+// beginRefund starts a refund of p (order o and p locked) in the caller's
+// transaction: a repeat under in.IdempotencyKey returns the first refund
+// (started false), an admin's pending owner task is taken up, else a new
+// in_progress refund is created with its event. A started refund is sent
+// to Toss (callCancel) once the transaction commits.
+func beginRefund(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, in CancelInput,
+	hash string) (*paydeck.Refund, bool, error) {
+	if in.IdempotencyKey != "" {
+		if r, err := tx.FindRefundByKey(ctx, p.ID, in.IdempotencyKey); err == nil {
+			if r.RequestHash != "" && r.RequestHash != hash {
+				return nil, false, paydeck.Errorf(paydeck.CodeInvalid,
+					"This Idempotency-Key was already used for a different refund request; use a new key.")
+			}
+			return r, false, nil // a repeat: the first refund
+		} else if paydeck.ErrorCode(err) != paydeck.CodeNotFound {
+			return nil, false, err
+		}
+	}
+	if a.Admin {
+		if r, err := takeOwnerTask(ctx, tx, a, o, p, in); err != nil || r != nil {
+			return r, r != nil, err
+		}
+	}
+	amount, err := refundable(ctx, tx, p, in)
+	if err != nil {
+		return nil, false, err
+	}
+	r := &paydeck.Refund{PaymentID: p.ID, Amount: amount, Reason: in.Reason, Status: paydeck.RefundInProgress,
+		IdempotencyKey: in.IdempotencyKey, RequestHash: hash}
+	if ra := in.RefundAccount; ra != nil {
+		r.Account = &paydeck.RefundAccount{BankCode: ra.Bank, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
+	}
+	if err := tx.CreateRefund(ctx, r); err != nil {
+		return nil, false, err
+	}
+	if err := appendEvent(ctx, tx, a, o.ID, p.ID, paydeck.EventRefundRequested, "refund requested: "+in.Reason,
+		map[string]any{"amount": amount, "refundId": r.ID, "balanceAmount": p.BalanceAmount}); err != nil {
+		return nil, false, err
+	}
+	return r, true, nil
 }
 
 // takeOwnerTask starts the pending refund of p that is an owner task

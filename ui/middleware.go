@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -24,7 +25,13 @@ func (s *Sessions) Middleware(next http.Handler, rejected func(w http.ResponseWr
 		r = r.WithContext(WithSession(r.Context(), sess))
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-			if err := r.ParseForm(); err != nil {
+			parse := r.ParseForm
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				// A file upload (the admin's tracking-number CSV): the
+				// token is one of its fields, the file stays in memory.
+				parse = func() error { return r.ParseMultipartForm(MaxFormBytes) }
+			}
+			if err := parse(); err != nil {
 				rejected(w, r, http.StatusBadRequest)
 				return
 			}

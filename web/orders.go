@@ -41,6 +41,8 @@ type orderPage struct {
 	Order    *paydeck.Order
 	Payments []*paydeck.Payment
 	Payable  bool
+	// Fulfil is the shipping and returns section (returns.go).
+	Fulfil *fulfilment
 }
 
 func (a *app) order(w http.ResponseWriter, r *http.Request) {
@@ -49,14 +51,30 @@ func (a *app) order(w http.ResponseWriter, r *http.Request) {
 	if user == nil {
 		return
 	}
-	order, payments, err := a.d.Payments.Order(r.Context(), actor(r, user), r.PathValue("orderId"))
+	a.renderOrder(w, r, rq, user, r.PathValue("orderId"), "")
+}
+
+// renderOrder shows the order page; returnError is why a return request
+// was just refused (shown at the return form, with status 409).
+func (a *app) renderOrder(w http.ResponseWriter, r *http.Request, rq *request, user *paydeck.User, orderID, returnError string) {
+	order, payments, err := a.d.Payments.Order(r.Context(), actor(r, user), orderID)
 	if err != nil {
 		a.error(w, r, rq, err)
 		return
 	}
+	f, err := a.loadFulfilment(r, actor(r, user), order)
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	f.Error = returnError
 	rq.view.Title = "order.title"
-	rq.view.Data = orderPage{Order: order, Payments: payments, Payable: order.Payable(a.d.Now()) == nil}
-	a.pages.Render(w, http.StatusOK, "order.html", rq.view)
+	rq.view.Data = orderPage{Order: order, Payments: payments, Payable: order.Payable(a.d.Now()) == nil, Fulfil: f}
+	status := http.StatusOK
+	if returnError != "" {
+		status = http.StatusConflict
+	}
+	a.pages.Render(w, status, "order.html", rq.view)
 }
 
 // cancelOrder cancels a pending order of the shopper (stock goes back).

@@ -114,7 +114,14 @@ func (a *app) cart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rq.user != nil {
-		p.Shipping.Name = rq.user.Name
+		// The last order's address comes back for the next one.
+		if p.Shipping, err = a.d.Payments.LastShipping(r.Context(), actor(r, rq.user)); err != nil {
+			a.error(w, r, rq, err)
+			return
+		}
+		if p.Shipping.Name == "" {
+			p.Shipping.Name = rq.user.Name
+		}
 	}
 	rq.view.Title, rq.view.Data = "cart.title", p
 	a.pages.Render(w, http.StatusOK, "cart.html", rq.view)
@@ -185,6 +192,9 @@ func (a *app) createOrder(w http.ResponseWriter, r *http.Request) {
 		Phone:   strings.TrimSpace(r.PostFormValue("phone")),
 		Address: strings.TrimSpace(r.PostFormValue("address")),
 		Memo:    strings.TrimSpace(r.PostFormValue("memo")),
+		// Postcode and detail line (issue 15).
+		Postcode: strings.TrimSpace(r.PostFormValue("postcode")),
+		Detail:   strings.TrimSpace(r.PostFormValue("detail")),
 	}}
 	for _, l := range rq.sess.Cart {
 		in.Items = append(in.Items, payment.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})

@@ -139,6 +139,8 @@ func (a *app) routes(withSubscriptions bool) map[string]http.HandlerFunc {
 		"GET /payments/fail":            a.fail,
 		"/":                             a.notFound,
 	}
+	// Returns (issue 15).
+	routes["POST /orders/{orderId}/returns"] = a.requestReturn
 	if withSubscriptions {
 		for pattern, h := range a.subscriptionRoutes() {
 			routes[pattern] = h

@@ -21,6 +21,7 @@ func ParseProduct(r *http.Request, p *paydeck.Product) error {
 	p.Price, p.StockQuantity = price, stock
 	p.IsDigital, p.IsActive = checked(r, "digital"), checked(r, "active")
 	p.Category = field(r, "category")
+	p.WithdrawalExempt = checked(r, "exempt")
 	return p.Validate()
 }
 

@@ -37,6 +37,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Stock", testStock},
 		{"ConcurrentStock", testConcurrentStock},
 		{"OrderAllOrNothing", testOrderAllOrNothing},
+		{"Shipping", testShipping},
 		{"Jobs", testJobs},
 		{"Sessions", testSessions},
 		{"Subscriptions", testSubscriptions},
