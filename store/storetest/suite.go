@@ -28,6 +28,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Products", testProducts},
 		{"PaymentMethods", testPaymentMethods},
 		{"Orders", testOrders},
+		{"Customers", testCustomers},
 		{"Payments", testPayments},
 		{"Refunds", testRefunds},
 		{"Events", testEvents},
