@@ -343,7 +343,9 @@ type JobOptions struct {
 
 // UserFilter selects users; nil fields do not filter.
 type UserFilter struct {
-	ID     *string
+	ID *string
+	// IDs matches any of these users (empty does not filter).
+	IDs    []string
 	Email  *string // compared after NormalizeEmail
 	Role   *Role
 	Offset int

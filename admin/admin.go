@@ -134,6 +134,9 @@ func (a *app) routes(withOutbound, withSubscriptions bool) map[string]func(http.
 	routes := map[string]func(http.ResponseWriter, *http.Request, *request){
 		"GET /admin/{$}":                           a.dashboard,
 		"GET /admin/orders":                        a.orders,
+		"GET /admin/orders.csv":                    a.ordersCSV,
+		"GET /admin/customers":                     a.customers,
+		"GET /admin/customers/{id}":                a.customer,
 		"GET /admin/orders/{orderId}":              a.order,
 		"POST /admin/orders/{orderId}/ship":        a.ship,
 		"POST /admin/orders/{orderId}/deliver":     a.deliver,

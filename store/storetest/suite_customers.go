@@ -119,6 +119,16 @@ func testCustomers(t *testing.T, newDB NewDBFunc) {
 	require.Equal(t, []string{kim.ID}, []string{customers(paydeck.CustomerFilter{ID: &kim.ID})[0].ID})
 	bad := "not-a-uuid"
 	require.Empty(t, customers(paydeck.CustomerFilter{ID: &bad}))
+	MustView(t, db, func(tx paydeck.Tx) error {
+		users, _, err := tx.FindUsers(ctx, paydeck.UserFilter{IDs: []string{idle.ID, "not-a-uuid", kim.ID}})
+		require.NoError(t, err)
+		require.Len(t, users, 2)
+		require.ElementsMatch(t, []string{kim.ID, idle.ID}, []string{users[0].ID, users[1].ID})
+		users, _, err = tx.FindUsers(ctx, paydeck.UserFilter{IDs: []string{"not-a-uuid"}})
+		require.NoError(t, err)
+		require.Empty(t, users)
+		return nil
+	})
 	page := customers(paydeck.CustomerFilter{Offset: 1, Limit: 1})
 	require.Len(t, page, 1)
 	require.Equal(t, kim.ID, page[0].ID)
