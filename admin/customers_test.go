@@ -88,7 +88,7 @@ func TestAnsweringACall(t *testing.T) {
 		require.Contains(t, list.Body, `href="/admin/customers/`+s.customer.ID+`"`)
 		require.NotContains(t, list.Body, stranger.Email)
 		require.Contains(t, list.Body, "93,000원", "total paid: 33,000 + 60,000 (free shipping)")
-		page := s.admin.Get(t, "/admin/customers/" + s.customer.ID)
+		page := s.admin.Get(t, "/admin/customers/"+s.customer.ID)
 		require.Equal(t, http.StatusOK, page.Status, page.Body)
 		require.Contains(t, page.Body, `href="/admin/orders/`+o.OrderID+`"`)
 		require.Contains(t, page.Body, `href="/admin/orders/`+other.OrderID+`"`)
