@@ -54,6 +54,9 @@ type Deps struct {
 	// Subscriptions runs plans and subscriptions; nil leaves their pages
 	// out.
 	Subscriptions *subscription.Service
+	// Jobs lists the background jobs for the job page (/admin/jobs); nil
+	// leaves the page with River UI's link only. Pass the store.DB.
+	Jobs JobLister
 }
 
 type app struct {
@@ -155,6 +158,7 @@ func (a *app) routes(withOutbound, withSubscriptions bool) map[string]func(http.
 		"GET /admin/settlements.csv":               a.settlementsCSV,
 		"GET /admin/reconciliation":                a.reconciliation,
 		"GET /admin/outbox":                        a.outbox,
+		"GET /admin/jobs":                          a.jobQueue,
 		"/admin/":                                  a.notFound,
 	}
 	if withOutbound {
@@ -258,13 +262,4 @@ func back(w http.ResponseWriter, r *http.Request, target, flash string) {
 		sep = "&"
 	}
 	http.Redirect(w, r, target+sep+"flash="+url.QueryEscape(flash), http.StatusSeeOther)
-}
-
-// jobs serves River UI behind admin auth, or explains that it is missing.
-func (a *app) jobs(w http.ResponseWriter, r *http.Request, rq *request) {
-	if a.d.JobsUI != nil {
-		a.d.JobsUI.ServeHTTP(w, r)
-		return
-	}
-	a.render(w, rq, "jobs.html", "jobs.title", nil)
 }

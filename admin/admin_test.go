@@ -324,8 +324,8 @@ func TestCatalogue(t *testing.T) {
 	csv := s.admin.Get(t, "/admin/settlements.csv")
 	require.Equal(t, http.StatusOK, csv.Status)
 	require.Contains(t, csv.Header.Get("Content-Type"), "text/csv")
-	require.Contains(t, csv.Body, fmt.Sprintf("%s,%s,card,done,", p.PaymentKey, o.OrderID))
-	require.True(t, strings.HasSuffix(strings.TrimSpace(csv.Body), "TOTAL,,,,,33000,0,33000,825,32175"), csv.Body)
+	require.Contains(t, csv.Body, fmt.Sprintf("%s,%s,카드,승인 완료,", o.OrderID, p.PaymentKey))
+	require.True(t, strings.HasSuffix(strings.TrimSpace(csv.Body), "합계,1건,,,,33000,0,33000,825,32175"), csv.Body)
 }
 
 // TestReconciliationPage shows the latest report.

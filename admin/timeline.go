@@ -244,6 +244,8 @@ func methodDetails(v *ui.View, raw json.RawMessage) []detailRow {
 				}
 			} else if k == "bankCode" {
 				s = v.Bank(x) + " (" + x + ")"
+			} else if w := v.T("toss.state." + x); (k == "acquireStatus" || k == "settlementStatus") && w != "toss.state."+x {
+				s = w
 			} else if w := v.Word(x); w != x {
 				s = w
 			}
