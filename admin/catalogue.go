@@ -30,7 +30,9 @@ func (a *app) products(w http.ResponseWriter, r *http.Request, rq *request) {
 type productForm struct {
 	Product     *paydeck.Product
 	Adjustments []*paydeck.StockAdjustment
-	Error       string
+	// By maps the adjustments' UserIDs to the admins' emails.
+	By    map[string]string
+	Error string
 }
 
 func (a *app) productNew(w http.ResponseWriter, _ *http.Request, rq *request) {
@@ -52,7 +54,23 @@ func (a *app) productEditor(r *http.Request) (f productForm, err error) {
 		if f.Product, err = tx.FindProductByID(r.Context(), r.PathValue("id")); err != nil {
 			return err
 		}
-		f.Adjustments, err = tx.FindStockAdjustments(r.Context(), f.Product.ID)
+		if f.Adjustments, err = tx.FindStockAdjustments(r.Context(), f.Product.ID); err != nil {
+			return err
+		}
+		var ids []string
+		for _, adj := range f.Adjustments {
+			if adj.UserID != "" {
+				ids = append(ids, adj.UserID)
+			}
+		}
+		f.By = map[string]string{}
+		if len(ids) == 0 {
+			return nil
+		}
+		users, _, err := tx.FindUsers(r.Context(), paydeck.UserFilter{IDs: ids})
+		for _, u := range users {
+			f.By[u.ID] = u.Email
+		}
 		return err
 	})
 	return f, err

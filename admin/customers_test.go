@@ -136,5 +136,10 @@ func TestAnsweringACall(t *testing.T) {
 
 		en := s.admin.Get(t, "/admin/orders.csv?q=5555&lang=en")
 		require.Equal(t, "Order number", readSheet(t, en.Header, en.Body)[0][0], "headers in the admin's language")
+		enOrder := s.admin.Get(t, "/admin/orders/"+o.OrderID).Body
+		require.Contains(t, enOrder, "Toss Payments approved ₩33,000.", "the timeline in English")
+		require.Contains(t, enOrder, "By customer "+s.customer.Email)
+		require.Contains(t, enOrder, "<th scope=\"row\">Approval number</th><td>00000000</td>", "the Toss details in English")
+		require.Contains(t, enOrder, "<th scope=\"row\">Instalments</th><td>Lump sum</td>")
 	})
 }

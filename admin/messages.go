@@ -176,6 +176,7 @@ var messages = ui.Messages{
 	"products.delta":       {"증감 수량", "Units added (− to take out)"},
 	"products.reason":      {"사유", "Reason"},
 	"products.when":        {"일시", "When"},
+	"products.by":          {"처리자", "By"},
 	"products.image":       {"이미지 URL", "Image URL"},
 	"products.kind":        {"종류", "Kind"},
 	"products.digital":     {"디지털 상품 (재고 제한 없음)", "Digital (no stock limit)"},
