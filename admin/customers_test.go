@@ -139,7 +139,7 @@ func TestAnsweringACall(t *testing.T) {
 		enOrder := s.admin.Get(t, "/admin/orders/"+o.OrderID).Body
 		require.Contains(t, enOrder, "Toss Payments approved ₩33,000.", "the timeline in English")
 		require.Contains(t, enOrder, "By customer "+s.customer.Email)
-		require.Contains(t, enOrder, "<th scope=\"row\">Approval number</th><td>00000000</td>", "the Toss details in English")
-		require.Contains(t, enOrder, "<th scope=\"row\">Instalments</th><td>Lump sum</td>")
+		require.Contains(t, enOrder, "<dt>Approval number</dt><dd>00000000</dd>", "the Toss details in English")
+		require.Contains(t, enOrder, "<dt>Instalments</dt><dd>Lump sum</dd>")
 	})
 }
