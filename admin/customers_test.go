@@ -143,3 +143,24 @@ func TestAnsweringACall(t *testing.T) {
 		require.Contains(t, enOrder, "<dt>Instalments</dt><dd>Lump sum</dd>")
 	})
 }
+
+// TestPendingDepositCancel: a virtual account awaiting its deposit is
+// cancelled whole; the form asks for confirmation, a part is refused
+// before that.
+func TestPendingDepositCancel(t *testing.T) {
+	t.Parallel()
+	s := newStore(t, apptest.New(t, "sqlite"))
+	o, p := s.paid(t, 1, "VIRTUAL_ACCOUNT")
+	require.Equal(t, paydeck.PaymentWaitingForDeposit, p.Status)
+	path := "/admin/payments/" + p.PaymentKey + "/refund"
+	part := s.admin.Post(t, path, url.Values{"amount": {"1000"}, "preset": {"단순 변심"}})
+	require.Equal(t, http.StatusBadRequest, part.Status, part.Body)
+	require.Contains(t, part.Body, "cancelled in full")
+	ask := s.admin.Post(t, path, url.Values{"scope": {"full"}, "preset": {"단순 변심"}, "idem": {"va-1"}})
+	require.Equal(t, http.StatusOK, ask.Status, ask.Body)
+	require.Contains(t, ask.Body, `id="refund-amount">전액 33,000원`)
+	done := s.admin.Post(t, path, url.Values{"scope": {"full"}, "preset": {"단순 변심"}, "idem": {"va-1"}, "confirm": {"yes"}})
+	require.Equal(t, http.StatusSeeOther, done.Status, done.Body)
+	require.Equal(t, paydeck.PaymentCanceled, s.PaymentByKey(t, p.PaymentKey).Status)
+	require.Equal(t, paydeck.OrderCancelled, s.order(t, o.OrderID).Status)
+}

@@ -64,9 +64,12 @@ func (a *app) refund(w http.ResponseWriter, r *http.Request, rq *request) {
 			c.Amount = p.Amount
 		}
 		if f.Amount != nil {
+			// Refuse before asking what the service would refuse after.
 			c.Amount = *f.Amount
 			if p.Status != paydeck.PaymentWaitingForDeposit {
 				err = p.CanRefund(*f.Amount)
+			} else if *f.Amount != p.Amount {
+				err = paydeck.Errorf(paydeck.CodeInvalid, "A virtual account awaiting its deposit can only be cancelled in full.")
 			}
 		}
 		if err == nil {
