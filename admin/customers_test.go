@@ -141,6 +141,7 @@ func TestAnsweringACall(t *testing.T) {
 		require.Contains(t, enOrder, "By customer "+s.customer.Email)
 		require.Contains(t, enOrder, "<dt>Approval number</dt><dd>00000000</dd>", "the Toss details in English")
 		require.Contains(t, enOrder, "<dt>Instalments</dt><dd>Lump sum</dd>")
+		require.Contains(t, enOrder, "<dt>Card type</dt><dd>Credit</dd>", "Toss's Korean words in English")
 	})
 }
 

@@ -320,9 +320,9 @@ var messages = ui.Messages{
 	"csv.count":    {"%d건", "%d payments"},
 
 	"jobs.title":                         {"작업 큐", "Job queue"},
-	"jobs.missing":                       {"River UI가 이 서버에 연결되지 않았습니다.", "River UI is not configured on this server."},
+	"jobs.missing":                       {"작업 상세 화면이 이 서버에 연결되지 않았습니다", "The job details screen is not configured on this server"},
 	"jobs.hint":                          {"paydeck은 웹훅 전송, 메일, 결제·환불 확인 같은 일을 백그라운드 작업으로 처리합니다. 실패한 작업은 정해진 간격으로 다시 시도하고, 끝내 실패하면 아래 '실패한 작업'에 남습니다.", "paydeck runs webhook deliveries, mail and payment and refund checks as background jobs. A failed job is tried again after a while; one that keeps failing ends up under Failed jobs below."},
-	"jobs.riverui":                       {"River UI에서 모든 작업 보기", "All jobs in River UI"},
+	"jobs.riverui":                       {"모든 작업 자세히 보기", "All jobs in detail"},
 	"jobs.retrying":                      {"다시 시도 중인 작업", "Retrying"},
 	"jobs.failed":                        {"실패한 작업", "Failed jobs"},
 	"jobs.none":                          {"없습니다.", "None."},

@@ -186,6 +186,14 @@ var cardIssuers = map[string][2]string{
 	"W1": {"우리카드", "Woori Card"}, "15": {"카카오뱅크", "KakaoBank"}, "24": {"토스뱅크", "Toss Bank"},
 }
 
+// tossWords are the Korean values Toss puts in method details (card type,
+// owner type, easy-pay provider) with their English words.
+var tossWords = map[string]string{
+	"신용": "Credit", "체크": "Debit", "기프트": "Gift", "개인": "Personal", "법인": "Corporate", "미확인": "Unknown",
+	"토스페이": "Toss Pay", "네이버페이": "Naver Pay", "카카오페이": "Kakao Pay", "삼성페이": "Samsung Pay", "애플페이": "Apple Pay",
+	"엘페이": "L.pay", "페이코": "PAYCO", "SSG페이": "SSG Pay", "핀페이": "Pin Pay", "KB페이": "KB Pay",
+}
+
 // methodDetails renders a payment's Toss method details (card, easy pay,
 // transfer, …) as labelled rows in v's language.
 func methodDetails(v *ui.View, raw json.RawMessage) []detailRow {
@@ -246,6 +254,8 @@ func methodDetails(v *ui.View, raw json.RawMessage) []detailRow {
 				s = v.Bank(x) + " (" + x + ")"
 			} else if w := v.T("toss.state." + x); (k == "acquireStatus" || k == "settlementStatus") && w != "toss.state."+x {
 				s = w
+			} else if en, ok := tossWords[x]; ok && v.Lang == ui.English {
+				s = en
 			} else if w := v.Word(x); w != x {
 				s = w
 			}
