@@ -93,6 +93,9 @@ const (
 	ReasonRefundInProgress    = "refund_in_progress"      // none or order ID
 	ReasonRefundAmount        = "refund_amount"           // none
 	ReasonRefundReason        = "refund_reason"           // none
+	ReasonRefundScope         = "refund_scope"            // none: neither full nor an amount chosen
+	ReasonRefundPreset        = "refund_preset"           // none: a reason not on the list
+	ReasonRefundOther         = "refund_other"            // none: 기타 without words
 	ReasonRefundExceeds       = "refund_exceeds_balance"  // amount, balance
 	ReasonRefundFullOnly      = "refund_full_only"        // amount
 	ReasonDepositFullOnly     = "deposit_full_only"       // none

@@ -39,8 +39,12 @@ type PaymentEvent struct {
 	// Metadata is a JSON object with details; nil when absent.
 	Metadata json.RawMessage `json:"metadata,omitempty"`
 	// IP and UserAgent identify the request that caused the event, if any.
-	IP        string    `json:"ip,omitempty"`
-	UserAgent string    `json:"userAgent,omitempty"`
+	IP        string `json:"ip,omitempty"`
+	UserAgent string `json:"userAgent,omitempty"`
+	// ActorID is the User.ID of the account whose request caused the event
+	// (an admin's refund, a shopper's confirm), or "" for the system (jobs,
+	// webhooks). It is kept when the account is deleted.
+	ActorID   string    `json:"actorId,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 }
 

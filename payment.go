@@ -33,6 +33,10 @@ type Payment struct {
 	FailureMessage string          `json:"failureMessage,omitempty"`
 	// VirtualAccount is set for virtual-account payments.
 	VirtualAccount *VirtualAccount `json:"virtualAccount,omitempty"`
+	// ReceiptURL is Toss's receipt page (receipt.url of the Toss Payment
+	// object): the card slip or statement a shopper can print; "" until
+	// Toss gives one.
+	ReceiptURL string `json:"receiptUrl,omitempty"`
 	// Secret is Toss's per-payment webhook secret, compared (in constant time)
 	// with the secret in DEPOSIT_CALLBACK bodies. Never serialised.
 	Secret     string     `json:"-"`

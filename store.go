@@ -168,6 +168,10 @@ type Tx interface {
 	LockOrderByOrderID(ctx context.Context, orderID string) (*Order, error)
 	// FindOrders returns orders (with items) matching filter, newest first.
 	FindOrders(ctx context.Context, filter OrderFilter) ([]*Order, int, error)
+	// FindCustomers returns customers matching filter with their order
+	// figures, computed in SQL: the latest orderer first, customers who never
+	// ordered last (newest account first).
+	FindCustomers(ctx context.Context, filter CustomerFilter) ([]*Customer, int, error)
 	// UpdateOrder validates o and writes its status, amounts, shipping
 	// fields and timestamps (items are immutable); it sets o.UpdatedAt.
 	UpdateOrder(ctx context.Context, o *Order) error
@@ -370,7 +374,9 @@ type JobOptions struct {
 
 // UserFilter selects users; nil fields do not filter.
 type UserFilter struct {
-	ID     *string
+	ID *string
+	// IDs matches any of these users (empty does not filter).
+	IDs    []string
 	Email  *string // compared after NormalizeEmail
 	Role   *Role
 	Offset int
@@ -415,8 +421,14 @@ type OrderFilter struct {
 	// CreatedFrom and CreatedBefore bound CreatedAt to [from, before).
 	CreatedFrom   *time.Time
 	CreatedBefore *time.Time
-	Offset        int
-	Limit         int
+	// Search matches orders whose public orderId, shipping name, customer
+	// email or customer name contains it (case-insensitively for ASCII
+	// letters), or, for a term that looks like a phone number, whose
+	// shipping phone contains its digits (SearchDigits; separators are
+	// ignored on both sides). Blank matches every order.
+	Search *string
+	Offset int
+	Limit  int
 }
 
 // PaymentFilter selects payments; nil or empty fields do not filter.

@@ -24,6 +24,8 @@ type store struct {
 	product  *paydeck.Product
 	customer *paydeck.User
 	admin    *sitetest.Visitor
+	// staff is the signed-in admin's account.
+	staff *paydeck.User
 }
 
 func newStore(t *testing.T, env *apptest.Env) *store {
@@ -31,7 +33,8 @@ func newStore(t *testing.T, env *apptest.Env) *store {
 	s.product = env.Product(t, 30_000, 10)
 	s.customer = s.User(t, paydeck.RoleCustomer)
 	s.admin = s.Visitor(t)
-	s.admin.SignIn(t, s.User(t, paydeck.RoleAdmin))
+	s.staff = s.User(t, paydeck.RoleAdmin)
+	s.admin.SignIn(t, s.staff)
 	return s
 }
 
@@ -110,17 +113,31 @@ func TestRefundFlow(t *testing.T) {
 		require.Contains(t, dash.Body, `id="today-revenue">33,000원`)
 		require.Contains(t, dash.Body, `id="approval-rate">100.00%`)
 
-		r := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"amount": {"5000"}, "reason": {"파손"}, "idem": {"idem-1"}})
+		// The form first shows what will happen; only its confirmation refunds.
+		ask := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"scope": {"partial"}, "amount": {"5000"},
+			"preset": {"상품 불량"}, "reason": {"파손"}, "idem": {"idem-1"}})
+		require.Equal(t, http.StatusOK, ask.Status, ask.Body)
+		require.Contains(t, ask.Body, `id="refund-amount">5,000원`)
+		require.Contains(t, ask.Body, `id="refund-reason">상품 불량: 파손`)
+		require.Contains(t, ask.Body, `name="confirm" value="yes"`)
+		require.Equal(t, p.Amount, s.PaymentByKey(t, p.PaymentKey).BalanceAmount, "nothing refunded before the confirmation")
+		require.Empty(t, s.Refunds(t, p.ID))
+		r := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"scope": {"partial"}, "amount": {"5000"},
+			"preset": {"상품 불량"}, "reason": {"파손"}, "idem": {"idem-1"}, "confirm": {"yes"}})
 		require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
 		require.Equal(t, "/admin/orders/"+o.OrderID+"?flash=flash.refunded", r.Location())
 		require.Equal(t, paydeck.OrderPartialRefunded, s.order(t, o.OrderID).Status)
 		// The same form posted twice refunds once.
-		s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"amount": {"5000"}, "reason": {"파손"}, "idem": {"idem-1"}})
+		s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"scope": {"partial"}, "amount": {"5000"},
+			"preset": {"상품 불량"}, "reason": {"파손"}, "idem": {"idem-1"}, "confirm": {"yes"}})
 		require.Equal(t, int64(28_000), s.PaymentByKey(t, p.PaymentKey).BalanceAmount)
 
 		page = s.admin.Get(t, r.Location())
 		require.Contains(t, page.Body, "환불을 요청했습니다")
 		require.Contains(t, page.Body, "<strong>환불 완료</strong>")
+		require.Contains(t, page.Body, "5,000원 환불을 요청했습니다. 사유: 상품 불량: 파손")
+		require.Contains(t, page.Body, "처리: 관리자 "+s.staff.Email, "the timeline names the admin who refunded")
+		require.Contains(t, page.Body, "처리: 고객 "+s.customer.Email, "and the customer who paid")
 		require.Contains(t, page.Body, `class="payment-balance">28,000원`)
 		dash = s.admin.Get(t, "/admin/")
 		require.Contains(t, dash.Body, `id="today-revenue">28,000원`)
@@ -134,7 +151,11 @@ func TestRefundFlow(t *testing.T) {
 		require.Contains(t, tooMuch.Body, `id="timeline"`, "on the order page")
 
 		s.Clock.Advance(2 * time.Second) // Toss refuses cancels of one payment within a second
-		full := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"reason": {"전액 환불"}})
+		empty := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"reason": {"전액 환불"}, "confirm": {"yes"}})
+		require.Equal(t, http.StatusBadRequest, empty.Status, "an empty amount is not silently everything")
+		require.Equal(t, int64(28_000), s.PaymentByKey(t, p.PaymentKey).BalanceAmount)
+		full := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"scope": {"full"}, "preset": {"단순 변심"},
+			"confirm": {"yes"}})
 		require.Equal(t, http.StatusSeeOther, full.Status, full.Body)
 		require.Equal(t, paydeck.PaymentCanceled, s.PaymentByKey(t, p.PaymentKey).Status)
 		require.Equal(t, paydeck.OrderRefunded, s.order(t, o.OrderID).Status)
@@ -170,11 +191,12 @@ func TestVirtualAccountRefundNeedsAccount(t *testing.T) {
 	require.Contains(t, page.Body, `name="account_number"`)
 	require.Contains(t, page.Body, "<strong>입금 확인</strong>")
 	path := "/admin/payments/" + p.PaymentKey + "/refund"
-	noAccount := s.admin.Post(t, path, url.Values{"reason": {"x"}})
+	noAccount := s.admin.Post(t, path, url.Values{"scope": {"full"}, "reason": {"x"}, "confirm": {"yes"}})
 	require.Equal(t, http.StatusUnprocessableEntity, noAccount.Status, noAccount.Body)
-	half := s.admin.Post(t, path, url.Values{"reason": {"x"}, "account_number": {"123"}})
+	half := s.admin.Post(t, path, url.Values{"scope": {"full"}, "reason": {"x"}, "account_number": {"123"}, "confirm": {"yes"}})
 	require.Equal(t, http.StatusUnprocessableEntity, half.Status)
-	ok := s.admin.Post(t, path, url.Values{"reason": {"반품"}, "amount": {"10000"}, "bank": {"88"}, "account_number": {"110123456789"}, "holder": {"홍길동"}})
+	ok := s.admin.Post(t, path, url.Values{"reason": {"반품"}, "amount": {"10000"}, "bank": {"88"}, "account_number": {"110123456789"},
+		"holder": {"홍길동"}, "confirm": {"yes"}})
 	require.Equal(t, http.StatusSeeOther, ok.Status, ok.Body)
 	require.Equal(t, int64(23_000), s.PaymentByKey(t, p.PaymentKey).BalanceAmount)
 }
@@ -302,8 +324,8 @@ func TestCatalogue(t *testing.T) {
 	csv := s.admin.Get(t, "/admin/settlements.csv")
 	require.Equal(t, http.StatusOK, csv.Status)
 	require.Contains(t, csv.Header.Get("Content-Type"), "text/csv")
-	require.Contains(t, csv.Body, fmt.Sprintf("%s,%s,card,done,", p.PaymentKey, o.OrderID))
-	require.True(t, strings.HasSuffix(strings.TrimSpace(csv.Body), "TOTAL,,,,,33000,0,33000,825,32175"), csv.Body)
+	require.Contains(t, csv.Body, fmt.Sprintf("%s,%s,카드,승인 완료,", o.OrderID, p.PaymentKey))
+	require.True(t, strings.HasSuffix(strings.TrimSpace(csv.Body), "합계,1건,,,,33000,0,33000,825,32175"), csv.Body)
 }
 
 // TestReconciliationPage shows the latest report.
@@ -345,7 +367,8 @@ func TestAdminPagesRefuseCustomers(t *testing.T) {
 		o, p := s.paid(t, 1, "CARD")
 		pages := []string{"/admin/", "/admin/orders", "/admin/orders/" + o.OrderID, "/admin/payments", "/admin/products",
 			"/admin/products/new", "/admin/products/" + s.product.ID, "/admin/methods", "/admin/settlements",
-			"/admin/settlements.csv", "/admin/reconciliation", "/admin/jobs/"}
+			"/admin/settlements.csv", "/admin/reconciliation", "/admin/jobs/", "/admin/customers",
+			"/admin/customers/" + s.customer.ID, "/admin/orders.csv"}
 		forms := map[string]url.Values{
 			"/admin/orders/" + o.OrderID + "/ship":        {},
 			"/admin/orders/" + o.OrderID + "/deliver":     {},

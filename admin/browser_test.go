@@ -51,9 +51,20 @@ func TestBrowserAdminRefund(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`a[href="/admin/orders/`+o.OrderID+`"]`)),
 		chromedp.WaitVisible(chromedp.ID("timeline")),
+		chromedp.Click(chromedp.CSS(`#payment-`+p.PaymentKey+` input[name="scope"][value="partial"]`)),
 		chromedp.SendKeys(chromedp.CSS(`#payment-`+p.PaymentKey+` input[name="amount"]`), "8000"),
-		chromedp.SendKeys(chromedp.CSS(`#payment-`+p.PaymentKey+` input[name="reason"]`), "고객 변심 (부분 환불)"),
+		chromedp.SetValue(chromedp.CSS(`#payment-`+p.PaymentKey+` select[name="preset"]`), "단순 변심"),
+		chromedp.SendKeys(chromedp.CSS(`#payment-`+p.PaymentKey+` input[name="reason"]`), "부분 환불"),
 		chromedp.Click(chromedp.CSS(`#payment-`+p.PaymentKey+` .refund-form button`)),
+		chromedp.WaitVisible(chromedp.ID("refund-confirm-button")),
+	))
+	asked, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("refund-amount")))
+	require.NoError(t, err)
+	require.Equal(t, "8,000원", asked, "the confirmation says what goes back")
+	require.Equal(t, paydeck.OrderPaid, s.order(t, o.OrderID).Status, "nothing refunded before the confirmation")
+	sitetest.Screenshot(t, ctx, shots, "admin-refund-confirm")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.ID("refund-confirm-button")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	))
 	timeline, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("timeline")))

@@ -32,8 +32,10 @@ func (a *app) products(w http.ResponseWriter, r *http.Request, rq *request) {
 type productForm struct {
 	Product     *paydeck.Product
 	Adjustments []*paydeck.StockAdjustment
-	Error       string
-	Categories  []string
+	// By maps the adjustments' UserIDs to the admins' emails.
+	By         map[string]string
+	Error      string
+	Categories []string
 }
 
 // Uploaded reports whether the product's image is one uploaded to paydeck
@@ -71,7 +73,23 @@ func (a *app) productEditor(r *http.Request) (f productForm, err error) {
 		if f.Adjustments, err = tx.FindStockAdjustments(r.Context(), f.Product.ID); err != nil {
 			return err
 		}
-		f.Categories, err = tx.FindProductCategories(r.Context(), paydeck.ProductFilter{})
+		if f.Categories, err = tx.FindProductCategories(r.Context(), paydeck.ProductFilter{}); err != nil {
+			return err
+		}
+		var ids []string
+		for _, adj := range f.Adjustments {
+			if adj.UserID != "" {
+				ids = append(ids, adj.UserID)
+			}
+		}
+		f.By = map[string]string{}
+		if len(ids) == 0 {
+			return nil
+		}
+		users, _, err := tx.FindUsers(r.Context(), paydeck.UserFilter{IDs: ids})
+		for _, u := range users {
+			f.By[u.ID] = u.Email
+		}
 		return err
 	})
 	return f, err

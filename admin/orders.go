@@ -1,20 +1,27 @@
 package admin
 
 import (
+	"bytes"
 	"cmp"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/admin/form"
+	"github.com/paydeck/paydeck/report"
 	"github.com/paydeck/paydeck/ui"
 )
 
-// orderRow is an order with its customer's email.
+// orderRow is an order with its customer.
 type orderRow struct {
 	*paydeck.Order
-	Email string
+	Email, Name, CustomerID string
 }
 
 // ordersPage is a filtered page of orders.
@@ -23,58 +30,168 @@ type ordersPage struct {
 	Query    listQuery
 	Pager    pager
 	Statuses []paydeck.OrderStatus
+	// CSVURL downloads every order the filters match.
+	CSVURL string
 }
 
-// orders lists orders filtered by status, date, orderId and customer email.
-func (a *app) orders(w http.ResponseWriter, r *http.Request, rq *request) {
-	l := parseList(r.URL.Query())
-	f := paydeck.OrderFilter{CreatedFrom: l.from, CreatedBefore: l.before, Offset: l.offset(), Limit: perPage}
+// orderFilter turns the list's filters into the store's: status, dates,
+// the search box (partial order number, name, email or phone, matched in
+// SQL), and the exact orderId and customer email of older links. none is
+// set when the email belongs to nobody.
+func (a *app) orderFilter(r *http.Request, l listQuery) (f paydeck.OrderFilter, none bool, err error) {
+	f = paydeck.OrderFilter{CreatedFrom: l.from, CreatedBefore: l.before}
 	if s := paydeck.OrderStatus(l.Status); s.Valid() {
 		f.Statuses = []paydeck.OrderStatus{s}
 	}
 	if l.OrderID != "" {
 		f.OrderID = &l.OrderID
 	}
-	emails := map[string]string{}
+	if l.Q != "" {
+		f.Search = &l.Q
+	}
 	if l.Email != "" {
 		var u *paydeck.User
-		err := a.d.Store.View(r.Context(), func(tx paydeck.Tx) (err error) {
+		err = a.d.Store.View(r.Context(), func(tx paydeck.Tx) (err error) {
 			u, err = tx.FindUserByEmail(r.Context(), l.Email)
 			return err
 		})
 		if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
-			a.render(w, rq, "orders.html", "orders.title", ordersPage{Query: l, Statuses: paydeck.OrderStatuses})
-			return
+			return f, true, nil
 		} else if err != nil {
-			a.error(w, r, rq, err)
-			return
+			return f, false, err
 		}
-		f.UserID, emails[u.ID] = &u.ID, u.Email
+		f.UserID = &u.ID
 	}
-	orders, total, err := a.d.Payments.Orders(r.Context(), rq.actor, f)
+	return f, false, nil
+}
+
+// withCustomers pairs orders with their customers, read in one query.
+func withCustomers(ctx context.Context, tx paydeck.Tx, orders []*paydeck.Order) ([]orderRow, error) {
+	ids := make([]string, 0, len(orders))
+	for _, o := range orders {
+		ids = append(ids, o.UserID)
+	}
+	users := map[string]*paydeck.User{}
+	if len(ids) > 0 {
+		list, _, err := tx.FindUsers(ctx, paydeck.UserFilter{IDs: ids})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range list {
+			users[u.ID] = u
+		}
+	}
+	rows := make([]orderRow, 0, len(orders))
+	for _, o := range orders {
+		row := orderRow{Order: o, CustomerID: o.UserID}
+		if u := users[o.UserID]; u != nil {
+			row.Email, row.Name = u.Email, u.Name
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// orders lists orders filtered by status, date and the search box.
+func (a *app) orders(w http.ResponseWriter, r *http.Request, rq *request) {
+	l := parseList(r.URL.Query())
+	p := ordersPage{Query: l, Statuses: paydeck.OrderStatuses, CSVURL: "/admin/orders.csv?" + l.values().Encode()}
+	f, none, err := a.orderFilter(r, l)
 	if err != nil {
 		a.error(w, r, rq, err)
 		return
+	} else if none {
+		a.render(w, rq, "orders.html", "orders.title", p)
+		return
 	}
-	p := ordersPage{Query: l, Pager: newPager(l, "/admin/orders", total, len(orders)), Statuses: paydeck.OrderStatuses}
+	f.Offset, f.Limit = l.offset(), perPage
 	err = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
-		for _, o := range orders {
-			if _, ok := emails[o.UserID]; !ok {
-				u, err := tx.FindUserByID(r.Context(), o.UserID)
-				if err != nil {
-					return err
-				}
-				emails[o.UserID] = u.Email
-			}
-			p.Rows = append(p.Rows, orderRow{Order: o, Email: emails[o.UserID]})
+		orders, total, err := tx.FindOrders(r.Context(), f)
+		if err != nil {
+			return err
 		}
-		return nil
+		p.Pager = newPager(l, "/admin/orders", total, len(orders))
+		p.Rows, err = withCustomers(r.Context(), tx, orders)
+		return err
 	})
 	if err != nil {
 		a.error(w, r, rq, err)
 		return
 	}
 	a.render(w, rq, "orders.html", "orders.title", p)
+}
+
+// csvBatch is how many orders the CSV export reads per query.
+const csvBatch = 500
+
+// ordersCSV downloads every order the list's filters match as a sheet
+// (report.Sheet: BOM, headers in the page's language, typed text
+// neutralised), newest first, one row per order.
+func (a *app) ordersCSV(w http.ResponseWriter, r *http.Request, rq *request) {
+	l := parseList(r.URL.Query())
+	f, none, err := a.orderFilter(r, l)
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	var buf bytes.Buffer
+	t := rq.view.T
+	sheet := report.NewSheet(&buf, true, t("csv.orderid"), t("csv.created"), t("csv.status"), t("csv.email"),
+		t("csv.name"), t("csv.shipname"), t("csv.phone"), t("csv.address"), t("csv.memo"), t("csv.items"),
+		t("csv.total"), t("csv.discount"), t("csv.shipping"), t("csv.final"), t("csv.paid"))
+	if !none {
+		err = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
+			for f.Offset = 0; ; f.Offset += csvBatch {
+				f.Limit = csvBatch
+				orders, _, err := tx.FindOrders(r.Context(), f)
+				if err != nil {
+					return err
+				}
+				rows, err := withCustomers(r.Context(), tx, orders)
+				if err != nil {
+					return err
+				}
+				for _, o := range rows {
+					items := make([]string, len(o.Items))
+					for i, it := range o.Items {
+						items[i] = fmt.Sprintf("%s ×%d", it.ProductName, it.Quantity)
+					}
+					sheet.Row(report.Text(o.OrderID), report.Text(csvTime(&o.CreatedAt)), report.Text(rq.view.Word(o.Status)),
+						report.Text(o.Email), report.Text(o.Name), report.Text(o.ShippingName), report.Text(o.ShippingPhone),
+						report.Text(o.ShippingAddress), report.Text(o.ShippingMemo), report.Text(strings.Join(items, ", ")),
+						report.Num(o.TotalAmount), report.Num(o.DiscountAmount), report.Num(o.ShippingFee),
+						report.Num(o.FinalAmount), report.Text(csvTime(o.PaidAt)))
+				}
+				if len(orders) < csvBatch {
+					return nil
+				}
+			}
+		})
+	}
+	if err == nil {
+		err = sheet.Close()
+	}
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	sendCSV(w, "orders-"+a.d.Now().In(paydeck.KST).Format("20060102-1504")+".csv", buf.Bytes())
+}
+
+// csvTime formats a time for a sheet cell in KST, a form spreadsheets read
+// as a date and time; "" for nil.
+func csvTime(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.In(paydeck.KST).Format(time.DateTime)
+}
+
+// sendCSV answers with a CSV download.
+func sendCSV(w http.ResponseWriter, filename string, body []byte) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	_, _ = w.Write(body)
 }
 
 // paymentDetail is a payment with its refunds and what its refund form needs.
@@ -88,6 +205,12 @@ type paymentDetail struct {
 	Idem string
 	// Error is why the last refund post for this payment was refused.
 	Error string
+	// Details are Toss's method details as labelled rows; RawDetails the
+	// same JSON, indented, for the disclosure.
+	Details    []detailRow
+	RawDetails string
+	// Form is what the refund form shows again after a refused post.
+	Form refundForm
 }
 
 // orderDetail is the admin's order page.
@@ -96,6 +219,7 @@ type orderDetail struct {
 	Customer            *paydeck.User
 	Payments            []paymentDetail
 	Events              []*paydeck.PaymentEvent
+	Timeline            []timelineEntry
 	CanShip, CanDeliver bool
 	Banks               []string
 	// RefundError is why the last refund form post failed, for the top of
@@ -103,6 +227,8 @@ type orderDetail struct {
 	RefundError string
 	// Fulfil is the shipping and returns section (shipping.go).
 	Fulfil *fulfilmentView
+	// Presets are the refund reasons offered.
+	Presets []form.RefundPreset
 }
 
 // order shows an order with items, amounts, payments with their Toss
@@ -123,7 +249,8 @@ func (a *app) loadOrder(r *http.Request, rq *request, orderID string) (orderDeta
 		return orderDetail{}, err
 	}
 	d := orderDetail{Order: order, CanShip: order.Status.CanTransition(paydeck.OrderShipped) == nil,
-		CanDeliver: order.Status.CanTransition(paydeck.OrderDelivered) == nil, Banks: ui.RefundBanks}
+		CanDeliver: order.Status.CanTransition(paydeck.OrderDelivered) == nil, Banks: ui.RefundBanks,
+		Presets: refundPresets}
 	seen := map[int64]bool{}
 	addEvents := func(events []*paydeck.PaymentEvent) {
 		for _, e := range events {
@@ -139,9 +266,13 @@ func (a *app) loadOrder(r *http.Request, rq *request, orderID string) (orderDeta
 			return orderDetail{}, err
 		}
 		addEvents(events)
-		d.Payments = append(d.Payments, paymentDetail{Payment: p, Idem: newIdem(),
+		pd := paymentDetail{Payment: p, Idem: newIdem(),
 			Refundable:   p.CanRefund(1) == nil || p.Status == paydeck.PaymentWaitingForDeposit,
-			NeedsAccount: p.Method == paydeck.MethodVirtualAccount && p.Status != paydeck.PaymentWaitingForDeposit})
+			NeedsAccount: p.Method == paydeck.MethodVirtualAccount && p.Status != paydeck.PaymentWaitingForDeposit}
+		if len(p.MethodDetails) > 0 {
+			pd.Details, pd.RawDetails = methodDetails(rq.view, p.MethodDetails), prettyJSON(p.MethodDetails)
+		}
+		d.Payments = append(d.Payments, pd)
 	}
 	err = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
 		events, _, err := tx.FindEvents(r.Context(), paydeck.EventFilter{OrderID: &order.ID})
@@ -149,15 +280,22 @@ func (a *app) loadOrder(r *http.Request, rq *request, orderID string) (orderDeta
 			return err
 		}
 		addEvents(events)
+		refunds := map[string]*paydeck.Refund{}
 		for i := range d.Payments {
 			if d.Payments[i].Refunds, _, err = tx.FindRefunds(r.Context(), paydeck.RefundFilter{PaymentID: &d.Payments[i].ID}); err != nil {
 				return err
 			}
+			for _, rf := range d.Payments[i].Refunds {
+				refunds[rf.ID] = rf
+			}
+		}
+		slices.SortFunc(d.Events, func(x, y *paydeck.PaymentEvent) int { return cmp.Compare(x.ID, y.ID) })
+		if d.Timeline, err = timeline(r.Context(), tx, rq.view, d.Events, refunds); err != nil {
+			return err
 		}
 		d.Customer, err = tx.FindUserByID(r.Context(), order.UserID)
 		return err
 	})
-	slices.SortFunc(d.Events, func(x, y *paydeck.PaymentEvent) int { return cmp.Compare(x.ID, y.ID) })
 	if err == nil {
 		err = a.loadFulfilment(r, rq, &d)
 	}

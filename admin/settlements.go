@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"net/http"
 	"time"
 
@@ -75,17 +76,30 @@ func (a *app) settlements(w http.ResponseWriter, r *http.Request, rq *request) {
 	a.render(w, rq, "settlements.html", "settlements.title", p)
 }
 
-// settlementsCSV downloads the same report as CSV.
+// settlementsCSV downloads the same report as a sheet (report.Sheet: BOM,
+// headers in the page's language), one row per payment and a totals row.
 func (a *app) settlementsCSV(w http.ResponseWriter, r *http.Request, rq *request) {
 	rep, err := a.loadSettlements(r)
-	if err == nil {
-		var body []byte
-		if body, err = rep.CSV(); err == nil {
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", `attachment; filename="settlements-`+rep.From+`-`+rep.To+`.csv"`)
-			_, _ = w.Write(body)
-			return
-		}
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
 	}
-	a.error(w, r, rq, err)
+	var buf bytes.Buffer
+	t, word := rq.view.T, rq.view.Word
+	s := report.NewSheet(&buf, true, t("csv.orderid"), t("payments.key"), t("payments.method"), t("csv.status"),
+		t("payments.approved"), t("csv.amount"), t("csv.refunded"), t("csv.kept"), t("csv.fee"), t("csv.net"))
+	for _, it := range rep.Items {
+		s.Row(report.Text(it.OrderID), report.Text(it.PaymentKey), report.Text(word(it.Method)), report.Text(word(it.Status)),
+			report.Text(csvTime(&it.ApprovedAt)), report.Num(it.Amount), report.Num(it.RefundedAmount),
+			report.Num(it.KeptAmount), report.Num(it.Fee), report.Num(it.NetAmount))
+	}
+	tot := rep.Totals
+	s.Row(report.Text(t("settlements.total")), report.Text(t("csv.count", tot.Count)), report.Text(""), report.Text(""),
+		report.Text(""), report.Num(tot.Amount), report.Num(tot.RefundedAmount), report.Num(tot.KeptAmount),
+		report.Num(tot.Fee), report.Num(tot.NetAmount))
+	if err := s.Close(); err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	sendCSV(w, "settlements-"+rep.From+"-"+rep.To+".csv", buf.Bytes())
 }

@@ -34,6 +34,7 @@ func TestProductStockForm(t *testing.T) {
 	require.Equal(t, int64(12), s.ProductByID(t, p.ID).StockQuantity)
 	page := s.admin.Get(t, "/admin/products/"+p.ID)
 	require.Contains(t, page.Body, "supplier delivery")
+	require.Contains(t, page.Body, "<td>supplier delivery</td><td>"+s.staff.Email+"</td>", "the history names the admin")
 
 	tooMany := s.admin.Post(t, "/admin/products/"+p.ID+"/stock", url.Values{"delta": {"-13"}, "reason": {"count"}})
 	require.Equal(t, http.StatusConflict, tooMany.Status)

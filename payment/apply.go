@@ -105,6 +105,9 @@ func copyFromToss(p *paydeck.Payment, tp *toss.Payment) {
 	if tp.Secret != nil && *tp.Secret != "" {
 		p.Secret = *tp.Secret
 	}
+	if tp.Receipt != nil && tp.Receipt.URL != "" {
+		p.ReceiptURL = tp.Receipt.URL
+	}
 	var details any
 	switch {
 	case tp.Card != nil:

@@ -154,7 +154,7 @@ const CancelBackFailed = "CANCEL_BACK_FAILED"
 func appendEvent(ctx context.Context, tx paydeck.Tx, a Actor, orderID, paymentID string,
 	typ paydeck.EventType, msg string, meta map[string]any) error {
 	e := &paydeck.PaymentEvent{OrderID: orderID, PaymentID: paymentID, Type: typ, Message: msg,
-		IP: a.IP, UserAgent: a.UserAgent}
+		IP: a.IP, UserAgent: a.UserAgent, ActorID: a.UserID}
 	if len(meta) > 0 {
 		b, err := json.Marshal(meta)
 		if err != nil {

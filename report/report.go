@@ -3,9 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/paydeck/paydeck"
@@ -240,19 +238,20 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 	return rep, nil
 }
 
-// CSV renders the report as CSV: a header row, one row per payment, a final
-// TOTAL row.
+// CSV renders the report as CSV for machine clients (the REST API): camelCase
+// headers, no BOM, a header row, one row per payment, a final TOTAL row.
 func (r Settlements) CSV() ([]byte, error) {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	i := strconv.FormatInt
-	_ = w.Write([]string{"paymentKey", "orderId", "method", "status", "approvedAt", "amount", "refundedAmount", "keptAmount", "fee", "netAmount"})
-	for _, s := range r.Items {
-		_ = w.Write([]string{s.PaymentKey, s.OrderID, s.Method, s.Status, s.ApprovedAt.In(paydeck.KST).Format(time.RFC3339),
-			i(s.Amount, 10), i(s.RefundedAmount, 10), i(s.KeptAmount, 10), i(s.Fee, 10), i(s.NetAmount, 10)})
+	s := NewSheet(&buf, false, "paymentKey", "orderId", "method", "status", "approvedAt", "amount", "refundedAmount",
+		"keptAmount", "fee", "netAmount")
+	for _, it := range r.Items {
+		s.Row(Text(it.PaymentKey), Text(it.OrderID), Text(it.Method), Text(it.Status),
+			Text(it.ApprovedAt.In(paydeck.KST).Format(time.RFC3339)),
+			Num(it.Amount), Num(it.RefundedAmount), Num(it.KeptAmount), Num(it.Fee), Num(it.NetAmount))
 	}
 	t := r.Totals
-	_ = w.Write([]string{"TOTAL", "", "", "", "", i(t.Amount, 10), i(t.RefundedAmount, 10), i(t.KeptAmount, 10), i(t.Fee, 10), i(t.NetAmount, 10)})
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	s.Row(Text("TOTAL"), Text(""), Text(""), Text(""), Text(""),
+		Num(t.Amount), Num(t.RefundedAmount), Num(t.KeptAmount), Num(t.Fee), Num(t.NetAmount))
+	err := s.Close()
+	return buf.Bytes(), err
 }

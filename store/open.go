@@ -68,6 +68,9 @@ type DB interface {
 	// (e.g. "/admin/jobs"), its background services running until ctx is
 	// done. It has no access control: mount it behind admin auth.
 	JobsUI(ctx context.Context, prefix string) (http.Handler, error)
+	// Jobs returns up to limit jobs in any of states (paydeck.JobRetryable,
+	// …; none means all), most recent first, for the admin's job page.
+	Jobs(ctx context.Context, states []string, limit int) ([]paydeck.Job, error)
 	// Size returns the bytes the data takes: on SQLite the database's pages
 	// (as the file will be once checkpointed), on PostgreSQL the tables of
 	// the schema with their indexes and TOAST.

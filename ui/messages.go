@@ -5,6 +5,7 @@ var baseMessages = Messages{
 	"nav.label":          {"주 메뉴", "Main menu"},
 	"nav.admin":          {"관리자", "Admin"},
 	"nav.orders":         {"주문", "Orders"},
+	"nav.customers":      {"회원", "Customers"},
 	"nav.payments":       {"결제", "Payments"},
 	"nav.products":       {"상품", "Products"},
 	"nav.methods":        {"결제수단", "Payment methods"},

@@ -94,6 +94,7 @@ var messages = ui.Messages{
 	"receipt.method":        {"결제수단", "Method"},
 	"receipt.amount":        {"결제 금액", "Amount"},
 	"receipt.approved":      {"승인 시각", "Approved"},
+	"receipt.toss":          {"영수증 보기 (토스페이먼츠)", "Receipt (Toss Payments)"},
 	"receipt.key":           {"결제 키", "Payment key"},
 	"receipt.toorder":       {"주문 상세 보기", "View the order"},
 	"receipt.continue":      {"쇼핑 계속하기", "Continue shopping"},

@@ -99,6 +99,7 @@ func TestCardPurchase(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Status, rec.Body)
 		require.Contains(t, rec.Body, "결제가 완료되었습니다")
 		require.Contains(t, rec.Body, "27,000원")
+		require.Contains(t, rec.Body, `href="http://localhost/receipt/redirection?transactionId=`+key, "Toss's receipt is linked")
 		require.Equal(t, paydeck.OrderPaid, s.orderRecord(t, orderID).Status)
 
 		again := v.Get(t, successPath(key, o, o.FinalAmount))

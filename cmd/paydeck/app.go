@@ -130,7 +130,7 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 		return fmt.Errorf("mount job queue pages: %w", err)
 	}
 	if err := admin.Register(mux, admin.Deps{Payments: m.payments, Store: m.db, Secret: pages, PublicURL: cfg.PublicURL,
-		JobsUI: jobsUI, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand, Accounts: accounts,
+		JobsUI: jobsUI, Jobs: m.db, Logger: m.logger.With("component", "admin"), Now: m.Now, Rand: m.Rand, Accounts: accounts,
 		Outbound: m.outbound, KeyMode: d.KeyMode,
 		Subscriptions: m.subscriptions}); err != nil {
 		return fmt.Errorf("mount admin pages: %w", err)

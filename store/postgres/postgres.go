@@ -162,6 +162,11 @@ func (db *DB) JobsUI(ctx context.Context, prefix string) (http.Handler, error) {
 	return sqlcore.NewJobsUI(ctx, db.jobs, prefix, db.cfg.Logger)
 }
 
+// Jobs implements store.DB.
+func (db *DB) Jobs(ctx context.Context, states []string, limit int) ([]paydeck.Job, error) {
+	return sqlcore.ListJobs(ctx, db.jobs, states, limit)
+}
+
 // Size implements store.DB.
 func (db *DB) Size(ctx context.Context) (int64, error) {
 	var n int64

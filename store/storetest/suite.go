@@ -29,6 +29,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"ProductCatalogue", testProductCatalogue},
 		{"PaymentMethods", testPaymentMethods},
 		{"Orders", testOrders},
+		{"Customers", testCustomers},
 		{"Payments", testPayments},
 		{"Refunds", testRefunds},
 		{"Events", testEvents},

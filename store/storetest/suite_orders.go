@@ -151,7 +151,8 @@ func testPayments(t *testing.T, newDB NewDBFunc) {
 			Status: paydeck.PaymentWaitingForDeposit, Amount: o.FinalAmount, BalanceAmount: o.FinalAmount,
 			SuppliedAmount: 9_091, VAT: 909, MethodDetails: json.RawMessage(`{"accountType":"일반","bank":"20"}`),
 			VirtualAccount: &paydeck.VirtualAccount{BankCode: "20", AccountNumber: "X6516549010950",
-				CustomerName: "홍길동", DueDate: expires}, Secret: "ps_secret", ExpiresAt: &expires}
+				CustomerName: "홍길동", DueDate: expires}, Secret: "ps_secret", ExpiresAt: &expires,
+			ReceiptURL: "https://dashboard.tosspayments.com/receipt/redirection?transactionId=tviva"}
 		return tx.CreatePayment(ctx, va)
 	})
 	pending := &paydeck.Payment{OrderID: o.ID, Status: paydeck.PaymentReady, Amount: 1, BalanceAmount: 1}
@@ -212,6 +213,7 @@ func testPayments(t *testing.T, newDB NewDBFunc) {
 			require.NoError(t, p.Transition(paydeck.PaymentDone))
 			now := tx.Now()
 			p.ApprovedAt, p.TransactionKey, p.MethodDetails = &now, "txkey", nil
+			p.ReceiptURL = "https://dashboard.tosspayments.com/receipt/redirection?transactionId=txkey"
 			require.NoError(t, tx.UpdatePayment(ctx, p))
 			va = p
 			return nil

@@ -17,7 +17,8 @@ func testEvents(t *testing.T, newDB NewDBFunc) {
 	o := MustPlaceOrder(t, db, user.ID, Line{MustCreateProduct(t, db, nil), 1})
 	p := MustCreatePayment(t, db, o, paydeck.PaymentDone)
 	approved := &paydeck.PaymentEvent{OrderID: o.ID, PaymentID: p.ID, Type: paydeck.EventApproved, Message: "approved",
-		Metadata: json.RawMessage(`{"amount":10000}`), IP: "203.0.113.7", UserAgent: "curl/8"}
+		Metadata: json.RawMessage(`{"amount":10000}`), IP: "203.0.113.7", UserAgent: "curl/8",
+		ActorID: user.ID}
 	webhook := &paydeck.PaymentEvent{PaymentID: p.ID, Type: paydeck.EventWebhookReceived, Message: "status changed"}
 	MustUpdate(t, db, func(tx paydeck.Tx) error {
 		require.NoError(t, tx.AppendEvent(ctx, approved))

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -70,8 +71,19 @@ func TestReceiptPage(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	require.Contains(t, string(raw), "토스 티셔츠 외 2건")
-	require.Contains(t, string(raw), "15000원")
+	slip := string(raw)
+	require.Contains(t, slip, "토스 티셔츠 외 2건")
+	require.Contains(t, slip, "<h1>카드 매출전표</h1>", "a card payment's receipt is a card slip")
+	require.Contains(t, slip, "<dt>가맹점</dt><dd>토스페이먼츠 샌드박스 상점</dd>")
+	require.Contains(t, slip, "<dt>승인번호</dt><dd>00000000</dd>")
+	card := p["card"].(map[string]any)
+	require.Contains(t, slip, "<dt>카드번호</dt><dd>"+card["number"].(string)+"</dd>", "the masked number Toss reports")
+	require.Contains(t, slip, "<dt>할부</dt><dd>일시불</dd>")
+	require.Contains(t, slip, "<dt>공급가액</dt><dd>13,636원</dd><dt>부가세</dt><dd>1,364원</dd>")
+	require.Contains(t, slip, "<dt>합계</dt><dd>15,000원</dd>")
+	approved, err := time.Parse(time.RFC3339, p["approvedAt"].(string))
+	require.NoError(t, err)
+	require.Contains(t, slip, "<dt>거래일시</dt><dd>"+approved.Format(time.DateTime)+"</dd>", "in KST, as Toss gave it")
 	resp2, err := http.Get(e.ts.URL + "/receipt/redirection?transactionId=nope")
 	require.NoError(t, err)
 	resp2.Body.Close()

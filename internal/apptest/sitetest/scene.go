@@ -126,7 +126,7 @@ func NewScene(t testing.TB, env *apptest.Env) *Scene {
 	s.PaidKey = pay(order("paid", s.Products[0], 2), "CARD")
 	refunded := order("refunded", s.Products[1], 1)
 	refundKey := pay(refunded, "CARD")
-	res := s.Owner.Post(t, "/admin/payments/"+refundKey+"/refund", url.Values{"amount": {"5000"}, "reason": {reason}})
+	res := s.Owner.Post(t, "/admin/payments/"+refundKey+"/refund", url.Values{"scope": {"partial"}, "amount": {"5000"}, "reason": {reason}, "confirm": {"yes"}})
 	require.Equal(t, http.StatusSeeOther, res.Status, res.Body)
 	shipped := order("shipped", s.Products[0], 1)
 	pay(shipped, "TRANSFER")
@@ -210,6 +210,11 @@ func (s *Scene) AdminPages() []NamedPage {
 		{"admin-webhooks", "/admin/webhooks"},
 		{"admin-api-keys", "/admin/api-keys"},
 		{"admin-outbox", "/admin/outbox"},
+		{"admin-customers", "/admin/customers"},
+		{"admin-customers-search", "/admin/customers?q=" + url.QueryEscape(s.Shopper.User.Email)},
+		{"admin-orders-search", "/admin/orders?q=" + url.QueryEscape(s.Orders["paid"][:8])},
+		{"admin-jobs", "/admin/jobs"},
+		{"admin-shipments-upload", "/admin/shipments/upload"},
 	}
 }
 

@@ -141,7 +141,7 @@ func (s *Site) serve(t testing.TB, clientKey string, opts ...SiteOption) {
 		ClientKey: clientKey, SDKScriptURL: sdk, PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts,
 		Subscriptions: env.Subscriptions, BillingClientKey: sandbox.DocsClientKey}))
 	require.NoError(t, admin.Register(mux, admin.Deps{Payments: s.Payments, Store: env.DB, Secret: apptest.SiteSecret,
-		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts, JobsUI: jobsUI, Outbound: env.Outbound,
+		PublicURL: s.URL, Now: env.Clock.Now, Accounts: accounts, JobsUI: jobsUI, Jobs: env.DB, Outbound: env.Outbound,
 		Subscriptions: env.Subscriptions}))
 	ts.Start()
 	t.Cleanup(ts.Close)

@@ -9,12 +9,12 @@ import (
 	"github.com/paydeck/paydeck"
 )
 
-const eventCols = "id, order_id, payment_id, type, message, metadata, ip, user_agent, created_at"
+const eventCols = "id, order_id, payment_id, type, message, metadata, ip, user_agent, created_at, actor_id"
 
 func scanEvent(r Rows) (*paydeck.PaymentEvent, error) {
 	e := &paydeck.PaymentEvent{}
 	err := r.Scan(&e.ID, scanText(&e.OrderID), scanText(&e.PaymentID), &e.Type, &e.Message,
-		scanJSON((*[]byte)(&e.Metadata)), &e.IP, &e.UserAgent, scanTime(&e.CreatedAt))
+		scanJSON((*[]byte)(&e.Metadata)), &e.IP, &e.UserAgent, scanTime(&e.CreatedAt), &e.ActorID)
 	return e, err
 }
 
@@ -30,9 +30,9 @@ func (tx *Tx) AppendEvent(ctx context.Context, e *paydeck.PaymentEvent) error {
 	}
 	e.CreatedAt = tx.now
 	id, err := tx.insertID(ctx, `INSERT INTO payment_events (order_id, payment_id, type, message, metadata, ip,
-		user_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		user_agent, created_at, actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		nullText(e.OrderID), nullText(e.PaymentID), string(e.Type), e.Message, jsonArg(e.Metadata), e.IP, e.UserAgent,
-		tx.t(e.CreatedAt))
+		tx.t(e.CreatedAt), e.ActorID)
 	e.ID = id
 	if err == nil {
 		tx.appended = append(tx.appended, e)

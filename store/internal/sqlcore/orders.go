@@ -146,6 +146,9 @@ func (tx *Tx) FindOrders(ctx context.Context, f paydeck.OrderFilter) ([]*paydeck
 	if f.CreatedBefore != nil {
 		w.add("created_at < ?", tx.t(*f.CreatedBefore))
 	}
+	if f.Search != nil {
+		searchOrders(w, *f.Search)
+	}
 	orders, total, err := list(ctx, tx, orderCols, "FROM orders", w, "created_at DESC, id DESC", f.Offset, f.Limit, scanOrder)
 	if err != nil {
 		return nil, 0, err

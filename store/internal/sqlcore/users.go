@@ -75,6 +75,13 @@ func (tx *Tx) FindUsers(ctx context.Context, f paydeck.UserFilter) ([]*paydeck.U
 		}
 		w.add("id = ?", *f.ID)
 	}
+	if len(f.IDs) > 0 {
+		ids := validUUIDs(f.IDs)
+		if len(ids) == 0 {
+			return []*paydeck.User{}, 0, nil
+		}
+		in(w, "id", ids)
+	}
 	if f.Email != nil {
 		w.add("email = ?", paydeck.NormalizeEmail(*f.Email))
 	}
