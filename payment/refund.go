@@ -302,7 +302,7 @@ func (s *Service) completeRefund(ctx context.Context, tx paydeck.Tx, a Actor, o 
 	if err := tx.UpdateRefund(ctx, r); err != nil {
 		return err
 	}
-	late := p.Status == paydeck.PaymentAborted || p.Status == paydeck.PaymentExpired
+	late := p.Status == paydeck.PaymentAborted || p.Status == paydeck.PaymentExpired || cancelledUnpaid(p)
 	switch {
 	case late:
 		// An approval Toss made after paydeck gave the payment up, cancelled
@@ -337,6 +337,9 @@ func (s *Service) completeRefund(ctx context.Context, tx paydeck.Tx, a Actor, o 
 		map[string]any{"amount": r.Amount, "refundId": r.ID, "balanceAmount": p.BalanceAmount,
 			"transactionKey": r.TransactionKey, "tossBalanceAmount": int64(tp.BalanceAmount)}); err != nil {
 		return err
+	}
+	if o.Status == paydeck.OrderPending && r.Reason == SwitchMethodReason {
+		return s.reopenOrder(ctx, tx, o, p)
 	}
 	return refundOrder(ctx, tx, o, p)
 }

@@ -88,7 +88,7 @@ func TestCardPurchase(t *testing.T) {
 		require.Contains(t, co.Body, `data-order-id="`+orderID+`"`)
 		require.Contains(t, co.Body, `data-client-key="test_gck_`)
 		require.Contains(t, co.Body, `data-success-url="`+s.URL+`/payments/success"`)
-		require.Contains(t, co.Body, `data-fail-url="`+s.URL+`/payments/fail"`)
+		require.Contains(t, co.Body, `data-fail-url="`+s.URL+`/payments/fail?order=`+orderID+`"`)
 		require.Contains(t, co.Body, `src="`+s.URL+`/toss-sandbox/v2/standard"`)
 		require.Regexp(t, `data-customer-key="cus_[A-Za-z0-9_-]{32}"`, co.Body)
 		require.Contains(t, co.Body, `data-widget="true"`)

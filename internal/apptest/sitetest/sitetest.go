@@ -87,7 +87,8 @@ func NewSite(t testing.TB, env *apptest.Env, opts ...SiteOption) *Site {
 		toss.WithHTTPClient(&http.Client{Transport: countConfirms{&s.confirms, http.DefaultTransport}}),
 		toss.WithBackoff(5*time.Millisecond, 50*time.Millisecond))
 	var err error
-	s.Payments, err = payment.New(payment.Config{Store: env.DB, Toss: client, Now: env.Clock.Now})
+	s.Payments, err = payment.New(payment.Config{Store: env.DB, Toss: client, Now: env.Clock.Now,
+		CustomerKeySecret: apptest.SiteSecret})
 	require.NoError(t, err)
 	s.serve(t, sandbox.WidgetClientKey, opts...)
 	return s
