@@ -139,7 +139,7 @@ func (a *app) success(w http.ResponseWriter, r *http.Request) {
 		if p != nil {
 			code = p.FailureCode
 		}
-		if code == "" && paydeck.ErrorCode(cerr) != paydeck.CodeConflict && paydeck.ErrorCode(cerr) != paydeck.CodeInvalid {
+		if code == "" && paydeck.ErrorCode(cerr) != paydeck.CodeConflict {
 			a.error(w, r, rq, cerr)
 			return
 		}
@@ -167,6 +167,8 @@ type failPage struct {
 	// Paid is set when the order is paid: the page says so and links to
 	// the receipt instead of explaining a failure.
 	Paid bool
+	// Title is the headline's message key.
+	Title string
 	// Retry is set while the order can be paid now; OpenAccount while a
 	// virtual account awaits its deposit (the order page offers a switch).
 	Retry, OpenAccount bool
@@ -210,6 +212,9 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request) {
 func (a *app) renderFail(w http.ResponseWriter, r *http.Request, rq *request, p failPage, order *paydeck.Order, pays []*paydeck.Payment) {
 	p.Reason, p.Order = failReason(p.Code), order
 	title := "fail.title"
+	if p.Code == "PAY_PROCESS_CANCELED" || p.Code == "USER_CANCEL" { // the shopper's own choice, not a failure
+		title = "fail.closed.title"
+	}
 	if order != nil {
 		for _, pay := range pays {
 			switch pay.Status {
@@ -224,6 +229,7 @@ func (a *app) renderFail(w http.ResponseWriter, r *http.Request, rq *request, p 
 			title = "fail.paid.title"
 		}
 	}
+	p.Title = title
 	rq.view.Title, rq.view.Data = title, p
 	a.pages.Render(w, http.StatusOK, "fail.html", rq.view)
 }

@@ -101,6 +101,7 @@ var messages = ui.Messages{
 	"receipt.pending.title": {"결제를 확인하고 있습니다", "We are confirming your payment"},
 	"receipt.pending.intro": {"결제 결과를 토스페이먼츠에 확인하는 중입니다. 잠시 후 주문 내역에서 상태를 확인하세요. 중복 결제는 발생하지 않습니다.", "We are checking the result with Toss Payments. Look at your orders in a moment; you will not be charged twice."},
 	"fail.title":            {"결제하지 못했습니다", "The payment did not go through"},
+	"fail.closed.title":     {"결제를 완료하지 않았습니다", "The payment was not completed"},
 	"fail.code":             {"오류 코드", "Error code"},
 	"fail.message":          {"토스페이먼츠 메시지", "Message from Toss Payments"},
 	"fail.retry":            {"다시 결제하기", "Pay again"},
@@ -114,8 +115,8 @@ var messages = ui.Messages{
 
 	"order.va.title":   {"입금 대기 중", "Awaiting your transfer"},
 	"order.va.intro":   {"아래 가상계좌로 입금하시면 주문이 완료됩니다. 다른 결제수단으로 바꾸면 이 계좌는 취소되고 새로 결제합니다.", "Transfer the amount to this virtual account to complete the order. If you pay another way, this account is cancelled first."},
-	"order.va.switch":  {"다른 결제수단으로 결제하기", "Pay another way"},
-	"order.va.cancel":  {"주문 취소 (가상계좌 취소)", "Cancel order (and the account)"},
+	"order.va.switch":  {"다른 결제수단으로 결제", "Pay another way"},
+	"order.va.cancel":  {"주문 취소", "Cancel the order"},
 	"order.receipt":    {"영수증 보기", "View the receipt"},
 	"order.confirming": {"결제를 확인하고 있습니다. 잠시 후 새로고침해 주세요. 중복 결제는 발생하지 않습니다.", "We are confirming your payment. Reload in a moment; you will not be charged twice."},
 	"order.cancelling": {"가상계좌 취소를 처리하고 있습니다. 잠시 후 새로고침해 주세요.", "We are cancelling the virtual account. Reload in a moment."},
