@@ -112,9 +112,9 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "retrySubscription",
 		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
 		"updateProduct", "updateWebhookEndpoint"}, admin)
-	// The customer's own: 11 of orders, payments and their account, 7 of
+	// The customer's own: 12 of orders, payments and their account, 7 of
 	// subscriptions (setup, create, list, get, cancel, resume, card).
-	require.Len(t, secured, len(admin)+11+7, "admin operations plus the customer's own: %v", secured)
+	require.Len(t, secured, len(admin)+12+7, "admin operations plus the customer's own: %v", secured)
 }
 
 // TestEveryOperationEnforcesItsKeyScope is the same walk for API keys ×
@@ -224,7 +224,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"public":         {"getProduct", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"},
 		"orders:read":    {"getCheckout", "getOrder", "getPayment", "listEvents", "listOrders"},
 		"orders:write":   {"cancelOrder", "createOrder", "deliverOrder", "resendEvent", "shipOrder"},
-		"payments:write": {"confirmPayment"},
+		"payments:write": {"confirmPayment", "switchPaymentMethod"},
 		"refunds:write":  {"cancelPayment"},
 		"catalogue:write": {"adjustStock", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
 			"updatePaymentMethod", "updatePlan", "updateProduct"},

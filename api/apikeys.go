@@ -44,8 +44,9 @@ var operationScopes = map[string]paydeck.Scope{
 	"deliverOrder": paydeck.ScopeOrdersWrite,
 	"resendEvent":  paydeck.ScopeOrdersWrite,
 
-	"confirmPayment": paydeck.ScopePaymentsWrite,
-	"cancelPayment":  paydeck.ScopeRefundsWrite,
+	"confirmPayment":      paydeck.ScopePaymentsWrite,
+	"switchPaymentMethod": paydeck.ScopePaymentsWrite,
+	"cancelPayment":       paydeck.ScopeRefundsWrite,
 
 	"createProduct":           paydeck.ScopeCatalogueWrite,
 	"updateProduct":           paydeck.ScopeCatalogueWrite,

@@ -104,10 +104,20 @@ func (s *server) registerOrders() {
 	}, s.checkout)
 	register(s, signedIn, huma.Operation{
 		OperationID: "cancelOrder", Method: http.MethodPost, Path: "/api/orders/{orderId}/cancel", Tags: tags,
-		Summary: "Cancel an unpaid order", Description: "Cancels a pending order with no payment under way and releases its stock. " +
-			"Paid orders are refunded through the payment instead.",
+		Summary: "Cancel an unpaid order", Description: "Cancels a pending order and releases its stock; a virtual account " +
+			"awaiting its deposit is cancelled at Toss with it. 409 while a confirm is under way. Paid orders are refunded " +
+			"through the payment instead.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
 	}, s.cancelOrder)
+	register(s, signedIn, huma.Operation{
+		OperationID: "switchPaymentMethod", Method: http.MethodPost, Path: "/api/orders/{orderId}/switch-method", Tags: tags,
+		Summary: "Pay an order another way",
+		Description: "Cancels at Toss the order's virtual account awaiting its deposit, so that the order can be paid " +
+			"another way: the order stays pending (payable for the payment timeout from now) and getCheckout then gives " +
+			"the next attempt's Toss orderId ({orderId}-{n}). Repeating it once the account is gone changes nothing. " +
+			"409 when the order is not pending or Toss refuses the cancel (say, the deposit just arrived).",
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
+	}, s.switchPaymentMethod)
 	register(s, adminOnly, huma.Operation{
 		OperationID: "shipOrder", Method: http.MethodPost, Path: "/api/orders/{orderId}/ship", Tags: tags,
 		Summary: "Mark an order shipped", Description: "Admins move a paid order to shipped.",
@@ -174,6 +184,10 @@ func (s *server) checkout(ctx context.Context, in *orderIDInput) (*checkoutOutpu
 
 func (s *server) cancelOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
 	return s.orderResult(ctx, s.Payments.CancelOrder, in.OrderID)
+}
+
+func (s *server) switchPaymentMethod(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
+	return s.orderResult(ctx, s.Payments.SwitchMethod, in.OrderID)
 }
 
 func (s *server) shipOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
