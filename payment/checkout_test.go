@@ -201,6 +201,7 @@ func TestCancelOrderWithVirtualAccount(t *testing.T) {
 		require.Equal(t, paydeck.OrderCancelled, got.Status)
 		require.Equal(t, int64(10), env.ProductByID(t, prod.ID).StockQuantity)
 		require.Equal(t, paydeck.PaymentCanceled, env.PaymentByKey(t, va.PaymentKey).Status)
+		require.Contains(t, env.EventTypes(t, o.ID), string(paydeck.EventCanceled), "the order's own cancel event")
 		tp, err := env.Toss.Payments.Get(ctx, va.PaymentKey)
 		require.NoError(t, err)
 		require.Equal(t, toss.StatusCanceled, tp.Status)

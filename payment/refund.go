@@ -363,7 +363,16 @@ func refundOrder(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydec
 			return err
 		}
 	}
-	return tx.UpdateOrder(ctx, o)
+	if err := tx.UpdateOrder(ctx, o); err != nil {
+		return err
+	}
+	if to != paydeck.OrderCancelled {
+		return nil
+	}
+	// The order's own cancel event (order.canceled for other systems), as
+	// for an order cancelled before any payment.
+	return appendEvent(ctx, tx, System, o.ID, "", paydeck.EventCanceled,
+		"order cancelled with its virtual account before the deposit", map[string]any{"paymentId": p.ID})
 }
 
 // ResolveRefund settles a refund left in_progress by repeating the same
