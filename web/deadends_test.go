@@ -182,6 +182,11 @@ func TestVirtualAccountOrderPage(t *testing.T) {
 		require.NotContains(t, page.Body, `id="pay-order"`)
 		co := v.Get(t, "/checkout/"+orderID)
 		require.Equal(t, "/orders/"+orderID, co.Location(), "no widget while the account is open")
+		en := v.Get(t, "/orders/"+orderID+"?lang=en")
+		require.Contains(t, en.Body, "Awaiting your transfer")
+		require.Contains(t, en.Body, ">Pay another way</button>")
+		require.Contains(t, en.Body, ">Cancel the order</button>")
+		v.Get(t, "/orders/"+orderID+"?lang=ko")
 
 		sw := v.Post(t, "/orders/"+orderID+"/switch-method", url.Values{})
 		require.Equal(t, http.StatusSeeOther, sw.Status, sw.Body)
