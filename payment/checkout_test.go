@@ -264,3 +264,28 @@ func TestRecordFailedAttempt(t *testing.T) {
 		require.Equal(t, int64(2500), st.Totals.ApprovalRateBp, "1 approval ÷ 4 attempts")
 	})
 }
+
+// Parallel clicks on "다른 결제수단으로 결제" cancel the account once.
+func TestSwitchMethodParallel(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		o, va := issued(t, env, u, env.Product(t, 10_000, 10))
+		errs := make(chan error, 5)
+		for range 5 {
+			go func() {
+				_, err := env.Payments.SwitchMethod(ctx, apptest.As(u), o.OrderID)
+				errs <- err
+			}()
+		}
+		for range 5 {
+			if err := <-errs; err != nil {
+				requireCode(t, paydeck.CodeConflict, err) // at most: the first cancel still in flight
+			}
+		}
+		require.Len(t, env.Refunds(t, va.ID), 1)
+		require.Len(t, env.TossCalls("POST", "/v1/payments/"+va.PaymentKey+"/cancel"), 1)
+		require.Equal(t, paydeck.PaymentCanceled, env.PaymentByKey(t, va.PaymentKey).Status)
+		require.Equal(t, paydeck.OrderPending, env.OrderByID(t, o.ID).Status)
+	})
+}
