@@ -22,6 +22,10 @@ const (
 	EventRefundCompleted EventType = "refund_completed"
 	EventRefundFailed    EventType = "refund_failed"
 	EventExpired         EventType = "expired"
+	// EventAttemptFailed records a payment attempt that ended before
+	// paydeck could confirm it: the payment window closed, or Toss sent the
+	// shopper to the fail URL with a code. Metadata: code, message.
+	EventAttemptFailed EventType = "attempt_failed"
 )
 
 // PaymentEvent is one entry of the append-only audit trail of orders and

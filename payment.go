@@ -14,6 +14,12 @@ type Payment struct {
 	PaymentKey string `json:"paymentKey"`
 	// OrderID is the paid Order.ID (the internal UUID, not the public orderId).
 	OrderID string `json:"-"`
+	// TossOrderID is the orderId this payment attempt was made with at
+	// Toss: the order's public OrderID, or for a later attempt after a
+	// virtual account was cancelled "{OrderID}-{n}" (docs/toss.md#attempts).
+	// "" (payments recorded before attempts existed) means the OrderID.
+	// Set on create, never changed.
+	TossOrderID string `json:"tossOrderId,omitempty"`
 	// Method is the kind of payment method; empty until Toss reports it.
 	Method PaymentMethodType `json:"method,omitempty"`
 	Status PaymentStatus     `json:"status"`

@@ -150,6 +150,7 @@ func (a *app) routes(withOutbound, withSubscriptions bool) map[string]func(http.
 		"POST /admin/orders/{orderId}/deliver":     a.deliver,
 		"POST /admin/payments/{paymentKey}/refund": a.refund,
 		"GET /admin/payments":                      a.payments,
+		"GET /admin/payments/failed":               a.failedPayments,
 		"GET /admin/products":                      a.products,
 		"GET /admin/products/new":                  a.productNew,
 		"POST /admin/products":                     a.productCreate,

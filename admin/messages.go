@@ -1,6 +1,9 @@
 package admin
 
-import "github.com/paydeck/paydeck/ui"
+import (
+	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/ui"
+)
 
 // messages are the admin pages' texts in Korean and English.
 var messages = ui.Messages{
@@ -364,18 +367,20 @@ var messages = ui.Messages{
 	"state.discarded":                    {"실패", "failed"},
 	"state.cancelled":                    {"중단", "cancelled"},
 
-	"status.created":                {"주문 생성", "created"},
-	"status.confirm_rejected":       {"승인 거부", "confirm rejected"},
-	"status.confirm_requested":      {"승인 요청", "confirm requested"},
-	"status.confirm_unknown":        {"승인 결과 확인 중", "confirm outcome unknown"},
-	"status.approved":               {"승인", "approved"},
-	"status.webhook_received":       {"웹훅 수신", "webhook received"},
-	"status.deposit_received":       {"입금 확인", "deposit received"},
-	"status.refund_requested":       {"환불 요청", "refund requested"},
-	"status.refund_completed":       {"환불 완료", "refund completed"},
-	"status.refund_failed":          {"환불 실패", "refund failed"},
-	"status.virtual_account_issued": {"가상계좌 발급", "virtual account issued"},
-	"status.cancel_back":            {"자동 취소", "cancelled back"},
+	"status.created":                  {"주문 생성", "created"},
+	"status.confirm_rejected":         {"승인 거부", "confirm rejected"},
+	"status.confirm_requested":        {"승인 요청", "confirm requested"},
+	"status.confirm_unknown":          {"승인 결과 확인 중", "confirm outcome unknown"},
+	"status.approved":                 {"승인", "approved"},
+	"status.webhook_received":         {"웹훅 수신", "webhook received"},
+	"status.deposit_received":         {"입금 확인", "deposit received"},
+	"status.refund_requested":         {"환불 요청", "refund requested"},
+	"status.refund_completed":         {"환불 완료", "refund completed"},
+	"status.refund_failed":            {"환불 실패", "refund failed"},
+	"status.virtual_account_issued":   {"가상계좌 발급", "virtual account issued"},
+	"status.cancel_back":              {"자동 취소", "cancelled back"},
+	"status.attempt_failed":           {"결제 시도 실패", "attempt failed"},
+	"status.virtual_account_released": {"가상계좌 취소 (결제수단 변경)", "virtual account cancelled (other method)"},
 
 	// Shipping with tracking and returns (issue 15).
 	"flash.returnapproved":    {"반품을 승인했습니다. 환불 결과는 결제 내역에 표시됩니다.", "Return approved; the refund is listed under the payment."},
@@ -419,4 +424,22 @@ var messages = ui.Messages{
 	"status.return_requested": {"반품 요청", "return requested"},
 	"status.return_approved":  {"반품 승인", "return approved"},
 	"status.return_refused":   {"반품 거절", "return refused"},
+
+	"failed.title":     {"실패한 결제", "Failed payments"},
+	"failed.hint":      {"결제창을 닫았거나, 결제창에서 거절되었거나, 승인이 거절된 결제 시도입니다. 최근 것부터 보여 줍니다.", "Payment attempts that did not go through: the window was closed, the payment was declined in the window, or the confirm was refused. Newest first."},
+	"failed.at":        {"시각", "When"},
+	"failed.kind":      {"종류", "Kind"},
+	"failed.code":      {"토스 코드", "Toss code"},
+	"failed.reason":    {"고객에게 보인 안내", "What the shopper was told"},
+	"failed.message":   {"메시지", "Message"},
+	"failed.none":      {"실패한 결제 시도가 없습니다.", "No failed payment attempts."},
+	"failed.more":      {"최근 %d건만 보여 줍니다 (전체 %d건).", "Showing the newest %d of %d."},
+	"dashboard.failed": {"실패한 결제 보기", "See failed payments"},
+	"toss.unknown":     {payment.FailureTextOf("").Ko(), payment.FailureTextOf("").En()},
+}
+
+func init() {
+	for code, t := range payment.FailureTexts() {
+		messages["toss."+code] = t
+	}
 }

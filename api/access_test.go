@@ -112,10 +112,10 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "putProductImage", "refuseReturn", "resendEvent", "retrySubscription",
 		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
 		"updateProduct", "updateWebhookEndpoint"}, admin)
-	// The customer's own: 12 of orders (with requestReturn), payments and
-	// their account, 7 of subscriptions (setup, create, list, get, cancel,
-	// resume, card).
-	require.Len(t, secured, len(admin)+12+7, "admin operations plus the customer's own: %v", secured)
+	// The customer's own: 13 of orders (with requestReturn and
+	// switchPaymentMethod), payments and their account, 7 of subscriptions
+	// (setup, create, list, get, cancel, resume, card).
+	require.Len(t, secured, len(admin)+13+7, "admin operations plus the customer's own: %v", secured)
 }
 
 // TestEveryOperationEnforcesItsKeyScope is the same walk for API keys ×
@@ -225,7 +225,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"public":         {"getProduct", "listCouriers", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"},
 		"orders:read":    {"getCheckout", "getOrder", "getPayment", "listEvents", "listOrders"},
 		"orders:write":   {"cancelOrder", "createOrder", "deliverOrder", "refuseReturn", "requestReturn", "resendEvent", "shipOrder"},
-		"payments:write": {"confirmPayment"},
+		"payments:write": {"confirmPayment", "switchPaymentMethod"},
 		"refunds:write":  {"approveReturn", "cancelPayment"},
 		"catalogue:write": {"adjustStock", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
 			"deleteProductImage", "putProductImage", "updatePaymentMethod", "updatePlan", "updateProduct"},

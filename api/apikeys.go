@@ -48,8 +48,9 @@ var operationScopes = map[string]paydeck.Scope{
 	"approveReturn": paydeck.ScopeRefundsWrite,
 	"resendEvent":   paydeck.ScopeOrdersWrite,
 
-	"confirmPayment": paydeck.ScopePaymentsWrite,
-	"cancelPayment":  paydeck.ScopeRefundsWrite,
+	"confirmPayment":      paydeck.ScopePaymentsWrite,
+	"switchPaymentMethod": paydeck.ScopePaymentsWrite,
+	"cancelPayment":       paydeck.ScopeRefundsWrite,
 
 	"createProduct":           paydeck.ScopeCatalogueWrite,
 	"updateProduct":           paydeck.ScopeCatalogueWrite,

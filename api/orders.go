@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -71,10 +70,10 @@ type orderPageOutput struct{ Body OrderPage }
 // window for an order.
 type Checkout struct {
 	ClientKey   string `json:"clientKey" example:"test_ck_D5GePWvyJnrK0W0k6q8gLzN97Eoq" doc:"Toss client key (public)."`
-	OrderID     string `json:"orderId" example:"ORD20261127A1B2C3D4"`
-	OrderName   string `json:"orderName" example:"제주 삼다수 2L 6개입 외 1건"`
+	OrderID     string `json:"orderId" example:"ORD20261127A1B2C3D4" doc:"The orderId to send to Toss: the order's, or after a cancelled virtual account the next attempt's ({orderId}-{n}), which confirmPayment also accepts."`
+	OrderName   string `json:"orderName" maxLength:"100" example:"제주 삼다수 2L 6개입 외 1건"`
 	Amount      int64  `json:"amount" example:"16800"`
-	CustomerKey string `json:"customerKey" example:"7f0c2a8e-4b1d-4c8e-9a55-2f1e0d3c4b5a"`
+	CustomerKey string `json:"customerKey" example:"cus_Xk3vQ9pL2mN8rT5wY7zA1bC4dE6fG0hJ" doc:"The shopper's Toss customerKey, the same for the shop's pages and the API."`
 	SDKURL      string `json:"sdkUrl" example:"https://js.tosspayments.com/v2/standard"`
 	SuccessURL  string `json:"successUrl" example:"http://127.0.0.1:8080/payments/success"`
 	FailURL     string `json:"failUrl" example:"http://127.0.0.1:8080/payments/fail"`
@@ -109,10 +108,20 @@ func (s *server) registerOrders() {
 	}, s.checkout)
 	register(s, signedIn, huma.Operation{
 		OperationID: "cancelOrder", Method: http.MethodPost, Path: "/api/orders/{orderId}/cancel", Tags: tags,
-		Summary: "Cancel an unpaid order", Description: "Cancels a pending order with no payment under way and releases its stock. " +
-			"Paid orders are refunded through the payment instead.",
+		Summary: "Cancel an unpaid order", Description: "Cancels a pending order and releases its stock; a virtual account " +
+			"awaiting its deposit is cancelled at Toss with it. 409 while a confirm is under way. Paid orders are refunded " +
+			"through the payment instead.",
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
 	}, s.cancelOrder)
+	register(s, signedIn, huma.Operation{
+		OperationID: "switchPaymentMethod", Method: http.MethodPost, Path: "/api/orders/{orderId}/switch-method", Tags: tags,
+		Summary: "Pay an order another way",
+		Description: "Cancels at Toss the order's virtual account awaiting its deposit, so that the order can be paid " +
+			"another way: the order stays pending (payable for the payment timeout from now) and getCheckout then gives " +
+			"the next attempt's Toss orderId ({orderId}-{n}). Repeating it once the account is gone changes nothing. " +
+			"409 when the order is not pending or Toss refuses the cancel (say, the deposit just arrived).",
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
+	}, s.switchPaymentMethod)
 	register(s, adminOnly, huma.Operation{
 		OperationID: "deliverOrder", Method: http.MethodPost, Path: "/api/orders/{orderId}/deliver", Tags: tags,
 		Summary: "Mark an order delivered", Description: "Admins move a shipped order to delivered.",
@@ -168,33 +177,21 @@ func (s *server) getOrder(ctx context.Context, in *orderIDInput) (*orderDetailOu
 }
 
 func (s *server) checkout(ctx context.Context, in *orderIDInput) (*checkoutOutput, error) {
-	o, _, err := s.Payments.Order(ctx, actor(ctx), in.OrderID)
-	if err == nil {
-		err = o.Payable(s.Now())
-	}
+	c, err := s.Payments.Checkout(ctx, actor(ctx), in.OrderID)
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return &checkoutOutput{Body: Checkout{ClientKey: s.ClientKey, OrderID: o.OrderID, OrderName: orderName(o),
-		Amount: o.FinalAmount, CustomerKey: o.UserID, SDKURL: s.SDKURL,
-		SuccessURL: s.PublicURL + "/payments/success", FailURL: s.PublicURL + "/payments/fail"}}, nil
-}
-
-// orderName is the name Toss shows for the order: the first item's product
-// name, plus "외 N건" for the N other lines.
-func orderName(o *paydeck.Order) string {
-	if len(o.Items) == 0 {
-		return o.OrderID
-	}
-	name := o.Items[0].ProductName
-	if n := len(o.Items) - 1; n > 0 {
-		name = fmt.Sprintf("%s 외 %d건", name, n)
-	}
-	return name
+	return &checkoutOutput{Body: Checkout{ClientKey: s.ClientKey, OrderID: c.TossOrderID, OrderName: c.OrderName,
+		Amount: c.Amount, CustomerKey: c.CustomerKey, SDKURL: s.SDKURL,
+		SuccessURL: s.PublicURL + "/payments/success", FailURL: s.PublicURL + "/payments/fail?order=" + c.Order.OrderID}}, nil
 }
 
 func (s *server) cancelOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
 	return s.orderResult(ctx, s.Payments.CancelOrder, in.OrderID)
+}
+
+func (s *server) switchPaymentMethod(ctx context.Context, in *orderIDInput) (*orderOutput, error) {
+	return s.orderResult(ctx, s.Payments.SwitchMethod, in.OrderID)
 }
 
 func (s *server) deliverOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {

@@ -127,7 +127,11 @@ func (s *server) confirm(ctx context.Context, in *confirmInput) (*paymentStatusO
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
-	return &paymentStatusOutput{Status: paymentStatus(p), Body: paymentView(p, in.Body.OrderID, nil)}, nil
+	orderID := in.Body.OrderID
+	if _, n := payment.ParseAttemptOrderID(orderID); n > 1 {
+		orderID = s.publicOrderID(ctx, p) // a later attempt's Toss orderId: answer with the order's own
+	}
+	return &paymentStatusOutput{Status: paymentStatus(p), Body: paymentView(p, orderID, nil)}, nil
 }
 
 // paymentStatus is 202 while a payment's outcome is unknown, else 200.

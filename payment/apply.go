@@ -68,7 +68,7 @@ func stepFor(p *paydeck.Payment, tp *toss.Payment) step {
 		// virtual account cancelled before its deposit was not (its
 		// refund records the cancel).
 		approved := tp.Status == toss.StatusDone || tp.ApprovedAt != nil
-		gaveUp := p.Status == paydeck.PaymentAborted || p.Status == paydeck.PaymentExpired
+		gaveUp := p.Status == paydeck.PaymentAborted || p.Status == paydeck.PaymentExpired || cancelledUnpaid(p)
 		switch {
 		case approved && (open || waiting):
 			return stepApprove
@@ -91,6 +91,14 @@ func stepFor(p *paydeck.Payment, tp *toss.Payment) step {
 		}
 	}
 	return stepNone
+}
+
+// cancelledUnpaid reports whether p is a virtual account paydeck cancelled
+// before any deposit (SwitchMethod, an order cancel): a deposit Toss takes
+// for it afterwards is money for an order that is not paid by it, to be
+// sent back, never a second payment of the order.
+func cancelledUnpaid(p *paydeck.Payment) bool {
+	return p.Status == paydeck.PaymentCanceled && p.ApprovedAt == nil
 }
 
 // copyFromToss copies what Toss approved or issued into p.
@@ -132,11 +140,11 @@ func copyFromToss(p *paydeck.Payment, tp *toss.Payment) {
 // order paid. An approval for an order that is no longer pending (expired or
 // cancelled meanwhile) is recorded and then cancelled back with a refund.
 func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) error {
-	if tp.OrderID != o.OrderID || int64(tp.TotalAmount) != p.Amount {
+	if tp.OrderID != tossOrderID(o, p) || int64(tp.TotalAmount) != p.Amount {
 		// Not the approval paydeck asked for: refuse it, alert, and send
 		// the money back.
 		s.log.Error("payment: Toss approved a different order or amount", "paymentId", p.ID,
-			"orderId", o.OrderID, "tossOrderId", tp.OrderID, "amount", p.Amount, "tossAmount", int64(tp.TotalAmount))
+			"orderId", tossOrderID(o, p), "tossOrderId", tp.OrderID, "amount", p.Amount, "tossAmount", int64(tp.TotalAmount))
 		if err := failPayment(ctx, tx, a, o, p, paydeck.PaymentAborted, "APPROVAL_MISMATCH",
 			"Toss approved a different order or amount; the approval is cancelled back."); err != nil {
 			return err

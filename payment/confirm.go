@@ -47,7 +47,7 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 	var started bool
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		pay, refused, started = nil, nil, false
-		o, err := tx.LockOrderByOrderID(ctx, in.OrderID)
+		o, err := findOrderForToss(ctx, tx, in.OrderID, true)
 		if err != nil || !a.canSee(o) {
 			return notFound("Order", in.OrderID)
 		}
@@ -70,7 +70,7 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 		}
 		reason, code := "", ""
 		for _, p := range pays {
-			if p.Status != paydeck.PaymentAborted && p.Status != paydeck.PaymentExpired {
+			if p.Status != paydeck.PaymentAborted && p.Status != paydeck.PaymentExpired && !cancelledUnpaid(p) {
 				reason, code = fmt.Sprintf("Order %s already has a %s payment.", o.OrderID, p.Status), paydeck.CodeConflict
 			}
 		}
@@ -89,12 +89,12 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 			return err
 		}
 		p := &paydeck.Payment{PaymentKey: in.PaymentKey, OrderID: o.ID, Status: paydeck.PaymentInProgress,
-			Amount: in.Amount, ExpiresAt: &o.ExpiresAt}
+			Amount: in.Amount, ExpiresAt: &o.ExpiresAt, TossOrderID: in.OrderID}
 		if err := tx.CreatePayment(ctx, p); err != nil {
 			return err
 		}
 		if err := appendEvent(ctx, tx, a, o.ID, p.ID, EventConfirmRequested, "confirm sent to Toss",
-			map[string]any{"amount": in.Amount}); err != nil {
+			map[string]any{"amount": in.Amount, "tossOrderId": in.OrderID}); err != nil {
 			return err
 		}
 		pay, started = p, true
@@ -245,7 +245,8 @@ func (s *Service) ResolvePayment(ctx context.Context, paymentID string) error {
 	if p.Status != paydeck.PaymentInProgress {
 		return nil
 	}
-	tp, err := s.toss.Payments.GetByOrderID(ctx, o.OrderID)
+	tid := tossOrderID(o, p)
+	tp, err := s.toss.Payments.GetByOrderID(ctx, tid)
 	if err == nil && tp.PaymentKey != p.PaymentKey {
 		tp, err = s.toss.Payments.Get(ctx, p.PaymentKey)
 	}
@@ -258,8 +259,8 @@ func (s *Service) ResolvePayment(ctx context.Context, paymentID string) error {
 	case err != nil:
 		return fmt.Errorf("resolve payment %s: %w", p.ID, err)
 	case tp.Status == toss.StatusInProgress || tp.Status == toss.StatusReady:
-		tp, err = s.toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: p.PaymentKey, OrderID: o.OrderID,
-			Amount: toss.Amount(p.Amount), Params: toss.Params{IdempotencyKey: confirmKey(o.OrderID, p.PaymentKey)}})
+		tp, err = s.toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: p.PaymentKey, OrderID: tid,
+			Amount: toss.Amount(p.Amount), Params: toss.Params{IdempotencyKey: confirmKey(tid, p.PaymentKey)}})
 		if p, err = s.settleConfirm(ctx, System, p.ID, tp, err, true); p == nil {
 			return err // the outcome could not be recorded
 		}

@@ -175,13 +175,14 @@ func validateLines(lines []OrderLine) error {
 	return nil
 }
 
-// Order returns the order with public orderID and its payments (newest
-// first), if the actor may see it; else not_found.
+// Order returns the order with public orderID (or the Toss orderId of one
+// of its attempts) and its payments (newest first), if the actor may see
+// it; else not_found.
 func (s *Service) Order(ctx context.Context, a Actor, orderID string) (*paydeck.Order, []*paydeck.Payment, error) {
 	var o *paydeck.Order
 	var pays []*paydeck.Payment
 	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
-		if o, err = tx.FindOrderByOrderID(ctx, orderID); err != nil || !a.canSee(o) {
+		if o, err = findOrderForToss(ctx, tx, orderID, false); err != nil || !a.canSee(o) {
 			return notFound("Order", orderID)
 		}
 		pays, _, err = tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID})
@@ -211,10 +212,25 @@ func (s *Service) Orders(ctx context.Context, a Actor, filter paydeck.OrderFilte
 	return list, n, err
 }
 
-// CancelOrder cancels a pending order with no payment under way and
-// releases its stock. Errors: not_found, conflict (not pending, or a payment
-// is being confirmed or awaits a deposit).
+// CancelOrder cancels a pending order and releases its stock. A virtual
+// account awaiting its deposit is cancelled at Toss first (a full cancel of
+// the waiting payment through Cancel, which cancels the order with it; while
+// Toss's answer is unknown the order stays pending and a job settles it).
+// Errors: not_found, conflict (not pending, a payment is being confirmed,
+// or Toss refused to cancel the account), unavailable.
 func (s *Service) CancelOrder(ctx context.Context, a Actor, orderID string) (*paydeck.Order, error) {
+	o, p, err := s.openAccount(ctx, a, orderID)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil && o.Status == paydeck.OrderPending {
+		if _, _, err := s.Cancel(ctx, a, p.PaymentKey, CancelInput{Reason: CancelOrderReason,
+			IdempotencyKey: "cancel-order-" + p.ID}); err != nil {
+			return nil, err
+		}
+		o, _, err = s.Order(ctx, a, o.OrderID)
+		return o, err
+	}
 	return s.changeOrder(ctx, a, orderID, func(tx paydeck.Tx, o *paydeck.Order) error {
 		if err := noOpenPayment(ctx, tx, o); err != nil {
 			return err

@@ -310,7 +310,7 @@ func (s *Service) completeRefund(ctx context.Context, tx paydeck.Tx, a Actor, o 
 	if err := tx.UpdateRefund(ctx, r); err != nil {
 		return err
 	}
-	late := p.Status == paydeck.PaymentAborted || p.Status == paydeck.PaymentExpired
+	late := p.Status == paydeck.PaymentAborted || p.Status == paydeck.PaymentExpired || cancelledUnpaid(p)
 	switch {
 	case late:
 		// An approval Toss made after paydeck gave the payment up, cancelled
@@ -346,6 +346,9 @@ func (s *Service) completeRefund(ctx context.Context, tx paydeck.Tx, a Actor, o 
 			"transactionKey": r.TransactionKey, "tossBalanceAmount": int64(tp.BalanceAmount)}); err != nil {
 		return err
 	}
+	if o.Status == paydeck.OrderPending && r.Reason == SwitchMethodReason {
+		return s.reopenOrder(ctx, tx, o, p)
+	}
 	return refundOrder(ctx, tx, o, p)
 }
 
@@ -368,7 +371,16 @@ func refundOrder(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydec
 			return err
 		}
 	}
-	return tx.UpdateOrder(ctx, o)
+	if err := tx.UpdateOrder(ctx, o); err != nil {
+		return err
+	}
+	if to != paydeck.OrderCancelled {
+		return nil
+	}
+	// The order's own cancel event (order.canceled for other systems), as
+	// for an order cancelled before any payment.
+	return appendEvent(ctx, tx, System, o.ID, "", paydeck.EventCanceled,
+		"order cancelled with its virtual account before the deposit", map[string]any{"paymentId": p.ID})
 }
 
 // ResolveRefund settles a refund left in_progress by repeating the same

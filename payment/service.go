@@ -52,6 +52,11 @@ type Config struct {
 	// hold the stock in orders it never pays.
 	MaxPendingOrders   int
 	MaxPendingQuantity int64
+	// CustomerKeySecret keys the shoppers' Toss customerKeys
+	// (paydeck.TossCustomerKey) that Checkout hands out; give it the key
+	// the subscription service uses, so that the checkout and the billing
+	// window see one customer.
+	CustomerKeySecret []byte
 }
 
 // Service runs paydeck's payment flows. It is safe for concurrent use.

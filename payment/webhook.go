@@ -107,7 +107,7 @@ func (s *Service) triage(ctx context.Context, tx paydeck.Tx, valid bool, ev toss
 		}
 		return unchanged(ctx, tx, ev)
 	case *toss.DepositCallback:
-		_, err := tx.FindOrderByOrderID(ctx, ev.OrderID)
+		_, err := findOrderForToss(ctx, tx, ev.OrderID, false)
 		switch paydeck.ErrorCode(err) {
 		case "":
 			return "", nil
@@ -248,7 +248,7 @@ func (s *Service) processWebhook(ctx context.Context, w *paydeck.Webhook) (strin
 func (s *Service) depositCallback(ctx context.Context, cb *toss.DepositCallback) (string, error) {
 	var pays []*paydeck.Payment
 	err := s.store.View(ctx, func(tx paydeck.Tx) error {
-		o, err := tx.FindOrderByOrderID(ctx, cb.OrderID)
+		o, err := findOrderForToss(ctx, tx, cb.OrderID, false)
 		if err != nil {
 			return err
 		}

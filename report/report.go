@@ -11,13 +11,13 @@ import (
 
 // StatsBucket sums the payments of one day, one method or the whole range.
 type StatsBucket struct {
-	AttemptCount   int64 `json:"attemptCount" example:"40" doc:"Confirms attempted (payments created)."`
+	AttemptCount   int64 `json:"attemptCount" example:"40" doc:"Payment attempts: confirms attempted (payments created) and attempts that failed before a confirm (window closed, declined in the window)."`
 	ApprovedCount  int64 `json:"approvedCount" example:"38"`
 	ApprovedAmount int64 `json:"approvedAmount" example:"1250000" doc:"Won approved by Toss."`
 	RefundCount    int64 `json:"refundCount" example:"3" doc:"Completed refunds."`
 	RefundedAmount int64 `json:"refundedAmount" example:"45000"`
 	Revenue        int64 `json:"revenue" example:"1205000" doc:"approvedAmount − refundedAmount."`
-	ApprovalRateBp int64 `json:"approvalRateBp" example:"9500" doc:"Approved attempts ÷ decided attempts, in basis points (9500 = 95.00 %)."`
+	ApprovalRateBp int64 `json:"approvalRateBp" example:"9500" doc:"Approved attempts ÷ decided attempts (failed ones before a confirm included), in basis points (9500 = 95.00 %)."`
 	decided        int64
 	approvedTries  int64
 }
@@ -66,10 +66,10 @@ func within(t *time.Time, from, to time.Time) bool {
 	return t != nil && !t.Before(from) && t.Before(to)
 }
 
-// ComputeStats reads every payment and completed refund (the store has no
-// aggregate queries yet) and sums those in [from, to): attempts by
-// creation, approvals by approval and refunds (of approved payments only)
-// by completion time.
+// ComputeStats reads every payment, completed refund and failed attempt
+// (the store has no aggregate queries yet) and sums those in [from, to):
+// attempts by creation (a payment, or an attempt_failed event), approvals
+// by approval and refunds (of approved payments only) by completion time.
 func ComputeStats(ctx context.Context, tx paydeck.Tx, from, to time.Time) (Stats, error) {
 	pays, err := allPages(func(off, lim int) ([]*paydeck.Payment, int, error) {
 		return tx.FindPayments(ctx, paydeck.PaymentFilter{Offset: off, Limit: lim})
@@ -79,6 +79,13 @@ func ComputeStats(ctx context.Context, tx paydeck.Tx, from, to time.Time) (Stats
 	}
 	refunds, err := allPages(func(off, lim int) ([]*paydeck.Refund, int, error) {
 		return tx.FindRefunds(ctx, paydeck.RefundFilter{Statuses: []paydeck.RefundStatus{paydeck.RefundCompleted}, Offset: off, Limit: lim})
+	})
+	if err != nil {
+		return Stats{}, err
+	}
+	failedType := paydeck.EventAttemptFailed
+	failed, err := allPages(func(off, lim int) ([]*paydeck.PaymentEvent, int, error) {
+		return tx.FindEvents(ctx, paydeck.EventFilter{Type: &failedType, Offset: off, Limit: lim})
 	})
 	if err != nil {
 		return Stats{}, err
@@ -100,6 +107,14 @@ func ComputeStats(ctx context.Context, tx paydeck.Tx, from, to time.Time) (Stats
 		}
 		if within(p.ApprovedAt, from, to) {
 			add(*p.ApprovedAt, p.Method, func(b *StatsBucket) { b.ApprovedCount++; b.ApprovedAmount += p.Amount })
+		}
+	}
+	for _, e := range failed {
+		// An attempt that ended before any confirm (the window closed,
+		// Toss declined in the window): decided, not approved. Its method
+		// is not known.
+		if within(&e.CreatedAt, from, to) {
+			add(e.CreatedAt, "", func(b *StatsBucket) { b.AttemptCount++; b.decided++ })
 		}
 	}
 	for _, r := range refunds {

@@ -1,11 +1,10 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/payment"
@@ -13,7 +12,9 @@ import (
 
 // checkoutPage is what the checkout template and its script need.
 type checkoutPage struct {
-	Order                                     *paydeck.Order
+	Order *paydeck.Order
+	// TossOrderID is the orderId of this attempt (payment.Checkout).
+	TossOrderID                               string
 	ClientKey, CustomerKey, OrderName, SDKURL string
 	SuccessURL, FailURL, CustomerEmail, Name  string
 	// Widget is set for a widget client key (…_gck_…): Toss's widget shows
@@ -69,45 +70,29 @@ func (a *app) windowMethods(r *http.Request) ([]windowMethod, error) {
 	return out, err
 }
 
-// customerKey is the shopper's Toss customerKey (paydeck.TossCustomerKey),
-// the same for the checkout and the billing window.
-func (a *app) customerKey(userID string) string { return paydeck.TossCustomerKey(a.d.Secret, userID) }
-
-// orderName is the name shown in the payment window: "생수 외 1건", at most
-// 100 characters as Toss requires.
-func orderName(o *paydeck.Order) string {
-	name := o.Items[0].ProductName
-	if n := len(o.Items) - 1; n > 0 {
-		name = fmt.Sprintf("%s 외 %d건", name, n)
-	}
-	for utf8.RuneCountInString(name) > 100 {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
-	}
-	return name
-}
-
 // checkout shows the order summary and the payment widget while the order
-// is payable; otherwise it sends the shopper to the order's page.
+// can be paid now; otherwise (paid, cancelled, a virtual account awaiting
+// its deposit, a confirm under way) it sends the shopper to the order's
+// page, which offers what can be done.
 func (a *app) checkout(w http.ResponseWriter, r *http.Request) {
 	rq := a.begin(w, r)
 	user := a.requireUser(w, r, rq)
 	if user == nil {
 		return
 	}
-	order, _, err := a.d.Payments.Order(r.Context(), actor(r, user), r.PathValue("orderId"))
-	if err != nil {
+	c, err := a.d.Payments.Checkout(r.Context(), actor(r, user), r.PathValue("orderId"))
+	if paydeck.ErrorCode(err) == paydeck.CodeConflict {
+		http.Redirect(w, r, "/orders/"+url.PathEscape(r.PathValue("orderId")), http.StatusSeeOther)
+		return
+	} else if err != nil {
 		a.error(w, r, rq, err)
 		return
 	}
-	if order.Payable(a.d.Now()) != nil {
-		http.Redirect(w, r, "/orders/"+order.OrderID, http.StatusSeeOther)
-		return
-	}
-	p := checkoutPage{Order: order, ClientKey: a.d.ClientKey, CustomerKey: a.customerKey(user.ID),
-		OrderName: orderName(order), SDKURL: a.d.SDKScriptURL,
-		SuccessURL: a.d.PublicURL + "/payments/success", FailURL: a.d.PublicURL + "/payments/fail",
-		CustomerEmail: user.Email, Name: user.Name, Widget: strings.Contains(a.d.ClientKey, "_gck_")}
+	p := checkoutPage{Order: c.Order, TossOrderID: c.TossOrderID, ClientKey: a.d.ClientKey, CustomerKey: c.CustomerKey,
+		OrderName: c.OrderName, SDKURL: a.d.SDKScriptURL,
+		SuccessURL:    a.d.PublicURL + "/payments/success",
+		FailURL:       a.d.PublicURL + "/payments/fail?order=" + url.QueryEscape(c.Order.OrderID),
+		CustomerEmail: c.CustomerEmail, Name: c.CustomerName, Widget: strings.Contains(a.d.ClientKey, "_gck_")}
 	if !p.Widget {
 		if p.Methods, err = a.windowMethods(r); err != nil {
 			a.error(w, r, rq, err)
@@ -126,7 +111,10 @@ type receiptPage struct {
 
 // success confirms the payment Toss redirected back with. The payment
 // service checks the amount against the order before calling Toss; a
-// reload replays the stored outcome without a second Toss call.
+// reload replays the stored outcome without a second Toss call. A confirm
+// that fails shows the fail page: "already paid" with the receipt when the
+// order is paid (the shopper went back and paid again), else the reason in
+// plain words with Toss's code in small print.
 func (a *app) success(w http.ResponseWriter, r *http.Request) {
 	rq := a.begin(w, r)
 	user := a.requireUser(w, r, rq)
@@ -140,49 +128,108 @@ func (a *app) success(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	act := actor(r, user)
-	p, err := a.d.Payments.Confirm(r.Context(), act, payment.ConfirmInput{PaymentKey: q.Get("paymentKey"), OrderID: q.Get("orderId"), Amount: amount})
+	p, cerr := a.d.Payments.Confirm(r.Context(), act, payment.ConfirmInput{PaymentKey: q.Get("paymentKey"), OrderID: q.Get("orderId"), Amount: amount})
+	order, pays, err := a.d.Payments.Order(r.Context(), act, q.Get("orderId"))
 	if err != nil {
 		a.error(w, r, rq, err)
 		return
 	}
-	order, _, err := a.d.Payments.Order(r.Context(), act, q.Get("orderId"))
-	if err != nil {
-		a.error(w, r, rq, err)
+	if cerr != nil {
+		code := ""
+		if p != nil {
+			code = p.FailureCode
+		}
+		if code == "" && paydeck.ErrorCode(cerr) != paydeck.CodeConflict {
+			a.error(w, r, rq, cerr)
+			return
+		}
+		msg := ""
+		if p != nil {
+			msg = p.FailureMessage
+		}
+		a.renderFail(w, r, rq, failPage{Code: code, Message: msg}, order, pays)
 		return
 	}
 	rq.view.Title, rq.view.Data = "receipt.title", receiptPage{Order: order, Payment: p}
 	a.pages.Render(w, http.StatusOK, "receipt.html", rq.view)
 }
 
-// failPage explains why the payment window failed.
+// failPage explains why a payment did not go through, or that the order
+// is paid after all.
 type failPage struct {
-	Code, Message, OrderID string
-	// Reason is a message key for Code.
+	// Code and Message are Toss's (small print; never the headline).
+	Code, Message string
+	// Reason is the message key of the headline sentence for Code.
 	Reason string
-	// Retry is set while the order can still be paid.
-	Retry bool
+	// Order is the order the attempt was for, when known and the
+	// shopper's.
+	Order *paydeck.Order
+	// Paid is set when the order is paid: the page says so and links to
+	// the receipt instead of explaining a failure.
+	Paid bool
+	// Title is the headline's message key.
+	Title string
+	// Retry is set while the order can be paid now; OpenAccount while a
+	// virtual account awaits its deposit (the order page offers a switch).
+	Retry, OpenAccount bool
 }
 
-// failReasons map Toss's failUrl codes (docs/toss.md#redirects, docs/toss.md#browser-errors)
-// to message keys.
-var failReasons = map[string]string{
-	"PAY_PROCESS_CANCELED": "fail.canceled",
-	"PAY_PROCESS_ABORTED":  "fail.aborted",
-	"REJECT_CARD_COMPANY":  "fail.rejected",
+// failReason is the message key of the sentence for a Toss code (the one
+// table: payment.FailureTexts).
+func failReason(code string) string {
+	if payment.FailureKnown(code) {
+		return "toss." + code
+	}
+	return "toss.unknown"
 }
 
+// fail is Toss's failUrl: the shopper closed the payment window or Toss
+// refused the payment. The attempt is recorded on the order (the owner's
+// failed-payments list) and the page shows the order with "다시 결제하기".
+// The order comes from paydeck's own ?order= (Toss leaves orderId out when
+// the window is closed), else from Toss's orderId.
 func (a *app) fail(w http.ResponseWriter, r *http.Request) {
 	rq := a.begin(w, r)
 	q := r.URL.Query()
-	p := failPage{Code: q.Get("code"), Message: q.Get("message"), OrderID: q.Get("orderId"), Reason: failReasons[q.Get("code")]}
-	if p.Reason == "" {
-		p.Reason = "fail.other"
+	p := failPage{Code: q.Get("code"), Message: q.Get("message")}
+	orderID := q.Get("order")
+	if !paydeck.ValidTossOrderID(orderID) {
+		orderID = q.Get("orderId")
 	}
-	if rq.user != nil && paydeck.ValidTossOrderID(p.OrderID) {
-		if order, _, err := a.d.Payments.Order(r.Context(), actor(r, rq.user), p.OrderID); err == nil {
-			p.Retry = order.Payable(a.d.Now()) == nil
+	var order *paydeck.Order
+	var pays []*paydeck.Payment
+	if rq.user != nil && paydeck.ValidTossOrderID(orderID) {
+		act := actor(r, rq.user)
+		if err := a.d.Payments.RecordFailedAttempt(r.Context(), act, orderID, p.Code, p.Message); err != nil {
+			a.d.Logger.Warn("web: record failed attempt", "err", err)
+		}
+		order, pays, _ = a.d.Payments.Order(r.Context(), act, orderID)
+	}
+	a.renderFail(w, r, rq, p, order, pays)
+}
+
+// renderFail renders the fail page for p about order (nil when unknown).
+func (a *app) renderFail(w http.ResponseWriter, r *http.Request, rq *request, p failPage, order *paydeck.Order, pays []*paydeck.Payment) {
+	p.Reason, p.Order = failReason(p.Code), order
+	title := "fail.title"
+	if p.Code == "PAY_PROCESS_CANCELED" || p.Code == "USER_CANCEL" { // the shopper's own choice, not a failure
+		title = "fail.closed.title"
+	}
+	if order != nil {
+		for _, pay := range pays {
+			switch pay.Status {
+			case paydeck.PaymentDone, paydeck.PaymentPartialCanceled:
+				p.Paid = true
+			case paydeck.PaymentWaitingForDeposit:
+				p.OpenAccount = true
+			}
+		}
+		p.Retry = !p.Paid && !p.OpenAccount && order.Payable(a.d.Now()) == nil
+		if p.Paid {
+			title = "fail.paid.title"
 		}
 	}
-	rq.view.Title, rq.view.Data = "fail.title", p
+	p.Title = title
+	rq.view.Title, rq.view.Data = title, p
 	a.pages.Render(w, http.StatusOK, "fail.html", rq.view)
 }

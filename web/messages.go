@@ -1,6 +1,9 @@
 package web
 
-import "github.com/paydeck/paydeck/ui"
+import (
+	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/ui"
+)
 
 // messages are the shopper pages' texts in Korean and English.
 var messages = ui.Messages{
@@ -107,13 +110,10 @@ var messages = ui.Messages{
 	"receipt.pending.title": {"결제를 확인하고 있습니다", "We are confirming your payment"},
 	"receipt.pending.intro": {"결제 결과를 토스페이먼츠에 확인하는 중입니다. 잠시 후 주문 내역에서 상태를 확인하세요. 중복 결제는 발생하지 않습니다.", "We are checking the result with Toss Payments. Look at your orders in a moment; you will not be charged twice."},
 	"fail.title":            {"결제하지 못했습니다", "The payment did not go through"},
-	"fail.canceled":         {"결제창을 닫아 결제가 취소되었습니다. 결제된 금액은 없습니다.", "You closed the payment window, so nothing was charged."},
-	"fail.aborted":          {"결제 진행 중 문제가 생겨 결제가 중단되었습니다. 결제된 금액은 없습니다.", "The payment was interrupted. Nothing was charged."},
-	"fail.rejected":         {"카드사에서 결제를 승인하지 않았습니다. 다른 카드나 결제수단으로 시도해 보세요.", "The card company declined the payment. Try another card or payment method."},
-	"fail.other":            {"결제를 완료하지 못했습니다. 결제된 금액은 없습니다.", "The payment could not be completed. Nothing was charged."},
+	"fail.closed.title":     {"결제를 완료하지 않았습니다", "The payment was not completed"},
 	"fail.code":             {"오류 코드", "Error code"},
 	"fail.message":          {"토스페이먼츠 메시지", "Message from Toss Payments"},
-	"fail.retry":            {"다시 결제하기", "Try again"},
+	"fail.retry":            {"다시 결제하기", "Pay again"},
 	"fail.back":             {"돌아가기", "Go back"},
 
 	// Shipping with tracking and returns (issue 15).
@@ -140,4 +140,33 @@ var messages = ui.Messages{
 	"ret.requested":      {"상점 확인 중", "waiting for the shop"},
 	"ret.approved":       {"승인 (환불)", "approved (refunded)"},
 	"ret.refused":        {"거절", "refused"},
+	"fail.toorder":          {"주문 보기", "View the order"},
+	"fail.order":            {"결제하려던 주문", "The order you were paying for"},
+	"fail.paid.title":       {"이미 결제된 주문입니다", "This order is already paid"},
+	"fail.paid.intro":       {"이 주문은 이미 결제가 완료되었습니다. 다시 결제할 필요가 없으며, 이번 시도로 결제된 금액은 없습니다.", "This order is already paid. There is nothing more to pay, and this attempt charged nothing."},
+	"fail.paid.receipt":     {"영수증 보기", "View the receipt"},
+	"fail.account":          {"이 주문에는 입금을 기다리는 가상계좌가 있습니다. 주문 화면에서 다른 결제수단으로 바꾸거나 주문을 취소할 수 있습니다.", "This order has a virtual account awaiting your transfer. On the order page you can pay another way or cancel the order."},
+
+	"order.va.title":   {"입금 대기 중", "Awaiting your transfer"},
+	"order.va.intro":   {"아래 가상계좌로 입금하시면 주문이 완료됩니다. 다른 결제수단으로 바꾸면 이 계좌는 취소되고 새로 결제합니다.", "Transfer the amount to this virtual account to complete the order. If you pay another way, this account is cancelled first."},
+	"order.va.switch":  {"다른 결제수단으로 결제", "Pay another way"},
+	"order.va.cancel":  {"주문 취소", "Cancel the order"},
+	"order.receipt":    {"영수증 보기", "View the receipt"},
+	"order.confirming": {"결제를 확인하고 있습니다. 잠시 후 새로고침해 주세요. 중복 결제는 발생하지 않습니다.", "We are confirming your payment. Reload in a moment; you will not be charged twice."},
+	"order.cancelling": {"가상계좌 취소를 처리하고 있습니다. 잠시 후 새로고침해 주세요.", "We are cancelling the virtual account. Reload in a moment."},
+	"order.attempts":   {"실패한 결제 시도", "Failed payment attempts"},
+
+	"cart.remove":  {"삭제", "Remove"},
+	"cart.capped":  {"재고가 부족해 수량을 남은 재고에 맞췄습니다.", "Not enough stock: the quantity was lowered to what is left."},
+	"cart.left":    {"재고 %d개", "%d left"},
+	"cart.short":   {"재고가 %d개뿐입니다. 수량을 줄여 주세요.", "Only %d left; lower the quantity."},
+	"cart.soldout": {"품절되었습니다. 삭제해 주세요.", "Sold out; please remove it."},
+
+	"toss.unknown": {payment.FailureTextOf("").Ko(), payment.FailureTextOf("").En()},
+}
+
+func init() {
+	for code, t := range payment.FailureTexts() {
+		messages["toss."+code] = t
+	}
 }

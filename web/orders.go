@@ -36,11 +36,22 @@ func (a *app) orders(w http.ResponseWriter, r *http.Request) {
 	a.pages.Render(w, http.StatusOK, "orders.html", rq.view)
 }
 
-// orderPage is one of the shopper's orders with its payments.
+// orderPage is one of the shopper's orders with its payments and what
+// can be done with it now.
 type orderPage struct {
 	Order    *paydeck.Order
 	Payments []*paydeck.Payment
-	Payable  bool
+	// Payable: the order can be paid now ("결제하기").
+	Payable bool
+	// OpenAccount is the virtual account awaiting its deposit: the page
+	// offers to pay another way or cancel.
+	OpenAccount *paydeck.Payment
+	// Cancelling: a cancel of that account is under way at Toss.
+	Cancelling bool
+	// Confirming: a confirm is under way.
+	Confirming bool
+	// Receipt: a payment was approved; the receipt page shows it.
+	Receipt bool
 	// Fulfil is the shipping and returns section (returns.go).
 	Fulfil *fulfilment
 }
@@ -68,8 +79,25 @@ func (a *app) renderOrder(w http.ResponseWriter, r *http.Request, rq *request, u
 		return
 	}
 	f.Error = returnError
-	rq.view.Title = "order.title"
-	rq.view.Data = orderPage{Order: order, Payments: payments, Payable: order.Payable(a.d.Now()) == nil, Fulfil: f}
+	p := orderPage{Order: order, Payments: payments, Fulfil: f}
+	for _, pay := range payments {
+		switch {
+		case pay.Status == paydeck.PaymentWaitingForDeposit:
+			p.OpenAccount = pay
+		case pay.Status == paydeck.PaymentInProgress || pay.Status == paydeck.PaymentReady:
+			p.Confirming = true
+		}
+		p.Receipt = p.Receipt || pay.ApprovedAt != nil
+	}
+	if p.OpenAccount != nil {
+		p.Cancelling, err = a.d.Payments.RefundUnderWay(r.Context(), actor(r, user), p.OpenAccount.PaymentKey)
+		if err != nil {
+			a.error(w, r, rq, err)
+			return
+		}
+	}
+	p.Payable = p.OpenAccount == nil && !p.Confirming && !p.Receipt && order.Payable(a.d.Now()) == nil
+	rq.view.Title, rq.view.Data = "order.title", p
 	status := http.StatusOK
 	if returnError != "" {
 		status = http.StatusConflict
@@ -77,7 +105,39 @@ func (a *app) renderOrder(w http.ResponseWriter, r *http.Request, rq *request, u
 	a.pages.Render(w, status, "order.html", rq.view)
 }
 
-// cancelOrder cancels a pending order of the shopper (stock goes back).
+// receipt shows the order's approved payment (or the virtual account
+// awaiting its deposit), else sends the shopper to the order.
+func (a *app) receipt(w http.ResponseWriter, r *http.Request) {
+	rq := a.begin(w, r)
+	user := a.requireUser(w, r, rq)
+	if user == nil {
+		return
+	}
+	order, payments, err := a.d.Payments.Order(r.Context(), actor(r, user), r.PathValue("orderId"))
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	var shown *paydeck.Payment
+	for _, pay := range payments { // newest first
+		if pay.ApprovedAt != nil {
+			shown = pay
+			break
+		}
+		if shown == nil && pay.Status == paydeck.PaymentWaitingForDeposit {
+			shown = pay
+		}
+	}
+	if shown == nil {
+		http.Redirect(w, r, "/orders/"+order.OrderID, http.StatusSeeOther)
+		return
+	}
+	rq.view.Title, rq.view.Data = "receipt.title", receiptPage{Order: order, Payment: shown}
+	a.pages.Render(w, http.StatusOK, "receipt.html", rq.view)
+}
+
+// cancelOrder cancels a pending order of the shopper (stock goes back); a
+// virtual account awaiting its deposit is cancelled at Toss with it.
 func (a *app) cancelOrder(w http.ResponseWriter, r *http.Request) {
 	rq := a.begin(w, r)
 	user := a.requireUser(w, r, rq)
@@ -90,4 +150,20 @@ func (a *app) cancelOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/orders/"+order.OrderID, http.StatusSeeOther)
+}
+
+// switchMethod cancels the order's virtual account awaiting its deposit
+// and goes to the checkout to pay another way.
+func (a *app) switchMethod(w http.ResponseWriter, r *http.Request) {
+	rq := a.begin(w, r)
+	user := a.requireUser(w, r, rq)
+	if user == nil {
+		return
+	}
+	order, err := a.d.Payments.SwitchMethod(r.Context(), actor(r, user), r.PathValue("orderId"))
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	http.Redirect(w, r, "/checkout/"+order.OrderID, http.StatusSeeOther)
 }

@@ -67,6 +67,20 @@ type cartLine struct {
 	Product  *paydeck.Product
 	Quantity int64
 	Total    int64
+	// Max is the most the line may hold now: the stock left of physical
+	// goods (MaxItemQuantity at most).
+	Max int64
+	// Short is set when the stock left is below Quantity (sold meanwhile):
+	// the page asks to lower it before ordering.
+	Short bool
+}
+
+// maxFor is the largest quantity of pr one line may hold now.
+func maxFor(pr *paydeck.Product) int64 {
+	if pr.IsDigital {
+		return paydeck.MaxItemQuantity
+	}
+	return min(max(pr.StockQuantity, 0), paydeck.MaxItemQuantity)
 }
 
 // cartPage is the cart with the order form.
@@ -76,6 +90,9 @@ type cartPage struct {
 	Shipping payment.Shipping
 	// Error is the order service's message when placing the order failed.
 	Error string
+	// Capped: the last change asked for more than the stock left, and the
+	// quantity was lowered to it.
+	Capped bool
 }
 
 // loadCart returns the cart's lines with their current products, dropping
@@ -99,7 +116,8 @@ func (a *app) loadCart(r *http.Request, sess ui.Session) (cartPage, error) {
 	})
 	for _, l := range sess.Cart {
 		if pr := byID[l.ProductID]; pr != nil && pr.IsActive {
-			p.Lines = append(p.Lines, cartLine{Product: pr, Quantity: l.Quantity, Total: pr.Price * l.Quantity})
+			p.Lines = append(p.Lines, cartLine{Product: pr, Quantity: l.Quantity, Total: pr.Price * l.Quantity,
+				Max: maxFor(pr), Short: l.Quantity > maxFor(pr)})
 			p.Subtotal += pr.Price * l.Quantity
 		}
 	}
@@ -123,12 +141,15 @@ func (a *app) cart(w http.ResponseWriter, r *http.Request) {
 			p.Shipping.Name = rq.user.Name
 		}
 	}
+	p.Capped = r.URL.Query().Get("capped") == "1"
 	rq.view.Title, rq.view.Data = "cart.title", p
 	a.pages.Render(w, http.StatusOK, "cart.html", rq.view)
 }
 
 // setCartLine sets the quantity of a product in the cart (0 removes it),
-// checking that the product exists and is active.
+// checking that the product exists and is active. A quantity above the
+// stock left is lowered to it (the cart says so); a sold-out product cannot
+// be added. The order still reserves the stock for real when placed.
 func (a *app) setCartLine(w http.ResponseWriter, r *http.Request, add bool) {
 	rq := a.begin(w, r)
 	id := r.PostFormValue("product_id")
@@ -137,10 +158,17 @@ func (a *app) setCartLine(w http.ResponseWriter, r *http.Request, add bool) {
 		a.error(w, r, rq, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonQuantityOutOfRange, "Quantity must be between 1 and %d.", paydeck.MaxItemQuantity))
 		return
 	}
+	var limit int64
 	err = a.d.Store.View(r.Context(), func(tx paydeck.Tx) error {
 		p, err := tx.FindProductByID(r.Context(), id)
 		if err == nil && !p.IsActive {
 			err = paydeck.Reasonf(paydeck.CodeNotFound, paydeck.ReasonProductNotFound, "Product %s was not found.", id)
+		}
+		if err == nil {
+			limit = maxFor(p)
+			if add && limit == 0 {
+				err = paydeck.Errorf(paydeck.CodeConflict, "Product %q is sold out.", p.Name)
+			}
 		}
 		return err
 	})
@@ -148,6 +176,7 @@ func (a *app) setCartLine(w http.ResponseWriter, r *http.Request, add bool) {
 		a.error(w, r, rq, err)
 		return
 	}
+	capped := false
 	sess := rq.sess
 	cart := sess.Cart[:0:0]
 	found := false
@@ -159,6 +188,9 @@ func (a *app) setCartLine(w http.ResponseWriter, r *http.Request, add bool) {
 			} else {
 				l.Quantity = qty
 			}
+			if l.Quantity > limit {
+				l.Quantity, capped = limit, true
+			}
 		}
 		if l.Quantity > 0 {
 			cart = append(cart, l)
@@ -169,11 +201,18 @@ func (a *app) setCartLine(w http.ResponseWriter, r *http.Request, add bool) {
 			a.error(w, r, rq, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonCartFull, "A cart holds at most %d products.", ui.MaxCartLines))
 			return
 		}
+		if qty > limit {
+			qty, capped = limit, true
+		}
 		cart = append(cart, ui.CartLine{ProductID: id, Quantity: qty})
 	}
 	sess.Cart = cart
 	a.sessions.Save(w, sess)
-	http.Redirect(w, r, "/cart", http.StatusSeeOther)
+	target := "/cart"
+	if capped {
+		target += "?capped=1"
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
 func (a *app) cartAdd(w http.ResponseWriter, r *http.Request)    { a.setCartLine(w, r, true) }

@@ -126,12 +126,7 @@ func (a *app) subscribeSuccess(w http.ResponseWriter, r *http.Request) {
 func (a *app) billingFail(w http.ResponseWriter, r *http.Request) {
 	rq := a.begin(w, r)
 	q := r.URL.Query()
-	p := failPage{Code: q.Get("code"), Message: q.Get("message"), Reason: failReasons[q.Get("code")]}
-	if p.Reason == "" {
-		p.Reason = "fail.other"
-	}
-	rq.view.Title, rq.view.Data = "fail.title", p
-	a.pages.Render(w, http.StatusOK, "fail.html", rq.view)
+	a.renderFail(w, r, rq, failPage{Code: q.Get("code"), Message: q.Get("message")}, nil, nil)
 }
 
 // subscriptionView is one subscription with the card-change window.

@@ -88,7 +88,7 @@ func TestCardPurchase(t *testing.T) {
 		require.Contains(t, co.Body, `data-order-id="`+orderID+`"`)
 		require.Contains(t, co.Body, `data-client-key="test_gck_`)
 		require.Contains(t, co.Body, `data-success-url="`+s.URL+`/payments/success"`)
-		require.Contains(t, co.Body, `data-fail-url="`+s.URL+`/payments/fail"`)
+		require.Contains(t, co.Body, `data-fail-url="`+s.URL+`/payments/fail?order=`+orderID+`"`)
 		require.Contains(t, co.Body, `src="`+s.URL+`/toss-sandbox/v2/standard"`)
 		require.Regexp(t, `data-customer-key="cus_[A-Za-z0-9_-]{32}"`, co.Body)
 		require.Contains(t, co.Body, `data-widget="true"`)
@@ -309,10 +309,14 @@ func TestCart(t *testing.T) {
 	}
 	require.Equal(t, http.StatusNotFound, v.Post(t, "/cart/add", url.Values{"product_id": {"nope"}, "quantity": {"1"}}).Status)
 
-	// More than the stock: the order is refused with the service's message.
-	v.Post(t, "/cart/update", url.Values{"product_id": {s.water.ID}, "quantity": {"6"}})
+	// More than the stock: the cart lowers the quantity to the stock left;
+	// stock sold meanwhile makes the cart warn and the order refused with
+	// the service's message.
+	require.Equal(t, "/cart?capped=1", v.Post(t, "/cart/update", url.Values{"product_id": {s.water.ID}, "quantity": {"6"}}).Location())
+	require.Contains(t, v.Get(t, "/cart").Body, `value="5"`)
+	storeSetStock(t, s.Env, s.water.ID, 4)
 	v.SignIn(t, s.User(t, paydeck.RoleCustomer))
-	v.Get(t, "/cart")
+	require.Contains(t, v.Get(t, "/cart").Body, "재고가 4개뿐입니다")
 	p := v.Post(t, "/orders", url.Values{"name": {"홍길동"}})
 	require.Equal(t, http.StatusConflict, p.Status, p.Body)
 	require.Contains(t, p.Body, `class="alert"`)

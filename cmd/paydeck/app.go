@@ -75,7 +75,9 @@ func (m *Main) newPayments() (*payment.Service, error) {
 	svc, err := payment.New(payment.Config{Store: m.db, Toss: m.newTossClient(), Now: m.Now, Rand: m.Rand,
 		Logger: m.logger.With("component", "payment"), PaymentTimeout: cfg.PaymentTimeout, ConfirmCheckDelay: cfg.CheckDelay,
 		MinAmount: cfg.MinAmount, MaxAmount: cfg.MaxAmount, ShippingFee: cfg.ShippingFee, FreeShippingOver: cfg.FreeShippingOver,
-		MaxPendingOrders: int(cfg.MaxPendingOrders), MaxPendingQuantity: cfg.MaxPendingQuantity})
+		MaxPendingOrders: int(cfg.MaxPendingOrders), MaxPendingQuantity: cfg.MaxPendingQuantity,
+		// The pages' key, as the subscription service's: one customerKey per shopper.
+		CustomerKeySecret: subkey(cfg.Secret, "paydeck/pages/cookies")})
 	if err != nil {
 		return nil, fmt.Errorf("payment service: %w", err)
 	}

@@ -140,7 +140,7 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	e.Toss = toss.NewClient(sandbox.DocsSecretKey, toss.WithBaseURL(ts.URL),
 		toss.WithHTTPClient(&http.Client{Transport: e.rec}), toss.WithBackoff(5*time.Millisecond, 50*time.Millisecond),
 		toss.WithMaxRetries(o.tossRetries), toss.WithTimeout(o.tossTimeout))
-	cfg := payment.Config{Store: e.DB, Toss: e.Toss, Now: e.Clock.Now, Logger: o.logger}
+	cfg := payment.Config{Store: e.DB, Toss: e.Toss, Now: e.Clock.Now, Logger: o.logger, CustomerKeySecret: SiteSecret}
 	if o.payment != nil {
 		o.payment(&cfg)
 	}

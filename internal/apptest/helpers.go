@@ -67,10 +67,17 @@ func (e *Env) Order(t testing.TB, u *paydeck.User, lines ...payment.OrderLine) *
 // "VIRTUAL_ACCOUNT", ...) and returns its paymentKey.
 func (e *Env) Authorize(t testing.TB, o *paydeck.Order, method string) string {
 	t.Helper()
+	return e.AuthorizeAttempt(t, o.OrderID, o.FinalAmount, method)
+}
+
+// AuthorizeAttempt is Authorize under the Toss orderId of one attempt
+// (payment.Checkout's TossOrderID) for amount.
+func (e *Env) AuthorizeAttempt(t testing.TB, tossOrderID string, amount int64, method string) string {
+	t.Helper()
 	var out struct {
 		PaymentKey string `json:"paymentKey"`
 	}
-	e.control(t, http.MethodPost, "/v1/sandbox/authorize", map[string]any{"orderId": o.OrderID, "amount": o.FinalAmount,
+	e.control(t, http.MethodPost, "/v1/sandbox/authorize", map[string]any{"orderId": tossOrderID, "amount": amount,
 		"orderName": "paydeck test order", "method": method, "customerName": "홍길동"}, &out)
 	require.NotEmpty(t, out.PaymentKey)
 	return out.PaymentKey

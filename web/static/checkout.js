@@ -26,14 +26,28 @@
       customerName: d.customerName || undefined,
     };
   }
+  // failed sends a payment request the SDK rejected with a code (the
+  // shopper closed the window: USER_CANCEL, a method not available, ...)
+  // to the fail page, as Toss's own failUrl redirect would: it records the
+  // attempt and explains the code in plain words, with the order and
+  // "다시 결제하기". Errors without a code stay on this page.
+  function failed(err) {
+    if (!err || !err.code || !d.failUrl) {
+      button.disabled = false;
+      show(err);
+      return;
+    }
+    const u = new URL(d.failUrl, window.location.href);
+    u.searchParams.set("code", String(err.code));
+    u.searchParams.set("message", err.message ? String(err.message) : "");
+    u.searchParams.set("orderId", d.orderId);
+    window.location.assign(u.toString());
+  }
   function onClick(request) {
     button.disabled = false;
     button.addEventListener("click", function () {
       button.disabled = true;
-      request().catch(function (err) {
-        button.disabled = false;
-        show(err);
-      });
+      request().catch(failed);
     });
   }
   async function start() {

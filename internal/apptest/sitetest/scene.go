@@ -211,7 +211,7 @@ func (s *Scene) AdminPages() []NamedPage {
 		{"admin-api-keys", "/admin/api-keys"},
 		{"admin-outbox", "/admin/outbox"},
 		{"admin-customers", "/admin/customers"},
-		{"admin-customers-search", "/admin/customers?q=" + url.QueryEscape(s.Shopper.User.Email)},
+		{"admin-customers-search", "/admin/customers?q=" + url.QueryEscape(s.Customer.Email)},
 		{"admin-orders-search", "/admin/orders?q=" + url.QueryEscape(s.Orders["paid"][:8])},
 		{"admin-jobs", "/admin/jobs"},
 		{"admin-shipments-upload", "/admin/shipments/upload"},

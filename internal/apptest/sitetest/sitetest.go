@@ -87,7 +87,8 @@ func NewSite(t testing.TB, env *apptest.Env, opts ...SiteOption) *Site {
 		toss.WithHTTPClient(&http.Client{Transport: countConfirms{&s.confirms, http.DefaultTransport}}),
 		toss.WithBackoff(5*time.Millisecond, 50*time.Millisecond))
 	var err error
-	s.Payments, err = payment.New(payment.Config{Store: env.DB, Toss: client, Now: env.Clock.Now})
+	s.Payments, err = payment.New(payment.Config{Store: env.DB, Toss: client, Now: env.Clock.Now,
+		CustomerKeySecret: apptest.SiteSecret})
 	require.NoError(t, err)
 	s.serve(t, sandbox.WidgetClientKey, opts...)
 	return s
@@ -168,10 +169,17 @@ func (s *Site) Confirms() int64 { return s.confirms.Load() }
 // in the payment window. It returns the paymentKey.
 func (s *Site) Authorize(t testing.TB, o *paydeck.Order, method string) string {
 	t.Helper()
+	return s.AuthorizeAttempt(t, o.OrderID, o.FinalAmount, method)
+}
+
+// AuthorizeAttempt is Authorize under the Toss orderId of one attempt
+// (payment.Checkout's TossOrderID) for amount.
+func (s *Site) AuthorizeAttempt(t testing.TB, tossOrderID string, amount int64, method string) string {
+	t.Helper()
 	if s.Payments == s.Env.Payments {
-		return s.Env.Authorize(t, o, method)
+		return s.Env.AuthorizeAttempt(t, tossOrderID, amount, method)
 	}
-	body, err := json.Marshal(map[string]any{"orderId": o.OrderID, "amount": o.FinalAmount,
+	body, err := json.Marshal(map[string]any{"orderId": tossOrderID, "amount": amount,
 		"orderName": "paydeck test order", "method": method, "customerName": "홍길동"})
 	require.NoError(t, err)
 	req, err := http.NewRequest(http.MethodPost, s.SandboxURL+"/v1/sandbox/authorize", bytes.NewReader(body))

@@ -10,7 +10,7 @@ import (
 const paymentCols = `id, payment_key, order_id, method, status, amount, balance_amount, supplied_amount, vat,
 	tax_free_amount, transaction_key, method_details, failure_code, failure_message,
 	va_bank_code, va_account_number, va_customer_name, va_due_date, secret,
-	approved_at, expires_at, created_at, updated_at, receipt_url`
+	approved_at, expires_at, created_at, updated_at, receipt_url, toss_order_id`
 
 const (
 	errPaymentNotFound = "Payment not found."
@@ -30,7 +30,7 @@ func scanPayment(r Rows) (*paydeck.Payment, error) {
 		scanOptText(&va.BankCode, &hasVA), scanText(&va.AccountNumber), scanText(&va.CustomerName),
 		scanNullTime(&due), scanText(&p.Secret),
 		scanNullTime(&p.ApprovedAt), scanNullTime(&p.ExpiresAt), scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt),
-		&p.ReceiptURL)
+		&p.ReceiptURL, &p.TossOrderID)
 	if hasVA {
 		if due != nil {
 			va.DueDate = *due
@@ -76,9 +76,9 @@ func (tx *Tx) CreatePayment(ctx context.Context, p *paydeck.Payment) error {
 		p.FailureCode, p.FailureMessage}
 	args = append(args, tx.vaArgs(p.VirtualAccount)...)
 	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.CreatedAt), tx.t(p.UpdatedAt),
-		p.ReceiptURL)
+		p.ReceiptURL, p.TossOrderID)
 	_, err = tx.exec(ctx, errPaymentKeyTaken, `INSERT INTO payments (`+paymentCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		VALUES (`+placeholders(len(args))+`)`, args...)
 	return err
 }
 
