@@ -22,7 +22,11 @@ type Order struct {
 	ShippingFee    int64 `json:"shippingFee"`
 	// FinalAmount = TotalAmount − DiscountAmount + ShippingFee: what the
 	// shopper pays.
-	FinalAmount     int64       `json:"finalAmount"`
+	FinalAmount int64 `json:"finalAmount"`
+	// TaxFreeAmount is the tax-free part of FinalAmount (TaxFreeShare of
+	// the tax-free lines; shipping is taxable), set by ComputeAmounts and
+	// sent to Toss as taxFreeAmount.
+	TaxFreeAmount   int64       `json:"taxFreeAmount"`
 	ShippingName    string      `json:"shippingName"`
 	ShippingPhone   string      `json:"shippingPhone"`
 	ShippingAddress string      `json:"shippingAddress"`
@@ -54,6 +58,8 @@ type OrderItem struct {
 	UnitPrice   int64  `json:"unitPrice"`
 	// TotalPrice = UnitPrice × Quantity.
 	TotalPrice int64 `json:"totalPrice"`
+	// TaxFree is the product's tax type when the order was placed.
+	TaxFree bool `json:"taxFree"`
 }
 
 // NewOrderItem returns the item for qty units of p at p's current price.
@@ -63,11 +69,12 @@ func NewOrderItem(p *Product, qty int64) (OrderItem, error) {
 		return OrderItem{}, Errorf(CodeInvalid, "Quantity must be between 1 and %d.", MaxItemQuantity)
 	}
 	return OrderItem{ProductID: p.ID, ProductName: p.Name, Quantity: qty,
-		UnitPrice: p.Price, TotalPrice: p.Price * qty}, nil
+		UnitPrice: p.Price, TotalPrice: p.Price * qty, TaxFree: p.TaxFree}, nil
 }
 
-// ComputeAmounts sets TotalAmount from the items and FinalAmount =
-// TotalAmount − DiscountAmount + ShippingFee. It returns an invalid *Error,
+// ComputeAmounts sets TotalAmount from the items, FinalAmount =
+// TotalAmount − DiscountAmount + ShippingFee and TaxFreeAmount (the
+// tax-free lines less their share of the discount, TaxFreeShare). It returns an invalid *Error,
 // leaving o unchanged, when there are no items, an item's TotalPrice is not
 // UnitPrice × Quantity, the discount is negative or above the total, or the
 // shipping fee is negative.
@@ -75,8 +82,11 @@ func (o *Order) ComputeAmounts() error {
 	if len(o.Items) == 0 {
 		return Errorf(CodeInvalid, "An order needs at least one item.")
 	}
-	var total int64
+	var total, taxFree int64
 	for _, it := range o.Items {
+		if it.TaxFree {
+			taxFree += it.TotalPrice
+		}
 		if it.Quantity < 1 || it.Quantity > MaxItemQuantity || it.UnitPrice < 0 || it.TotalPrice != it.UnitPrice*it.Quantity {
 			return Errorf(CodeInvalid, "Order item for product %s is inconsistent.", it.ProductID)
 		}
@@ -90,6 +100,7 @@ func (o *Order) ComputeAmounts() error {
 	}
 	o.TotalAmount = total
 	o.FinalAmount = total - o.DiscountAmount + o.ShippingFee
+	o.TaxFreeAmount = TaxFreeShare(total, taxFree, o.DiscountAmount)
 	return nil
 }
 
@@ -114,7 +125,8 @@ func (o *Order) Validate() error {
 	computed := Order{Items: o.Items, DiscountAmount: o.DiscountAmount, ShippingFee: o.ShippingFee}
 	if err := computed.ComputeAmounts(); err != nil {
 		return err
-	} else if computed.TotalAmount != o.TotalAmount || computed.FinalAmount != o.FinalAmount {
+	} else if computed.TotalAmount != o.TotalAmount || computed.FinalAmount != o.FinalAmount ||
+		computed.TaxFreeAmount != o.TaxFreeAmount {
 		return Errorf(CodeInvalid, "Order amounts are inconsistent.")
 	}
 	return nil

@@ -22,6 +22,9 @@ type Product struct {
 	StockQuantity int64 `json:"stockQuantity"`
 	// IsDigital marks goods with no stock limit.
 	IsDigital bool `json:"isDigital"`
+	// TaxFree marks goods exempt from VAT (면세, e.g. unprocessed farm
+	// produce); the rest are taxable (과세). See tax.go.
+	TaxFree bool `json:"taxFree"`
 	// IsActive marks products that can be ordered and are listed to shoppers.
 	IsActive  bool      `json:"isActive"`
 	CreatedAt time.Time `json:"createdAt"`

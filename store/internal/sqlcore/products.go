@@ -7,14 +7,14 @@ import (
 	"github.com/paydeck/paydeck"
 )
 
-const productCols = "id, name, description, price, image_url, stock_quantity, is_digital, is_active, created_at, updated_at"
+const productCols = "id, name, description, price, image_url, stock_quantity, is_digital, is_active, created_at, updated_at, tax_free"
 
 const errProductNotFound = "Product not found."
 
 func scanProduct(r Rows) (*paydeck.Product, error) {
 	p := &paydeck.Product{}
 	err := r.Scan(scanText(&p.ID), &p.Name, &p.Description, &p.Price, &p.ImageURL, &p.StockQuantity,
-		&p.IsDigital, &p.IsActive, scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt))
+		&p.IsDigital, &p.IsActive, scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt), &p.TaxFree)
 	return p, err
 }
 
@@ -28,9 +28,9 @@ func (tx *Tx) CreateProduct(ctx context.Context, p *paydeck.Product) error {
 		return err
 	}
 	p.ID, p.CreatedAt, p.UpdatedAt = id, tx.now, tx.now
-	_, err = tx.exec(ctx, "", `INSERT INTO products (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.exec(ctx, "", `INSERT INTO products (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive,
-		tx.t(p.CreatedAt), tx.t(p.UpdatedAt))
+		tx.t(p.CreatedAt), tx.t(p.UpdatedAt), p.TaxFree)
 	return err
 }
 
@@ -95,8 +95,8 @@ func (tx *Tx) UpdateProduct(ctx context.Context, p *paydeck.Product) error {
 	}
 	p.UpdatedAt = tx.now
 	n, err := tx.exec(ctx, "", `UPDATE products SET name = ?, description = ?, price = ?, image_url = ?,
-		stock_quantity = ?, is_digital = ?, is_active = ?, updated_at = ? WHERE id = ?`,
-		p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive, tx.t(p.UpdatedAt), p.ID)
+		stock_quantity = ?, is_digital = ?, is_active = ?, updated_at = ?, tax_free = ? WHERE id = ?`,
+		p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive, tx.t(p.UpdatedAt), p.TaxFree, p.ID)
 	return rowsOrNotFound(n, err, errProductNotFound)
 }
 
