@@ -1,6 +1,10 @@
 package paydeck
 
-import "time"
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
 
 // MaxItemQuantity is the largest quantity of one product in one order.
 const MaxItemQuantity = 1000
@@ -163,4 +167,21 @@ func (o *Order) Payable(now time.Time) error {
 		return Errorf(CodeConflict, "Order %s has expired.", o.OrderID)
 	}
 	return nil
+}
+
+// Name is the name Toss shows for the order: the first line's product
+// name, plus "외 N건" for the N other lines, at most 100 characters.
+func (o *Order) Name() string {
+	if len(o.Items) == 0 {
+		return o.OrderID
+	}
+	name := o.Items[0].ProductName
+	if n := len(o.Items) - 1; n > 0 {
+		name += " 외 " + strconv.Itoa(n) + "건"
+	}
+	for utf8.RuneCountInString(name) > 100 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return name
 }

@@ -62,16 +62,34 @@ func (e *Env) Order(t testing.TB, u *paydeck.User, lines ...payment.OrderLine) *
 	return o
 }
 
+// TaxFreeProduct creates an active physical tax-free (면세) product.
+func (e *Env) TaxFreeProduct(t testing.TB, price, stock int64) *paydeck.Product {
+	t.Helper()
+	return storetest.MustCreateProduct(t, e.DB, &paydeck.Product{Price: price, StockQuantity: stock, IsActive: true, TaxFree: true})
+}
+
 // Authorize does what the shopper does in the payment window: it creates
-// an IN_PROGRESS payment in the sandbox for o's amount with method ("CARD",
+// an IN_PROGRESS payment in the sandbox for o's amount and tax-free amount
+// (as the checkout page requests them) with method ("CARD",
 // "VIRTUAL_ACCOUNT", ...) and returns its paymentKey.
 func (e *Env) Authorize(t testing.TB, o *paydeck.Order, method string) string {
+	t.Helper()
+	return e.AuthorizeWith(t, o, method, nil)
+}
+
+// AuthorizeWith is Authorize with more request fields (taxFreeAmount,
+// cashReceipt {type, registrationNumber}, …) overriding the defaults.
+func (e *Env) AuthorizeWith(t testing.TB, o *paydeck.Order, method string, extra map[string]any) string {
 	t.Helper()
 	var out struct {
 		PaymentKey string `json:"paymentKey"`
 	}
-	e.control(t, http.MethodPost, "/v1/sandbox/authorize", map[string]any{"orderId": o.OrderID, "amount": o.FinalAmount,
-		"orderName": "paydeck test order", "method": method, "customerName": "홍길동"}, &out)
+	req := map[string]any{"orderId": o.OrderID, "amount": o.FinalAmount, "taxFreeAmount": o.TaxFreeAmount,
+		"orderName": "paydeck test order", "method": method, "customerName": "홍길동"}
+	for k, v := range extra {
+		req[k] = v
+	}
+	e.control(t, http.MethodPost, "/v1/sandbox/authorize", req, &out)
 	require.NotEmpty(t, out.PaymentKey)
 	return out.PaymentKey
 }
