@@ -3,8 +3,8 @@ package sandbox
 import (
 	"encoding/json"
 	"net/url"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
