@@ -107,9 +107,9 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	sort.Strings(public)
 	// The access rules themselves, as the document states them.
 	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"}, public)
-	require.Equal(t, []string{"adjustStock", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
+	require.Equal(t, []string{"adjustStock", "cancelCashReceipt", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
 		"deactivatePaymentMethod", "deactivateProduct", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
-		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "retrySubscription",
+		"issueCashReceipt", "listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "retrySubscription",
 		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
 		"updateProduct", "updateWebhookEndpoint"}, admin)
 	// The customer's own: 11 of orders, payments and their account, 7 of
@@ -225,7 +225,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"orders:read":    {"getCheckout", "getOrder", "getPayment", "listEvents", "listOrders"},
 		"orders:write":   {"cancelOrder", "createOrder", "deliverOrder", "resendEvent", "shipOrder"},
 		"payments:write": {"confirmPayment"},
-		"refunds:write":  {"cancelPayment"},
+		"refunds:write":  {"cancelCashReceipt", "cancelPayment", "issueCashReceipt"},
 		"catalogue:write": {"adjustStock", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
 			"updatePaymentMethod", "updatePlan", "updateProduct"},
 		"reports:read": {"getReconciliation", "getSettlements", "getStats"},

@@ -47,6 +47,9 @@ var operationScopes = map[string]paydeck.Scope{
 	"confirmPayment": paydeck.ScopePaymentsWrite,
 	"cancelPayment":  paydeck.ScopeRefundsWrite,
 
+	"issueCashReceipt":  paydeck.ScopeRefundsWrite,
+	"cancelCashReceipt": paydeck.ScopeRefundsWrite,
+
 	"createProduct":           paydeck.ScopeCatalogueWrite,
 	"updateProduct":           paydeck.ScopeCatalogueWrite,
 	"adjustStock":             paydeck.ScopeCatalogueWrite,

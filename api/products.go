@@ -21,13 +21,14 @@ type Product struct {
 	StockQuantity int64     `json:"stockQuantity" example:"120" doc:"Units left; ignored for digital goods."`
 	IsDigital     bool      `json:"isDigital" example:"false"`
 	IsActive      bool      `json:"isActive" example:"true"`
+	TaxFree       bool      `json:"taxFree" example:"false" doc:"Tax-free goods (면세): no VAT; otherwise taxable (과세, 10% VAT included in the price)."`
 	CreatedAt     time.Time `json:"createdAt"`
 	UpdatedAt     time.Time `json:"updatedAt"`
 }
 
 func productView(p *paydeck.Product) Product {
 	return Product{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, ImageURL: p.ImageURL,
-		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, TaxFree: p.TaxFree, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
 // ProductPage is one page of products.
@@ -74,6 +75,7 @@ type ProductFields struct {
 	StockQuantity *int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
 	IsDigital     *bool   `json:"isDigital,omitempty" example:"false"`
 	IsActive      *bool   `json:"isActive,omitempty" example:"true"`
+	TaxFree       *bool   `json:"taxFree,omitempty" example:"false" doc:"Tax-free goods (면세)."`
 }
 
 // apply copies the set fields onto p.
@@ -85,6 +87,7 @@ func (f *ProductFields) apply(p *paydeck.Product) {
 	setIf(&p.StockQuantity, f.StockQuantity)
 	setIf(&p.IsDigital, f.IsDigital)
 	setIf(&p.IsActive, f.IsActive)
+	setIf(&p.TaxFree, f.TaxFree)
 }
 
 func setIf[T any](dst *T, v *T) {
@@ -102,6 +105,7 @@ type createProductInput struct {
 		StockQuantity int64  `json:"stockQuantity,omitempty" minimum:"0" maximum:"1000000000" example:"120"`
 		IsDigital     bool   `json:"isDigital,omitempty" example:"false"`
 		IsActive      *bool  `json:"isActive,omitempty" example:"true" doc:"Default true."`
+		TaxFree       bool   `json:"taxFree,omitempty" example:"false" doc:"Tax-free goods (면세): no VAT. Default taxable (과세)."`
 	}
 }
 
@@ -194,7 +198,8 @@ func (s *server) getProduct(ctx context.Context, in *productIDInput) (*productOu
 func (s *server) createProduct(ctx context.Context, in *createProductInput) (*productOutput, error) {
 	b := in.Body
 	p := &paydeck.Product{Name: b.Name, Description: b.Description, Price: b.Price, ImageURL: b.ImageURL,
-		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive}
+		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive,
+		TaxFree: b.TaxFree}
 	if err := s.Store.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateProduct(ctx, p) }); err != nil {
 		return nil, s.problem(ctx, err)
 	}
