@@ -40,7 +40,7 @@ func TestTaxFreeAndCashReceiptAPI(t *testing.T) {
 			} `json:"items"`
 		}
 		a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/orders", Token: cust, Body: map[string]any{
-			"items": []map[string]any{{"productId": tangerine.ID, "quantity": 1}, {"productId": soap.ID, "quantity": 1}},
+			"items":    []map[string]any{{"productId": tangerine.ID, "quantity": 1}, {"productId": soap.ID, "quantity": 1}},
 			"shipping": map[string]any{"name": "김지민", "phone": "010-1234-5678", "address": "서울특별시 중구 세종대로 110"},
 		}}, http.StatusCreated, &o)
 		require.Equal(t, int64(42_900), o.FinalAmount)
