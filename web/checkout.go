@@ -21,6 +21,9 @@ type checkoutPage struct {
 	// itself and opens Toss's payment window for the chosen one.
 	Widget  bool
 	Methods []windowMethod
+	// SelfIssue is set when a cash payment of the order gets a receipt
+	// even if the shopper asks for none (paydeck.CashReceiptFor).
+	SelfIssue bool
 }
 
 // windowMethod is a payment-window method offered on the checkout page.
@@ -107,7 +110,8 @@ func (a *app) checkout(w http.ResponseWriter, r *http.Request) {
 	p := checkoutPage{Order: order, ClientKey: a.d.ClientKey, CustomerKey: a.customerKey(user.ID),
 		OrderName: orderName(order), SDKURL: a.d.SDKScriptURL,
 		SuccessURL: a.d.PublicURL + "/payments/success", FailURL: a.d.PublicURL + "/payments/fail",
-		CustomerEmail: user.Email, Name: user.Name, Widget: strings.Contains(a.d.ClientKey, "_gck_")}
+		CustomerEmail: user.Email, Name: user.Name, Widget: strings.Contains(a.d.ClientKey, "_gck_"),
+		SelfIssue: order.FinalAmount >= paydeck.SelfIssueThreshold}
 	if !p.Widget {
 		if p.Methods, err = a.windowMethods(r); err != nil {
 			a.error(w, r, rq, err)
