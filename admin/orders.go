@@ -88,6 +88,10 @@ type paymentDetail struct {
 	Idem string
 	// Error is why the last refund post for this payment was refused.
 	Error string
+	// ReceiptIssuable is set when a cash receipt can be issued afterwards;
+	// ReceiptError is why the last cash-receipt post was refused.
+	ReceiptIssuable bool
+	ReceiptError    string
 }
 
 // orderDetail is the admin's order page.
@@ -137,7 +141,7 @@ func (a *app) loadOrder(r *http.Request, rq *request, orderID string) (orderDeta
 			return orderDetail{}, err
 		}
 		addEvents(events)
-		d.Payments = append(d.Payments, paymentDetail{Payment: p, Idem: newIdem(),
+		d.Payments = append(d.Payments, paymentDetail{Payment: p, Idem: newIdem(), ReceiptIssuable: cashReceiptIssuable(p),
 			Refundable:   p.CanRefund(1) == nil || p.Status == paydeck.PaymentWaitingForDeposit,
 			NeedsAccount: p.Method == paydeck.MethodVirtualAccount && p.Status != paydeck.PaymentWaitingForDeposit})
 	}

@@ -60,6 +60,8 @@ var messages = ui.Messages{
 	"cashreceipt.income":         {"소득공제 (휴대폰 번호)", "Income deduction (mobile number)"},
 	"cashreceipt.expense":        {"지출증빙 (사업자등록번호)", "Expense proof (business number)"},
 	"cashreceipt.none":           {"미발행", "None"},
+	"cashreceipt.type.income":    {"소득공제", "Income deduction (소득공제)"},
+	"cashreceipt.type.expense":   {"지출증빙", "Expense proof (지출증빙)"},
 	"cashreceipt.number":         {"발급 번호", "Number"},
 	"cashreceipt.self":           {"자진발급", "self-issued"},
 	"cashreceipt.selfrule":       {"10만 원 이상 현금 결제는 미발행을 선택해도 법에 따라 국세청 번호(010-000-1234)로 자진발급됩니다.", "By law a cash payment of 100,000 won or more gets a receipt: choosing none issues it to the tax office's number (010-000-1234)."},

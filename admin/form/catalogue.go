@@ -7,7 +7,7 @@ import (
 )
 
 // ParseProduct copies a posted product form (name, description, price,
-// image_url, stock, digital, active) onto p and validates it.
+// image_url, stock, digital, active, taxfree) onto p and validates it.
 func ParseProduct(r *http.Request, p *paydeck.Product) error {
 	price, err := integer(r, "price", "Price")
 	if err != nil {
@@ -20,6 +20,7 @@ func ParseProduct(r *http.Request, p *paydeck.Product) error {
 	p.Name, p.Description, p.ImageURL = field(r, "name"), field(r, "description"), field(r, "image_url")
 	p.Price, p.StockQuantity = price, stock
 	p.IsDigital, p.IsActive = checked(r, "digital"), checked(r, "active")
+	p.TaxFree = checked(r, "taxfree")
 	return p.Validate()
 }
 

@@ -13,6 +13,11 @@
   }
   const d = box.dataset;
   function show(err) {
+    if (err && err.validation) {
+      status.textContent = err.message;
+      status.hidden = false;
+      return;
+    }
     status.textContent = d.errorText + " (" + (err && err.code ? err.code + ": " : "") + (err && err.message ? err.message : String(err)) + ")";
     status.hidden = false;
   }
@@ -36,7 +41,7 @@
     if (!ok) {
       receiptNumber.setAttribute("aria-invalid", "true");
       receiptNumber.focus();
-      throw { message: type === "지출증빙" ? d.receiptBusinessError : d.receiptPhoneError };
+      throw { validation: true, message: type === "지출증빙" ? d.receiptBusinessError : d.receiptPhoneError };
     }
     receiptNumber.removeAttribute("aria-invalid");
     return { type: type, registrationNumber: digits };
