@@ -152,6 +152,7 @@ var messages = ui.Messages{
 	"mismatch.missing_at_toss":  {"토스에 없음", "missing at Toss"},
 	"mismatch.status_differs":   {"상태 다름", "status differs"},
 	"mismatch.amount_differs":   {"금액 다름", "amount differs"},
+	"mismatch.tax_differs":      {"면세·부가세 다름", "tax split differs"},
 	"reconciliation.none":       {"아직 보고서가 없습니다.", "No report yet."},
 
 	"flash.revoked":  {"키를 폐기했습니다. 이 키는 더 이상 쓸 수 없습니다.", "Key revoked; it no longer works."},

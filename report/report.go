@@ -174,6 +174,10 @@ type Settlement struct {
 	KeptAmount     int64     `json:"keptAmount" example:"9900" doc:"amount − refundedAmount (the balance)."`
 	Fee            int64     `json:"fee" example:"287" doc:"The method's fee on keptAmount."`
 	NetAmount      int64     `json:"netAmount" example:"9613" doc:"keptAmount − fee."`
+	TaxFreeAmount  int64     `json:"taxFreeAmount" example:"0" doc:"Tax-free (면세) part of keptAmount."`
+	SuppliedAmount int64     `json:"suppliedAmount" example:"9000" doc:"Taxable part of keptAmount without its VAT."`
+	VAT            int64     `json:"vat" example:"900" doc:"VAT in keptAmount: round((keptAmount − taxFreeAmount) / 11)."`
+	CashReceipt    string    `json:"cashReceipt,omitempty" example:"소득공제" doc:"Type of the cash receipt standing for the payment (소득공제, 지출증빙; 자진발급 when self-issued)."`
 }
 
 // SettlementTotals sums a settlement report.
@@ -184,6 +188,9 @@ type SettlementTotals struct {
 	KeptAmount     int64 `json:"keptAmount" example:"9900"`
 	Fee            int64 `json:"fee" example:"287"`
 	NetAmount      int64 `json:"netAmount" example:"9613"`
+	TaxFreeAmount  int64 `json:"taxFreeAmount" example:"0"`
+	SuppliedAmount int64 `json:"suppliedAmount" example:"9000"`
+	VAT            int64 `json:"vat" example:"900"`
 }
 
 // Settlements is what the shop is owed for the payments approved in a
@@ -222,7 +229,13 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 		}
 		it := Settlement{PaymentKey: p.PaymentKey, OrderID: o.OrderID, Method: string(p.Method), Status: string(p.Status),
 			ApprovedAt: *p.ApprovedAt, Amount: p.Amount, RefundedAmount: p.Amount - p.BalanceAmount, KeptAmount: p.BalanceAmount,
-			NetAmount: p.BalanceAmount}
+			NetAmount: p.BalanceAmount, TaxFreeAmount: p.TaxFreeAmount, SuppliedAmount: p.SuppliedAmount, VAT: p.VAT}
+		if c := p.CashReceipt; c != nil && c.Status == paydeck.CashReceiptIssued {
+			it.CashReceipt = string(c.Type)
+			if c.SelfIssued {
+				it.CashReceipt = "자진발급"
+			}
+		}
 		if m := byType[p.Method]; m != nil {
 			if it.Fee, it.NetAmount, err = m.Fee(p.BalanceAmount); err != nil {
 				return Settlements{}, err
@@ -236,23 +249,30 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 		t.KeptAmount += it.KeptAmount
 		t.Fee += it.Fee
 		t.NetAmount += it.NetAmount
+		t.TaxFreeAmount += it.TaxFreeAmount
+		t.SuppliedAmount += it.SuppliedAmount
+		t.VAT += it.VAT
 	}
 	return rep, nil
 }
 
 // CSV renders the report as CSV: a header row, one row per payment, a final
-// TOTAL row.
+// TOTAL row. The tax columns (taxFreeAmount, suppliedAmount, vat) and the
+// cash receipt come last, so that readers of the older columns keep working.
 func (r Settlements) CSV() ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	i := strconv.FormatInt
-	_ = w.Write([]string{"paymentKey", "orderId", "method", "status", "approvedAt", "amount", "refundedAmount", "keptAmount", "fee", "netAmount"})
+	_ = w.Write([]string{"paymentKey", "orderId", "method", "status", "approvedAt", "amount", "refundedAmount", "keptAmount", "fee", "netAmount",
+		"taxFreeAmount", "suppliedAmount", "vat", "cashReceipt"})
 	for _, s := range r.Items {
 		_ = w.Write([]string{s.PaymentKey, s.OrderID, s.Method, s.Status, s.ApprovedAt.In(paydeck.KST).Format(time.RFC3339),
-			i(s.Amount, 10), i(s.RefundedAmount, 10), i(s.KeptAmount, 10), i(s.Fee, 10), i(s.NetAmount, 10)})
+			i(s.Amount, 10), i(s.RefundedAmount, 10), i(s.KeptAmount, 10), i(s.Fee, 10), i(s.NetAmount, 10),
+			i(s.TaxFreeAmount, 10), i(s.SuppliedAmount, 10), i(s.VAT, 10), s.CashReceipt})
 	}
 	t := r.Totals
-	_ = w.Write([]string{"TOTAL", "", "", "", "", i(t.Amount, 10), i(t.RefundedAmount, 10), i(t.KeptAmount, 10), i(t.Fee, 10), i(t.NetAmount, 10)})
+	_ = w.Write([]string{"TOTAL", "", "", "", "", i(t.Amount, 10), i(t.RefundedAmount, 10), i(t.KeptAmount, 10), i(t.Fee, 10), i(t.NetAmount, 10),
+		i(t.TaxFreeAmount, 10), i(t.SuppliedAmount, 10), i(t.VAT, 10), ""})
 	w.Flush()
 	return buf.Bytes(), w.Error()
 }
