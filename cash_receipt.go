@@ -19,15 +19,16 @@ const (
 
 // Cash receipts a shop must issue on its own (자진발급).
 //
-// 부가가치세법 시행령 제71조의3 (현금영수증 의무발행업종) and 소득세법 제162조의3
-// ④ oblige a business of a listed trade — 통신판매업 (online retail) is on
-// the list, 소득세법 시행령 별표 3의3 — to issue a cash receipt for every
-// cash payment of 100,000 won or more (VAT included) even when the buyer
-// asks for none; the buyer's number then being unknown, the receipt is
-// issued to the National Tax Service's number 010-000-1234 (국세청
-// 지정코드, 자진발급) within 5 days. paydeck applies it to virtual-account and
+// A business of a trade on the list of 현금영수증 의무발행업종 (소득세법
+// 제162조의3 ④ with its 시행령 별표 3의3; 부가가치세법 counts the receipts
+// toward VAT) must issue a cash receipt for every cash payment of 100,000
+// won or more even when the buyer asks for none; 전자상거래 소매업 (online
+// retail) is on the list since 2021-01-01. Without the buyer's number the
+// receipt goes to the National Tax Service's code 010-000-1234 (자진발급),
+// within 5 days of the payment. paydeck applies it to virtual-account and
 // transfer payments: a shopper who asks for none at or above
-// SelfIssueThreshold gets a self-issued 소득공제 receipt.
+// SelfIssueThreshold gets a self-issued 소득공제 receipt. Sources and the
+// whole rule: docs/tax.md.
 const (
 	SelfIssueThreshold = 100_000
 	SelfIssueNumber    = "0100001234"
