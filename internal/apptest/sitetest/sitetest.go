@@ -171,7 +171,7 @@ func (s *Site) Authorize(t testing.TB, o *paydeck.Order, method string) string {
 	if s.Payments == s.Env.Payments {
 		return s.Env.Authorize(t, o, method)
 	}
-	body, err := json.Marshal(map[string]any{"orderId": o.OrderID, "amount": o.FinalAmount,
+	body, err := json.Marshal(map[string]any{"orderId": o.OrderID, "amount": o.FinalAmount, "taxFreeAmount": o.TaxFreeAmount,
 		"orderName": "paydeck test order", "method": method, "customerName": "홍길동"})
 	require.NoError(t, err)
 	req, err := http.NewRequest(http.MethodPost, s.SandboxURL+"/v1/sandbox/authorize", bytes.NewReader(body))
