@@ -66,11 +66,13 @@ func ResolveCashReceipt(amount int64, t paydeck.CashReceiptType, number string) 
 }
 
 // receiptFromToss returns the payment's cash receipt as Toss reports it on
-// tp, or old when Toss reports none (a receipt paydeck issued separately
-// stays). now dates a receipt seen for the first time.
+// tp, or old when Toss reports none or old was issued separately (Toss
+// keeps showing the receipt it issued with the payment, which a separate
+// one only follows once that was cancelled). now dates a receipt seen for
+// the first time.
 func receiptFromToss(tp *toss.Payment, old *paydeck.CashReceipt, now time.Time) *paydeck.CashReceipt {
 	c := tp.CashReceipt
-	if c == nil || c.ReceiptKey == "" {
+	if c == nil || c.ReceiptKey == "" || (old != nil && old.Separate) {
 		return old
 	}
 	r := &paydeck.CashReceipt{Type: paydeck.CashReceiptType(c.Type), ReceiptKey: c.ReceiptKey, IssueNumber: c.IssueNumber,

@@ -155,6 +155,15 @@ func TestCashReceiptByAdmin(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "010****5432", got.CashReceipt.Number)
 		require.Len(t, receipts(t, env), 3)
+
+		// A refund keeps the separate receipt and has paydeck cancel its part.
+		env.Clock.Advance(2 * time.Second)
+		_, _, err = env.Payments.Cancel(ctx, admin, p.PaymentKey, payment.CancelInput{Reason: "부분 환불", Amount: ptr(int64(5_000))})
+		require.NoError(t, err)
+		apptest.WaitFor(t, "receipt part cancelled", func() bool {
+			c := env.PaymentByKey(t, p.PaymentKey).CashReceipt
+			return c.ReceiptKey == got.CashReceipt.ReceiptKey && c.CanceledAmount == 5_000
+		})
 	})
 }
 
