@@ -13,8 +13,10 @@ import (
 	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
 
-// TestBrowserVirtualAccountCashReceipt: a shopper pays by virtual account
-// asking for a 소득공제 cash receipt: a bad number is refused on the page,
+// TestBrowserVirtualAccountCashReceipt: a shopper buys a mixed basket (a
+// taxable and a tax-free product) by virtual account asking for a 소득공제
+// cash receipt: the checkout and the receipt show the tax-free part and the
+// VAT of the taxable part only, a bad number is refused on the page,
 // the window receives the choice, Toss (the sandbox) issues the receipt
 // after the deposit, and the order page shows it with the number masked.
 // Screenshots go to PAYDECK_SHOTS (default a temporary directory).
@@ -26,9 +28,13 @@ func TestBrowserVirtualAccountCashReceipt(t *testing.T) {
 	}
 	env := apptest.New(t, "sqlite")
 	s := newShop(t, env)
+	tangerine := env.TaxFreeProduct(t, 29_900, 5)
 	ctx := sitetest.Browser(t)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.ID("product-"+s.water.ID)),
 		chromedp.Click(chromedp.CSS("#product-"+s.water.ID+" button")),
+		chromedp.WaitVisible(chromedp.ID("cart-subtotal")),
+		chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.ID("product-"+tangerine.ID)),
+		chromedp.Click(chromedp.CSS("#product-"+tangerine.ID+" button")),
 		chromedp.WaitVisible(chromedp.ID("cart-subtotal")),
 		chromedp.Navigate(s.URL+"/signup?next=%2Fcart"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "receipt-shopper@example.com"),
@@ -49,6 +55,9 @@ func TestBrowserVirtualAccountCashReceipt(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, msg, "휴대폰 번호")
 	sitetest.Screenshot(t, ctx, dir, "checkout-cash-receipt-error")
+	taxFree, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("checkout-tax-free")))
+	require.NoError(t, err)
+	require.Equal(t, "29,900원", strings.TrimSpace(taxFree), "shipping and water are taxable")
 	orderID, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("order-id")))
 	require.NoError(t, err)
 	orderID = strings.TrimSpace(orderID)
@@ -70,6 +79,9 @@ func TestBrowserVirtualAccountCashReceipt(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("approve")), chromedp.WaitVisible(chromedp.ID("virtual-account")),
 		chromedp.WaitVisible(chromedp.ID("cash-receipt-later"))))
 	sitetest.Screenshot(t, ctx, dir, "receipt-va-cash-receipt")
+	vat, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("vat")))
+	require.NoError(t, err)
+	require.Equal(t, "1,364원", strings.TrimSpace(vat), "round((12,000 + 3,000) / 11)")
 
 	o := s.orderRecord(t, orderID)
 	var key string
@@ -81,6 +93,7 @@ func TestBrowserVirtualAccountCashReceipt(t *testing.T) {
 		return err
 	}))
 	require.NotEmpty(t, key)
+	require.Equal(t, int64(29_900), o.TaxFreeAmount)
 	env.Deposit(t, key)
 	apptest.WaitFor(t, "order paid", func() bool { return s.orderRecord(t, orderID).Status == paydeck.OrderPaid })
 	for _, lang := range []string{"ko", "en"} {

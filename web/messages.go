@@ -53,6 +53,7 @@ var messages = ui.Messages{
 	"checkout.title": {"결제하기", "Checkout"},
 
 	"tax.taxfree":                {"면세 금액", "Tax-free amount"},
+	"tax.taxfreeitem":            {"면세", "tax-free"},
 	"tax.supplied":               {"공급가액", "Supply amount"},
 	"tax.vat":                    {"부가세", "VAT"},
 	"cashreceipt.title":          {"현금영수증", "Cash receipt"},
