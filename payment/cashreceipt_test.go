@@ -9,6 +9,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/store/storetest"
 	"github.com/paydeck/paydeck/toss"
 )
 
@@ -54,6 +55,22 @@ func TestCashReceiptWithVirtualAccount(t *testing.T) {
 		require.NotEmpty(t, c.ReceiptURL)
 		require.Equal(t, paydeck.CashReceiptIssued, c.Status)
 		require.Len(t, receipts(t, env), 1)
+		// The deposit mail is the shopper's receipt: tax split and cash receipt.
+		var mail *paydeck.OutboxMessage
+		storetest.MustView(t, env.DB, func(tx paydeck.Tx) error {
+			msgs, _, err := tx.FindOutboxMessages(ctx, paydeck.OutboxFilter{Limit: 50})
+			for _, m := range msgs {
+				if m.Kind == "deposit_received" {
+					mail = m
+				}
+			}
+			return err
+		})
+		require.NotNil(t, mail)
+		require.Contains(t, mail.Text, "면세 금액")
+		require.Contains(t, mail.Text, "29,900원")
+		require.Contains(t, mail.Text, "1,182원")
+		require.Contains(t, mail.Text, "소득공제 010****5678")
 
 		env.Clock.Advance(2 * time.Second)
 		_, p, err = env.Payments.Cancel(ctx, apptest.As(env.Admin(t)), key, payment.CancelInput{Reason: "부분 환불",
