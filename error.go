@@ -93,6 +93,7 @@ const (
 	ReasonRefundInProgress    = "refund_in_progress"      // none or order ID
 	ReasonRefundAmount        = "refund_amount"           // none
 	ReasonRefundReason        = "refund_reason"           // none
+	ReasonRefundTaxFree       = "refund_tax_free"         // none
 	ReasonRefundScope         = "refund_scope"            // none: neither full nor an amount chosen
 	ReasonRefundPreset        = "refund_preset"           // none: a reason not on the list
 	ReasonRefundOther         = "refund_other"            // none: 기타 without words

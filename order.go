@@ -1,6 +1,10 @@
 package paydeck
 
-import "time"
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
 
 // MaxItemQuantity is the largest quantity of one product in one order.
 const MaxItemQuantity = 1000
@@ -22,7 +26,11 @@ type Order struct {
 	ShippingFee    int64 `json:"shippingFee"`
 	// FinalAmount = TotalAmount − DiscountAmount + ShippingFee: what the
 	// shopper pays.
-	FinalAmount     int64       `json:"finalAmount"`
+	FinalAmount int64 `json:"finalAmount"`
+	// TaxFreeAmount is the tax-free part of FinalAmount (TaxFreeShare of
+	// the tax-free lines; shipping is taxable), set by ComputeAmounts and
+	// sent to Toss as taxFreeAmount.
+	TaxFreeAmount   int64       `json:"taxFreeAmount"`
 	ShippingName    string      `json:"shippingName"`
 	ShippingPhone   string      `json:"shippingPhone"`
 	ShippingAddress string      `json:"shippingAddress"`
@@ -59,6 +67,8 @@ type OrderItem struct {
 	UnitPrice   int64  `json:"unitPrice"`
 	// TotalPrice = UnitPrice × Quantity.
 	TotalPrice int64 `json:"totalPrice"`
+	// TaxFree is the product's tax type when the order was placed.
+	TaxFree bool `json:"taxFree"`
 }
 
 // NewOrderItem returns the item for qty units of p at p's current price.
@@ -68,11 +78,12 @@ func NewOrderItem(p *Product, qty int64) (OrderItem, error) {
 		return OrderItem{}, Reasonf(CodeInvalid, ReasonQuantityOutOfRange, "Quantity must be between 1 and %d.", MaxItemQuantity)
 	}
 	return OrderItem{ProductID: p.ID, ProductName: p.Name, Quantity: qty,
-		UnitPrice: p.Price, TotalPrice: p.Price * qty}, nil
+		UnitPrice: p.Price, TotalPrice: p.Price * qty, TaxFree: p.TaxFree}, nil
 }
 
-// ComputeAmounts sets TotalAmount from the items and FinalAmount =
-// TotalAmount − DiscountAmount + ShippingFee. It returns an invalid *Error,
+// ComputeAmounts sets TotalAmount from the items, FinalAmount =
+// TotalAmount − DiscountAmount + ShippingFee and TaxFreeAmount (the
+// tax-free lines less their share of the discount, TaxFreeShare). It returns an invalid *Error,
 // leaving o unchanged, when there are no items, an item's TotalPrice is not
 // UnitPrice × Quantity, the discount is negative or above the total, or the
 // shipping fee is negative.
@@ -80,8 +91,11 @@ func (o *Order) ComputeAmounts() error {
 	if len(o.Items) == 0 {
 		return Reasonf(CodeInvalid, ReasonOrderEmpty, "An order needs at least one item.")
 	}
-	var total int64
+	var total, taxFree int64
 	for _, it := range o.Items {
+		if it.TaxFree {
+			taxFree += it.TotalPrice
+		}
 		if it.Quantity < 1 || it.Quantity > MaxItemQuantity || it.UnitPrice < 0 || it.TotalPrice != it.UnitPrice*it.Quantity {
 			return Errorf(CodeInvalid, "Order item for product %s is inconsistent.", it.ProductID)
 		}
@@ -95,6 +109,7 @@ func (o *Order) ComputeAmounts() error {
 	}
 	o.TotalAmount = total
 	o.FinalAmount = total - o.DiscountAmount + o.ShippingFee
+	o.TaxFreeAmount = TaxFreeShare(total, taxFree, o.DiscountAmount)
 	return nil
 }
 
@@ -119,7 +134,8 @@ func (o *Order) Validate() error {
 	computed := Order{Items: o.Items, DiscountAmount: o.DiscountAmount, ShippingFee: o.ShippingFee}
 	if err := computed.ComputeAmounts(); err != nil {
 		return err
-	} else if computed.TotalAmount != o.TotalAmount || computed.FinalAmount != o.FinalAmount {
+	} else if computed.TotalAmount != o.TotalAmount || computed.FinalAmount != o.FinalAmount ||
+		computed.TaxFreeAmount != o.TaxFreeAmount {
 		return Errorf(CodeInvalid, "Order amounts are inconsistent.")
 	}
 	return nil
@@ -156,4 +172,21 @@ func (o *Order) Payable(now time.Time) error {
 		return Reasonf(CodeConflict, ReasonOrderExpired, "Order %s has expired.", o.OrderID)
 	}
 	return nil
+}
+
+// Name is the name Toss shows for the order: the first line's product
+// name, plus "외 N건" for the N other lines, at most 100 characters.
+func (o *Order) Name() string {
+	if len(o.Items) == 0 {
+		return o.OrderID
+	}
+	name := o.Items[0].ProductName
+	if n := len(o.Items) - 1; n > 0 {
+		name += " 외 " + strconv.Itoa(n) + "건"
+	}
+	for utf8.RuneCountInString(name) > 100 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return name
 }

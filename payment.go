@@ -43,6 +43,9 @@ type Payment struct {
 	// object): the card slip or statement a shopper can print; "" until
 	// Toss gives one.
 	ReceiptURL string `json:"receiptUrl,omitempty"`
+	// CashReceipt is the payment's cash receipt (현금영수증), nil when none
+	// was issued.
+	CashReceipt *CashReceipt `json:"cashReceipt,omitempty"`
 	// Secret is Toss's per-payment webhook secret, compared (in constant time)
 	// with the secret in DEPOSIT_CALLBACK bodies. Never serialised.
 	Secret     string     `json:"-"`
@@ -79,6 +82,8 @@ func (p *Payment) Validate() error {
 	case p.Amount < 0 || p.BalanceAmount < 0 || p.BalanceAmount > p.Amount ||
 		p.SuppliedAmount < 0 || p.VAT < 0 || p.TaxFreeAmount < 0:
 		return Errorf(CodeInvalid, "Payment amounts are inconsistent.")
+	case p.TaxFreeAmount > p.BalanceAmount && p.Status != PaymentAborted && p.Status != PaymentExpired:
+		return Errorf(CodeInvalid, "Payment tax-free amount exceeds its balance.")
 	case len(p.MethodDetails) > 0 && !json.Valid(p.MethodDetails):
 		return Errorf(CodeInvalid, "Payment method details are not valid JSON.")
 	}

@@ -27,6 +27,9 @@ type Product struct {
 	// change of mind (전자상거래법 §17(2): opened or used goods, digital
 	// content once supplied, made to order). Defects may still be returned.
 	WithdrawalExempt bool `json:"withdrawalExempt"`
+	// TaxFree marks goods exempt from VAT (면세, e.g. unprocessed farm
+	// produce); the rest are taxable (과세). See tax.go.
+	TaxFree bool `json:"taxFree"`
 	// IsActive marks products that can be ordered and are listed to shoppers.
 	IsActive  bool      `json:"isActive"`
 	CreatedAt time.Time `json:"createdAt"`

@@ -19,10 +19,13 @@ type Refund struct {
 	// RequestHash identifies the request that created the refund (set by
 	// the payment service); a repeat with the same IdempotencyKey must
 	// carry the same request. "" for refunds recorded before it existed.
-	RequestHash string       `json:"-"`
-	Amount      int64        `json:"amount"`
-	Reason      string       `json:"reason"`
-	Status      RefundStatus `json:"status"`
+	RequestHash string `json:"-"`
+	Amount      int64  `json:"amount"`
+	// TaxFreeAmount is the tax-free part of Amount, sent to Toss's cancel
+	// as taxFreeAmount (RefundTaxFree unless the caller named it).
+	TaxFreeAmount int64        `json:"taxFreeAmount"`
+	Reason        string       `json:"reason"`
+	Status        RefundStatus `json:"status"`
 	// TransactionKey is Toss's transactionKey of the cancel.
 	TransactionKey string `json:"transactionKey,omitempty"`
 	ErrorCode      string `json:"errorCode,omitempty"`
@@ -49,6 +52,8 @@ func (r *Refund) Validate() error {
 		return Errorf(CodeInvalid, "Refund payment is required.")
 	case r.Amount <= 0:
 		return Reasonf(CodeInvalid, ReasonRefundAmount, "Refund amount must be positive.")
+	case r.TaxFreeAmount < 0 || r.TaxFreeAmount > r.Amount:
+		return Reasonf(CodeInvalid, ReasonRefundTaxFree, "Refund tax-free amount must be between 0 and the refund amount.")
 	case strings.TrimSpace(r.Reason) == "":
 		return Reasonf(CodeInvalid, ReasonRefundReason, "Refund reason is required.")
 	case !r.Status.Valid():

@@ -65,6 +65,8 @@ func TestBrowserAnsweringACall(t *testing.T) {
 			chromedp.WaitVisible(chromedp.ID("customers")),
 			chromedp.SendKeys(chromedp.ID("q"), "010 5555 1234"),
 			chromedp.Click(chromedp.CSS(`form[role="search"] button[type="submit"]`)),
+			// The results page, not the list the search was typed on.
+			chromedp.WaitVisible(chromedp.CSS(`#customers[data-query="010 5555 1234"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#customers a[href="/admin/customers/`+s.customer.ID+`"]`)),
 		))
 		rows, err := chromedp.Run(b, chromedp.Text(chromedp.CSS("#customers tbody")))

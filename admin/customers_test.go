@@ -126,7 +126,8 @@ func TestAnsweringACall(t *testing.T) {
 		set := s.admin.Get(t, "/admin/settlements.csv")
 		require.Equal(t, http.StatusOK, set.Status, set.Body)
 		srows := readSheet(t, set.Header, set.Body)
-		require.Equal(t, []string{"주문번호", "결제 키", "결제수단", "상태", "승인 시각", "승인 금액", "환불 금액", "환불 후 금액", "수수료", "정산 금액"}, srows[0])
+		require.Equal(t, []string{"주문번호", "결제 키", "결제수단", "상태", "승인 시각", "승인 금액", "환불 금액", "환불 후 금액", "수수료", "정산 금액",
+			"면세 금액", "공급가액", "부가세", "현금영수증"}, srows[0])
 		require.Len(t, srows, 4, "header, two payments, totals")
 		require.Contains(t, []string{srows[1][1], srows[2][1]}, p.PaymentKey)
 		require.Equal(t, "카드", srows[1][2])

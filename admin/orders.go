@@ -211,6 +211,10 @@ type paymentDetail struct {
 	RawDetails string
 	// Form is what the refund form shows again after a refused post.
 	Form refundForm
+	// ReceiptIssuable is set when a cash receipt can be issued afterwards;
+	// ReceiptError is why the last cash-receipt post was refused.
+	ReceiptIssuable bool
+	ReceiptError    string
 }
 
 // orderDetail is the admin's order page.
@@ -266,7 +270,7 @@ func (a *app) loadOrder(r *http.Request, rq *request, orderID string) (orderDeta
 			return orderDetail{}, err
 		}
 		addEvents(events)
-		pd := paymentDetail{Payment: p, Idem: newIdem(),
+		pd := paymentDetail{Payment: p, Idem: newIdem(), ReceiptIssuable: cashReceiptIssuable(p),
 			Refundable:   p.CanRefund(1) == nil || p.Status == paydeck.PaymentWaitingForDeposit,
 			NeedsAccount: p.Method == paydeck.MethodVirtualAccount && p.Status != paydeck.PaymentWaitingForDeposit}
 		if len(p.MethodDetails) > 0 {

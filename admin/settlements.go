@@ -87,16 +87,19 @@ func (a *app) settlementsCSV(w http.ResponseWriter, r *http.Request, rq *request
 	var buf bytes.Buffer
 	t, word := rq.view.T, rq.view.Word
 	s := report.NewSheet(&buf, true, t("csv.orderid"), t("payments.key"), t("payments.method"), t("csv.status"),
-		t("payments.approved"), t("csv.amount"), t("csv.refunded"), t("csv.kept"), t("csv.fee"), t("csv.net"))
+		t("payments.approved"), t("csv.amount"), t("csv.refunded"), t("csv.kept"), t("csv.fee"), t("csv.net"),
+		t("csv.taxfree"), t("csv.supplied"), t("csv.vat"), t("csv.cashreceipt"))
 	for _, it := range rep.Items {
 		s.Row(report.Text(it.OrderID), report.Text(it.PaymentKey), report.Text(word(it.Method)), report.Text(word(it.Status)),
 			report.Text(csvTime(&it.ApprovedAt)), report.Num(it.Amount), report.Num(it.RefundedAmount),
-			report.Num(it.KeptAmount), report.Num(it.Fee), report.Num(it.NetAmount))
+			report.Num(it.KeptAmount), report.Num(it.Fee), report.Num(it.NetAmount),
+			report.Num(it.TaxFreeAmount), report.Num(it.SuppliedAmount), report.Num(it.VAT), report.Text(it.CashReceipt))
 	}
 	tot := rep.Totals
 	s.Row(report.Text(t("settlements.total")), report.Text(t("csv.count", tot.Count)), report.Text(""), report.Text(""),
 		report.Text(""), report.Num(tot.Amount), report.Num(tot.RefundedAmount), report.Num(tot.KeptAmount),
-		report.Num(tot.Fee), report.Num(tot.NetAmount))
+		report.Num(tot.Fee), report.Num(tot.NetAmount),
+		report.Num(tot.TaxFreeAmount), report.Num(tot.SuppliedAmount), report.Num(tot.VAT), report.Text(""))
 	if err := s.Close(); err != nil {
 		a.error(w, r, rq, err)
 		return

@@ -107,9 +107,9 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	sort.Strings(public)
 	// The access rules themselves, as the document states them.
 	require.Equal(t, []string{"getProduct", "listCouriers", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"}, public)
-	require.Equal(t, []string{"adjustStock", "approveReturn", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
+	require.Equal(t, []string{"adjustStock", "approveReturn", "cancelCashReceipt", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
 		"deactivatePaymentMethod", "deactivateProduct", "deleteProductImage", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
-		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "putProductImage", "refuseReturn", "resendEvent", "retrySubscription",
+		"issueCashReceipt", "listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "putProductImage", "refuseReturn", "resendEvent", "retrySubscription",
 		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
 		"updateProduct", "updateWebhookEndpoint"}, admin)
 	// The customer's own: 13 of orders (with requestReturn and
@@ -226,7 +226,7 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"orders:read":    {"getCheckout", "getOrder", "getPayment", "listEvents", "listOrders"},
 		"orders:write":   {"cancelOrder", "createOrder", "deliverOrder", "refuseReturn", "requestReturn", "resendEvent", "shipOrder"},
 		"payments:write": {"confirmPayment", "switchPaymentMethod"},
-		"refunds:write":  {"approveReturn", "cancelPayment"},
+		"refunds:write":  {"approveReturn", "cancelCashReceipt", "cancelPayment", "issueCashReceipt"},
 		"catalogue:write": {"adjustStock", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
 			"deleteProductImage", "putProductImage", "updatePaymentMethod", "updatePlan", "updateProduct"},
 		"reports:read": {"getReconciliation", "getSettlements", "getStats"},

@@ -52,6 +52,9 @@ var operationScopes = map[string]paydeck.Scope{
 	"switchPaymentMethod": paydeck.ScopePaymentsWrite,
 	"cancelPayment":       paydeck.ScopeRefundsWrite,
 
+	"issueCashReceipt":  paydeck.ScopeRefundsWrite,
+	"cancelCashReceipt": paydeck.ScopeRefundsWrite,
+
 	"createProduct":           paydeck.ScopeCatalogueWrite,
 	"updateProduct":           paydeck.ScopeCatalogueWrite,
 	"adjustStock":             paydeck.ScopeCatalogueWrite,

@@ -77,9 +77,26 @@ type Checkout struct {
 	SDKURL      string `json:"sdkUrl" example:"https://js.tosspayments.com/v2/standard"`
 	SuccessURL  string `json:"successUrl" example:"http://127.0.0.1:8080/payments/success"`
 	FailURL     string `json:"failUrl" example:"http://127.0.0.1:8080/payments/fail"`
+	// TaxFreeAmount goes with the request so that Toss splits VAT right.
+	TaxFreeAmount int64              `json:"taxFreeAmount" example:"0" doc:"Send as requestPayment's taxFreeAmount."`
+	CashReceipt   CashReceiptRequest `json:"cashReceipt" doc:"Send as virtualAccount.cashReceipt / transfer.cashReceipt."`
 }
 
 type checkoutOutput struct{ Body Checkout }
+
+// CashReceiptRequest is the cash receipt (현금영수증) asked for with a
+// virtual account or a transfer: what the page sends to Toss as
+// virtualAccount.cashReceipt / transfer.cashReceipt.
+type CashReceiptRequest struct {
+	Type               string `json:"type" enum:"소득공제,지출증빙,미발행" example:"소득공제"`
+	RegistrationNumber string `json:"registrationNumber" example:"01012345678" doc:"Digits only: mobile phone or cash-receipt card number (소득공제), business registration number (지출증빙), empty for 미발행."`
+	SelfIssued         bool   `json:"selfIssued" example:"false" doc:"True when 미발행 was asked for a payment of 100,000 won or more: the receipt is self-issued (자진발급) to 010-000-1234, as 소득세법 §162-3 requires of online retail."`
+}
+
+type checkoutInput struct {
+	OrderID     string            `path:"orderId" minLength:"6" maxLength:"64" pattern:"^[A-Za-z0-9_-]+$" example:"ORD20261127A1B2C3D4"`
+	CashReceipt map[string]string `query:"cashReceipt,deepObject" doc:"cashReceipt[type] (소득공제 | 지출증빙 | 미발행) and cashReceipt[registrationNumber] for a virtual account or transfer; validated and echoed with the self-issue rule applied."`
+}
 
 func (s *server) registerOrders() {
 	tags := []string{"Orders"}
@@ -176,14 +193,20 @@ func (s *server) getOrder(ctx context.Context, in *orderIDInput) (*orderDetailOu
 	return &orderDetailOutput{Body: d}, nil
 }
 
-func (s *server) checkout(ctx context.Context, in *orderIDInput) (*checkoutOutput, error) {
+func (s *server) checkout(ctx context.Context, in *checkoutInput) (*checkoutOutput, error) {
 	c, err := s.Payments.Checkout(ctx, actor(ctx), in.OrderID)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	cr, err := payment.ResolveCashReceipt(c.Amount, paydeck.CashReceiptType(in.CashReceipt["type"]), in.CashReceipt["registrationNumber"])
 	if err != nil {
 		return nil, s.problem(ctx, err)
 	}
 	return &checkoutOutput{Body: Checkout{ClientKey: s.ClientKey, OrderID: c.TossOrderID, OrderName: c.OrderName,
 		Amount: c.Amount, CustomerKey: c.CustomerKey, SDKURL: s.SDKURL,
-		SuccessURL: s.PublicURL + "/payments/success", FailURL: s.PublicURL + "/payments/fail?order=" + c.Order.OrderID}}, nil
+		SuccessURL: s.PublicURL + "/payments/success", FailURL: s.PublicURL + "/payments/fail?order=" + c.Order.OrderID,
+		TaxFreeAmount: c.TaxFreeAmount, CashReceipt: CashReceiptRequest{Type: string(cr.Type),
+			RegistrationNumber: cr.RegistrationNumber, SelfIssued: cr.SelfIssued}}}, nil
 }
 
 func (s *server) cancelOrder(ctx context.Context, in *orderIDInput) (*orderOutput, error) {

@@ -47,6 +47,15 @@ type cancelPaymentInput struct {
 		CancelReason         string                `json:"cancelReason" minLength:"1" maxLength:"200" example:"고객 변심"`
 		CancelAmount         *int64                `json:"cancelAmount,omitempty" minimum:"1" maximum:"100000000000" example:"6900" doc:"Omit for the whole remaining balance."`
 		RefundReceiveAccount *RefundReceiveAccount `json:"refundReceiveAccount,omitempty" doc:"Required for deposited virtual-account payments."`
+		TaxFreeAmount        *int64                `json:"taxFreeAmount,omitempty" minimum:"0" maximum:"100000000000" example:"0" doc:"Tax-free part of the refund when you know it (say, the refunded lines); omit for paydeck's rule: the balance's tax-free share, round(amount × taxFree ÷ balance), and all of it for the whole balance."`
+	}
+}
+
+type issueCashReceiptInput struct {
+	PaymentKey string `path:"paymentKey" minLength:"1" maxLength:"200" example:"tgen_20261127ABCDEFGHIJ"`
+	Body       struct {
+		Type               string `json:"type" enum:"소득공제,지출증빙" example:"지출증빙"`
+		RegistrationNumber string `json:"registrationNumber" minLength:"1" maxLength:"30" example:"123-45-67890" doc:"소득공제: mobile phone or cash-receipt card number; 지출증빙: business registration number."`
 	}
 }
 
@@ -102,6 +111,19 @@ func (s *server) registerPayments() {
 		Errors:    []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
 		Responses: s.accepted(reflect.TypeFor[CancelResult](), "The refund is in_progress at Toss; a job settles it."),
 	}, s.cancelPayment)
+	register(s, adminOnly, huma.Operation{
+		OperationID: "issueCashReceipt", Method: http.MethodPost, Path: "/api/payments/{paymentKey}/cash-receipt", Tags: tags,
+		Summary: "Issue a cash receipt afterwards",
+		Description: "Admins issue a cash receipt (현금영수증) for a paid virtual-account or transfer payment that has none " +
+			"standing, for its remaining balance (POST /v1/cash-receipts at Toss). 409 when one stands or Toss refuses.",
+		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
+	}, s.issueCashReceipt)
+	register(s, adminOnly, huma.Operation{
+		OperationID: "cancelCashReceipt", Method: http.MethodPost, Path: "/api/payments/{paymentKey}/cash-receipt/cancel", Tags: tags,
+		Summary:     "Cancel a cash receipt",
+		Description: "Admins cancel what stands of the payment's cash receipt at Toss. 409 when none stands or Toss refuses.",
+		Errors:      []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
+	}, s.cancelCashReceipt)
 	register(s, public, huma.Operation{
 		OperationID: "receiveWebhook", Method: http.MethodPost, Path: "/api/payments/webhook", Tags: []string{"Webhooks"},
 		Summary: "Receive a Toss webhook",
@@ -151,7 +173,8 @@ func (s *server) getPayment(ctx context.Context, in *paymentKeyInput) (*paymentO
 }
 
 func (s *server) cancelPayment(ctx context.Context, in *cancelPaymentInput) (*cancelOutput, error) {
-	ci := payment.CancelInput{Reason: in.Body.CancelReason, Amount: in.Body.CancelAmount, IdempotencyKey: in.IdempotencyKey}
+	ci := payment.CancelInput{Reason: in.Body.CancelReason, Amount: in.Body.CancelAmount, IdempotencyKey: in.IdempotencyKey,
+		TaxFreeAmount: in.Body.TaxFreeAmount}
 	if a := in.Body.RefundReceiveAccount; a != nil {
 		ci.RefundAccount = &payment.RefundAccount{Bank: a.Bank, AccountNumber: a.AccountNumber, HolderName: a.HolderName}
 	}
@@ -165,6 +188,23 @@ func (s *server) cancelPayment(ctx context.Context, in *cancelPaymentInput) (*ca
 	}
 	return &cancelOutput{Status: status, Body: CancelResult{Refund: refundView(r),
 		Payment: paymentView(p, s.publicOrderID(ctx, p), nil)}}, nil
+}
+
+func (s *server) issueCashReceipt(ctx context.Context, in *issueCashReceiptInput) (*paymentOutput, error) {
+	p, err := s.Payments.IssueCashReceipt(ctx, actor(ctx), in.PaymentKey, payment.IssueCashReceiptInput{
+		Type: paydeck.CashReceiptType(in.Body.Type), Number: in.Body.RegistrationNumber})
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &paymentOutput{Body: paymentView(p, s.publicOrderID(ctx, p), nil)}, nil
+}
+
+func (s *server) cancelCashReceipt(ctx context.Context, in *paymentKeyInput) (*paymentOutput, error) {
+	p, err := s.Payments.CancelCashReceipt(ctx, actor(ctx), in.PaymentKey)
+	if err != nil {
+		return nil, s.problem(ctx, err)
+	}
+	return &paymentOutput{Body: paymentView(p, s.publicOrderID(ctx, p), nil)}, nil
 }
 
 // publicOrderID returns the public orderId of p's order, "" if it cannot

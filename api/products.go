@@ -21,6 +21,7 @@ type Product struct {
 	StockQuantity int64     `json:"stockQuantity" example:"120" doc:"Units left; ignored for digital goods."`
 	IsDigital     bool      `json:"isDigital" example:"false"`
 	IsActive      bool      `json:"isActive" example:"true"`
+	TaxFree       bool      `json:"taxFree" example:"false" doc:"Tax-free goods (면세): no VAT; otherwise taxable (과세, 10% VAT included in the price)."`
 	CreatedAt     time.Time `json:"createdAt"`
 	UpdatedAt     time.Time `json:"updatedAt"`
 	Category      string    `json:"category" example:"생수" doc:"The product's category; empty for none."`
@@ -37,8 +38,8 @@ func (s *server) productView(p *paydeck.Product) Product {
 		img = s.PublicURL + img
 	}
 	return Product{ID: p.ID, Name: p.Name, Description: p.Description, Price: p.Price, ImageURL: img,
-		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
-		Category: p.Category, WithdrawalExempt: p.WithdrawalExempt}
+		StockQuantity: p.StockQuantity, IsDigital: p.IsDigital, IsActive: p.IsActive, TaxFree: p.TaxFree, CreatedAt: p.CreatedAt,
+		UpdatedAt: p.UpdatedAt, Category: p.Category, WithdrawalExempt: p.WithdrawalExempt}
 }
 
 // ProductPage is one page of products.
@@ -90,6 +91,7 @@ type ProductFields struct {
 
 	// WithdrawalExempt: see Product.
 	WithdrawalExempt *bool `json:"withdrawalExempt,omitempty" example:"false"`
+	TaxFree          *bool `json:"taxFree,omitempty" example:"false" doc:"Tax-free goods (면세)."`
 }
 
 // apply copies the set fields onto p.
@@ -103,6 +105,7 @@ func (f *ProductFields) apply(p *paydeck.Product) {
 	setIf(&p.IsActive, f.IsActive)
 	setIf(&p.Category, f.Category)
 	setIf(&p.WithdrawalExempt, f.WithdrawalExempt)
+	setIf(&p.TaxFree, f.TaxFree)
 }
 
 func setIf[T any](dst *T, v *T) {
@@ -124,6 +127,7 @@ type createProductInput struct {
 
 		// WithdrawalExempt: see Product.
 		WithdrawalExempt bool `json:"withdrawalExempt,omitempty" example:"false"`
+		TaxFree          bool `json:"taxFree,omitempty" example:"false" doc:"Tax-free goods (면세): no VAT. Default taxable (과세)."`
 	}
 }
 
@@ -221,7 +225,7 @@ func (s *server) createProduct(ctx context.Context, in *createProductInput) (*pr
 	b := in.Body
 	p := &paydeck.Product{Name: b.Name, Description: b.Description, Price: b.Price, ImageURL: b.ImageURL,
 		StockQuantity: b.StockQuantity, IsDigital: b.IsDigital, IsActive: b.IsActive == nil || *b.IsActive, Category: b.Category,
-		WithdrawalExempt: b.WithdrawalExempt}
+		WithdrawalExempt: b.WithdrawalExempt, TaxFree: b.TaxFree}
 	if err := s.Store.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateProduct(ctx, p) }); err != nil {
 		return nil, s.problem(ctx, err)
 	}

@@ -16,6 +16,7 @@ type Order struct {
 	DiscountAmount  int64       `json:"discountAmount" example:"0"`
 	ShippingFee     int64       `json:"shippingFee" example:"3000"`
 	FinalAmount     int64       `json:"finalAmount" example:"16800" doc:"totalAmount − discountAmount + shippingFee: what the shopper pays."`
+	TaxFreeAmount   int64       `json:"taxFreeAmount" example:"0" doc:"Tax-free part of finalAmount: the tax-free (면세) lines less their share of the discount; shipping is taxable. Sent to Toss as taxFreeAmount."`
 	ShippingName    string      `json:"shippingName" example:"김지민"`
 	ShippingPhone   string      `json:"shippingPhone" example:"010-1234-5678"`
 	ShippingAddress string      `json:"shippingAddress" example:"서울특별시 중구 세종대로 110"`
@@ -43,6 +44,7 @@ type OrderItem struct {
 	Quantity    int64  `json:"quantity" example:"2"`
 	UnitPrice   int64  `json:"unitPrice" example:"6900"`
 	TotalPrice  int64  `json:"totalPrice" example:"13800"`
+	TaxFree     bool   `json:"taxFree" example:"false" doc:"Tax-free line (면세)."`
 }
 
 func orderView(o *paydeck.Order) Order {
@@ -51,12 +53,12 @@ func orderView(o *paydeck.Order) Order {
 		ShippingName: o.ShippingName, ShippingPhone: o.ShippingPhone, ShippingAddress: o.ShippingAddress,
 		ShippingMemo: o.ShippingMemo, Items: make([]OrderItem, 0, len(o.Items)), CreatedAt: o.CreatedAt,
 		ExpiresAt: o.ExpiresAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt,
-		CustomerRef: o.CustomerRef}
+		CustomerRef: o.CustomerRef, TaxFreeAmount: o.TaxFreeAmount}
 	v.ShippingPostcode, v.ShippingAddressDetail = o.ShippingPostcode, o.ShippingAddressDetail
 	v.WithdrawalDeadline = o.WithdrawalDeadline()
 	for _, it := range o.Items {
 		v.Items = append(v.Items, OrderItem{ProductID: it.ProductID, ProductName: it.ProductName,
-			Quantity: it.Quantity, UnitPrice: it.UnitPrice, TotalPrice: it.TotalPrice})
+			Quantity: it.Quantity, UnitPrice: it.UnitPrice, TotalPrice: it.TotalPrice, TaxFree: it.TaxFree})
 	}
 	return v
 }
@@ -69,9 +71,10 @@ type Payment struct {
 	Status             string          `json:"status" enum:"ready,in_progress,waiting_for_deposit,done,canceled,partial_canceled,aborted,expired" example:"done"`
 	Amount             int64           `json:"amount" example:"16800"`
 	BalanceAmount      int64           `json:"balanceAmount" example:"16800" doc:"What can still be refunded."`
-	SuppliedAmount     int64           `json:"suppliedAmount" example:"15273"`
-	VAT                int64           `json:"vat" example:"1527"`
-	TaxFreeAmount      int64           `json:"taxFreeAmount" example:"0"`
+	SuppliedAmount     int64           `json:"suppliedAmount" example:"15273" doc:"Taxable part of the balance without its VAT."`
+	VAT                int64           `json:"vat" example:"1527" doc:"round(taxable part of the balance / 11)."`
+	TaxFreeAmount      int64           `json:"taxFreeAmount" example:"0" doc:"Tax-free part of the balance; shrinks with refunds."`
+	CashReceipt        *CashReceipt    `json:"cashReceipt,omitempty" doc:"The cash receipt (현금영수증) of a virtual-account or transfer payment."`
 	LastTransactionKey string          `json:"lastTransactionKey,omitempty" example:"txrd_a01jxyz"`
 	FailureCode        string          `json:"failureCode,omitempty" example:"REJECT_CARD_PAYMENT"`
 	FailureMessage     string          `json:"failureMessage,omitempty" example:"한도초과 혹은 잔액부족으로 결제에 실패했습니다."`
@@ -95,6 +98,11 @@ func paymentView(p *paydeck.Payment, orderID string, events []*paydeck.PaymentEv
 		Amount: p.Amount, BalanceAmount: p.BalanceAmount, SuppliedAmount: p.SuppliedAmount, VAT: p.VAT,
 		TaxFreeAmount: p.TaxFreeAmount, LastTransactionKey: p.TransactionKey, FailureCode: p.FailureCode,
 		FailureMessage: p.FailureMessage, ApprovedAt: p.ApprovedAt, CreatedAt: p.CreatedAt}
+	if c := p.CashReceipt; c != nil {
+		v.CashReceipt = &CashReceipt{Type: string(c.Type), RegistrationNumber: c.Number, SelfIssued: c.SelfIssued,
+			ReceiptKey: c.ReceiptKey, IssueNumber: c.IssueNumber, ReceiptURL: c.ReceiptURL, Amount: c.Amount,
+			TaxFreeAmount: c.TaxFreeAmount, CanceledAmount: c.CanceledAmount, Status: string(c.Status), IssuedAt: c.IssuedAt}
+	}
 	if va := p.VirtualAccount; va != nil {
 		v.VirtualAccount = &VirtualAccount{BankCode: va.BankCode, AccountNumber: va.AccountNumber,
 			CustomerName: va.CustomerName, DueDate: va.DueDate}
@@ -103,6 +111,21 @@ func paymentView(p *paydeck.Payment, orderID string, events []*paydeck.PaymentEv
 		v.Events = append(v.Events, eventView(e))
 	}
 	return v
+}
+
+// CashReceipt is a payment's cash receipt (현금영수증) as Toss issued it.
+type CashReceipt struct {
+	Type               string    `json:"type" enum:"소득공제,지출증빙" example:"소득공제"`
+	RegistrationNumber string    `json:"registrationNumber" example:"010****5678" doc:"The number it was issued to, masked."`
+	SelfIssued         bool      `json:"selfIssued" example:"false" doc:"Self-issued (자진발급) to 010-000-1234: a cash payment of 100,000 won or more with no receipt asked for."`
+	ReceiptKey         string    `json:"receiptKey" example:"rcpt_20261127ABCDEF"`
+	IssueNumber        string    `json:"issueNumber" example:"123456789"`
+	ReceiptURL         string    `json:"receiptUrl" example:"https://dashboard.tosspayments.com/receipt/cash-receipt?receiptKey=rcpt_20261127ABCDEF"`
+	Amount             int64     `json:"amount" example:"42900"`
+	TaxFreeAmount      int64     `json:"taxFreeAmount" example:"29900"`
+	CanceledAmount     int64     `json:"canceledAmount" example:"0" doc:"Cancelled by refunds or by the shop."`
+	Status             string    `json:"status" enum:"issued,canceled" example:"issued"`
+	IssuedAt           time.Time `json:"issuedAt"`
 }
 
 // Event is one entry of the append-only audit trail.
@@ -125,6 +148,7 @@ func eventView(e *paydeck.PaymentEvent) Event {
 type Refund struct {
 	ID             string     `json:"id" format:"uuid" example:"5d6e7f80-91a2-4b3c-8d4e-5f60718293a4"`
 	Amount         int64      `json:"amount" example:"6900"`
+	TaxFreeAmount  int64      `json:"taxFreeAmount" example:"0" doc:"Tax-free part of amount, sent to Toss's cancel."`
 	Reason         string     `json:"reason" example:"고객 변심"`
 	Status         string     `json:"status" enum:"pending,in_progress,completed,failed" example:"completed"`
 	TransactionKey string     `json:"transactionKey,omitempty" example:"txrd_a01jcancel"`
@@ -135,7 +159,7 @@ type Refund struct {
 }
 
 func refundView(r *paydeck.Refund) Refund {
-	return Refund{ID: r.ID, Amount: r.Amount, Reason: r.Reason, Status: string(r.Status), TransactionKey: r.TransactionKey,
+	return Refund{ID: r.ID, Amount: r.Amount, TaxFreeAmount: r.TaxFreeAmount, Reason: r.Reason, Status: string(r.Status), TransactionKey: r.TransactionKey,
 		ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage, CreatedAt: r.CreatedAt, CompletedAt: r.CompletedAt}
 }
 

@@ -14,8 +14,9 @@ func (r *run) checkout(ctx context.Context, s shopper, rnd *rand.Rand) {
 	p := r.products[rnd.IntN(len(r.products))]
 	qty := int64(1 + rnd.IntN(3))
 	var o struct {
-		OrderID     string `json:"orderId"`
-		FinalAmount int64  `json:"finalAmount"`
+		OrderID       string `json:"orderId"`
+		FinalAmount   int64  `json:"finalAmount"`
+		TaxFreeAmount int64  `json:"taxFreeAmount"`
 	}
 	start := time.Now()
 	_, err := do(ctx, r.cfg.HTTPClient, StepOrder, call{Method: http.MethodPost, URL: s.base + "/api/orders", Bearer: token,
@@ -31,7 +32,7 @@ func (r *run) checkout(ctx context.Context, s shopper, rnd *rand.Rand) {
 	r.orders = append(r.orders, t)
 	r.mu.Unlock()
 
-	key, ok := r.authorize(ctx, o.OrderID, o.FinalAmount)
+	key, ok := r.authorize(ctx, o.OrderID, o.FinalAmount, o.TaxFreeAmount)
 	if !ok {
 		return
 	}
@@ -73,15 +74,16 @@ func (r *run) checkout(ctx context.Context, s shopper, rnd *rand.Rand) {
 }
 
 // authorize does what the shopper does in the payment window, through the
-// sandbox's control API, and returns the paymentKey.
-func (r *run) authorize(ctx context.Context, orderID string, amount int64) (string, bool) {
+// sandbox's control API (amount and its tax-free part, as the checkout
+// sends them), and returns the paymentKey.
+func (r *run) authorize(ctx context.Context, orderID string, amount, taxFree int64) (string, bool) {
 	var a struct {
 		PaymentKey string `json:"paymentKey"`
 	}
 	start := time.Now()
 	_, err := do(ctx, r.cfg.HTTPClient, StepAuthorize, call{Method: http.MethodPost, URL: r.cfg.Sandbox + "/v1/sandbox/authorize",
 		BasicUser: r.cfg.SandboxSecretKey, Control: r.cfg.SandboxControlToken,
-		Body: map[string]any{"orderId": orderID, "amount": amount, "orderName": "벤치 주문", "method": "CARD"}}, &a)
+		Body: map[string]any{"orderId": orderID, "amount": amount, "taxFreeAmount": taxFree, "orderName": "벤치 주문", "method": "CARD"}}, &a)
 	return a.PaymentKey, r.record(StepAuthorize, start, err)
 }
 
@@ -93,7 +95,7 @@ const directPrefix = "bench-direct-"
 // side of paydeck's confirm latency.
 func (r *run) sandboxConfirm(ctx context.Context, n int64) {
 	orderID := fmt.Sprintf("%s%s-%d", directPrefix, r.runID, n)
-	key, ok := r.authorize(ctx, orderID, 10000)
+	key, ok := r.authorize(ctx, orderID, 10000, 0)
 	if !ok {
 		return
 	}

@@ -45,6 +45,9 @@ func Register(ws *river.Workers, svc *payment.Service) {
 		return err
 	})
 	add(ws, func(ctx context.Context, _ payment.SweepArgs) error { return svc.Sweep(ctx) })
+	add(ws, func(ctx context.Context, a payment.CashReceiptArgs) error {
+		return svc.SettleCashReceipt(ctx, a.PaymentID)
+	})
 	add(ws, func(ctx context.Context, a payment.PruneWebhooksArgs) error {
 		_, err := svc.PruneWebhooks(ctx, time.Duration(a.KeepSeconds)*time.Second)
 		return err

@@ -97,7 +97,7 @@ func (o Options) handle(ctx context.Context, tx paydeck.Tx, e *paydeck.PaymentEv
 		if e.Type == paydeck.EventDepositReceived {
 			kind, shopKind = "deposit_received", "shop_deposit"
 		}
-		if err := o.write(ctx, tx, kind, user.Email, items(d()), orderLines); err != nil {
+		if err := o.write(ctx, tx, kind, user.Email, items(d()), taxLines(lang, orderLines, p)); err != nil {
 			return err
 		}
 		if o.ShopEmail != "" {
@@ -197,6 +197,24 @@ func (o Options) handle(ctx context.Context, tx paydeck.Tx, e *paydeck.PaymentEv
 		}
 		return o.write(ctx, tx, "refunded", user.Email, d(), [][2]string{{"order", ord.OrderID}, {"refund", won(lang, r.Amount)}})
 	}
+}
+
+// taxLines returns lines followed by the payment's tax-free amount (when
+// there is one), its VAT and its cash receipt (type and masked number),
+// the figures a receipt carries (issue 15 §1–2).
+func taxLines(lang string, lines [][2]string, p *paydeck.Payment) [][2]string {
+	out := append([][2]string(nil), lines...)
+	if p == nil {
+		return out
+	}
+	if p.TaxFreeAmount > 0 {
+		out = append(out, [2]string{"taxfree", won(lang, p.TaxFreeAmount)})
+	}
+	out = append(out, [2]string{"vat", won(lang, p.VAT)})
+	if c := p.CashReceipt; c != nil && c.Status == paydeck.CashReceiptIssued {
+		out = append(out, [2]string{"cashreceipt", string(c.Type) + " " + c.Number})
+	}
+	return out
 }
 
 func (o Options) lang() string {

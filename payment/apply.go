@@ -140,11 +140,16 @@ func copyFromToss(p *paydeck.Payment, tp *toss.Payment) {
 // order paid. An approval for an order that is no longer pending (expired or
 // cancelled meanwhile) is recorded and then cancelled back with a refund.
 func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) error {
-	if tp.OrderID != tossOrderID(o, p) || int64(tp.TotalAmount) != p.Amount {
+	// The tax-free part is checked too (issue 15 §1): Toss must have
+	// approved the split paydeck asked for, as long as nothing of the
+	// payment was cancelled yet (cancels shrink it).
+	taxFreeDiffers := tp.BalanceAmount == tp.TotalAmount && int64(tp.TaxFreeAmount) != o.TaxFreeAmount
+	if tp.OrderID != tossOrderID(o, p) || int64(tp.TotalAmount) != p.Amount || taxFreeDiffers {
 		// Not the approval paydeck asked for: refuse it, alert, and send
 		// the money back.
 		s.log.Error("payment: Toss approved a different order or amount", "paymentId", p.ID,
-			"orderId", tossOrderID(o, p), "tossOrderId", tp.OrderID, "amount", p.Amount, "tossAmount", int64(tp.TotalAmount))
+			"orderId", tossOrderID(o, p), "tossOrderId", tp.OrderID, "amount", p.Amount, "tossAmount", int64(tp.TotalAmount),
+			"taxFreeAmount", o.TaxFreeAmount, "tossTaxFreeAmount", int64(tp.TaxFreeAmount))
 		if err := failPayment(ctx, tx, a, o, p, paydeck.PaymentAborted, "APPROVAL_MISMATCH",
 			"Toss approved a different order or amount; the approval is cancelled back."); err != nil {
 			return err
@@ -153,6 +158,7 @@ func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydec
 	}
 	deposit := p.Status == paydeck.PaymentWaitingForDeposit
 	copyFromToss(p, tp)
+	p.CashReceipt = receiptFromToss(tp, p.CashReceipt, tx.Now())
 	p.ApprovedAt = tp.ApprovedAt
 	if p.ApprovedAt == nil {
 		now := tx.Now()
@@ -177,6 +183,13 @@ func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydec
 	}
 	if err := o.Transition(paydeck.OrderPaid, tx.Now()); err != nil {
 		return err
+	}
+	if issue, _ := receiptDue(p); issue {
+		// A cash payment of 100,000 won or more with no receipt from Toss:
+		// paydeck self-issues one (paydeck.SelfIssueThreshold).
+		if err := tx.Enqueue(ctx, CashReceiptArgs{PaymentID: p.ID}, nil); err != nil {
+			return err
+		}
 	}
 	return tx.UpdateOrder(ctx, o)
 }
@@ -263,7 +276,9 @@ func (s *Service) cancelBack(ctx context.Context, tx paydeck.Tx, o *paydeck.Orde
 		return s.ownerTask(ctx, tx, o, p, amount, RefundAccountRequired,
 			"The deposit must go back; Toss needs the shopper's bank account to refund it.")
 	}
-	r := &paydeck.Refund{PaymentID: p.ID, Amount: amount, Reason: cancelBackReason, Status: paydeck.RefundInProgress}
+	taxFree, _ := refundTaxFree(p, amount, nil)
+	r := &paydeck.Refund{PaymentID: p.ID, Amount: amount, TaxFreeAmount: taxFree, Reason: cancelBackReason,
+		Status: paydeck.RefundInProgress}
 	if err := tx.CreateRefund(ctx, r); err != nil {
 		return err
 	}
@@ -278,8 +293,9 @@ func (s *Service) cancelBack(ctx context.Context, tx paydeck.Tx, o *paydeck.Orde
 // pending refund of amount with the reason code and message, which the
 // admin completes (Cancel; with a RefundAccount for a deposited account).
 func (s *Service) ownerTask(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment, amount int64, code, msg string) error {
-	r := &paydeck.Refund{PaymentID: p.ID, Amount: amount, Reason: cancelBackReason, Status: paydeck.RefundPending,
-		ErrorCode: code, ErrorMessage: msg}
+	taxFree, _ := refundTaxFree(p, amount, nil)
+	r := &paydeck.Refund{PaymentID: p.ID, Amount: amount, TaxFreeAmount: taxFree, Reason: cancelBackReason,
+		Status: paydeck.RefundPending, ErrorCode: code, ErrorMessage: msg}
 	if err := tx.CreateRefund(ctx, r); err != nil {
 		return err
 	}

@@ -25,8 +25,9 @@ type Checkout struct {
 	// OrderName is shown in the payment window: "생수 외 1건", at most 100
 	// characters as Toss requires.
 	OrderName string
-	// Amount is the order's FinalAmount in won.
-	Amount int64
+	// Amount is the order's FinalAmount in won; TaxFreeAmount its tax-free
+	// part (면세), sent to Toss with it.
+	Amount, TaxFreeAmount int64
 	// CustomerKey is the shopper's Toss customerKey
 	// (paydeck.TossCustomerKey of the order's user), the same in the
 	// checkout and the billing window.
@@ -172,7 +173,7 @@ func (s *Service) Checkout(ctx context.Context, a Actor, orderID string) (*Check
 			}
 		}
 		c = &Checkout{Order: o, TossOrderID: nextAttempt(o, pays), OrderName: OrderName(o), Amount: o.FinalAmount,
-			CustomerKey: paydeck.TossCustomerKey(s.cfg.CustomerKeySecret, o.UserID)}
+			TaxFreeAmount: o.TaxFreeAmount, CustomerKey: paydeck.TossCustomerKey(s.cfg.CustomerKeySecret, o.UserID)}
 		if !paydeck.ValidTossOrderID(c.TossOrderID) {
 			return paydeck.Errorf(paydeck.CodeConflict, "Order %s cannot be paid again under a new Toss orderId.", o.OrderID)
 		}

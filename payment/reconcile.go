@@ -17,7 +17,14 @@ const (
 	MismatchMissingAtToss  = "missing_at_toss"
 	MismatchStatus         = "status_differs"
 	MismatchAmount         = "amount_differs"
+	// MismatchTax is a payment whose tax-free part or VAT differs from
+	// Toss's (checked for payments with a tax-free part, issue 15 §1).
+	MismatchTax = "tax_differs"
 )
+
+// maxTaxChecks bounds the payments of one day whose tax split is read
+// back from Toss one by one (Toss's transaction list has no split).
+const maxTaxChecks = 500
 
 // Mismatch is one disagreement between paydeck and Toss.
 type Mismatch struct {
@@ -28,6 +35,11 @@ type Mismatch struct {
 	TossStatus  string `json:"tossStatus,omitempty"`
 	LocalAmount int64  `json:"localAmount"`
 	TossAmount  int64  `json:"tossAmount"`
+	// The tax split, for tax_differs.
+	LocalTaxFreeAmount int64 `json:"localTaxFreeAmount,omitempty"`
+	TossTaxFreeAmount  int64 `json:"tossTaxFreeAmount,omitempty"`
+	LocalVAT           int64 `json:"localVat,omitempty"`
+	TossVAT            int64 `json:"tossVat,omitempty"`
 }
 
 // Report is the JSON content of a paydeck.ReconciliationReport.
@@ -39,6 +51,11 @@ type Report struct {
 	LocalApprovals int        `json:"localApprovals"`
 	Matched        int        `json:"matched"`
 	Mismatches     []Mismatch `json:"mismatches"`
+	// The day's local approvals' tax split as it stands (balances after
+	// refunds): tax-free part, supplied amount and VAT.
+	TaxFreeAmount  int64 `json:"taxFreeAmount"`
+	SuppliedAmount int64 `json:"suppliedAmount"`
+	VAT            int64 `json:"vat"`
 }
 
 // tossApproval is what Toss's transaction list says about one payment.
@@ -81,10 +98,15 @@ func (s *Service) Reconcile(ctx context.Context, date string) (*paydeck.Reconcil
 			a.status = t.Status
 		}
 	}
+	taxAtToss, err := s.tossTaxSplits(ctx, day.UTC(), next.UTC())
+	if err != nil {
+		return nil, err
+	}
 	report := Report{Date: date, TossApprovals: len(atToss), Mismatches: []Mismatch{}}
 	out := &paydeck.ReconciliationReport{Date: date}
 	err = s.store.Update(ctx, func(tx paydeck.Tx) error {
 		report.Matched, report.Mismatches = 0, []Mismatch{}
+		report.TaxFreeAmount, report.SuppliedAmount, report.VAT = 0, 0, 0
 		from, before := day.UTC(), next.UTC()
 		local, _, err := tx.FindPayments(ctx, paydeck.PaymentFilter{ApprovedFrom: &from, ApprovedBefore: &before})
 		if err != nil {
@@ -94,8 +116,12 @@ func (s *Service) Reconcile(ctx context.Context, date string) (*paydeck.Reconcil
 		seen := map[string]bool{}
 		for _, p := range local {
 			seen[p.PaymentKey] = true
+			report.TaxFreeAmount += p.TaxFreeAmount
+			report.SuppliedAmount += p.SuppliedAmount
+			report.VAT += p.VAT
 			m := Mismatch{PaymentKey: p.PaymentKey, LocalStatus: string(p.Status), LocalAmount: p.Amount}
 			a := atToss[p.PaymentKey]
+			tt, checked := taxAtToss[p.PaymentKey]
 			switch {
 			case a == nil:
 				m.Kind = MismatchMissingAtToss
@@ -103,6 +129,9 @@ func (s *Service) Reconcile(ctx context.Context, date string) (*paydeck.Reconcil
 				m.Kind, m.TossStatus, m.TossAmount, m.OrderID = MismatchAmount, string(a.status), a.amount, a.orderID
 			case strings.ToLower(string(a.status)) != string(p.Status) && !laterRefund(p, a.status):
 				m.Kind, m.TossStatus, m.TossAmount, m.OrderID = MismatchStatus, string(a.status), a.amount, a.orderID
+			case checked && tt.balance == p.BalanceAmount && (tt.taxFree != p.TaxFreeAmount || tt.vat != p.VAT):
+				m.Kind, m.TossStatus, m.TossAmount, m.OrderID = MismatchTax, string(a.status), a.amount, a.orderID
+				m.LocalTaxFreeAmount, m.TossTaxFreeAmount, m.LocalVAT, m.TossVAT = p.TaxFreeAmount, tt.taxFree, p.VAT, tt.vat
 			default:
 				report.Matched++
 				continue
@@ -128,6 +157,36 @@ func (s *Service) Reconcile(ctx context.Context, date string) (*paydeck.Reconcil
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// taxSplit is a payment's balance and tax split as Toss reports it.
+type taxSplit struct{ balance, taxFree, vat int64 }
+
+// tossTaxSplits reads back from Toss the tax split of the local payments
+// approved in [from, before) that have a tax-free part (at most
+// maxTaxChecks of them): Toss's transaction list does not carry it.
+func (s *Service) tossTaxSplits(ctx context.Context, from, before time.Time) (map[string]taxSplit, error) {
+	var local []*paydeck.Payment
+	if err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+		local, _, err = tx.FindPayments(ctx, paydeck.PaymentFilter{ApprovedFrom: &from, ApprovedBefore: &before})
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	out := map[string]taxSplit{}
+	for _, p := range local {
+		if p.TaxFreeAmount == 0 || p.PaymentKey == "" || len(out) >= maxTaxChecks {
+			continue
+		}
+		tp, err := s.toss.Payments.Get(ctx, p.PaymentKey)
+		if toss.IsCode(err, toss.CodeNotFoundPayment) {
+			continue // reported as missing at Toss
+		} else if err != nil {
+			return nil, unavailable("reconciliation", err)
+		}
+		out[p.PaymentKey] = taxSplit{balance: int64(tp.BalanceAmount), taxFree: int64(tp.TaxFreeAmount), vat: int64(tp.VAT)}
 	}
 	return out, nil
 }

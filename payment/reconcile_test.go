@@ -66,3 +66,42 @@ func TestReconcileFindsMismatches(t *testing.T) {
 		requireCode(t, paydeck.CodeInvalid, err)
 	})
 }
+
+// TestReconcileTaxSplit: the report carries the day's tax split and flags
+// a payment whose tax-free part or VAT differs from Toss's.
+func TestReconcileTaxSplit(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		var keys []string
+		for range 2 {
+			o := env.Order(t, u, apptest.Line(env.TaxFreeProduct(t, 29_900, 10), 1), apptest.Line(env.Product(t, 10_000, 10), 1))
+			key := env.Authorize(t, o, "CARD")
+			_, err := env.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: o.OrderID, Amount: o.FinalAmount})
+			require.NoError(t, err)
+			keys = append(keys, key)
+		}
+		storetest.MustUpdate(t, env.DB, func(tx paydeck.Tx) error {
+			p, err := tx.FindPaymentByKey(ctx, keys[1])
+			if err != nil {
+				return err
+			}
+			p.TaxFreeAmount, p.VAT = p.TaxFreeAmount-1000, p.VAT+91 // as if paydeck had charged VAT on 1,000 won more
+			return tx.UpdatePayment(ctx, p)
+		})
+		rep, err := env.Payments.Reconcile(ctx, env.Clock.Now().In(paydeck.KST).Format("2006-01-02"))
+		require.NoError(t, err)
+		var r payment.Report
+		require.NoError(t, json.Unmarshal(rep.Report, &r))
+		require.Equal(t, 1, r.Matched)
+		require.Len(t, r.Mismatches, 1)
+		m := r.Mismatches[0]
+		require.Equal(t, payment.MismatchTax, m.Kind)
+		require.Equal(t, keys[1], m.PaymentKey)
+		require.Equal(t, int64(28_900), m.LocalTaxFreeAmount)
+		require.Equal(t, int64(29_900), m.TossTaxFreeAmount)
+		require.Equal(t, int64(1_182), m.TossVAT)
+		require.Equal(t, int64(29_900+28_900), r.TaxFreeAmount)
+		require.Equal(t, int64(1_182+1_273), r.VAT)
+	})
+}

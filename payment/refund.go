@@ -24,8 +24,12 @@ type RefundAccount struct {
 // IdempotencyKey, when set, makes a repeated request return the first
 // refund instead of refunding again.
 type CancelInput struct {
-	Reason         string
-	Amount         *int64
+	Reason string
+	Amount *int64
+	// TaxFreeAmount is the tax-free part of Amount when the caller knows
+	// it (a refund of given lines); nil applies paydeck.RefundTaxFree.
+	// It must fit the payment's tax-free and taxable balances.
+	TaxFreeAmount  *int64
 	RefundAccount  *RefundAccount
 	IdempotencyKey string
 }
@@ -39,6 +43,9 @@ func (in CancelInput) requestHash() string {
 		amount = strconv.FormatInt(*in.Amount, 10)
 	}
 	parts := []string{amount, in.Reason}
+	if in.TaxFreeAmount != nil {
+		parts = append(parts, "taxFree="+strconv.FormatInt(*in.TaxFreeAmount, 10))
+	}
 	if ra := in.RefundAccount; ra != nil {
 		parts = append(parts, ra.Bank, ra.AccountNumber, ra.HolderName)
 	}
@@ -137,8 +144,12 @@ func beginRefund(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, 
 	if err != nil {
 		return nil, false, err
 	}
-	r := &paydeck.Refund{PaymentID: p.ID, Amount: amount, Reason: in.Reason, Status: paydeck.RefundInProgress,
-		IdempotencyKey: in.IdempotencyKey, RequestHash: hash}
+	taxFree, err := refundTaxFree(p, amount, in.TaxFreeAmount)
+	if err != nil {
+		return nil, false, err
+	}
+	r := &paydeck.Refund{PaymentID: p.ID, Amount: amount, TaxFreeAmount: taxFree, Reason: in.Reason,
+		Status: paydeck.RefundInProgress, IdempotencyKey: in.IdempotencyKey, RequestHash: hash}
 	if ra := in.RefundAccount; ra != nil {
 		r.Account = &paydeck.RefundAccount{BankCode: ra.Bank, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
 	}
@@ -166,6 +177,9 @@ func takeOwnerTask(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order
 		}
 		if in.Amount != nil && *in.Amount != r.Amount {
 			return nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonRefundFullOnly, "This payment must be refunded in full (%d won).", r.Amount)
+		}
+		if r.TaxFreeAmount == 0 {
+			r.TaxFreeAmount, _ = refundTaxFree(p, r.Amount, nil)
 		}
 		if ra := in.RefundAccount; ra != nil {
 			r.Account = &paydeck.RefundAccount{BankCode: ra.Bank, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
@@ -215,12 +229,35 @@ func refundable(ctx context.Context, tx paydeck.Tx, p *paydeck.Payment, in Cance
 	return amount, nil
 }
 
+// refundTaxFree returns the tax-free part of a refund of amount from p:
+// want when the caller named it (checked to fit p's tax-free and taxable
+// balances), else paydeck.RefundTaxFree of p's balance. A refund of the
+// whole balance always takes the whole tax-free balance.
+func refundTaxFree(p *paydeck.Payment, amount int64, want *int64) (int64, error) {
+	balance, taxFree := p.BalanceAmount, p.TaxFreeAmount
+	if amount >= balance || taxFree > balance {
+		return min(taxFree, amount), nil
+	}
+	if want == nil {
+		return paydeck.RefundTaxFree(amount, balance, taxFree), nil
+	}
+	if t := *want; t < 0 || t > taxFree || t > amount || amount-t > balance-taxFree {
+		return 0, paydeck.Errorf(paydeck.CodeInvalid, "Tax-free amount %d does not fit: the refund is %d won, "+
+			"of which at most %d tax-free and at most %d taxable.", t, amount, min(taxFree, amount), balance-taxFree)
+	}
+	return *want, nil
+}
+
 // callCancel sends the refund to Toss and records the outcome (byJob: see
 // settleRefund).
 func (s *Service) callCancel(ctx context.Context, a Actor, r *paydeck.Refund, paymentKey string, byJob bool) (*paydeck.Refund, *paydeck.Payment, error) {
 	amt := toss.Amount(r.Amount)
 	params := &toss.CancelParams{CancelReason: r.Reason, CancelAmount: &amt,
 		Params: toss.Params{IdempotencyKey: cancelKey(r.ID)}}
+	if r.TaxFreeAmount > 0 {
+		tf := toss.Amount(r.TaxFreeAmount)
+		params.TaxFreeAmount = &tf
+	}
 	if ra := r.Account; ra != nil {
 		params.RefundReceiveAccount = &toss.RefundReceiveAccount{Bank: ra.BankCode, AccountNumber: ra.AccountNumber, HolderName: ra.HolderName}
 	}
@@ -329,8 +366,25 @@ func (s *Service) completeRefund(ctx context.Context, tx paydeck.Tx, a Actor, o 
 			return err
 		}
 	}
-	// Toss's figures after the change are the truth (issue 11, defect 9).
+	// Toss's figures after the change are the truth (issue 11, defect 9);
+	// a split other than the one paydeck asked for is logged.
+	wantTaxFree := max(p.TaxFreeAmount-r.TaxFreeAmount, 0)
+	if late || p.Status == paydeck.PaymentCanceled {
+		wantTaxFree = 0
+	}
 	p.SuppliedAmount, p.VAT, p.TaxFreeAmount = int64(tp.SuppliedAmount), int64(tp.VAT), int64(tp.TaxFreeAmount)
+	if p.TaxFreeAmount != wantTaxFree || p.VAT != paydeck.VATOf(p.BalanceAmount-p.TaxFreeAmount) {
+		s.log.Warn("payment: tax split differs from Toss after a refund", "paymentId", p.ID,
+			"taxFreeAmount", wantTaxFree, "tossTaxFreeAmount", p.TaxFreeAmount, "tossVat", p.VAT)
+	}
+	p.CashReceipt = receiptFromToss(tp, p.CashReceipt, tx.Now())
+	if _, cancel := receiptDue(p); cancel > 0 {
+		// A receipt paydeck issued separately: Toss does not cancel it
+		// with the payment, paydeck does.
+		if err := tx.Enqueue(ctx, CashReceiptArgs{PaymentID: p.ID}, nil); err != nil {
+			return err
+		}
+	}
 	if int64(tp.BalanceAmount) != p.BalanceAmount {
 		s.log.Warn("payment: balance differs from Toss after a refund", "paymentId", p.ID,
 			"local", p.BalanceAmount, "toss", int64(tp.BalanceAmount))

@@ -187,6 +187,10 @@ type Settlement struct {
 	KeptAmount     int64     `json:"keptAmount" example:"9900" doc:"amount − refundedAmount (the balance)."`
 	Fee            int64     `json:"fee" example:"287" doc:"The method's fee on keptAmount."`
 	NetAmount      int64     `json:"netAmount" example:"9613" doc:"keptAmount − fee."`
+	TaxFreeAmount  int64     `json:"taxFreeAmount" example:"0" doc:"Tax-free (면세) part of keptAmount."`
+	SuppliedAmount int64     `json:"suppliedAmount" example:"9000" doc:"Taxable part of keptAmount without its VAT."`
+	VAT            int64     `json:"vat" example:"900" doc:"VAT in keptAmount: round((keptAmount − taxFreeAmount) / 11)."`
+	CashReceipt    string    `json:"cashReceipt,omitempty" example:"소득공제" doc:"Type of the cash receipt standing for the payment (소득공제, 지출증빙; 자진발급 when self-issued)."`
 }
 
 // SettlementTotals sums a settlement report.
@@ -197,6 +201,9 @@ type SettlementTotals struct {
 	KeptAmount     int64 `json:"keptAmount" example:"9900"`
 	Fee            int64 `json:"fee" example:"287"`
 	NetAmount      int64 `json:"netAmount" example:"9613"`
+	TaxFreeAmount  int64 `json:"taxFreeAmount" example:"0"`
+	SuppliedAmount int64 `json:"suppliedAmount" example:"9000"`
+	VAT            int64 `json:"vat" example:"900"`
 }
 
 // Settlements is what the shop is owed for the payments approved in a
@@ -235,7 +242,13 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 		}
 		it := Settlement{PaymentKey: p.PaymentKey, OrderID: o.OrderID, Method: string(p.Method), Status: string(p.Status),
 			ApprovedAt: *p.ApprovedAt, Amount: p.Amount, RefundedAmount: p.Amount - p.BalanceAmount, KeptAmount: p.BalanceAmount,
-			NetAmount: p.BalanceAmount}
+			NetAmount: p.BalanceAmount, TaxFreeAmount: p.TaxFreeAmount, SuppliedAmount: p.SuppliedAmount, VAT: p.VAT}
+		if c := p.CashReceipt; c != nil && c.Status == paydeck.CashReceiptIssued {
+			it.CashReceipt = string(c.Type)
+			if c.SelfIssued {
+				it.CashReceipt = "자진발급"
+			}
+		}
 		if m := byType[p.Method]; m != nil {
 			if it.Fee, it.NetAmount, err = m.Fee(p.BalanceAmount); err != nil {
 				return Settlements{}, err
@@ -249,24 +262,31 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 		t.KeptAmount += it.KeptAmount
 		t.Fee += it.Fee
 		t.NetAmount += it.NetAmount
+		t.TaxFreeAmount += it.TaxFreeAmount
+		t.SuppliedAmount += it.SuppliedAmount
+		t.VAT += it.VAT
 	}
 	return rep, nil
 }
 
 // CSV renders the report as CSV for machine clients (the REST API): camelCase
 // headers, no BOM, a header row, one row per payment, a final TOTAL row.
+// The tax columns (taxFreeAmount, suppliedAmount, vat) and the cash receipt
+// come last, so that readers of the older columns keep working.
 func (r Settlements) CSV() ([]byte, error) {
 	var buf bytes.Buffer
 	s := NewSheet(&buf, false, "paymentKey", "orderId", "method", "status", "approvedAt", "amount", "refundedAmount",
-		"keptAmount", "fee", "netAmount")
+		"keptAmount", "fee", "netAmount", "taxFreeAmount", "suppliedAmount", "vat", "cashReceipt")
 	for _, it := range r.Items {
 		s.Row(Text(it.PaymentKey), Text(it.OrderID), Text(it.Method), Text(it.Status),
 			Text(it.ApprovedAt.In(paydeck.KST).Format(time.RFC3339)),
-			Num(it.Amount), Num(it.RefundedAmount), Num(it.KeptAmount), Num(it.Fee), Num(it.NetAmount))
+			Num(it.Amount), Num(it.RefundedAmount), Num(it.KeptAmount), Num(it.Fee), Num(it.NetAmount),
+			Num(it.TaxFreeAmount), Num(it.SuppliedAmount), Num(it.VAT), Text(it.CashReceipt))
 	}
 	t := r.Totals
 	s.Row(Text("TOTAL"), Text(""), Text(""), Text(""), Text(""),
-		Num(t.Amount), Num(t.RefundedAmount), Num(t.KeptAmount), Num(t.Fee), Num(t.NetAmount))
+		Num(t.Amount), Num(t.RefundedAmount), Num(t.KeptAmount), Num(t.Fee), Num(t.NetAmount),
+		Num(t.TaxFreeAmount), Num(t.SuppliedAmount), Num(t.VAT), Text(""))
 	err := s.Close()
 	return buf.Bytes(), err
 }

@@ -93,3 +93,48 @@ func TestStatsAndSettlements(t *testing.T) {
 		require.True(t, strings.HasPrefix(lines[2], "TOTAL,"))
 	})
 }
+
+// TestSettlementsCarryTaxSplit: a settlement row and the CSV carry the
+// payment's tax-free part, supplied amount and VAT of what was kept, and
+// the cash receipt standing for it.
+func TestSettlementsCarryTaxSplit(t *testing.T) {
+	t.Parallel()
+	storetest.EachEngine(t, func(t *testing.T, db store.DB) {
+		ctx := context.Background()
+		u := storetest.MustCreateUser(t, db, nil)
+		tangerine := storetest.MustCreateProduct(t, db, &paydeck.Product{Price: 29_900, StockQuantity: 10, IsActive: true, TaxFree: true})
+		soap := storetest.MustCreateProduct(t, db, &paydeck.Product{Price: 13_000, StockQuantity: 10, IsActive: true})
+		o := storetest.MustPlaceOrder(t, db, u.ID, storetest.Line{Product: tangerine, Qty: 1}, storetest.Line{Product: soap, Qty: 1})
+		p := storetest.MustCreatePayment(t, db, o, paydeck.PaymentDone)
+		storetest.MustUpdate(t, db, func(tx paydeck.Tx) error {
+			p.Method = paydeck.MethodVirtualAccount
+			p.TaxFreeAmount = o.TaxFreeAmount
+			p.VAT = paydeck.VATOf(p.BalanceAmount - p.TaxFreeAmount)
+			p.SuppliedAmount = p.BalanceAmount - p.TaxFreeAmount - p.VAT
+			p.CashReceipt = &paydeck.CashReceipt{Type: paydeck.CashReceiptIncomeDeduction, Number: "010****5678",
+				Amount: p.Amount, Status: paydeck.CashReceiptIssued, IssuedAt: tx.Now()}
+			return tx.UpdatePayment(ctx, p)
+		})
+		day := p.ApprovedAt.In(paydeck.KST)
+		from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, paydeck.KST)
+		var set report.Settlements
+		storetest.MustView(t, db, func(tx paydeck.Tx) (err error) {
+			set, err = report.ComputeSettlements(ctx, tx, from, from.AddDate(0, 0, 1))
+			return err
+		})
+		require.Len(t, set.Items, 1)
+		it := set.Items[0]
+		require.Equal(t, int64(29_900), it.TaxFreeAmount)
+		require.Equal(t, int64(1_182), it.VAT, "round(13,000 / 11)")
+		require.Equal(t, int64(11_818), it.SuppliedAmount)
+		require.Equal(t, it.KeptAmount, it.TaxFreeAmount+it.SuppliedAmount+it.VAT)
+		require.Equal(t, "소득공제", it.CashReceipt)
+		require.Equal(t, int64(1_182), set.Totals.VAT)
+		csv, err := set.CSV()
+		require.NoError(t, err)
+		lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+		require.True(t, strings.HasSuffix(lines[0], ",taxFreeAmount,suppliedAmount,vat,cashReceipt"))
+		require.True(t, strings.HasSuffix(lines[1], ",29900,11818,1182,소득공제"), lines[1])
+		require.True(t, strings.HasSuffix(lines[2], ",29900,11818,1182,"), lines[2])
+	})
+}

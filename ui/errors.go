@@ -63,6 +63,7 @@ var errorMessages = Messages{
 	"err.name_too_long":           {"이름은 %[1]s자 이하여야 합니다.", "The name must have at most %[1]s characters."},
 	"err.product_name":            {"상품 이름을 입력해 주세요.", "Give the product a name."},
 	"err.price_too_low":           {"가격은 %[1]s원 이상이어야 합니다.", "The price must be at least ₩%[1]s."},
+	"err.refund_tax_free":         {"환불할 면세 금액은 0원 이상, 환불 금액 이하여야 합니다.", "The refund's tax-free amount must be between 0 and the refund amount."},
 	"err.refund_scope":            {"전액 환불을 고르거나 환불할 금액을 적어 주세요.", "Choose a full refund or enter the amount to refund."},
 	"err.refund_preset":           {"목록에 있는 환불 사유 중 하나를 골라 주세요.", "Choose one of the offered refund reasons."},
 	"err.refund_other":            {"사유가 '기타'이면 사유 칸에 내용을 적어 주세요.", "Say why in the reason field when the reason is other."},

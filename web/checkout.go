@@ -22,6 +22,9 @@ type checkoutPage struct {
 	// itself and opens Toss's payment window for the chosen one.
 	Widget  bool
 	Methods []windowMethod
+	// SelfIssue is set when a cash payment of the order gets a receipt
+	// even if the shopper asks for none (paydeck.CashReceiptFor).
+	SelfIssue bool
 }
 
 // windowMethod is a payment-window method offered on the checkout page.
@@ -92,7 +95,8 @@ func (a *app) checkout(w http.ResponseWriter, r *http.Request) {
 		OrderName: c.OrderName, SDKURL: a.d.SDKScriptURL,
 		SuccessURL:    a.d.PublicURL + "/payments/success",
 		FailURL:       a.d.PublicURL + "/payments/fail?order=" + url.QueryEscape(c.Order.OrderID),
-		CustomerEmail: c.CustomerEmail, Name: c.CustomerName, Widget: strings.Contains(a.d.ClientKey, "_gck_")}
+		CustomerEmail: c.CustomerEmail, Name: c.CustomerName, Widget: strings.Contains(a.d.ClientKey, "_gck_"),
+		SelfIssue: c.Amount >= paydeck.SelfIssueThreshold}
 	if !p.Widget {
 		if p.Methods, err = a.windowMethods(r); err != nil {
 			a.error(w, r, rq, err)

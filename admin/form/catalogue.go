@@ -7,7 +7,7 @@ import (
 )
 
 // ParseProduct copies a posted product form (name, description, price,
-// image_url, stock, digital, active, category) onto p and validates it.
+// image_url, stock, digital, active, category, exempt, taxfree) onto p and validates it.
 func ParseProduct(r *http.Request, p *paydeck.Product) error {
 	price, err := integer(r, "price", "Price")
 	if err != nil {
@@ -22,6 +22,7 @@ func ParseProduct(r *http.Request, p *paydeck.Product) error {
 	p.IsDigital, p.IsActive = checked(r, "digital"), checked(r, "active")
 	p.Category = field(r, "category")
 	p.WithdrawalExempt = checked(r, "exempt")
+	p.TaxFree = checked(r, "taxfree")
 	return p.Validate()
 }
 

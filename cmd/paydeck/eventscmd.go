@@ -311,8 +311,9 @@ func (m *Main) trigger(ctx context.Context) error {
 		return nil
 	}
 	var co struct {
-		SDKURL    string `json:"sdkUrl"`
-		OrderName string `json:"orderName"`
+		SDKURL        string `json:"sdkUrl"`
+		OrderName     string `json:"orderName"`
+		TaxFreeAmount int64  `json:"taxFreeAmount"`
 	}
 	if err := c.do(ctx, http.MethodGet, "/api/orders/"+order.OrderID+"/checkout", nil, &co); err != nil {
 		return fmt.Errorf("trigger: %w", err)
@@ -324,7 +325,7 @@ func (m *Main) trigger(ctx context.Context) error {
 	if typ == paydeck.OutPaymentWaitingForDeposit {
 		method = "VIRTUAL_ACCOUNT"
 	}
-	paymentKey, err := c.sandboxAuthorize(ctx, order.OrderID, co.OrderName, order.FinalAmount, method)
+	paymentKey, err := c.sandboxAuthorize(ctx, order.OrderID, co.OrderName, order.FinalAmount, co.TaxFreeAmount, method)
 	if err != nil {
 		return fmt.Errorf("trigger: %w", err)
 	}
@@ -382,10 +383,11 @@ func (c *apiClient) triggerProduct(ctx context.Context) (string, error) {
 }
 
 // sandboxAuthorize does what the shopper does in the sandbox's payment
-// window and returns the paymentKey.
-func (c *apiClient) sandboxAuthorize(ctx context.Context, orderID, orderName string, amount int64, method string) (string, error) {
-	b, err := json.Marshal(map[string]any{"orderId": orderID, "amount": amount, "orderName": orderName, "method": method,
-		"customerName": "paydeck trigger"})
+// window (amount and its tax-free part, as the checkout sends them) and
+// returns the paymentKey.
+func (c *apiClient) sandboxAuthorize(ctx context.Context, orderID, orderName string, amount, taxFree int64, method string) (string, error) {
+	b, err := json.Marshal(map[string]any{"orderId": orderID, "amount": amount, "taxFreeAmount": taxFree, "orderName": orderName,
+		"method": method, "customerName": "paydeck trigger"})
 	if err != nil {
 		return "", err
 	}

@@ -62,23 +62,52 @@ func (e *Env) Order(t testing.TB, u *paydeck.User, lines ...payment.OrderLine) *
 	return o
 }
 
+// TaxFreeProduct creates an active physical tax-free (면세) product.
+func (e *Env) TaxFreeProduct(t testing.TB, price, stock int64) *paydeck.Product {
+	t.Helper()
+	return storetest.MustCreateProduct(t, e.DB, &paydeck.Product{Price: price, StockQuantity: stock, IsActive: true, TaxFree: true})
+}
+
 // Authorize does what the shopper does in the payment window: it creates
-// an IN_PROGRESS payment in the sandbox for o's amount with method ("CARD",
+// an IN_PROGRESS payment in the sandbox for o's amount and tax-free amount
+// (as the checkout page requests them) with method ("CARD",
 // "VIRTUAL_ACCOUNT", ...) and returns its paymentKey.
 func (e *Env) Authorize(t testing.TB, o *paydeck.Order, method string) string {
 	t.Helper()
-	return e.AuthorizeAttempt(t, o.OrderID, o.FinalAmount, method)
+	return e.AuthorizeWith(t, o, method, nil)
+}
+
+// AuthorizeWith is Authorize with more request fields (taxFreeAmount,
+// cashReceipt {type, registrationNumber}, …) overriding the defaults.
+func (e *Env) AuthorizeWith(t testing.TB, o *paydeck.Order, method string, extra map[string]any) string {
+	t.Helper()
+	req := AuthorizeRequest(o.OrderID, o.FinalAmount, o.TaxFreeAmount, method)
+	for k, v := range extra {
+		req[k] = v
+	}
+	return e.authorize(t, req)
 }
 
 // AuthorizeAttempt is Authorize under the Toss orderId of one attempt
-// (payment.Checkout's TossOrderID) for amount.
+// (payment.Checkout's TossOrderID) for amount, with nothing tax-free.
 func (e *Env) AuthorizeAttempt(t testing.TB, tossOrderID string, amount int64, method string) string {
+	t.Helper()
+	return e.authorize(t, AuthorizeRequest(tossOrderID, amount, 0, method))
+}
+
+// AuthorizeRequest is the body of the sandbox's authorize call: what the
+// payment window sends when the shopper approves.
+func AuthorizeRequest(tossOrderID string, amount, taxFree int64, method string) map[string]any {
+	return map[string]any{"orderId": tossOrderID, "amount": amount, "taxFreeAmount": taxFree,
+		"orderName": "paydeck test order", "method": method, "customerName": "홍길동"}
+}
+
+func (e *Env) authorize(t testing.TB, req map[string]any) string {
 	t.Helper()
 	var out struct {
 		PaymentKey string `json:"paymentKey"`
 	}
-	e.control(t, http.MethodPost, "/v1/sandbox/authorize", map[string]any{"orderId": tossOrderID, "amount": amount,
-		"orderName": "paydeck test order", "method": method, "customerName": "홍길동"}, &out)
+	e.control(t, http.MethodPost, "/v1/sandbox/authorize", req, &out)
 	require.NotEmpty(t, out.PaymentKey)
 	return out.PaymentKey
 }

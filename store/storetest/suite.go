@@ -43,6 +43,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Sessions", testSessions},
 		{"Subscriptions", testSubscriptions},
 		{"SubscriptionChargeOncePerPeriod", testChargeOncePerPeriod},
+		{"TaxFreeAndCashReceipts", testTaxFree},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -17,6 +17,10 @@ type authorizeInput struct {
 	CustomerMobilePhone string
 	PaymentType         string // "NORMAL" (default)
 	Metadata            map[string]string
+	TaxFreeAmount       int64
+	// CashReceiptType and CashReceiptNumber are the cash receipt asked
+	// for (virtual account and transfer only; "" or 미발행 for none).
+	CashReceiptType, CashReceiptNumber string
 }
 
 // authorizeOutput is what the window passes to successUrl.
@@ -83,6 +87,16 @@ func (s *Server) authorize(in authorizeInput) (authorizeOutput, *apiError) {
 	if e := validateCustomer(in.CustomerKey, in.CustomerName, in.CustomerEmail, in.CustomerMobilePhone); e != nil {
 		return authorizeOutput{}, e
 	}
+	if in.TaxFreeAmount < 0 || in.TaxFreeAmount > in.Amount {
+		return authorizeOutput{}, errInvalid("taxFreeAmount가 올바르지 않습니다.")
+	}
+	receiptType, receiptID, e := checkReceiptRequest(in.CashReceiptType, in.CashReceiptNumber)
+	if e != nil {
+		return authorizeOutput{}, e
+	}
+	if !m.accountBased() {
+		receiptType, receiptID = "", ""
+	}
 	var detail string
 	switch m {
 	case methodEasyPay:
@@ -120,6 +134,9 @@ func (s *Server) authorize(in authorizeInput) (authorizeOutput, *apiError) {
 		Method:      m,
 		Status:      statusInProgress,
 		Metadata:    in.Metadata,
+		TaxFree:     in.TaxFreeAmount,
+		ReceiptType: receiptType,
+		ReceiptID:   receiptID,
 	}
 	if m == methodVirtualAccount {
 		p.VA = &va{CustomerName: in.CustomerName}

@@ -70,6 +70,11 @@ type windowRequest struct {
 	CustomerMobilePhone string
 	Metadata            string // requestPayment's metadata as JSON, values as strings; "" for none
 	metadata            map[string]string
+	TaxFreeAmount       int64
+	// CashReceiptType and CashReceiptNumber are virtualAccount/transfer
+	// cashReceipt {type, registrationNumber}; the window lets the shopper
+	// change them, as Toss's does.
+	CashReceiptType, CashReceiptNumber string
 }
 
 // promiseMode reports whether the page asked for the result as a promise
@@ -128,6 +133,8 @@ func (s *Server) parseWindowRequest(v url.Values) (windowRequest, *apiError) {
 		CustomerName:        v.Get("customerName"),
 		CustomerEmail:       v.Get("customerEmail"),
 		CustomerMobilePhone: v.Get("customerMobilePhone"),
+		CashReceiptType:     v.Get("cashReceiptType"),
+		CashReceiptNumber:   v.Get("cashReceiptRegistrationNumber"),
 	}
 	if e := s.checkClientKey(req.ClientKey); e != nil {
 		return req, e
@@ -147,6 +154,13 @@ func (s *Server) parseWindowRequest(v url.Values) (windowRequest, *apiError) {
 		return req, badWindow("INVALID_AMOUNT_VALUE", "결제 금액은 0보다 큰 정수(원)여야 합니다.")
 	}
 	req.Amount = amount
+	if raw := v.Get("taxFreeAmount"); raw != "" {
+		tf, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || tf < 0 || tf > amount {
+			return req, badWindow("INVALID_PARAMETERS", "taxFreeAmount는 0 이상 결제 금액 이하의 정수여야 합니다.")
+		}
+		req.TaxFreeAmount = tf
+	}
 	if e := validateOrder(req.OrderID, req.OrderName); e != nil {
 		return req, badWindow(e.Code, e.Message)
 	}
@@ -223,6 +237,9 @@ type windowPage struct {
 	Methods     []methodOption
 	ShowEasyPay bool
 	EasyPays    []easyPayOption
+	// ShowCashReceipt is set when a virtual account or transfer can be
+	// chosen: the window asks for the cash receipt.
+	ShowCashReceipt bool
 }
 
 func newWindowPage(req windowRequest) windowPage {
@@ -231,6 +248,7 @@ func newWindowPage(req windowRequest) windowPage {
 		m, _ := parseMethod(code)
 		p.Methods = append(p.Methods, methodOption{Code: code, Label: methodNames[m].ko, Checked: i == 0})
 		p.ShowEasyPay = p.ShowEasyPay || code == "EASY_PAY"
+		p.ShowCashReceipt = p.ShowCashReceipt || code == "VIRTUAL_ACCOUNT" || code == "TRANSFER"
 	}
 	for i, code := range windowEasyPays {
 		selected := code == req.EasyPay || (req.EasyPay == "" && i == 0)
@@ -367,6 +385,9 @@ func (s *Server) approve(req windowRequest, method string) windowOutcome {
 		CustomerMobilePhone: req.CustomerMobilePhone,
 		PaymentType:         "NORMAL",
 		Metadata:            req.metadata,
+		TaxFreeAmount:       req.TaxFreeAmount,
+		CashReceiptType:     req.CashReceiptType,
+		CashReceiptNumber:   req.CashReceiptNumber,
 	}
 	if method == "EASY_PAY" {
 		in.EasyPay = req.EasyPay

@@ -1,8 +1,10 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -130,17 +132,19 @@ func (s *Server) cancelCashReceipt(c *call) result {
 	if orig.Canceled {
 		return errResult(errInvalid("이미 취소된 현금영수증입니다."))
 	}
-	amt := orig.Amount
+	left := orig.Amount - orig.CanceledAmount
+	amt := left
 	if req.Amount.set {
-		if req.Amount.v <= 0 || req.Amount.v > orig.Amount {
+		if req.Amount.v <= 0 || req.Amount.v > left {
 			return errResult(errInvalid("취소 금액이 올바르지 않습니다."))
 		}
 		amt = req.Amount.v
 	}
-	orig.Canceled = true
-	r := &receipt{Key: "c_" + orig.Key, OrderID: orig.OrderID, OrderName: orig.OrderName, Type: orig.Type,
-		Identity: orig.Identity, Amount: amt, Cancel: true}
-	s.addReceiptLocked(r, c.now)
+	taxFree := orig.TaxFree * amt / orig.Amount
+	if amt == left {
+		taxFree = orig.TaxFree - orig.TaxFree*orig.CanceledAmount/orig.Amount
+	}
+	r := s.cancelReceiptLocked(orig, amt, taxFree, c.now)
 	return jsonResult(s.receiptJSONOf(r, c.now))
 }
 
@@ -180,4 +184,109 @@ func (s *Server) listCashReceipts(c *call) result {
 		out.LastCursor = r.Seq
 	}
 	return jsonResult(out)
+}
+
+// checkReceiptRequest checks a payment's cashReceipt request
+// (docs/toss.md#virtual-account-issue): type 소득공제, 지출증빙 or 미발행, and
+// for the first two a number of at most 30 characters (a business number
+// of 10 digits for 지출증빙). It returns the type and number to issue to,
+// both "" for none.
+func checkReceiptRequest(typ, number string) (string, string, *apiError) {
+	number = strings.ReplaceAll(number, "-", "")
+	switch typ {
+	case "", "미발행":
+		return "", "", nil
+	case "소득공제", "지출증빙":
+	default:
+		return "", "", newError("INVALID_CASH_RECEIPT_INFO", "현금영수증 정보가 올바르지 않습니다.")
+	}
+	if number == "" || len(number) > 30 || !digitsOnly(number) || (typ == "지출증빙" && len(number) != 10) {
+		return "", "", newError("INVALID_CASH_RECEIPT_INFO", "현금영수증 발급 번호가 올바르지 않습니다.")
+	}
+	return typ, number, nil
+}
+
+// issuePaymentReceiptLocked issues the cash receipt a virtual account or
+// transfer asked for, once it is paid (deposit or approval): Toss issues
+// it then (docs/toss.md#cash-receipts), linked to the payment.
+func (s *Server) issuePaymentReceiptLocked(p *payment, now int64) {
+	if p.ReceiptType == "" || p.Receipt != "" || !p.Method.accountBased() {
+		return
+	}
+	r := &receipt{Key: s.newReceiptKeyLocked(), OrderID: p.OrderID, OrderName: p.OrderName, Type: p.ReceiptType,
+		Identity: p.ReceiptID, Amount: p.Balance, TaxFree: p.TaxFree, PaymentKey: p.Key}
+	s.addReceiptLocked(r, now)
+	p.Receipt = r.Key
+}
+
+// cancelPaymentReceiptLocked cancels amount (taxFree of it tax-free) of
+// the receipt issued with p, as Toss does when the payment is cancelled: a
+// CANCEL record linked to the payment.
+func (s *Server) cancelPaymentReceiptLocked(p *payment, amount, taxFree, now int64) {
+	orig := s.receiptLocked(p.Receipt)
+	if orig == nil || orig.Canceled {
+		return
+	}
+	amount = min(amount, orig.Amount-orig.CanceledAmount)
+	s.cancelReceiptLocked(orig, amount, min(taxFree, amount), now)
+}
+
+// receiptLocked returns the issued (not cancel) receipt with key, or nil.
+func (s *Server) receiptLocked(key string) *receipt {
+	if key == "" {
+		return nil
+	}
+	for _, r := range s.st.receipts {
+		if r.Key == key && !r.Cancel {
+			return r
+		}
+	}
+	return nil
+}
+
+// cancelReceiptLocked records the cancel of amount of orig and returns the
+// CANCEL record.
+func (s *Server) cancelReceiptLocked(orig *receipt, amount, taxFree, now int64) *receipt {
+	orig.CanceledAmount += amount
+	orig.Canceled = orig.CanceledAmount >= orig.Amount
+	r := &receipt{Key: "c_" + orig.Key, OrderID: orig.OrderID, OrderName: orig.OrderName, Type: orig.Type,
+		Identity: orig.Identity, Amount: amount, TaxFree: taxFree, Cancel: true, PaymentKey: orig.PaymentKey}
+	s.addReceiptLocked(r, now)
+	return r
+}
+
+// writeReceipts writes a payment's cashReceipt (the receipt issued with
+// it) and cashReceipts (it and its cancels), null when there is none
+// (docs/toss.md#payment-object).
+func (s *Server) writeReceipts(w *jw, p *payment, now int64) {
+	orig := s.receiptLocked(p.Receipt)
+	if orig == nil {
+		w.null("cashReceipt")
+		w.null("cashReceipts")
+		return
+	}
+	j := s.receiptJSONOf(orig, now)
+	w.obj("cashReceipt")
+	w.str("type", j.Type)
+	w.str("receiptKey", j.ReceiptKey)
+	w.str("issueNumber", j.IssueNumber)
+	w.str("receiptUrl", j.ReceiptURL)
+	w.num("amount", j.Amount)
+	w.num("taxFreeAmount", j.TaxFreeAmount)
+	w.close()
+	w.key("cashReceipts")
+	w.b = append(w.b, '[')
+	first := true
+	for _, r := range s.st.receipts {
+		if r.PaymentKey != p.Key {
+			continue
+		}
+		if !first {
+			w.b = append(w.b, ',')
+		}
+		first = false
+		b, _ := json.Marshal(s.receiptJSONOf(r, now)) // strings and numbers only
+		w.b = append(w.b, b...)
+	}
+	w.b = append(w.b, ']')
 }

@@ -76,9 +76,18 @@ func (s *Server) ctlAuthorize(pair uint8, _ *http.Request, body []byte) result {
 		CustomerName        string `json:"customerName"`
 		CustomerEmail       string `json:"customerEmail"`
 		CustomerMobilePhone string `json:"customerMobilePhone"`
+		TaxFreeAmount       amount `json:"taxFreeAmount"`
+		CashReceipt         *struct {
+			Type               string `json:"type"`
+			RegistrationNumber string `json:"registrationNumber"`
+		} `json:"cashReceipt"`
 	}
 	if e := decodeBody(body, &req); e != nil {
 		return errResult(e)
+	}
+	var receiptType, receiptNumber string
+	if cr := req.CashReceipt; cr != nil {
+		receiptType, receiptNumber = cr.Type, cr.RegistrationNumber
 	}
 	if req.Method == "" {
 		req.Method = "CARD"
@@ -87,6 +96,7 @@ func (s *Server) ctlAuthorize(pair uint8, _ *http.Request, body []byte) result {
 		ClientKey: keyPairs[pair].client, Method: req.Method, EasyPay: req.EasyPay, Amount: req.Amount.v,
 		OrderID: req.OrderID, OrderName: req.OrderName, CustomerKey: req.CustomerKey, CustomerName: req.CustomerName,
 		CustomerEmail: req.CustomerEmail, CustomerMobilePhone: req.CustomerMobilePhone,
+		TaxFreeAmount: req.TaxFreeAmount.v, CashReceiptType: receiptType, CashReceiptNumber: receiptNumber,
 	})
 	if e != nil {
 		return errResult(e)

@@ -37,6 +37,18 @@
 //     refundableAmount guard, virtual accounts (full cancel only before
 //     deposit; refundReceiveAccount required and validated after deposit,
 //     refundStatus PENDING then COMPLETED 2 days later).
+//   - taxFreeAmount from the window (requestPayment's taxFreeAmount), the
+//     control authorize and the API requests; vat and suppliedAmount on
+//     the taxable part of the balance; partial cancels take their
+//     taxFreeAmount (default 0), full cancels all that is left.
+//   - Cash receipts asked for with a virtual account or transfer
+//     (virtualAccount/transfer.cashReceipt {type, registrationNumber} in
+//     the window, which lets the shopper change them; cashReceipt in POST
+//     /v1/virtual-accounts and the control authorize): issued on deposit
+//     or transfer approval, shown as the payment's cashReceipt and
+//     cashReceipts, their cancelled part added by every cancel of the
+//     payment; POST /v1/cash-receipts, partial and full
+//     POST /v1/cash-receipts/{receiptKey}/cancel, GET /v1/cash-receipts.
 //   - POST /v1/payments/key-in, POST /v1/virtual-accounts (validHours,
 //     dueDate, bank codes or Korean names, expiry at the due date: expired
 //     true, status stays WAITING_FOR_DEPOSIT, deposits refused).
@@ -131,8 +143,8 @@
 //     ignored), v2 resource-style APIs (payouts, sellers), BrandPay,
 //     promotions, POST /v1/payments (checkout by API), POST /v1/settlements,
 //     escrow, foreign currencies and overseas easy pay (asynchronous
-//     cancels exist only through the fault), cash receipts on payments
-//     (cashReceipt/cashReceipts are always null), discounts, card points,
+//     cancels exist only through the fault), cash-receipt failures (every
+//     receipt completes a day after it is requested), discounts, card points,
 //     metadata set through the control API, card-company rejections other
 //     than by fault or test code, request enums in English (a VA's bank
 //     must be a code or a Korean name),

@@ -131,6 +131,12 @@ type payment struct {
 	Failure     *failure `json:"failure,omitempty"`
 	// Metadata is requestPayment's metadata, echoed in Payment.metadata.
 	Metadata map[string]string `json:"metadata,omitempty"`
+	// ReceiptType and ReceiptID are the cash receipt asked for with a
+	// virtual account or transfer (소득공제 / 지출증빙 and the number it goes
+	// to); Receipt is the key of the receipt issued with the payment.
+	ReceiptType string `json:"receiptType,omitempty"`
+	ReceiptID   string `json:"receiptId,omitempty"`
+	Receipt     string `json:"receipt,omitempty"`
 
 	// refs are the idempotency entries whose stored response is this
 	// payment as it is now; freezeLocked gives them a copy before a change.
@@ -212,17 +218,24 @@ type authKey struct {
 
 // receipt is an issued or canceled cash receipt.
 type receipt struct {
-	Seq            int64  `json:"seq"`
-	Key            string `json:"key"`
-	IssueNumber    string `json:"issueNumber"`
-	OrderID        string `json:"orderId"`
-	OrderName      string `json:"orderName"`
-	Type           string `json:"type"`
-	Identity       string `json:"identity"`
-	Amount         int64  `json:"amount"`
-	TaxFree        int64  `json:"taxFree,omitempty"`
-	Cancel         bool   `json:"cancel,omitempty"`
-	Canceled       bool   `json:"canceled,omitempty"`
+	Seq         int64  `json:"seq"`
+	Key         string `json:"key"`
+	IssueNumber string `json:"issueNumber"`
+	OrderID     string `json:"orderId"`
+	OrderName   string `json:"orderName"`
+	Type        string `json:"type"`
+	Identity    string `json:"identity"`
+	Amount      int64  `json:"amount"`
+	TaxFree     int64  `json:"taxFree,omitempty"`
+	Cancel      bool   `json:"cancel,omitempty"`
+	Canceled    bool   `json:"canceled,omitempty"`
+	// CanceledAmount is how much of an issued receipt was cancelled
+	// (Canceled once it reaches Amount).
+	CanceledAmount int64 `json:"canceledAmount,omitempty"`
+	// PaymentKey links a receipt issued with a payment (and its cancels)
+	// to it: it shows in the payment's cashReceipt(s). Receipts issued
+	// with POST /v1/cash-receipts have none.
+	PaymentKey     string `json:"paymentKey,omitempty"`
 	RequestedAt    int64  `json:"requestedAt"`
 	CompletesAfter int64  `json:"completesAfter"`
 }

@@ -168,6 +168,7 @@ func (s *Server) approveLocked(p *payment, now int64) {
 	p.ApproveTx = s.newTxKeyLocked()
 	s.st.txs = append(s.st.txs, txRef{p, -1})
 	s.dirty = true
+	s.issuePaymentReceiptLocked(p, now)
 	if p.Type != typeBilling { // no webhook for billing charges (docs/toss.md#billing-charge)
 		s.paymentEventLocked(p, now)
 	}
@@ -315,6 +316,7 @@ func (s *Server) cancelPayment(c *call) result {
 		cn.DoneAt = c.now + c.asyncCancel*int64(time.Second)
 	}
 	p.Cancels = append(p.Cancels, cn)
+	s.cancelPaymentReceiptLocked(p, amt, taxFree, c.now)
 	s.st.txs = append(s.st.txs, txRef{p, int32(len(p.Cancels) - 1)})
 	p.Status = statusCanceled
 	if p.Balance > 0 {

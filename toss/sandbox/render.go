@@ -263,8 +263,7 @@ func (s *Server) writePaymentIn(w *jw, p *payment, now int64, l lang) {
 	} else {
 		w.null("easyPay")
 	}
-	w.null("cashReceipt")
-	w.null("cashReceipts")
+	s.writeReceipts(w, p, now)
 	w.null("discount")
 	if len(p.Cancels) == 0 {
 		w.null("cancels")

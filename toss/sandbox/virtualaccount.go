@@ -58,12 +58,11 @@ func (s *Server) issueVirtualAccount(c *call) result {
 	if len(req.AccountKey) > 13 {
 		return errResult(errInvalid("accountKey는 13자 이하여야 합니다."))
 	}
+	var receiptType, receiptID string
 	if cr := req.CashReceipt; cr != nil {
-		if cr.Type != "소득공제" && cr.Type != "지출증빙" && cr.Type != "미발행" {
-			return errResult(newError("INVALID_CASH_RECEIPT_INFO", "현금영수증 정보가 올바르지 않습니다."))
-		}
-		if cr.Type != "미발행" && (cr.RegistrationNumber == "" || len(cr.RegistrationNumber) > 30) {
-			return errResult(newError("INVALID_CASH_RECEIPT_INFO", "현금영수증 발급 번호가 올바르지 않습니다."))
+		var e *apiError
+		if receiptType, receiptID, e = checkReceiptRequest(cr.Type, cr.RegistrationNumber); e != nil {
+			return errResult(e)
 		}
 	}
 	due, e := dueFrom(req.ValidHours, req.DueDate, c.now)
@@ -82,6 +81,8 @@ func (s *Server) issueVirtualAccount(c *call) result {
 		TaxFree:     req.TaxFreeAmount.v,
 		RequestedAt: c.now,
 		Pair:        c.pair,
+		ReceiptType: receiptType,
+		ReceiptID:   receiptID,
 	}
 	s.addPaymentLocked(p)
 	s.issueVALocked(p, bank, req.CustomerName, due, c.now)

@@ -169,18 +169,26 @@ func (s *Site) Confirms() int64 { return s.confirms.Load() }
 // in the payment window. It returns the paymentKey.
 func (s *Site) Authorize(t testing.TB, o *paydeck.Order, method string) string {
 	t.Helper()
-	return s.AuthorizeAttempt(t, o.OrderID, o.FinalAmount, method)
+	if s.Payments == s.Env.Payments {
+		return s.Env.Authorize(t, o, method)
+	}
+	return s.authorize(t, apptest.AuthorizeRequest(o.OrderID, o.FinalAmount, o.TaxFreeAmount, method))
 }
 
 // AuthorizeAttempt is Authorize under the Toss orderId of one attempt
-// (payment.Checkout's TossOrderID) for amount.
+// (payment.Checkout's TossOrderID) for amount, with nothing tax-free.
 func (s *Site) AuthorizeAttempt(t testing.TB, tossOrderID string, amount int64, method string) string {
 	t.Helper()
 	if s.Payments == s.Env.Payments {
 		return s.Env.AuthorizeAttempt(t, tossOrderID, amount, method)
 	}
-	body, err := json.Marshal(map[string]any{"orderId": tossOrderID, "amount": amount,
-		"orderName": "paydeck test order", "method": method, "customerName": "홍길동"})
+	return s.authorize(t, apptest.AuthorizeRequest(tossOrderID, amount, 0, method))
+}
+
+// authorize approves in the sandbox with the widget key pair.
+func (s *Site) authorize(t testing.TB, in map[string]any) string {
+	t.Helper()
+	body, err := json.Marshal(in)
 	require.NoError(t, err)
 	req, err := http.NewRequest(http.MethodPost, s.SandboxURL+"/v1/sandbox/authorize", bytes.NewReader(body))
 	require.NoError(t, err)

@@ -9,10 +9,10 @@ import (
 
 const orderCols = `id, order_id, user_id, status, total_amount, discount_amount, shipping_fee, final_amount,
 	shipping_name, shipping_phone, shipping_address, shipping_memo,
-	created_at, updated_at, expires_at, paid_at, shipped_at, delivered_at, customer_ref` +
+	created_at, updated_at, expires_at, paid_at, shipped_at, delivered_at, customer_ref, tax_free_amount` +
 	`, shipping_postcode, shipping_address_detail`
 
-const itemCols = "id, order_id, product_id, product_name, quantity, unit_price, total_price"
+const itemCols = "id, order_id, product_id, product_name, quantity, unit_price, total_price, tax_free"
 
 const (
 	errOrderNotFound = "Order not found."
@@ -24,7 +24,7 @@ func scanOrder(r Rows) (*paydeck.Order, error) {
 	err := r.Scan(scanText(&o.ID), &o.OrderID, scanText(&o.UserID), &o.Status, &o.TotalAmount, &o.DiscountAmount,
 		&o.ShippingFee, &o.FinalAmount, &o.ShippingName, &o.ShippingPhone, &o.ShippingAddress, &o.ShippingMemo,
 		scanTime(&o.CreatedAt), scanTime(&o.UpdatedAt), scanTime(&o.ExpiresAt),
-		scanNullTime(&o.PaidAt), scanNullTime(&o.ShippedAt), scanNullTime(&o.DeliveredAt), &o.CustomerRef,
+		scanNullTime(&o.PaidAt), scanNullTime(&o.ShippedAt), scanNullTime(&o.DeliveredAt), &o.CustomerRef, &o.TaxFreeAmount,
 		&o.ShippingPostcode, &o.ShippingAddressDetail)
 	return o, err
 }
@@ -32,7 +32,7 @@ func scanOrder(r Rows) (*paydeck.Order, error) {
 func scanItem(r Rows) (*paydeck.OrderItem, error) {
 	it := &paydeck.OrderItem{}
 	err := r.Scan(scanText(&it.ID), scanText(&it.OrderID), scanText(&it.ProductID), &it.ProductName,
-		&it.Quantity, &it.UnitPrice, &it.TotalPrice)
+		&it.Quantity, &it.UnitPrice, &it.TotalPrice, &it.TaxFree)
 	return it, err
 }
 
@@ -56,11 +56,11 @@ func (tx *Tx) CreateOrder(ctx context.Context, o *paydeck.Order) error {
 	normTimes(&o.ExpiresAt)
 	normTimePtrs(&o.PaidAt, &o.ShippedAt, &o.DeliveredAt)
 	_, err = tx.exec(ctx, errOrderIDTaken, `INSERT INTO orders (`+orderCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, o.OrderID, o.UserID, string(o.Status), o.TotalAmount, o.DiscountAmount, o.ShippingFee, o.FinalAmount,
 		o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
 		tx.t(o.CreatedAt), tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt),
-		o.CustomerRef, o.ShippingPostcode, o.ShippingAddressDetail)
+		o.CustomerRef, o.TaxFreeAmount, o.ShippingPostcode, o.ShippingAddressDetail)
 	if err != nil {
 		return err
 	}
@@ -73,8 +73,8 @@ func (tx *Tx) CreateOrder(ctx context.Context, o *paydeck.Order) error {
 			return err
 		}
 		it.OrderID = o.ID
-		if _, err := tx.exec(ctx, "", `INSERT INTO order_items (`+itemCols+`, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			it.ID, it.OrderID, it.ProductID, it.ProductName, it.Quantity, it.UnitPrice, it.TotalPrice, i); err != nil {
+		if _, err := tx.exec(ctx, "", `INSERT INTO order_items (`+itemCols+`, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			it.ID, it.OrderID, it.ProductID, it.ProductName, it.Quantity, it.UnitPrice, it.TotalPrice, it.TaxFree, i); err != nil {
 			return err
 		}
 	}
@@ -191,11 +191,11 @@ func (tx *Tx) UpdateOrder(ctx context.Context, o *paydeck.Order) error {
 	normTimePtrs(&o.PaidAt, &o.ShippedAt, &o.DeliveredAt)
 	n, err := tx.exec(ctx, "", `UPDATE orders SET status = ?, total_amount = ?, discount_amount = ?, shipping_fee = ?,
 		final_amount = ?, shipping_name = ?, shipping_phone = ?, shipping_address = ?, shipping_memo = ?,
-		updated_at = ?, expires_at = ?, paid_at = ?, shipped_at = ?, delivered_at = ?,
+		updated_at = ?, expires_at = ?, paid_at = ?, shipped_at = ?, delivered_at = ?, tax_free_amount = ?,
 		shipping_postcode = ?, shipping_address_detail = ? WHERE id = ?`,
 		string(o.Status), o.TotalAmount, o.DiscountAmount, o.ShippingFee, o.FinalAmount,
 		o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
-		tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt),
+		tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt), o.TaxFreeAmount,
 		o.ShippingPostcode, o.ShippingAddressDetail, o.ID)
 	return rowsOrNotFound(n, err, errOrderNotFound)
 }

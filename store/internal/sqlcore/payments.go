@@ -2,6 +2,8 @@ package sqlcore
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/paydeck/paydeck"
@@ -10,7 +12,7 @@ import (
 const paymentCols = `id, payment_key, order_id, method, status, amount, balance_amount, supplied_amount, vat,
 	tax_free_amount, transaction_key, method_details, failure_code, failure_message,
 	va_bank_code, va_account_number, va_customer_name, va_due_date, secret,
-	approved_at, expires_at, created_at, updated_at, receipt_url, toss_order_id`
+	approved_at, expires_at, created_at, updated_at, receipt_url, toss_order_id, cash_receipt`
 
 const (
 	errPaymentNotFound = "Payment not found."
@@ -24,13 +26,20 @@ func scanPayment(r Rows) (*paydeck.Payment, error) {
 	var va paydeck.VirtualAccount
 	var hasVA bool
 	var due *time.Time
+	var receipt []byte
 	err := r.Scan(scanText(&p.ID), scanText(&p.PaymentKey), scanText(&p.OrderID), &p.Method, &p.Status,
 		&p.Amount, &p.BalanceAmount, &p.SuppliedAmount, &p.VAT, &p.TaxFreeAmount, &p.TransactionKey,
 		scanJSON((*[]byte)(&p.MethodDetails)), &p.FailureCode, &p.FailureMessage,
 		scanOptText(&va.BankCode, &hasVA), scanText(&va.AccountNumber), scanText(&va.CustomerName),
 		scanNullTime(&due), scanText(&p.Secret),
 		scanNullTime(&p.ApprovedAt), scanNullTime(&p.ExpiresAt), scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt),
-		&p.ReceiptURL, &p.TossOrderID)
+		&p.ReceiptURL, &p.TossOrderID, scanJSON(&receipt))
+	if err == nil && len(receipt) > 0 {
+		p.CashReceipt = &paydeck.CashReceipt{}
+		if err = json.Unmarshal(receipt, p.CashReceipt); err != nil {
+			return nil, fmt.Errorf("scan payment cash receipt: %w", err)
+		}
+	}
 	if hasVA {
 		if due != nil {
 			va.DueDate = *due
@@ -48,6 +57,15 @@ func normPaymentTimes(p *paydeck.Payment) {
 		normTimes(&va.DueDate)
 		p.VirtualAccount = &va
 	}
+}
+
+// receiptArg encodes the cash receipt column (NULL without one).
+func receiptArg(c *paydeck.CashReceipt) any {
+	if c == nil {
+		return nil
+	}
+	b, _ := json.Marshal(c) // plain strings and numbers: cannot fail
+	return string(b)
 }
 
 // vaArgs encodes the virtual-account columns (all NULL without one).
@@ -76,7 +94,7 @@ func (tx *Tx) CreatePayment(ctx context.Context, p *paydeck.Payment) error {
 		p.FailureCode, p.FailureMessage}
 	args = append(args, tx.vaArgs(p.VirtualAccount)...)
 	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.CreatedAt), tx.t(p.UpdatedAt),
-		p.ReceiptURL, p.TossOrderID)
+		p.ReceiptURL, p.TossOrderID, receiptArg(p.CashReceipt))
 	_, err = tx.exec(ctx, errPaymentKeyTaken, `INSERT INTO payments (`+paymentCols+`)
 		VALUES (`+placeholders(len(args))+`)`, args...)
 	return err
@@ -165,11 +183,12 @@ func (tx *Tx) UpdatePayment(ctx context.Context, p *paydeck.Payment) error {
 		p.SuppliedAmount, p.VAT, p.TaxFreeAmount, p.TransactionKey, jsonArg(p.MethodDetails), p.FailureCode,
 		p.FailureMessage}
 	args = append(args, tx.vaArgs(p.VirtualAccount)...)
-	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.UpdatedAt), p.ReceiptURL, p.ID)
+	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.UpdatedAt), p.ReceiptURL,
+		receiptArg(p.CashReceipt), p.ID)
 	n, err := tx.exec(ctx, errPaymentKeyTaken, `UPDATE payments SET payment_key = ?, method = ?, status = ?,
 		amount = ?, balance_amount = ?, supplied_amount = ?, vat = ?, tax_free_amount = ?, transaction_key = ?,
 		method_details = ?, failure_code = ?, failure_message = ?, va_bank_code = ?, va_account_number = ?,
 		va_customer_name = ?, va_due_date = ?, secret = ?, approved_at = ?, expires_at = ?, updated_at = ?,
-		receipt_url = ? WHERE id = ?`, args...)
+		receipt_url = ?, cash_receipt = ? WHERE id = ?`, args...)
 	return rowsOrNotFound(n, err, errPaymentNotFound)
 }

@@ -8,7 +8,7 @@ import (
 )
 
 const productCols = "id, name, description, price, image_url, stock_quantity, is_digital, is_active, created_at, updated_at" +
-	", category, withdrawal_exempt"
+	", category, withdrawal_exempt, tax_free"
 
 const errProductNotFound = "Product not found."
 
@@ -16,7 +16,7 @@ func scanProduct(r Rows) (*paydeck.Product, error) {
 	p := &paydeck.Product{}
 	err := r.Scan(scanText(&p.ID), &p.Name, &p.Description, &p.Price, &p.ImageURL, &p.StockQuantity,
 		&p.IsDigital, &p.IsActive, scanTime(&p.CreatedAt), scanTime(&p.UpdatedAt),
-		&p.Category, &p.WithdrawalExempt)
+		&p.Category, &p.WithdrawalExempt, &p.TaxFree)
 	return p, err
 }
 
@@ -31,10 +31,10 @@ func (tx *Tx) CreateProduct(ctx context.Context, p *paydeck.Product) error {
 	}
 	p.ID, p.CreatedAt, p.UpdatedAt = id, tx.now, tx.now
 	_, err = tx.exec(ctx, "", `INSERT INTO products (`+productCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-		?, ?)`,
+		?, ?, ?)`,
 		p.ID, p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive,
 		tx.t(p.CreatedAt), tx.t(p.UpdatedAt),
-		p.Category, p.WithdrawalExempt)
+		p.Category, p.WithdrawalExempt, p.TaxFree)
 	return err
 }
 
@@ -133,9 +133,9 @@ func (tx *Tx) UpdateProduct(ctx context.Context, p *paydeck.Product) error {
 	p.UpdatedAt = tx.now
 	n, err := tx.exec(ctx, "", `UPDATE products SET name = ?, description = ?, price = ?, image_url = ?,
 		stock_quantity = ?, is_digital = ?, is_active = ?, updated_at = ?,
-		category = ?, withdrawal_exempt = ? WHERE id = ?`,
+		category = ?, withdrawal_exempt = ?, tax_free = ? WHERE id = ?`,
 		p.Name, p.Description, p.Price, p.ImageURL, p.StockQuantity, p.IsDigital, p.IsActive, tx.t(p.UpdatedAt),
-		p.Category, p.WithdrawalExempt, p.ID)
+		p.Category, p.WithdrawalExempt, p.TaxFree, p.ID)
 	return rowsOrNotFound(n, err, errProductNotFound)
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 const refundCols = `id, payment_id, idempotency_key, amount, reason, status, transaction_key, error_code, error_message,
-	refund_bank_code, refund_account_number, refund_holder_name, created_at, updated_at, completed_at, request_hash`
+	refund_bank_code, refund_account_number, refund_holder_name, created_at, updated_at, completed_at, request_hash, tax_free_amount`
 
 const (
 	errRefundNotFound = "Refund not found."
@@ -23,7 +23,7 @@ func scanRefund(r Rows) (*paydeck.Refund, error) {
 	err := r.Scan(scanText(&rf.ID), scanText(&rf.PaymentID), &rf.IdempotencyKey, &rf.Amount, &rf.Reason, &rf.Status,
 		&rf.TransactionKey, &rf.ErrorCode, &rf.ErrorMessage,
 		scanOptText(&acct.BankCode, &hasAcct), scanText(&acct.AccountNumber), scanText(&acct.HolderName),
-		scanTime(&rf.CreatedAt), scanTime(&rf.UpdatedAt), scanNullTime(&rf.CompletedAt), &rf.RequestHash)
+		scanTime(&rf.CreatedAt), scanTime(&rf.UpdatedAt), scanNullTime(&rf.CompletedAt), &rf.RequestHash, &rf.TaxFreeAmount)
 	if hasAcct {
 		rf.Account = &acct
 	}
@@ -57,12 +57,12 @@ func (tx *Tx) CreateRefund(ctx context.Context, r *paydeck.Refund) error {
 	args := []any{r.ID, r.PaymentID, r.IdempotencyKey, r.Amount, r.Reason, string(r.Status), r.TransactionKey,
 		r.ErrorCode, r.ErrorMessage}
 	args = append(args, accountArgs(r.Account)...)
-	args = append(args, tx.t(r.CreatedAt), tx.t(r.UpdatedAt), tx.tp(r.CompletedAt), r.RequestHash)
+	args = append(args, tx.t(r.CreatedAt), tx.t(r.UpdatedAt), tx.tp(r.CompletedAt), r.RequestHash, r.TaxFreeAmount)
 	// ON CONFLICT DO NOTHING keeps the transaction usable after a duplicate
 	// key (PostgreSQL aborts a transaction on a unique violation), so the
 	// caller can go on to FindRefundByKey.
 	n, err := tx.exec(ctx, errRefundKeyTaken, `INSERT INTO refunds (`+refundCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (payment_id, idempotency_key) DO NOTHING`, args...)
 	if err == nil && n == 0 {
 		return paydeck.Errorf(paydeck.CodeConflict, errRefundKeyTaken)
@@ -114,9 +114,9 @@ func (tx *Tx) UpdateRefund(ctx context.Context, r *paydeck.Refund) error {
 	normTimePtrs(&r.CompletedAt)
 	args := []any{string(r.Status), r.TransactionKey, r.ErrorCode, r.ErrorMessage}
 	args = append(args, accountArgs(r.Account)...)
-	args = append(args, tx.t(r.UpdatedAt), tx.tp(r.CompletedAt), r.ID)
+	args = append(args, tx.t(r.UpdatedAt), tx.tp(r.CompletedAt), r.TaxFreeAmount, r.ID)
 	n, err := tx.exec(ctx, "", `UPDATE refunds SET status = ?, transaction_key = ?, error_code = ?, error_message = ?,
-		refund_bank_code = ?, refund_account_number = ?, refund_holder_name = ?, updated_at = ?, completed_at = ?
-		WHERE id = ?`, args...)
+		refund_bank_code = ?, refund_account_number = ?, refund_holder_name = ?, updated_at = ?, completed_at = ?,
+		tax_free_amount = ? WHERE id = ?`, args...)
 	return rowsOrNotFound(n, err, errRefundNotFound)
 }

@@ -177,6 +177,35 @@
     return keys.length ? JSON.stringify(out) : "";
   }
 
+  // checkTaxFree validates requestPayment's taxFreeAmount: a whole number of
+  // won, not negative ("" when absent).
+  function checkTaxFree(v) {
+    if (v === undefined || v === null) {
+      return "";
+    }
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+      fail("INVALID_PARAMETERS", "taxFreeAmount must be a whole number of won, not negative");
+    }
+    return v;
+  }
+
+  // cashReceiptParams reads virtualAccount.cashReceipt or
+  // transfer.cashReceipt ({type, registrationNumber}) into window parameters.
+  function cashReceiptParams(req) {
+    const opts = (req.virtualAccount && req.virtualAccount.cashReceipt) || (req.transfer && req.transfer.cashReceipt);
+    if (!opts) {
+      return {};
+    }
+    if (["소득공제", "지출증빙", "미발행"].indexOf(opts.type) < 0) {
+      fail("INVALID_PARAMETERS", "cashReceipt.type must be 소득공제, 지출증빙 or 미발행");
+    }
+    const out = { cashReceiptType: opts.type };
+    if (typeof opts.registrationNumber === "string") {
+      out.cashReceiptRegistrationNumber = opts.registrationNumber;
+    }
+    return out;
+  }
+
   // checkOrder validates the fields that both requestPayment methods share and
   // returns them as window query parameters.
   function checkOrder(req) {
@@ -201,7 +230,8 @@
       customerEmail: optionalString(req, "customerEmail", upTo100Pattern),
       customerMobilePhone: optionalString(req, "customerMobilePhone", mobilePhonePattern),
       metadata,
-    });
+      taxFreeAmount: checkTaxFree(req.taxFreeAmount),
+    }, cashReceiptParams(req));
   }
 
   // redirectURLs checks the successUrl and failUrl of redirect mode.
