@@ -40,6 +40,8 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Sessions", testSessions},
 		{"Subscriptions", testSubscriptions},
 		{"SubscriptionChargeOncePerPeriod", testChargeOncePerPeriod},
+		{"Coupons", testCoupons},
+		{"ConcurrentCouponUses", testConcurrentCouponUses},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
