@@ -107,10 +107,10 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	sort.Strings(public)
 	// The access rules themselves, as the document states them.
 	require.Equal(t, []string{"getProduct", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"}, public)
-	require.Equal(t, []string{"adjustStock", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
-		"deactivatePaymentMethod", "deactivateProduct", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
-		"listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "retrySubscription",
-		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
+	require.Equal(t, []string{"adjustStock", "createApiKey", "createCoupon", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
+		"deactivatePaymentMethod", "deactivateProduct", "deleteCoupon", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
+		"listApiKeys", "listCoupons", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "resendEvent", "retrySubscription",
+		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updateCoupon", "updatePaymentMethod", "updatePlan",
 		"updateProduct", "updateWebhookEndpoint"}, admin)
 	// The customer's own: 11 of orders, payments and their account, 7 of
 	// subscriptions (setup, create, list, get, cancel, resume, card).
@@ -226,8 +226,8 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"orders:write":   {"cancelOrder", "createOrder", "deliverOrder", "resendEvent", "shipOrder"},
 		"payments:write": {"confirmPayment"},
 		"refunds:write":  {"cancelPayment"},
-		"catalogue:write": {"adjustStock", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
-			"updatePaymentMethod", "updatePlan", "updateProduct"},
+		"catalogue:write": {"adjustStock", "createCoupon", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod",
+			"deactivateProduct", "deleteCoupon", "listCoupons", "updateCoupon", "updatePaymentMethod", "updatePlan", "updateProduct"},
 		"reports:read": {"getReconciliation", "getSettlements", "getStats"},
 		// Subscriptions belong to a shopper's own card: keys do not manage them.
 		"none": {"cancelSubscription", "change-password", "createApiKey", "createSubscription", "createWebhookEndpoint",

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -34,6 +35,11 @@ func (s *server) problem(ctx context.Context, err error) error {
 	}
 	if status >= http.StatusInternalServerError {
 		s.Logger.ErrorContext(ctx, "api request failed", "code", code, "err", err)
+	}
+	var ce *paydeck.CouponError
+	if errors.As(err, &ce) { // say which rule refused the coupon, for clients to act on
+		return huma.NewError(status, paydeck.ErrorMessage(err),
+			&huma.ErrorDetail{Location: "body.couponCode", Message: string(ce.Reason)})
 	}
 	return huma.NewError(status, paydeck.ErrorMessage(err))
 }

@@ -30,6 +30,7 @@ type createOrderInput struct {
 		Items       []OrderLine     `json:"items" minItems:"1" maxItems:"100" doc:"One line per product."`
 		Shipping    ShippingAddress `json:"shipping"`
 		CustomerRef string          `json:"customerRef,omitempty" maxLength:"100" example:"erp-cust-00042" doc:"Another system's customer reference, instead of a paydeck user; API keys (and admins) only."`
+		CouponCode  string          `json:"couponCode,omitempty" maxLength:"40" example:"WELCOME3000" doc:"A coupon code; the server computes the discount. A coupon that cannot be used answers 422 or 409 with the reason in errors[0].message (unknown, not_yet_valid, expired, below_minimum, not_for_products, nothing_off, limit_reached, customer_limit)."`
 	}
 }
 
@@ -124,7 +125,7 @@ func (s *server) registerOrders() {
 func (s *server) createOrder(ctx context.Context, in *createOrderInput) (*orderOutput, error) {
 	b := in.Body
 	oi := payment.OrderInput{Shipping: payment.Shipping{Name: b.Shipping.Name, Phone: b.Shipping.Phone,
-		Address: b.Shipping.Address, Memo: b.Shipping.Memo}, CustomerRef: b.CustomerRef}
+		Address: b.Shipping.Address, Memo: b.Shipping.Memo}, CustomerRef: b.CustomerRef, CouponCode: b.CouponCode}
 	for _, l := range b.Items {
 		oi.Items = append(oi.Items, payment.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})
 	}

@@ -13,7 +13,7 @@ type Order struct {
 	UserID          string      `json:"userId" format:"uuid" example:"7f0c2a8e-4b1d-4c8e-9a55-2f1e0d3c4b5a"`
 	Status          string      `json:"status" enum:"pending,paid,cancelled,refunded,partial_refunded,shipped,delivered,expired" example:"pending"`
 	TotalAmount     int64       `json:"totalAmount" example:"13800" doc:"Sum of the items, won."`
-	DiscountAmount  int64       `json:"discountAmount" example:"0"`
+	DiscountAmount  int64       `json:"discountAmount" example:"3000" doc:"The coupon's discount on the goods, computed by the server; 0 without a coupon."`
 	ShippingFee     int64       `json:"shippingFee" example:"3000"`
 	FinalAmount     int64       `json:"finalAmount" example:"16800" doc:"totalAmount − discountAmount + shippingFee: what the shopper pays."`
 	ShippingName    string      `json:"shippingName" example:"김지민"`
@@ -27,6 +27,7 @@ type Order struct {
 	ShippedAt       *time.Time  `json:"shippedAt,omitempty"`
 	DeliveredAt     *time.Time  `json:"deliveredAt,omitempty"`
 	CustomerRef     string      `json:"customerRef,omitempty" example:"erp-cust-00042" doc:"Another system's customer, when an API key placed the order."`
+	CouponCode      string      `json:"couponCode" example:"WELCOME3000" doc:"The coupon the order used; empty for none. discountAmount is its discount."`
 }
 
 // OrderItem is one line of an order at the price when it was placed.
@@ -44,7 +45,7 @@ func orderView(o *paydeck.Order) Order {
 		ShippingName: o.ShippingName, ShippingPhone: o.ShippingPhone, ShippingAddress: o.ShippingAddress,
 		ShippingMemo: o.ShippingMemo, Items: make([]OrderItem, 0, len(o.Items)), CreatedAt: o.CreatedAt,
 		ExpiresAt: o.ExpiresAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt,
-		CustomerRef: o.CustomerRef}
+		CustomerRef: o.CustomerRef, CouponCode: o.CouponCode}
 	for _, it := range o.Items {
 		v.Items = append(v.Items, OrderItem{ProductID: it.ProductID, ProductName: it.ProductName,
 			Quantity: it.Quantity, UnitPrice: it.UnitPrice, TotalPrice: it.TotalPrice})
