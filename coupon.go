@@ -133,6 +133,8 @@ const (
 // unknown code), so ErrorCode and ErrorMessage read it.
 type CouponError struct {
 	Reason CouponReason
+	// Amount is the coupon's MinOrderAmount for below_minimum, else 0.
+	Amount int64
 	Err    *Error
 }
 
@@ -166,8 +168,10 @@ func (c *Coupon) Discount(items []OrderItem, now time.Time) (int64, error) {
 		return 0, NewCouponError(CouponNotForProduct, CodeInvalid, "Coupon %s does not apply to these products.", c.Code)
 	}
 	if eligible < c.MinOrderAmount {
-		return 0, NewCouponError(CouponBelowMinimum, CodeInvalid, "Coupon %s needs an order of at least %s won; this one is %s.",
+		e := NewCouponError(CouponBelowMinimum, CodeInvalid, "Coupon %s needs an order of at least %s won; this one is %s.",
 			c.Code, GroupThousands(c.MinOrderAmount), GroupThousands(eligible))
+		e.Amount = c.MinOrderAmount
+		return 0, e
 	}
 	var off int64
 	switch c.Kind {
