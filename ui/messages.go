@@ -7,6 +7,7 @@ var baseMessages = Messages{
 	"nav.orders":         {"주문", "Orders"},
 	"nav.payments":       {"결제", "Payments"},
 	"nav.products":       {"상품", "Products"},
+	"nav.coupons":        {"쿠폰", "Coupons"},
 	"nav.methods":        {"결제수단", "Payment methods"},
 	"nav.webhooks":       {"웹훅", "Webhooks"},
 	"nav.apikeys":        {"API 키", "API keys"},
