@@ -85,3 +85,28 @@ func TestCouponPages(t *testing.T) {
 		require.Equal(t, http.StatusForbidden, shopper.Get(t, "/admin/coupons").Status)
 	})
 }
+
+// TestDashboardAndSettlementsShowDiscounts: a paid coupon order appears
+// with its discount on the dashboard and in the settlements page.
+func TestDashboardAndSettlementsShowDiscounts(t *testing.T) {
+	t.Parallel()
+	s := newStore(t, apptest.New(t, "sqlite"))
+	require.NoError(t, s.DB.Update(t.Context(), func(tx paydeck.Tx) error {
+		return tx.CreateCoupon(t.Context(), &paydeck.Coupon{Code: "VIP5000", Kind: paydeck.CouponFixed, Value: 5000})
+	}))
+	o, err := s.Payments.CreateOrder(t.Context(), apptest.As(s.customer), payment.OrderInput{
+		Items: []payment.OrderLine{apptest.Line(s.product, 1)}, CouponCode: "VIP5000",
+		Shipping: payment.Shipping{Name: "홍길동", Address: "서울"}})
+	require.NoError(t, err)
+	_, err = s.Payments.Confirm(t.Context(), apptest.As(s.customer), payment.ConfirmInput{PaymentKey: s.Authorize(t, o, "CARD"),
+		OrderID: o.OrderID, Amount: o.FinalAmount})
+	require.NoError(t, err)
+	dash := s.admin.Get(t, "/admin/")
+	require.Contains(t, dash.Body, `id="month-discounts">5,000원`)
+	require.Contains(t, dash.Body, "쿠폰 사용 결제 1건")
+	set := s.admin.Get(t, "/admin/settlements")
+	require.Contains(t, set.Body, `5,000원 <code>VIP5000</code>`)
+	require.Contains(t, set.Body, `id="discount-total">5,000원`)
+	page := s.admin.Get(t, "/admin/orders/"+o.OrderID)
+	require.Contains(t, page.Body, `<code id="order-coupon">VIP5000</code>`)
+}

@@ -71,6 +71,7 @@ func (a *app) settlements(w http.ResponseWriter, r *http.Request, rq *request) {
 		t.KeptAmount += it.KeptAmount
 		t.Fee += it.Fee
 		t.NetAmount += it.NetAmount
+		t.DiscountAmount += it.DiscountAmount
 	}
 	a.render(w, rq, "settlements.html", "settlements.title", p)
 }

@@ -20,6 +20,8 @@ type StatsBucket struct {
 	RefundedAmount int64 `json:"refundedAmount" example:"45000"`
 	Revenue        int64 `json:"revenue" example:"1205000" doc:"approvedAmount − refundedAmount."`
 	ApprovalRateBp int64 `json:"approvalRateBp" example:"9500" doc:"Approved attempts ÷ decided attempts, in basis points (9500 = 95.00 %)."`
+	DiscountCount  int64 `json:"discountCount" example:"5" doc:"Approved payments whose order used a coupon."`
+	DiscountAmount int64 `json:"discountAmount" example:"15000" doc:"Coupon discounts of those orders: what the shop gave up, not money moved (approvedAmount is already net of it)."`
 	decided        int64
 	approvedTries  int64
 }
@@ -102,6 +104,13 @@ func ComputeStats(ctx context.Context, tx paydeck.Tx, from, to time.Time) (Stats
 		}
 		if within(p.ApprovedAt, from, to) {
 			add(*p.ApprovedAt, p.Method, func(b *StatsBucket) { b.ApprovedCount++; b.ApprovedAmount += p.Amount })
+			o, err := tx.FindOrderByID(ctx, p.OrderID)
+			if err != nil {
+				return Stats{}, err
+			}
+			if o.DiscountAmount > 0 {
+				add(*p.ApprovedAt, p.Method, func(b *StatsBucket) { b.DiscountCount++; b.DiscountAmount += o.DiscountAmount })
+			}
 		}
 	}
 	for _, r := range refunds {
@@ -174,6 +183,8 @@ type Settlement struct {
 	KeptAmount     int64     `json:"keptAmount" example:"9900" doc:"amount − refundedAmount (the balance)."`
 	Fee            int64     `json:"fee" example:"287" doc:"The method's fee on keptAmount."`
 	NetAmount      int64     `json:"netAmount" example:"9613" doc:"keptAmount − fee."`
+	CouponCode     string    `json:"couponCode,omitempty" example:"WELCOME3000" doc:"The order's coupon, if any."`
+	DiscountAmount int64     `json:"discountAmount" example:"3000" doc:"The order's coupon discount (amount is already net of it)."`
 }
 
 // SettlementTotals sums a settlement report.
@@ -184,6 +195,7 @@ type SettlementTotals struct {
 	KeptAmount     int64 `json:"keptAmount" example:"9900"`
 	Fee            int64 `json:"fee" example:"287"`
 	NetAmount      int64 `json:"netAmount" example:"9613"`
+	DiscountAmount int64 `json:"discountAmount" example:"3000"`
 }
 
 // Settlements is what the shop is owed for the payments approved in a
@@ -222,7 +234,7 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 		}
 		it := Settlement{PaymentKey: p.PaymentKey, OrderID: o.OrderID, Method: string(p.Method), Status: string(p.Status),
 			ApprovedAt: *p.ApprovedAt, Amount: p.Amount, RefundedAmount: p.Amount - p.BalanceAmount, KeptAmount: p.BalanceAmount,
-			NetAmount: p.BalanceAmount}
+			NetAmount: p.BalanceAmount, CouponCode: o.CouponCode, DiscountAmount: o.DiscountAmount}
 		if m := byType[p.Method]; m != nil {
 			if it.Fee, it.NetAmount, err = m.Fee(p.BalanceAmount); err != nil {
 				return Settlements{}, err
@@ -236,6 +248,7 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 		t.KeptAmount += it.KeptAmount
 		t.Fee += it.Fee
 		t.NetAmount += it.NetAmount
+		t.DiscountAmount += it.DiscountAmount
 	}
 	return rep, nil
 }
@@ -246,13 +259,16 @@ func (r Settlements) CSV() ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	i := strconv.FormatInt
-	_ = w.Write([]string{"paymentKey", "orderId", "method", "status", "approvedAt", "amount", "refundedAmount", "keptAmount", "fee", "netAmount"})
+	_ = w.Write([]string{"paymentKey", "orderId", "method", "status", "approvedAt", "amount", "refundedAmount", "keptAmount", "fee", "netAmount",
+		"couponCode", "discountAmount"})
 	for _, s := range r.Items {
 		_ = w.Write([]string{s.PaymentKey, s.OrderID, s.Method, s.Status, s.ApprovedAt.In(paydeck.KST).Format(time.RFC3339),
-			i(s.Amount, 10), i(s.RefundedAmount, 10), i(s.KeptAmount, 10), i(s.Fee, 10), i(s.NetAmount, 10)})
+			i(s.Amount, 10), i(s.RefundedAmount, 10), i(s.KeptAmount, 10), i(s.Fee, 10), i(s.NetAmount, 10),
+			s.CouponCode, i(s.DiscountAmount, 10)})
 	}
 	t := r.Totals
-	_ = w.Write([]string{"TOTAL", "", "", "", "", i(t.Amount, 10), i(t.RefundedAmount, 10), i(t.KeptAmount, 10), i(t.Fee, 10), i(t.NetAmount, 10)})
+	_ = w.Write([]string{"TOTAL", "", "", "", "", i(t.Amount, 10), i(t.RefundedAmount, 10), i(t.KeptAmount, 10), i(t.Fee, 10), i(t.NetAmount, 10),
+		"", i(t.DiscountAmount, 10)})
 	w.Flush()
 	return buf.Bytes(), w.Error()
 }
