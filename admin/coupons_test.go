@@ -53,7 +53,7 @@ func TestCouponPages(t *testing.T) {
 			Shipping: payment.Shipping{Name: "홍길동", Address: "서울"}})
 		require.NoError(t, err)
 		list = s.admin.Get(t, "/admin/coupons")
-		require.Contains(t, list.Body, `<code>SUMMER20</code>`)
+		require.Contains(t, list.Body, `<code class="nowrap">SUMMER20</code>`)
 		require.Contains(t, list.Body, "1 / 10")
 		require.Contains(t, list.Body, "결제 대기 1건 포함")
 		require.Contains(t, list.Body, "20% (최대 5,000원)")
