@@ -303,7 +303,7 @@ func TestCatalogue(t *testing.T) {
 	require.Equal(t, http.StatusOK, csv.Status)
 	require.Contains(t, csv.Header.Get("Content-Type"), "text/csv")
 	require.Contains(t, csv.Body, fmt.Sprintf("%s,%s,card,done,", p.PaymentKey, o.OrderID))
-	require.True(t, strings.HasSuffix(strings.TrimSpace(csv.Body), "TOTAL,,,,,33000,0,33000,825,32175"), csv.Body)
+	require.True(t, strings.HasSuffix(strings.TrimSpace(csv.Body), "TOTAL,,,,,33000,0,33000,825,32175,,0"), csv.Body) // … netAmount, couponCode, discountAmount
 }
 
 // TestReconciliationPage shows the latest report.

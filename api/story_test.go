@@ -160,7 +160,7 @@ func TestCurlStory(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, rows, 3) // header, the payment, TOTAL
 		require.Equal(t, []string{key, o.OrderID, "card", "canceled"}, rows[1][:4])
-		require.Equal(t, []string{"16800", "16800", "0", "0", "0"}, rows[1][5:])
+		require.Equal(t, []string{"16800", "16800", "0", "0", "0", "", "0"}, rows[1][5:], "… netAmount, couponCode (none), discountAmount")
 
 		for _, b := range bodies {
 			require.NotContains(t, b, sandbox.DocsSecretKey)
