@@ -139,17 +139,21 @@ func TestCouponDiscounts(t *testing.T) {
 func TestCouponLimitUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		prod := env.Product(t, 20_000, 1000)
 		mustCoupon(t, env, &paydeck.Coupon{Code: "TEN", Kind: paydeck.CouponFixed, Value: 2000, UsageLimit: 10})
+		// One shopper and one product per order: no user or stock row is
+		// shared, so only the coupon can make the orders wait for each other.
 		users := make([]*paydeck.User, 50)
+		products := make([]*paydeck.Product, len(users))
 		for i := range users {
-			users[i] = env.Customer(t)
+			users[i], products[i] = env.Customer(t), env.Product(t, 20_000, 10)
 		}
 		var wg sync.WaitGroup
+		start := make(chan struct{})
 		errs := make([]error, len(users))
 		for i, u := range users {
-			wg.Go(func() { _, errs[i] = couponOrder(env, u, "TEN", apptest.Line(prod, 1)) })
+			wg.Go(func() { <-start; _, errs[i] = couponOrder(env, u, "TEN", apptest.Line(products[i], 1)) })
 		}
+		close(start)
 		wg.Wait()
 		ok := 0
 		for _, err := range errs {
@@ -163,9 +167,13 @@ func TestCouponLimitUnderConcurrency(t *testing.T) {
 		c := couponNow(t, env, "TEN")
 		require.Equal(t, int64(10), c.Uses)
 		require.Equal(t, int64(10), c.Pending)
-		require.Equal(t, int64(1000-10), env.ProductByID(t, prod.ID).StockQuantity, "refused orders rolled back whole")
+		var reserved int64
+		for _, p := range products {
+			reserved += 10 - env.ProductByID(t, p.ID).StockQuantity
+		}
+		require.Equal(t, int64(10), reserved, "refused orders rolled back whole")
 
-		one := env.Customer(t)
+		one, prod := env.Customer(t), env.Product(t, 20_000, 100)
 		mustCoupon(t, env, &paydeck.Coupon{Code: "TWOEACH", Kind: paydeck.CouponPercent, Value: 5, PerCustomerLimit: 2})
 		errs = make([]error, 5)
 		for i := range errs {

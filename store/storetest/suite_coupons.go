@@ -160,20 +160,23 @@ const couponUses = 10
 func testConcurrentCouponUses(t *testing.T, newDB NewDBFunc) {
 	db, _ := newClockDB(t, newDB)
 	ctx := context.Background()
-	prod := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 10 * ConcurrentOrders, IsActive: true})
 	c := mustCreateCoupon(t, db, &paydeck.Coupon{Code: "LIMITED", Kind: paydeck.CouponFixed, Value: 100, UsageLimit: couponUses})
+	// One user and one product per order: no stock or user row is shared,
+	// so only the coupon can make the transactions wait for each other.
 	users := make([]*paydeck.User, ConcurrentOrders)
+	products := make([]*paydeck.Product, ConcurrentOrders)
 	for i := range users {
 		users[i] = MustCreateUser(t, db, nil)
+		products[i] = MustCreateProduct(t, db, &paydeck.Product{IsActive: true})
 	}
 	var ok, limited atomic.Int64
 	var wg sync.WaitGroup
 	start := make(chan struct{})
-	for _, u := range users {
+	for i, u := range users {
 		wg.Go(func() {
 			<-start
 			err := db.Update(ctx, func(tx paydeck.Tx) error {
-				o, err := PlaceOrder(ctx, tx, u.ID, Line{prod, 1})
+				o, err := PlaceOrder(ctx, tx, u.ID, Line{products[i], 1})
 				if err != nil {
 					return err
 				}
