@@ -84,8 +84,9 @@ func (s *server) registerOrders() {
 	register(s, signedIn, huma.Operation{
 		OperationID: "createOrder", Method: http.MethodPost, Path: "/api/orders", Tags: tags,
 		Summary: "Place an order",
-		Description: "Creates a pending order. Prices, shipping fee and discount are computed on the server; stock " +
-			"is reserved in the same transaction. The order expires (and releases its stock) unless paid by expiresAt.",
+		Description: "Creates a pending order. Prices, shipping fee and the discount of couponCode are computed on the " +
+			"server; stock is reserved and the coupon's use recorded in the same transaction. The order expires (and " +
+			"releases its stock and coupon use) unless paid by expiresAt. Coupon rules: docs/coupons.md.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, s.createOrder)
 	register(s, signedIn, huma.Operation{
