@@ -21,7 +21,9 @@ type Order struct {
 	UserID string      `json:"userId"`
 	Status OrderStatus `json:"status"`
 	// TotalAmount is the sum of the items' TotalPrice.
-	TotalAmount    int64 `json:"totalAmount"`
+	TotalAmount int64 `json:"totalAmount"`
+	// DiscountAmount is the coupon's discount (0 without one), computed by
+	// the payment service (Coupon.Discount), never taken from a client.
 	DiscountAmount int64 `json:"discountAmount"`
 	ShippingFee    int64 `json:"shippingFee"`
 	// FinalAmount = TotalAmount − DiscountAmount + ShippingFee: what the
@@ -51,6 +53,9 @@ type Order struct {
 	// detail line (동·호수) under ShippingAddress; both may be empty.
 	ShippingPostcode      string `json:"shippingPostcode"`
 	ShippingAddressDetail string `json:"shippingAddressDetail"`
+	// CouponCode is the code of the coupon the order used ("" for none),
+	// read from its CouponUse; set it through Tx.UseCoupon.
+	CouponCode string `json:"couponCode"`
 }
 
 // OrderItem is one line of an order: the product, the quantity and the unit

@@ -193,6 +193,40 @@ type Tx interface {
 	// restock, amounts, refund and DecidedAt; it sets r.UpdatedAt. Lock the
 	// order first: returns change under their order's lock.
 	UpdateReturnRequest(ctx context.Context, r *ReturnRequest) error
+	// CreateCoupon validates c, assigns c.ID and the timestamps, and
+	// inserts it. A code a live coupon already has returns conflict.
+	CreateCoupon(ctx context.Context, c *Coupon) error
+	// FindCouponByCode returns the live coupon with NormalizeCouponCode(code)
+	// or not_found.
+	FindCouponByCode(ctx context.Context, code string) (*Coupon, error)
+	// FindCoupons returns live coupons matching filter, newest first.
+	FindCoupons(ctx context.Context, filter CouponFilter) ([]*Coupon, int, error)
+	// UpdateCoupon validates c and writes every field but ID, Uses and
+	// CreatedAt; it sets c.UpdatedAt. A taken code returns conflict.
+	UpdateCoupon(ctx context.Context, c *Coupon) error
+	// DeleteCoupon deletes the live coupon with the code: it can no longer
+	// be found or used, its code is free again, and orders keep their
+	// CouponCode; not_found when there is none.
+	DeleteCoupon(ctx context.Context, code string) error
+	// UseCoupon records u (CouponID, Code, OrderID, UserID, DiscountAmount
+	// set by the caller; CreatedAt assigned) and counts it against the
+	// coupon's limits: one conditional UPDATE of the coupon's use counter,
+	// so concurrent transactions never exceed UsageLimit. PerCustomerLimit
+	// counts the user's unreleased uses; lock the user first (LockUser) so
+	// that a user's concurrent orders are counted one after the other.
+	// Returns a *CouponError: limit_reached, customer_limit, or unknown for
+	// a deleted coupon; conflict when the order already has a use.
+	UseCoupon(ctx context.Context, u *CouponUse) error
+	// ReleaseCouponUse gives the order's (internal ID) coupon use back: it
+	// sets ReleasedAt and decrements the coupon's use counter. It reports
+	// whether there was an unreleased use.
+	ReleaseCouponUse(ctx context.Context, orderID string) (bool, error)
+	// CountCouponUses returns how many unreleased uses of the coupon the
+	// user holds.
+	CountCouponUses(ctx context.Context, couponID, userID string) (int64, error)
+	// FindCouponUse returns the order's coupon use (released or not) or
+	// not_found.
+	FindCouponUse(ctx context.Context, orderID string) (*CouponUse, error)
 
 	// CreatePayment validates p, assigns p.ID and the timestamps, and inserts
 	// it. A taken PaymentKey returns conflict, a missing order conflict.

@@ -169,6 +169,12 @@ func (a *app) routes(withOutbound, withSubscriptions bool) map[string]func(http.
 		"GET /admin/reconciliation":                             a.reconciliation,
 		"GET /admin/outbox":                                     a.outbox,
 		"GET /admin/jobs":                                       a.jobQueue,
+		"GET /admin/coupons":                                    a.coupons,
+		"GET /admin/coupons/new":                                a.couponNew,
+		"POST /admin/coupons":                                   a.couponCreate,
+		"GET /admin/coupons/{code}":                             a.couponEdit,
+		"POST /admin/coupons/{code}":                            a.couponSave,
+		"POST /admin/coupons/{code}/delete":                     a.couponDelete,
 		"/admin/":                                               a.notFound,
 	}
 	// Shipping with tracking and returns (issue 15).

@@ -325,7 +325,7 @@ func TestCatalogue(t *testing.T) {
 	require.Equal(t, http.StatusOK, csv.Status)
 	require.Contains(t, csv.Header.Get("Content-Type"), "text/csv")
 	require.Contains(t, csv.Body, fmt.Sprintf("%s,%s,카드,승인 완료,", o.OrderID, p.PaymentKey))
-	require.True(t, strings.HasSuffix(strings.TrimSpace(csv.Body), "합계,1건,,,,33000,0,33000,825,32175,0,30000,3000,"), csv.Body)
+	require.True(t, strings.HasSuffix(strings.TrimSpace(csv.Body), "합계,1건,,,,33000,0,33000,825,32175,0,30000,3000,,,0"), csv.Body)
 }
 
 // TestReconciliationPage shows the latest report.

@@ -72,6 +72,7 @@ func (a *app) settlements(w http.ResponseWriter, r *http.Request, rq *request) {
 		t.KeptAmount += it.KeptAmount
 		t.Fee += it.Fee
 		t.NetAmount += it.NetAmount
+		t.DiscountAmount += it.DiscountAmount
 	}
 	a.render(w, rq, "settlements.html", "settlements.title", p)
 }
@@ -88,18 +89,20 @@ func (a *app) settlementsCSV(w http.ResponseWriter, r *http.Request, rq *request
 	t, word := rq.view.T, rq.view.Word
 	s := report.NewSheet(&buf, true, t("csv.orderid"), t("payments.key"), t("payments.method"), t("csv.status"),
 		t("payments.approved"), t("csv.amount"), t("csv.refunded"), t("csv.kept"), t("csv.fee"), t("csv.net"),
-		t("csv.taxfree"), t("csv.supplied"), t("csv.vat"), t("csv.cashreceipt"))
+		t("csv.taxfree"), t("csv.supplied"), t("csv.vat"), t("csv.cashreceipt"), t("csv.coupon"), t("csv.discount"))
 	for _, it := range rep.Items {
 		s.Row(report.Text(it.OrderID), report.Text(it.PaymentKey), report.Text(word(it.Method)), report.Text(word(it.Status)),
 			report.Text(csvTime(&it.ApprovedAt)), report.Num(it.Amount), report.Num(it.RefundedAmount),
 			report.Num(it.KeptAmount), report.Num(it.Fee), report.Num(it.NetAmount),
-			report.Num(it.TaxFreeAmount), report.Num(it.SuppliedAmount), report.Num(it.VAT), report.Text(it.CashReceipt))
+			report.Num(it.TaxFreeAmount), report.Num(it.SuppliedAmount), report.Num(it.VAT), report.Text(it.CashReceipt),
+			report.Text(it.CouponCode), report.Num(it.DiscountAmount))
 	}
 	tot := rep.Totals
 	s.Row(report.Text(t("settlements.total")), report.Text(t("csv.count", tot.Count)), report.Text(""), report.Text(""),
 		report.Text(""), report.Num(tot.Amount), report.Num(tot.RefundedAmount), report.Num(tot.KeptAmount),
 		report.Num(tot.Fee), report.Num(tot.NetAmount),
-		report.Num(tot.TaxFreeAmount), report.Num(tot.SuppliedAmount), report.Num(tot.VAT), report.Text(""))
+		report.Num(tot.TaxFreeAmount), report.Num(tot.SuppliedAmount), report.Num(tot.VAT), report.Text(""), report.Text(""),
+		report.Num(tot.DiscountAmount))
 	if err := s.Close(); err != nil {
 		a.error(w, r, rq, err)
 		return

@@ -107,10 +107,11 @@ func TestEveryOperationEnforcesItsAccessRule(t *testing.T) {
 	sort.Strings(public)
 	// The access rules themselves, as the document states them.
 	require.Equal(t, []string{"getProduct", "listCouriers", "listPaymentMethods", "listPlans", "listProducts", "login", "receiveWebhook", "signup"}, public)
-	require.Equal(t, []string{"adjustStock", "approveReturn", "cancelCashReceipt", "createApiKey", "createPaymentMethod", "createPlan", "createProduct", "createWebhookEndpoint",
-		"deactivatePaymentMethod", "deactivateProduct", "deleteProductImage", "deliverOrder", "getReconciliation", "getSettlements", "getStats",
-		"issueCashReceipt", "listApiKeys", "listEvents", "listOutbox", "listWebhookDeliveries", "listWebhookEndpoints", "putProductImage", "refuseReturn", "resendEvent", "retrySubscription",
-		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updatePaymentMethod", "updatePlan",
+	require.Equal(t, []string{"adjustStock", "approveReturn", "cancelCashReceipt", "createApiKey", "createCoupon", "createPaymentMethod", "createPlan", "createProduct",
+		"createWebhookEndpoint", "deactivatePaymentMethod", "deactivateProduct", "deleteCoupon", "deleteProductImage", "deliverOrder", "getReconciliation",
+		"getSettlements", "getStats", "issueCashReceipt", "listApiKeys", "listCoupons", "listEvents", "listOutbox", "listWebhookDeliveries",
+		"listWebhookEndpoints", "putProductImage", "refuseReturn", "resendEvent", "retrySubscription",
+		"revokeApiKey", "rotateWebhookSecret", "sendTestEvent", "shipOrder", "updateCoupon", "updatePaymentMethod", "updatePlan",
 		"updateProduct", "updateWebhookEndpoint"}, admin)
 	// The customer's own: 13 of orders (with requestReturn and
 	// switchPaymentMethod), payments and their account, 7 of subscriptions
@@ -227,8 +228,9 @@ func TestEveryOperationEnforcesItsKeyScope(t *testing.T) {
 		"orders:write":   {"cancelOrder", "createOrder", "deliverOrder", "refuseReturn", "requestReturn", "resendEvent", "shipOrder"},
 		"payments:write": {"confirmPayment", "switchPaymentMethod"},
 		"refunds:write":  {"approveReturn", "cancelCashReceipt", "cancelPayment", "issueCashReceipt"},
-		"catalogue:write": {"adjustStock", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod", "deactivateProduct",
-			"deleteProductImage", "putProductImage", "updatePaymentMethod", "updatePlan", "updateProduct"},
+		"catalogue:write": {"adjustStock", "createCoupon", "createPaymentMethod", "createPlan", "createProduct", "deactivatePaymentMethod",
+			"deactivateProduct", "deleteCoupon", "deleteProductImage", "listCoupons", "putProductImage", "updateCoupon", "updatePaymentMethod",
+			"updatePlan", "updateProduct"},
 		"reports:read": {"getReconciliation", "getSettlements", "getStats"},
 		// Subscriptions belong to a shopper's own card: keys do not manage them.
 		"none": {"cancelSubscription", "change-password", "createApiKey", "createSubscription", "createWebhookEndpoint",

@@ -129,6 +129,7 @@ func Register(mux *http.ServeMux, d Deps) (huma.API, error) {
 	s.registerOutbound()
 	s.registerSubscriptions()
 	s.registerOutbox()
+	s.registerCoupons()
 	mountDocs(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		httpx.WriteProblem(w, http.StatusNotFound, "No such API operation; see /openapi.json.")

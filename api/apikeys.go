@@ -66,6 +66,11 @@ var operationScopes = map[string]paydeck.Scope{
 	"createPaymentMethod":     paydeck.ScopeCatalogueWrite,
 	"updatePaymentMethod":     paydeck.ScopeCatalogueWrite,
 	"deactivatePaymentMethod": paydeck.ScopeCatalogueWrite,
+	// Coupons are part of what the shop sells and at what price.
+	"createCoupon": paydeck.ScopeCatalogueWrite,
+	"listCoupons":  paydeck.ScopeCatalogueWrite,
+	"updateCoupon": paydeck.ScopeCatalogueWrite,
+	"deleteCoupon": paydeck.ScopeCatalogueWrite,
 
 	"getStats":          paydeck.ScopeReportsRead,
 	"getSettlements":    paydeck.ScopeReportsRead,

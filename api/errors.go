@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -57,6 +58,11 @@ func (s *server) problem(ctx context.Context, err error) error {
 	p := newProblem(status, paydeck.ErrorMessage(err)).(*ErrorModel)
 	if status != http.StatusInternalServerError {
 		p.Code = paydeck.ErrorReason(err)
+	}
+	var ce *paydeck.CouponError
+	if errors.As(err, &ce) { // say which rule refused the coupon, for clients to act on
+		p.Code = "coupon_" + string(ce.Reason)
+		p.Errors = append(p.Errors, &huma.ErrorDetail{Location: "body.couponCode", Message: string(ce.Reason)})
 	}
 	return p
 }

@@ -132,7 +132,7 @@ func TestFilterInjection(t *testing.T) {
 		require.Positive(t, statuses["listProducts?search"][http.StatusOK], "free text is searched for, and finds nothing")
 		require.Positive(t, statuses["listProducts?category"][http.StatusOK], "a category is compared, and finds nothing")
 		require.Equal(t, []string{"getReconciliation?date", "getSettlements?from", "getSettlements?to", "getStats?from", "getStats?to",
-			"listEvents?after", "listEvents?limit", "listEvents?types", "listEvents?waitSeconds", "listOrders?limit", "listOrders?offset", "listOrders?status", "listOutbox?limit", "listOutbox?offset", "listPaymentMethods?includeInactive",
+			"listCoupons?limit", "listCoupons?offset", "listEvents?after", "listEvents?limit", "listEvents?types", "listEvents?waitSeconds", "listOrders?limit", "listOrders?offset", "listOrders?status", "listOutbox?limit", "listOutbox?offset", "listPaymentMethods?includeInactive",
 			"listProducts?category", "listProducts?digital", "listProducts?includeInactive", "listProducts?limit", "listProducts?offset", "listProducts?search",
 			"listSubscriptions?limit", "listSubscriptions?offset", "listSubscriptions?status"}, tested)
 		require.Equal(t, before, counts(), "no injection changed the data")

@@ -64,7 +64,7 @@ func TestEveryOperationIsDocumented(t *testing.T) {
 			}
 		}
 	}
-	require.Equal(t, 46+11+4, n, "operations (11 of subscriptions, 4 of returns and couriers)")
+	require.Equal(t, 50+11+4, n, "operations (11 of subscriptions, 4 of returns and couriers, 4 of coupons)")
 
 	// Every outbound event type is documented under webhooks: a POST of
 	// the versioned envelope with the Standard Webhooks headers.

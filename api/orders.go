@@ -33,6 +33,7 @@ type createOrderInput struct {
 		Items       []OrderLine     `json:"items" minItems:"1" maxItems:"100" doc:"One line per product."`
 		Shipping    ShippingAddress `json:"shipping"`
 		CustomerRef string          `json:"customerRef,omitempty" maxLength:"100" example:"erp-cust-00042" doc:"Another system's customer reference, instead of a paydeck user; API keys (and admins) only."`
+		CouponCode  string          `json:"couponCode,omitempty" maxLength:"40" example:"WELCOME3000" doc:"A coupon code; the server computes the discount. A coupon that cannot be used answers 422 or 409 with the reason in errors[0].message (unknown, not_yet_valid, expired, below_minimum, not_for_products, nothing_off, limit_reached, customer_limit)."`
 	}
 }
 
@@ -103,8 +104,9 @@ func (s *server) registerOrders() {
 	register(s, signedIn, huma.Operation{
 		OperationID: "createOrder", Method: http.MethodPost, Path: "/api/orders", Tags: tags,
 		Summary: "Place an order",
-		Description: "Creates a pending order. Prices, shipping fee and discount are computed on the server; stock " +
-			"is reserved in the same transaction. The order expires (and releases its stock) unless paid by expiresAt.",
+		Description: "Creates a pending order. Prices, shipping fee and the discount of couponCode are computed on the " +
+			"server; stock is reserved and the coupon's use recorded in the same transaction. The order expires (and " +
+			"releases its stock and coupon use) unless paid by expiresAt. Coupon rules: docs/coupons.md.",
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusConflict, http.StatusUnprocessableEntity},
 	}, s.createOrder)
 	register(s, signedIn, huma.Operation{
@@ -150,7 +152,7 @@ func (s *server) createOrder(ctx context.Context, in *createOrderInput) (*orderO
 	b := in.Body
 	oi := payment.OrderInput{Shipping: payment.Shipping{Name: b.Shipping.Name, Phone: b.Shipping.Phone,
 		Address: b.Shipping.Address, Memo: b.Shipping.Memo, Postcode: b.Shipping.Postcode, Detail: b.Shipping.Detail},
-		CustomerRef: b.CustomerRef}
+		CustomerRef: b.CustomerRef, CouponCode: b.CouponCode}
 	for _, l := range b.Items {
 		oi.Items = append(oi.Items, payment.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})
 	}

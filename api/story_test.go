@@ -160,8 +160,8 @@ func TestCurlStory(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, rows, 3) // header, the payment, TOTAL
 		require.Equal(t, []string{key, o.OrderID, "card", "canceled"}, rows[1][:4])
-		require.Equal(t, []string{"16800", "16800", "0", "0", "0", "0", "0", "0", ""}, rows[1][5:],
-			"fully refunded: nothing kept, so no tax-free part, supplied amount, VAT or receipt")
+		require.Equal(t, []string{"16800", "16800", "0", "0", "0", "0", "0", "0", "", "", "0"}, rows[1][5:],
+			"fully refunded: nothing kept, so no tax-free part, supplied amount, VAT or receipt; no coupon, no discount")
 
 		for _, b := range bodies {
 			require.NotContains(t, b, sandbox.DocsSecretKey)

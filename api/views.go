@@ -13,7 +13,7 @@ type Order struct {
 	UserID          string      `json:"userId" format:"uuid" example:"7f0c2a8e-4b1d-4c8e-9a55-2f1e0d3c4b5a"`
 	Status          string      `json:"status" enum:"pending,paid,cancelled,refunded,partial_refunded,shipped,delivered,expired" example:"pending"`
 	TotalAmount     int64       `json:"totalAmount" example:"13800" doc:"Sum of the items, won."`
-	DiscountAmount  int64       `json:"discountAmount" example:"0"`
+	DiscountAmount  int64       `json:"discountAmount" example:"3000" doc:"The coupon's discount on the goods, computed by the server; 0 without a coupon."`
 	ShippingFee     int64       `json:"shippingFee" example:"3000"`
 	FinalAmount     int64       `json:"finalAmount" example:"16800" doc:"totalAmount − discountAmount + shippingFee: what the shopper pays."`
 	TaxFreeAmount   int64       `json:"taxFreeAmount" example:"0" doc:"Tax-free part of finalAmount: the tax-free (면세) lines less their share of the discount; shipping is taxable. Sent to Toss as taxFreeAmount."`
@@ -35,6 +35,7 @@ type Order struct {
 	WithdrawalDeadline    *time.Time `json:"withdrawalDeadline,omitempty" doc:"End of the 7-day withdrawal period (청약철회, 전자상거래법 §17), set once delivered."`
 	Shipments             []Shipment `json:"shipments,omitempty" doc:"Parcels with courier and tracking link (getOrder, shipOrder and the return operations)."`
 	Returns               []Return   `json:"returns,omitempty" doc:"Return requests and their decisions (as shipments)."`
+	CouponCode            string     `json:"couponCode" example:"WELCOME3000" doc:"The coupon the order used; empty for none. discountAmount is its discount."`
 }
 
 // OrderItem is one line of an order at the price when it was placed.
@@ -53,7 +54,7 @@ func orderView(o *paydeck.Order) Order {
 		ShippingName: o.ShippingName, ShippingPhone: o.ShippingPhone, ShippingAddress: o.ShippingAddress,
 		ShippingMemo: o.ShippingMemo, Items: make([]OrderItem, 0, len(o.Items)), CreatedAt: o.CreatedAt,
 		ExpiresAt: o.ExpiresAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt,
-		CustomerRef: o.CustomerRef, TaxFreeAmount: o.TaxFreeAmount}
+		CustomerRef: o.CustomerRef, TaxFreeAmount: o.TaxFreeAmount, CouponCode: o.CouponCode}
 	v.ShippingPostcode, v.ShippingAddressDetail = o.ShippingPostcode, o.ShippingAddressDetail
 	v.WithdrawalDeadline = o.WithdrawalDeadline()
 	for _, it := range o.Items {

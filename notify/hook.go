@@ -79,6 +79,9 @@ func (o Options) handle(ctx context.Context, tx paydeck.Tx, e *paydeck.PaymentEv
 	}
 	lang := o.lang()
 	orderLines := [][2]string{{"order", ord.OrderID}, {"amount", won(lang, ord.FinalAmount)}}
+	if ord.DiscountAmount > 0 { // the amount is after the coupon: say so
+		orderLines = append(orderLines, [2]string{"discount", "-" + won(lang, ord.DiscountAmount) + " (" + ord.CouponCode + ")"})
+	}
 	items := func(x *data) *data {
 		for _, it := range ord.Items {
 			x.Items = append(x.Items, fmt.Sprintf("%s × %d  %s", it.ProductName, it.Quantity, won(lang, it.TotalPrice)))

@@ -449,3 +449,32 @@ func TestParseSMTPURL(t *testing.T) {
 		require.NotContains(t, err.Error(), "s3cret")
 	}
 }
+
+// A coupon order's receipt says the amount paid is after the discount,
+// naming the coupon, in the shopper's mail and the shop's.
+func TestReceiptShowsCouponDiscount(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t, "sqlite")
+	require.NoError(t, e.DB.Update(context.Background(), func(tx paydeck.Tx) error {
+		return tx.CreateCoupon(context.Background(), &paydeck.Coupon{Code: "THANKS3000", Kind: paydeck.CouponFixed, Value: 3000})
+	}))
+	u := e.Customer(t)
+	o, err := e.Payments.CreateOrder(context.Background(), apptest.As(u), payment.OrderInput{
+		Items: []payment.OrderLine{apptest.Line(e.Product(t, 15000, 100), 2)}, CouponCode: "THANKS3000",
+		Shipping: payment.Shipping{Name: "홍길동", Address: "서울"}})
+	require.NoError(t, err)
+	require.Equal(t, int64(30_000), o.FinalAmount)
+	pay(t, e, u, o, "CARD")
+	var receipts []*paydeck.OutboxMessage
+	apptest.WaitFor(t, "receipt written", func() bool {
+		receipts = append(ofKind(outbox(t, e), "order_paid"), ofKind(outbox(t, e), "shop_order_paid")...)
+		return len(receipts) == 2
+	})
+	for _, m := range receipts {
+		for _, body := range []string{m.Text, m.HTML} {
+			require.Contains(t, body, "쿠폰 할인")
+			require.Contains(t, body, "-3,000원 (THANKS3000)")
+			require.Contains(t, body, "30,000원") // 2 × 15,000 − 3,000 + 3,000 shipping
+		}
+	}
+}

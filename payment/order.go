@@ -27,12 +27,16 @@ type OrderInput struct {
 	// CustomerRef names another system's customer; only admins (and API
 	// keys, which act as one) may set it.
 	CustomerRef string
+	// CouponCode is a coupon the shopper entered ("" for none); the
+	// discount is computed here (applyCoupon), never taken from a client.
+	CouponCode string
 }
 
 // CreateOrder places a pending order for the actor: the amounts are computed
 // here from the catalogue (shipping fee: 0 for all-digital orders or totals
-// of at least FreeShippingOver, else ShippingFee; discount 0), stock is
-// reserved for every line in the same transaction. The order is payable
+// of at least FreeShippingOver, else ShippingFee; discount from the coupon,
+// see applyCoupon), stock is reserved for every line and the coupon use
+// recorded (Tx.UseCoupon) in the same transaction. The order is payable
 // until ExpiresAt (now + PaymentTimeout); Sweep expires it after that and
 // releases the stock (no job per order: an unpaid order costs no more
 // writes). Errors: invalid (no lines,
@@ -93,10 +97,12 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 		if err := o.ComputeAmounts(); err != nil {
 			return err
 		}
-		if !allDigital && o.TotalAmount < s.cfg.FreeShippingOver {
-			o.ShippingFee = s.cfg.ShippingFee
-		}
+		s.setShippingFee(o, allDigital)
 		if err := o.ComputeAmounts(); err != nil {
+			return err
+		}
+		coupon, err := s.applyCoupon(ctx, tx, o, in.CouponCode)
+		if err != nil {
 			return err
 		}
 		if o.FinalAmount < s.cfg.MinAmount || o.FinalAmount > s.cfg.MaxAmount {
@@ -112,8 +118,16 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 		if err := tx.CreateOrder(ctx, o); err != nil {
 			return err
 		}
-		if err := appendEvent(ctx, tx, a, o.ID, "", paydeck.EventCreated, "order placed",
-			map[string]any{"finalAmount": o.FinalAmount, "shippingFee": o.ShippingFee, "items": len(o.Items)}); err != nil {
+		meta := map[string]any{"finalAmount": o.FinalAmount, "shippingFee": o.ShippingFee, "items": len(o.Items)}
+		if coupon != nil {
+			if err := tx.UseCoupon(ctx, &paydeck.CouponUse{CouponID: coupon.ID, Code: coupon.Code, OrderID: o.ID,
+				UserID: o.UserID, DiscountAmount: o.DiscountAmount}); err != nil {
+				return err
+			}
+			o.CouponCode = coupon.Code
+			meta["couponCode"], meta["discountAmount"] = coupon.Code, o.DiscountAmount
+		}
+		if err := appendEvent(ctx, tx, a, o.ID, "", paydeck.EventCreated, "order placed", meta); err != nil {
 			return err
 		}
 		out = o
@@ -241,6 +255,9 @@ func (s *Service) CancelOrder(ctx context.Context, a Actor, orderID string) (*pa
 		if err := releaseStock(ctx, tx, o); err != nil {
 			return err
 		}
+		if err := releaseCoupon(ctx, tx, a, o, "order cancelled"); err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, a, o.ID, "", paydeck.EventCanceled, "order cancelled before payment", nil)
 	})
 }
@@ -361,6 +378,9 @@ func expireOrder(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, why strin
 		return err
 	}
 	if err := releaseStock(ctx, tx, o); err != nil {
+		return err
+	}
+	if err := releaseCoupon(ctx, tx, System, o, "order expired"); err != nil {
 		return err
 	}
 	if err := tx.UpdateOrder(ctx, o); err != nil {

@@ -425,6 +425,11 @@ func refundOrder(ctx context.Context, tx paydeck.Tx, o *paydeck.Order, p *paydec
 			return err
 		}
 	}
+	if to != paydeck.OrderPartialRefunded { // all the money went back: so does the coupon
+		if err := releaseCoupon(ctx, tx, System, o, "order "+string(to)); err != nil {
+			return err
+		}
+	}
 	if err := tx.UpdateOrder(ctx, o); err != nil {
 		return err
 	}

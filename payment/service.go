@@ -141,6 +141,9 @@ const (
 	EventCancelBack       paydeck.EventType = "cancel_back"
 	EventShipped          paydeck.EventType = "shipped"
 	EventDelivered        paydeck.EventType = "delivered"
+	// EventCouponReleased records an order's coupon use given back
+	// (cancelled, expired or fully refunded order).
+	EventCouponReleased paydeck.EventType = "coupon_released"
 	// EventOwnerTask records money paydeck must return but cannot on its
 	// own; the task is the refund it names (pending until the owner acts).
 	EventOwnerTask paydeck.EventType = "owner_task"

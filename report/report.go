@@ -18,6 +18,8 @@ type StatsBucket struct {
 	RefundedAmount int64 `json:"refundedAmount" example:"45000"`
 	Revenue        int64 `json:"revenue" example:"1205000" doc:"approvedAmount − refundedAmount."`
 	ApprovalRateBp int64 `json:"approvalRateBp" example:"9500" doc:"Approved attempts ÷ decided attempts (failed ones before a confirm included), in basis points (9500 = 95.00 %)."`
+	DiscountCount  int64 `json:"discountCount" example:"5" doc:"Approved payments whose order used a coupon."`
+	DiscountAmount int64 `json:"discountAmount" example:"15000" doc:"Coupon discounts of those orders: what the shop gave up, not money moved (approvedAmount is already net of it)."`
 	decided        int64
 	approvedTries  int64
 }
@@ -107,6 +109,13 @@ func ComputeStats(ctx context.Context, tx paydeck.Tx, from, to time.Time) (Stats
 		}
 		if within(p.ApprovedAt, from, to) {
 			add(*p.ApprovedAt, p.Method, func(b *StatsBucket) { b.ApprovedCount++; b.ApprovedAmount += p.Amount })
+			o, err := tx.FindOrderByID(ctx, p.OrderID)
+			if err != nil {
+				return Stats{}, err
+			}
+			if o.DiscountAmount > 0 {
+				add(*p.ApprovedAt, p.Method, func(b *StatsBucket) { b.DiscountCount++; b.DiscountAmount += o.DiscountAmount })
+			}
 		}
 	}
 	for _, e := range failed {
@@ -191,6 +200,8 @@ type Settlement struct {
 	SuppliedAmount int64     `json:"suppliedAmount" example:"9000" doc:"Taxable part of keptAmount without its VAT."`
 	VAT            int64     `json:"vat" example:"900" doc:"VAT in keptAmount: round((keptAmount − taxFreeAmount) / 11)."`
 	CashReceipt    string    `json:"cashReceipt,omitempty" example:"소득공제" doc:"Type of the cash receipt standing for the payment (소득공제, 지출증빙; 자진발급 when self-issued)."`
+	CouponCode     string    `json:"couponCode,omitempty" example:"WELCOME3000" doc:"The order's coupon, if any."`
+	DiscountAmount int64     `json:"discountAmount" example:"3000" doc:"The order's coupon discount (amount is already net of it)."`
 }
 
 // SettlementTotals sums a settlement report.
@@ -204,6 +215,7 @@ type SettlementTotals struct {
 	TaxFreeAmount  int64 `json:"taxFreeAmount" example:"0"`
 	SuppliedAmount int64 `json:"suppliedAmount" example:"9000"`
 	VAT            int64 `json:"vat" example:"900"`
+	DiscountAmount int64 `json:"discountAmount" example:"3000"`
 }
 
 // Settlements is what the shop is owed for the payments approved in a
@@ -242,7 +254,8 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 		}
 		it := Settlement{PaymentKey: p.PaymentKey, OrderID: o.OrderID, Method: string(p.Method), Status: string(p.Status),
 			ApprovedAt: *p.ApprovedAt, Amount: p.Amount, RefundedAmount: p.Amount - p.BalanceAmount, KeptAmount: p.BalanceAmount,
-			NetAmount: p.BalanceAmount, TaxFreeAmount: p.TaxFreeAmount, SuppliedAmount: p.SuppliedAmount, VAT: p.VAT}
+			NetAmount: p.BalanceAmount, TaxFreeAmount: p.TaxFreeAmount, SuppliedAmount: p.SuppliedAmount, VAT: p.VAT,
+			CouponCode: o.CouponCode, DiscountAmount: o.DiscountAmount}
 		if c := p.CashReceipt; c != nil && c.Status == paydeck.CashReceiptIssued {
 			it.CashReceipt = string(c.Type)
 			if c.SelfIssued {
@@ -265,6 +278,7 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 		t.TaxFreeAmount += it.TaxFreeAmount
 		t.SuppliedAmount += it.SuppliedAmount
 		t.VAT += it.VAT
+		t.DiscountAmount += it.DiscountAmount
 	}
 	return rep, nil
 }
@@ -276,17 +290,17 @@ func ComputeSettlements(ctx context.Context, tx paydeck.Tx, from, to time.Time) 
 func (r Settlements) CSV() ([]byte, error) {
 	var buf bytes.Buffer
 	s := NewSheet(&buf, false, "paymentKey", "orderId", "method", "status", "approvedAt", "amount", "refundedAmount",
-		"keptAmount", "fee", "netAmount", "taxFreeAmount", "suppliedAmount", "vat", "cashReceipt")
+		"keptAmount", "fee", "netAmount", "taxFreeAmount", "suppliedAmount", "vat", "cashReceipt", "couponCode", "discountAmount")
 	for _, it := range r.Items {
 		s.Row(Text(it.PaymentKey), Text(it.OrderID), Text(it.Method), Text(it.Status),
 			Text(it.ApprovedAt.In(paydeck.KST).Format(time.RFC3339)),
 			Num(it.Amount), Num(it.RefundedAmount), Num(it.KeptAmount), Num(it.Fee), Num(it.NetAmount),
-			Num(it.TaxFreeAmount), Num(it.SuppliedAmount), Num(it.VAT), Text(it.CashReceipt))
+			Num(it.TaxFreeAmount), Num(it.SuppliedAmount), Num(it.VAT), Text(it.CashReceipt), Text(it.CouponCode), Num(it.DiscountAmount))
 	}
 	t := r.Totals
 	s.Row(Text("TOTAL"), Text(""), Text(""), Text(""), Text(""),
 		Num(t.Amount), Num(t.RefundedAmount), Num(t.KeptAmount), Num(t.Fee), Num(t.NetAmount),
-		Num(t.TaxFreeAmount), Num(t.SuppliedAmount), Num(t.VAT), Text(""))
+		Num(t.TaxFreeAmount), Num(t.SuppliedAmount), Num(t.VAT), Text(""), Text(""), Num(t.DiscountAmount))
 	err := s.Close()
 	return buf.Bytes(), err
 }

@@ -8,6 +8,7 @@ var baseMessages = Messages{
 	"nav.customers":      {"회원", "Customers"},
 	"nav.payments":       {"결제", "Payments"},
 	"nav.products":       {"상품", "Products"},
+	"nav.coupons":        {"쿠폰", "Coupons"},
 	"nav.methods":        {"결제수단", "Payment methods"},
 	"nav.webhooks":       {"웹훅", "Webhooks"},
 	"nav.apikeys":        {"API 키", "API keys"},

@@ -44,6 +44,9 @@ type Session struct {
 	Nonce string `json:"n"`
 	// Cart lists the products in the shopper's cart.
 	Cart []CartLine `json:"c,omitempty"`
+	// Coupon is the coupon code applied in the cart ("" for none); the
+	// server prices it again when the order is placed.
+	Coupon string `json:"k,omitempty"`
 	// Expires is the Unix time after which the session is void.
 	Expires int64 `json:"e"`
 }

@@ -60,6 +60,23 @@ var messages = ui.Messages{
 	"cart.memo":         {"배송 메모", "Delivery note"},
 	"cart.order":        {"주문하기", "Place order"},
 	"cart.signin":       {"로그인하고 주문하기", "Sign in to order"},
+	"cart.coupon":       {"쿠폰 코드", "Coupon code"},
+	"cart.couponapply":  {"쿠폰 적용", "Apply coupon"},
+	"cart.couponremove": {"쿠폰 빼기", "Remove coupon"},
+	"cart.couponok":     {"쿠폰 %s이(가) 적용되었습니다.", "Coupon %s applied."},
+	"cart.discount":     {"쿠폰 할인", "Coupon discount"},
+	"cart.shippingfee":  {"배송비", "Shipping fee"},
+	"cart.final":        {"결제 예정 금액", "Total to pay"},
+	"cart.quotenote":    {"할인과 배송비는 서버가 계산했으며, 주문할 때 다시 확인합니다.", "The server computed the discount and shipping; they are checked again when you order."},
+	// Why a coupon cannot be used (paydeck.CouponReason).
+	"coupon.unknown":          {"없는 쿠폰 코드입니다: %s", "There is no coupon %s."},
+	"coupon.not_yet_valid":    {"쿠폰 %s은(는) 아직 사용 기간이 아닙니다.", "Coupon %s is not valid yet."},
+	"coupon.expired":          {"쿠폰 %s은(는) 사용 기간이 끝났습니다.", "Coupon %s has expired."},
+	"coupon.below_minimum":    {"쿠폰 %s은(는) 상품 금액 %s 이상 주문에 쓸 수 있습니다.", "Coupon %s needs an order of at least %s."},
+	"coupon.limit_reached":    {"쿠폰 %s은(는) 모두 소진되었습니다.", "Coupon %s has been used up."},
+	"coupon.customer_limit":   {"쿠폰 %s은(는) 이미 사용할 수 있는 횟수만큼 쓰셨습니다.", "You have already used coupon %s as often as allowed."},
+	"coupon.not_for_products": {"쿠폰 %s은(는) 장바구니의 상품에 쓸 수 없습니다.", "Coupon %s does not apply to these products."},
+	"coupon.nothing_off":      {"이미 최소 결제 금액이라 쿠폰 %s으로 더 할인할 수 없습니다.", "The order is already at the smallest payment; coupon %s cannot lower it."},
 
 	"checkout.title": {"결제하기", "Checkout"},
 

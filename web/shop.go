@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -93,6 +94,14 @@ type cartPage struct {
 	// Capped: the last change asked for more than the stock left, and the
 	// quantity was lowered to it.
 	Capped bool
+	// Coupon is the code in the coupon field; Applied says it is the
+	// session's (priced in Quote), CouponError why it cannot be used.
+	Coupon      string
+	Applied     bool
+	CouponError string
+	// Quote is the order as the server would price it now (discount,
+	// shipping fee, final amount); nil when it cannot be priced.
+	Quote *paydeck.Order
 }
 
 // loadCart returns the cart's lines with their current products, dropping
@@ -142,6 +151,7 @@ func (a *app) cart(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Capped = r.URL.Query().Get("capped") == "1"
+	a.quoteCart(r, rq, &p, rq.sess.Coupon)
 	rq.view.Title, rq.view.Data = "cart.title", p
 	a.pages.Render(w, http.StatusOK, "cart.html", rq.view)
 }
@@ -238,6 +248,7 @@ func (a *app) createOrder(w http.ResponseWriter, r *http.Request) {
 	for _, l := range rq.sess.Cart {
 		in.Items = append(in.Items, payment.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})
 	}
+	in.CouponCode = rq.sess.Coupon
 	order, err := a.d.Payments.CreateOrder(r.Context(), actor(r, user), in)
 	if err != nil {
 		if code := paydeck.ErrorCode(err); code != paydeck.CodeInvalid && code != paydeck.CodeConflict && code != paydeck.CodeNotFound {
@@ -249,13 +260,100 @@ func (a *app) createOrder(w http.ResponseWriter, r *http.Request) {
 			a.error(w, r, rq, lerr)
 			return
 		}
-		p.Shipping, p.Error = in.Shipping, rq.view.ErrorText(err)
+		p.Shipping, p.Error = in.Shipping, errorText(rq.view, err, in.CouponCode)
+		a.quoteCart(r, rq, &p, rq.sess.Coupon)
+		if p.Error == p.CouponError { // said once, by the coupon field
+			p.Error = ""
+		}
 		rq.view.Title, rq.view.Data = "cart.title", p
 		a.pages.Render(w, ui.HTTPStatus(err), "cart.html", rq.view)
 		return
 	}
 	sess := rq.sess
-	sess.Cart = nil
+	sess.Cart, sess.Coupon = nil, ""
 	a.sessions.Save(w, sess)
 	http.Redirect(w, r, "/checkout/"+order.OrderID, http.StatusSeeOther)
+}
+
+// cartLines are the session cart's lines as order lines.
+func cartLines(sess ui.Session) []payment.OrderLine {
+	lines := make([]payment.OrderLine, 0, len(sess.Cart))
+	for _, l := range sess.Cart {
+		lines = append(lines, payment.OrderLine{ProductID: l.ProductID, Quantity: l.Quantity})
+	}
+	return lines
+}
+
+// quoteCart prices the cart with code (the server's Quote: discount,
+// shipping fee, final amount) into p. A coupon that cannot be used is
+// shown with its reason, and the cart is priced without it.
+func (a *app) quoteCart(r *http.Request, rq *request, p *cartPage, code string) {
+	if len(p.Lines) == 0 {
+		return
+	}
+	var act payment.Actor
+	if rq.user != nil {
+		act = actor(r, rq.user)
+	}
+	in := payment.OrderInput{Items: cartLines(rq.sess), CouponCode: code}
+	q, err := a.d.Payments.Quote(r.Context(), act, in)
+	if err != nil && code != "" {
+		p.CouponError = errorText(rq.view, err, code)
+		in.CouponCode = ""
+		q, err = a.d.Payments.Quote(r.Context(), act, in)
+	}
+	if err == nil {
+		p.Quote = q
+	}
+	if p.Coupon == "" {
+		p.Coupon = code
+	}
+	p.Applied = code != "" && code == rq.sess.Coupon && p.CouponError == ""
+}
+
+// cartCoupon applies the coupon code of the form to the cart (kept in the
+// session once the server has priced it), or removes it ("remove" set).
+func (a *app) cartCoupon(w http.ResponseWriter, r *http.Request) {
+	rq := a.begin(w, r)
+	sess := rq.sess
+	code := paydeck.NormalizeCouponCode(r.PostFormValue("code"))
+	if r.PostFormValue("remove") != "" || code == "" {
+		sess.Coupon = ""
+		a.sessions.Save(w, sess)
+		http.Redirect(w, r, "/cart", http.StatusSeeOther)
+		return
+	}
+	if len(code) > 32 {
+		code = code[:32]
+	}
+	p, err := a.loadCart(r, sess)
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
+	}
+	if rq.user != nil {
+		p.Shipping.Name = rq.user.Name
+	}
+	a.quoteCart(r, rq, &p, code)
+	if p.CouponError != "" || len(p.Lines) == 0 {
+		rq.view.Title, rq.view.Data = "cart.title", p
+		a.pages.Render(w, http.StatusUnprocessableEntity, "cart.html", rq.view)
+		return
+	}
+	sess.Coupon = code
+	a.sessions.Save(w, sess)
+	http.Redirect(w, r, "/cart", http.StatusSeeOther)
+}
+
+// errorText is err's message for the page: a coupon refusal in the page's
+// language (code is the coupon's), else the service's message.
+func errorText(v *ui.View, err error, code string) string {
+	var ce *paydeck.CouponError
+	if !errors.As(err, &ce) {
+		return v.ErrorText(err)
+	}
+	if ce.Reason == paydeck.CouponBelowMinimum {
+		return v.T("coupon."+string(ce.Reason), code, v.Won(ce.Amount))
+	}
+	return v.T("coupon."+string(ce.Reason), code)
 }

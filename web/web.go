@@ -130,6 +130,7 @@ func (a *app) routes(withSubscriptions bool) map[string]http.HandlerFunc {
 		"GET /cart":                            a.cart,
 		"POST /cart/add":                       a.cartAdd,
 		"POST /cart/update":                    a.cartUpdate,
+		"POST /cart/coupon":                    a.cartCoupon,
 		"POST /orders":                         a.createOrder,
 		"GET /orders":                          a.orders,
 		"GET /orders/{orderId}":                a.order,

@@ -172,6 +172,16 @@ func TestServeSetsUpADemoShop(t *testing.T) {
 	_, body = get(t, r.url+"/api/products")
 	require.NoError(t, json.Unmarshal([]byte(body), &products), body)
 	require.Equal(t, len(demoProducts), products.Total)
+	var coupons struct {
+		Items []struct {
+			Code           string `json:"code"`
+			MinOrderAmount int64  `json:"minOrderAmount"`
+		} `json:"items"`
+	}
+	_, body = get(t, r.url+"/api/admin/coupons", "Authorization", "Bearer "+tok.AccessToken)
+	require.NoError(t, json.Unmarshal([]byte(body), &coupons), body)
+	require.Len(t, coupons.Items, 1, "the demo coupon")
+	require.Equal(t, "WELCOME3000", coupons.Items[0].Code)
 	require.NoError(t, r.stop(t))
 
 	// A second start on the same data dir changes nothing.

@@ -67,6 +67,9 @@ func (m *Main) setUpDemoShop(ctx context.Context) error {
 	if err := seedDemoPlan(ctx, m.db); err != nil {
 		return fmt.Errorf("demo shop: %w", err)
 	}
+	if err := seedDemoCoupon(ctx, m.db); err != nil {
+		return fmt.Errorf("demo shop: %w", err)
+	}
 	m.logger.Info("sandbox mode: a demo shop was set up in the empty database",
 		"products", added, "payment_methods", methods, "admin", DemoAdminEmail, "admin_password_file", path)
 	return nil

@@ -94,6 +94,22 @@ func seedCatalogue(ctx context.Context, db paydeck.Store) (products, methods int
 	return products, methods, nil
 }
 
+// DemoCoupon is the demo shop's coupon: 3,000 won off goods of 20,000 won
+// or more, once per shopper.
+var DemoCoupon = paydeck.Coupon{Code: "WELCOME3000", Kind: paydeck.CouponFixed, Value: 3000, MinOrderAmount: 20_000,
+	PerCustomerLimit: 1}
+
+// seedDemoCoupon adds DemoCoupon unless a live coupon has its code.
+func seedDemoCoupon(ctx context.Context, db paydeck.Store) error {
+	return db.Update(ctx, func(tx paydeck.Tx) error {
+		if _, err := tx.FindCouponByCode(ctx, DemoCoupon.Code); paydeck.ErrorCode(err) != paydeck.CodeNotFound {
+			return err
+		}
+		c := DemoCoupon
+		return tx.CreateCoupon(ctx, &c)
+	})
+}
+
 // productExists reports whether a product with exactly this name exists.
 func productExists(ctx context.Context, tx paydeck.Tx, name string) (bool, error) {
 	found, _, err := tx.FindProducts(ctx, paydeck.ProductFilter{Search: &name})

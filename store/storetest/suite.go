@@ -44,6 +44,8 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Subscriptions", testSubscriptions},
 		{"SubscriptionChargeOncePerPeriod", testChargeOncePerPeriod},
 		{"TaxFreeAndCashReceipts", testTaxFree},
+		{"Coupons", testCoupons},
+		{"ConcurrentCouponUses", testConcurrentCouponUses},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

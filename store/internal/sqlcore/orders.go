@@ -176,7 +176,7 @@ func (tx *Tx) loadItems(ctx context.Context, orders []*paydeck.Order) error {
 		o := byID[it.OrderID]
 		o.Items = append(o.Items, *it)
 	}
-	return nil
+	return tx.loadCouponCodes(ctx, byID, args)
 }
 
 // UpdateOrder implements paydeck.Tx.
