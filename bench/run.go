@@ -33,6 +33,10 @@ type Result struct {
 	// committed during the load, from the targets' /metrics (both engines;
 	// River's own transactions are not among them); -1 when unknown.
 	StoreWrites int64
+	// Statements and RoundTrips are the SQL statements paydeck's store
+	// sent during the load and the round trips they took, from the same
+	// /metrics (see store.Options.CountStatements); -1 when unknown.
+	Statements, RoundTrips int64
 	// Mismatches lists every consistency violation; empty means consistent.
 	Mismatches []string
 }
@@ -73,12 +77,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if isPostgres(cfg.CommitProbe) {
 		stopSampler = r.sampleCommits(ctx, cfg.CommitProbe)
 	}
-	writesBefore, metered := r.storeWrites(ctx)
+	countsBefore, metered := r.storeCounters(ctx)
 	r.load(ctx)
 	stopSampler()
-	res.StoreWrites = -1
+	res.StoreWrites, res.Statements, res.RoundTrips = -1, -1, -1
 	if metered {
-		res.StoreWrites = r.settledWrites(ctx, writesBefore)
+		if n, ok := r.settledCounts(ctx, countsBefore); ok {
+			res.StoreWrites, res.Statements, res.RoundTrips = n.Writes, n.Statements, n.RoundTrips
+		}
 	}
 	res.Elapsed = r.elapsed
 	if isPostgres(cfg.CommitProbe) {
@@ -252,24 +258,21 @@ func (r *run) load(ctx context.Context) {
 	stopProgress()
 }
 
-// settledWrites waits for paydeck to finish what the load started (the
+// settledCounts waits for paydeck to finish what the load started (the
 // sandbox delivers its webhooks one at a time, so they can trail the load)
 // — until the store's write count holds still for a second, at most
-// statsFlushWait — and returns the writes since before; -1 when unknown.
-func (r *run) settledWrites(ctx context.Context, before int64) int64 {
-	last, ok := r.storeWrites(ctx)
+// statsFlushWait — and returns the counts since before.
+func (r *run) settledCounts(ctx context.Context, before storeCounts) (storeCounts, bool) {
+	last, ok := r.storeCounters(ctx)
 	for deadline := time.Now().Add(statsFlushWait); ok && time.Now().Before(deadline); {
 		time.Sleep(time.Second)
-		var n int64
-		if n, ok = r.storeWrites(ctx); n == last {
+		var n storeCounts
+		if n, ok = r.storeCounters(ctx); n.Writes == last.Writes {
 			break
 		}
 		last = n
 	}
-	if !ok {
-		return -1
-	}
-	return last - before
+	return last.sub(before), ok
 }
 
 // pace waits until the n-th checkout (from 1) may start under cfg.Rate; it

@@ -110,7 +110,8 @@ func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 		_, err := db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
 		return err
 	}
-	stx := sqlcore.NewTx(sqlcore.SQLExecutor{Tx: tx}, dialect{}, db.cfg.Now(), enqueue)
+	stx := sqlcore.NewTx(sqlcore.Counted(sqlcore.SQLExecutor{Tx: tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now(),
+		sqlcore.CountedEnqueue(enqueue, db.cfg.CountStatements))
 	if err := fn(stx); err != nil {
 		return err
 	}
@@ -130,7 +131,8 @@ func (db *DB) View(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 		return unavailable(err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	return fn(sqlcore.NewTx(sqlcore.SQLExecutor{Tx: tx}, dialect{}, db.cfg.Now(), sqlcore.ReadOnlyEnqueue))
+	return fn(sqlcore.NewTx(sqlcore.Counted(sqlcore.SQLExecutor{Tx: tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now(),
+		sqlcore.ReadOnlyEnqueue))
 }
 
 // Ping implements paydeck.Store.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/paydeck/paydeck"
 )
 
 // Rows is the part of *sql.Rows and pgx.Rows the queries use.
@@ -45,6 +47,46 @@ type Dialect interface {
 	Time(t time.Time) any
 	// Violation classifies err as a constraint violation, or NoViolation.
 	Violation(err error) Violation
+}
+
+// CountFunc is told of SQL statements paydeck's transactions sent and of
+// the round trips to the database they took (a pipelined batch is one).
+type CountFunc func(statements, roundTrips int)
+
+// Counted returns e reporting every statement it runs to count, or e itself
+// when count is nil.
+func Counted(e Executor, count CountFunc) Executor {
+	if count == nil {
+		return e
+	}
+	return countedExecutor{e, count}
+}
+
+type countedExecutor struct {
+	Executor
+	count CountFunc
+}
+
+func (e countedExecutor) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	e.count(1, 1)
+	return e.Executor.Exec(ctx, query, args...)
+}
+
+func (e countedExecutor) Query(ctx context.Context, query string, args ...any) (Rows, error) {
+	e.count(1, 1)
+	return e.Executor.Query(ctx, query, args...)
+}
+
+// CountedEnqueue returns enqueue reporting each job insert (one statement of
+// River's) to count, or enqueue itself when count is nil.
+func CountedEnqueue(enqueue EnqueueFunc, count CountFunc) EnqueueFunc {
+	if count == nil {
+		return enqueue
+	}
+	return func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
+		count(1, 1)
+		return enqueue(ctx, args, opts)
+	}
 }
 
 // SQLExecutor adapts a database/sql transaction to Executor.
