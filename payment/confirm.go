@@ -195,21 +195,15 @@ func failPayment(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, 
 }
 
 // onPayment runs change on the payment and its order, both locked (order
-// first, the lock order of every money path), in one transaction, and
-// returns the payment as it is afterwards.
+// first, the lock order of every money path) by one statement, in one
+// transaction, and returns the payment as it is afterwards. The order comes
+// without its items (nil); releaseStock loads them when it needs them.
 func (s *Service) onPayment(ctx context.Context, paymentID string,
 	change func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error) (*paydeck.Payment, error) {
 	var out *paydeck.Payment
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
-		p, err := tx.FindPaymentByID(ctx, paymentID)
+		o, p, err := tx.LockPaymentAndOrder(ctx, paymentID)
 		if err != nil {
-			return err
-		}
-		o, err := tx.LockOrderByID(ctx, p.OrderID)
-		if err != nil {
-			return err
-		}
-		if p, err = tx.LockPaymentByID(ctx, paymentID); err != nil {
 			return err
 		}
 		if err := change(tx, o, p); err != nil {

@@ -25,6 +25,8 @@ type Tx struct {
 	enqueue EnqueueFunc
 	// appended are the audit events of this transaction, for RunEventHook.
 	appended []*paydeck.PaymentEvent
+	// held are the orders and payments it locked or wrote (moneypath.go).
+	held held
 }
 
 var _ paydeck.Tx = (*Tx)(nil)

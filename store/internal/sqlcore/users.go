@@ -56,7 +56,9 @@ func (tx *Tx) LockUser(ctx context.Context, id string) error {
 }
 
 func (tx *Tx) findUser(ctx context.Context, f paydeck.UserFilter) (*paydeck.User, error) {
-	f.Limit = 1
+	// ID and email are unique: a page of two is never full, so list does
+	// not spend a second statement on the total.
+	f.Limit = 2
 	users, _, err := tx.FindUsers(ctx, f)
 	if err != nil {
 		return nil, err
