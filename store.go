@@ -186,6 +186,10 @@ type Tx interface {
 	// finding or locking one of them again costs no statement (items are
 	// loaded once, on first need).
 	LockPaymentAndOrder(ctx context.Context, paymentID string) (*Order, *Payment, error)
+	// LockOrderWithPayments is LockOrderByOrderID (public orderId) that
+	// returns the order without its items (nil) and, from the same
+	// statement, its payments newest first (not locked).
+	LockOrderWithPayments(ctx context.Context, orderID string) (*Order, []*Payment, error)
 	// FindPayments returns payments matching filter, newest first.
 	FindPayments(ctx context.Context, filter PaymentFilter) ([]*Payment, int, error)
 	// UpdatePayment validates p and writes every field but ID, OrderID and

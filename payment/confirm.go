@@ -47,13 +47,10 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 	var started bool
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		pay, refused, started = nil, nil, false
-		o, err := tx.LockOrderByOrderID(ctx, in.OrderID)
+		// One statement locks the order and reads its payments.
+		o, pays, err := tx.LockOrderWithPayments(ctx, in.OrderID)
 		if err != nil || !a.canSee(o) {
 			return notFound("Order", in.OrderID)
-		}
-		pays, _, err := tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID})
-		if err != nil {
-			return err
 		}
 		for _, p := range pays {
 			if p.PaymentKey != in.PaymentKey {

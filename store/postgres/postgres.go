@@ -147,7 +147,7 @@ func (db *DB) View(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 		return unavailable(err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
-	return fn(sqlcore.NewTx(sqlcore.Counted(executor{tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now(), sqlcore.ReadOnlyEnqueue))
+	return fn(sqlcore.NewReadTx(sqlcore.Counted(executor{tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now()))
 }
 
 // Ping implements paydeck.Store.

@@ -131,8 +131,7 @@ func (db *DB) View(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 		return unavailable(err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	return fn(sqlcore.NewTx(sqlcore.Counted(sqlcore.SQLExecutor{Tx: tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now(),
-		sqlcore.ReadOnlyEnqueue))
+	return fn(sqlcore.NewReadTx(sqlcore.Counted(sqlcore.SQLExecutor{Tx: tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now()))
 }
 
 // Ping implements paydeck.Store.

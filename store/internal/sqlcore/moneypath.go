@@ -142,6 +142,46 @@ func (tx *Tx) LockPaymentAndOrder(ctx context.Context, paymentID string) (*payde
 	return o, p, nil
 }
 
+// LockOrderWithPayments implements paydeck.Tx.
+func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*paydeck.Order, []*paydeck.Payment, error) {
+	lock := tx.d.ForUpdate()
+	if lock != "" {
+		lock += " OF o" // the payments' side of an outer join cannot be locked
+	}
+	nOrder, nPay := colsIn(orderCols), colsIn(paymentCols)
+	n := nOrder + nPay + 1
+	var o *paydeck.Order
+	pays := []*paydeck.Payment{}
+	_, err := queryAll(ctx, tx, `SELECT `+prefixed("o.", orderCols)+`, `+prefixed("p.", paymentCols)+`,
+		CASE WHEN p.id IS NULL THEN 0 ELSE 1 END
+		FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.order_id = ?
+		ORDER BY p.created_at DESC, p.id DESC`+lock, []any{orderID},
+		func(r Rows) (*struct{}, error) {
+			if o == nil {
+				var err error
+				if o, err = scanOrder(window{r, 0, n}); err != nil {
+					return nil, err
+				}
+			}
+			var hasPayment int64
+			if err := (window{r, n - 1, n}).Scan(&hasPayment); err != nil || hasPayment == 0 {
+				return nil, err
+			}
+			p, err := scanPayment(window{r, nOrder, n})
+			if err == nil {
+				pays = append(pays, p)
+			}
+			return nil, err
+		})
+	if err != nil {
+		return nil, nil, err
+	} else if o == nil {
+		return nil, nil, paydeck.Errorf(paydeck.CodeNotFound, errOrderNotFound)
+	}
+	tx.holdOrder(o)
+	return o, pays, nil
+}
+
 // TakeStock implements paydeck.Tx.
 func (tx *Tx) TakeStock(ctx context.Context, productID string, qty int64) (*paydeck.Product, error) {
 	if qty <= 0 {

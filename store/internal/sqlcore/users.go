@@ -34,6 +34,10 @@ func (tx *Tx) CreateUser(ctx context.Context, u *paydeck.User) error {
 
 // FindUserByID implements paydeck.Tx.
 func (tx *Tx) FindUserByID(ctx context.Context, id string) (*paydeck.User, error) {
+	if u := tx.snapshotUser; u != nil && u.ID == id {
+		c := *u
+		return &c, nil
+	}
 	return tx.findUser(ctx, paydeck.UserFilter{ID: &id})
 }
 
