@@ -94,6 +94,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.Commits, res.WriteTx = after.Commits-before.Commits, after.XID-before.XID-1
 		}
 	}
+	r.awaitExpiry(ctx)
 	res.Steps, res.Errors = r.rec.stats(), r.rec.errors
 	res.Checkouts, res.Refunds, res.Attempts = int(r.paid.Load()), int(r.refunded.Load()), len(r.orders)
 	res.Mismatches = r.check(ctx)
@@ -112,25 +113,31 @@ type run struct {
 	start    time.Time
 	elapsed  time.Duration
 
-	mu       sync.Mutex
-	orders   []*tracked
-	paid     atomic.Int64
-	refunded atomic.Int64
+	mu            sync.Mutex
+	orders        []*tracked
+	lastAbandoned time.Time
+	paid          atomic.Int64
+	refunded      atomic.Int64
 }
 
 // tracked is one order the tool created and what it saw happen to it.
 type tracked struct {
-	OrderID   string
-	Amount    int64
-	Lines     map[string]int64 // product id → quantity
-	SawPaid   bool
-	SawRefund bool
+	OrderID    string
+	Amount     int64
+	Lines      map[string]int64 // product id → quantity
+	SawPaid    bool             // confirmed done, or deposited into its virtual account
+	SawRefund  bool             // refunded in full
+	SawPartial bool             // refunded in part
+	Virtual    bool             // paid by virtual account
+	Abandoned  bool             // never paid: the sweep must expire it
 }
 
 // shopper is one simulated customer: a token and the paydeck instance it
-// talks to.
+// talks to; web is its browser for the web shop (cookies), made on first
+// use.
 type shopper struct {
 	token, base string
+	web         *http.Client
 }
 
 type product struct {
@@ -164,14 +171,24 @@ func (r *run) setup(ctx context.Context) error {
 		}
 		r.products = append(r.products, p)
 	}
+	kept, err := readShoppers(r.cfg.ShoppersFile)
+	if err != nil {
+		return err
+	}
 	r.shoppers = make([]shopper, r.cfg.Concurrency)
 	errs := make([]error, r.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for i := range r.shoppers {
+		base := r.cfg.targets[i%len(r.cfg.targets)]
+		if k := kept.take(base); k != nil && r.validToken(ctx, base, k.Token) {
+			r.shoppers[i] = shopper{token: k.Token, base: base}
+			continue
+		} else if k != nil {
+			k.Token = "" // ended or expired: dropped from the file
+		}
 		wg.Go(func() {
 			email := fmt.Sprintf("bench-%s-%d@example.com", r.runID, i)
 			const password = "bench-password-1"
-			base := r.cfg.targets[i%len(r.cfg.targets)]
 			err := r.limited(ctx, StepSignup, call{Method: http.MethodPost, URL: base + "/api/auth/signup",
 				Body: map[string]string{"email": email, "password": password, "name": "벤치 고객"}}, nil)
 			if err != nil {
@@ -186,7 +203,13 @@ func (r *run) setup(ctx context.Context) error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("bench: shopper accounts: %w", err)
 	}
-	return nil
+	return writeShoppers(r.cfg.ShoppersFile, kept, r.shoppers)
+}
+
+// validToken reports whether a kept shopper token still signs in.
+func (r *run) validToken(ctx context.Context, base, token string) bool {
+	_, err := do(ctx, r.cfg.HTTPClient, "setup", call{Method: http.MethodGet, URL: base + "/api/me", Bearer: token}, nil)
+	return err == nil
 }
 
 // login returns a bearer token, waiting out the login rate limit.
@@ -235,7 +258,8 @@ func (r *run) load(ctx context.Context) {
 	r.start = time.Now()
 	stopProgress := r.progress()
 	var wg sync.WaitGroup
-	for i, s := range r.shoppers {
+	for i := range r.shoppers {
+		s := &r.shoppers[i]
 		rnd := rand.New(rand.NewPCG(r.cfg.Seed, uint64(i)+1))
 		wg.Go(func() {
 			for stop.Err() == nil {
@@ -246,7 +270,11 @@ func (r *run) load(ctx context.Context) {
 				if r.cfg.Rate > 0 && !r.pace(stop, n) {
 					return
 				}
-				r.checkout(ctx, s, rnd)
+				if r.cfg.Mix == MixShop {
+					r.shopTurn(ctx, s, rnd)
+				} else {
+					r.checkout(ctx, s, rnd)
+				}
 				if r.cfg.SandboxSampleEvery > 0 && n%int64(r.cfg.SandboxSampleEvery) == 0 {
 					r.sandboxConfirm(ctx, n)
 				}
