@@ -35,8 +35,8 @@ type DB struct {
 	reader *sql.DB
 	// writes and reads are the writer's and readers' prepared statements.
 	writes, reads *sqlcore.StmtCache
-	cfg    sqlcore.Config
-	jobs   *river.Client[*sql.Tx]
+	cfg           sqlcore.Config
+	jobs          *river.Client[*sql.Tx]
 	sqlcore.JobRunner
 }
 
