@@ -146,6 +146,10 @@ type product struct {
 	StockQuantity int64  `json:"stockQuantity"`
 }
 
+// setupRetryFor bounds how long setup retries a call the server did not
+// answer (it may be restarting).
+const setupRetryFor = 30 * time.Second
+
 // initialStock is each product's stock at creation: large enough that no
 // run sells out.
 const initialStock = 100_000_000
@@ -164,7 +168,7 @@ func (r *run) setup(ctx context.Context) error {
 	r.admin = tok
 	for i, price := range []int64{4900, 12800, 23500} {
 		var p product
-		_, err := do(ctx, r.cfg.HTTPClient, "setup", call{Method: http.MethodPost, URL: r.url("/api/products"), Bearer: r.admin,
+		err := r.limited(ctx, "setup", call{Method: http.MethodPost, URL: r.url("/api/products"), Bearer: r.admin,
 			Body: map[string]any{"name": fmt.Sprintf("벤치 상품 %s-%d", r.runID, i), "price": price, "stockQuantity": initialStock}}, &p)
 		if err != nil {
 			return fmt.Errorf("bench: create product: %w", err)
@@ -225,11 +229,24 @@ func (r *run) login(ctx context.Context, base, email, password string) (string, 
 // limited sends c as step, waiting and retrying while the server answers
 // 429 (the sign-up and login rate limits), and records the latency of the
 // successful attempt.
+//
+// A transport error (the server restarting: the crash test kills it at
+// random moments, also during setup) is retried too, for up to
+// setupRetryFor; a sign-up retried that way may find its first attempt
+// committed, so its 409 then counts as done.
 func (r *run) limited(ctx context.Context, step string, c call, out any) error {
+	giveUp := time.Now().Add(setupRetryFor)
+	retried := false
 	for {
 		start := time.Now()
 		_, err := do(ctx, r.cfg.HTTPClient, step, c, out)
+		if he, ok := err.(*httpError); ok && retried && step == StepSignup && he.Status == http.StatusConflict {
+			err = nil
+		}
 		wait, limited := retryAfter(err)
+		if _, isHTTP := err.(*httpError); err != nil && !isHTTP && ctx.Err() == nil && time.Now().Before(giveUp) {
+			wait, limited, retried = 200*time.Millisecond, true, true
+		}
 		if !limited {
 			if err == nil {
 				r.rec.observe(step, time.Since(start))
