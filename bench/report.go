@@ -44,7 +44,7 @@ func (r *Result) Print(w io.Writer) {
 		fmt.Fprintf(w, "paydeck's store write commits (/metrics): %d; less %d webhook records of the tool's sandbox-only orders: %.2f per checkout (River's own transactions not counted)\n",
 			r.StoreWrites, direct, float64(r.StoreWrites-int64(direct))/float64(r.Checkouts))
 	}
-	if r.Statements >= 0 && r.Checkouts > 0 {
+	if r.Statements > 0 && r.Checkouts > 0 {
 		_, direct := r.toolWrites()
 		own := r.Statements - int64(directWebhookStatements*direct)
 		fmt.Fprintf(w, "paydeck's store statements (/metrics): %d; less %d for the webhooks of the tool's sandbox-only orders: %.2f per checkout, in %.2f round trips (BEGIN and COMMIT not included)\n",
@@ -61,14 +61,14 @@ func (r *Result) Print(w io.Writer) {
 		per := float64(paydeck) / float64(r.Checkouts)
 		fmt.Fprintf(w, "  less the tool's own (%d commit samples, %d webhook records of its sandbox-only orders): %d = %.2f per checkout\n",
 			samples, direct, paydeck, per)
-		if r.Probe != nil && r.StoreWrites <= 0 {
+		if r.Probe != nil {
 			ceiling := r.Probe.CommitsPerSecond / per
 			fmt.Fprintf(w, "checkouts/s = %.1f%% of (commit ceiling / commits per checkout = %.0f/s)\n",
 				100*r.CheckoutsPerSecond()/ceiling, ceiling)
 		}
 	}
-	// The ratio uses paydeck's own count when it has one: the transaction
-	// IDs are cluster-wide, so other databases' writers inflate them.
+	// Also from paydeck's own count: the transaction IDs are cluster-wide,
+	// so on a shared server other databases' writers inflate them.
 	if r.Probe != nil && r.Checkouts > 0 && r.StoreWrites > 0 {
 		_, direct := r.toolWrites()
 		per := float64(r.StoreWrites-int64(direct)) / float64(r.Checkouts)
