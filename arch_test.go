@@ -144,6 +144,18 @@ var archRules = []archRule{
 	{"PaymentNeverReachesSubscription", pkgUnder("payment"), noDepsUnder(join("subscription"))},
 	{"ApptestCoreNeverCompilesPages", pkgIs("internal/apptest"),
 		noDepsUnder(join("web"), join("admin"), join("ui"), "github.com/chromedp")},
+	// The load tool drives paydeck over HTTP and reaches the database only
+	// through its probe's own driver: none of paydeck's packages but the
+	// sandbox's client-side names (control header, public test keys).
+	{"BenchSpeaksHTTPAndItsProbesDriver", pkgUnder("bench"), func(p listedPackage) []string {
+		var bad []string
+		for _, d := range p.Deps {
+			if (d == module || strings.HasPrefix(d, module+"/")) && !pkgUnder("bench", "toss/sandbox", "toss")(d) {
+				bad = append(bad, fmt.Sprintf("%s depends on %s", p.ImportPath, d))
+			}
+		}
+		return bad
+	}},
 	{"MoneyTestsNeverCompilePages", pkgUnder("payment", "jobs"),
 		noImportsUnder(join("internal/apptest/sitetest"), true)},
 }
@@ -225,22 +237,24 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		{ImportPath: join("ui"), Deps: []string{join("account"), join("payment")}},
 		{ImportPath: join("internal/apptest"), Deps: []string{join("store"), "github.com/chromedp/chromedp"}},
 		{ImportPath: join("jobs"), XTestImports: []string{join("internal/apptest/sitetest")}},
+		{ImportPath: join("bench"), Deps: []string{join("store"), join("toss/sandbox"), "github.com/jackc/pgx/v5"}},
 	}
 	want := map[string]int{
-		"RootImportsOnlyStdlib":           1,
-		"TossImportsOnlyStdlib":           1,
-		"WebhookImportsOnlyStdlib":        1,
-		"SandboxImportsOnlyStdlibAndToss": 1,
-		"AppLayersNeverReachStoreOrSQL":   3,
-		"AccountSitsBelowTheAppLayers":    1,
-		"NotifySitsBelowTheAppLayers":     1,
-		"UISitsBelowThePages":             1,
-		"ApptestCoreNeverCompilesPages":   1,
-		"MoneyTestsNeverCompilePages":     1,
-		"NothingImportsCmd":               1,
-		"StoretestOnlyInTests":            1,
-		"ApptestOnlyInTests":              1,
-		"PaymentNeverReachesSubscription": 1,
+		"RootImportsOnlyStdlib":             1,
+		"TossImportsOnlyStdlib":             1,
+		"WebhookImportsOnlyStdlib":          1,
+		"SandboxImportsOnlyStdlibAndToss":   1,
+		"AppLayersNeverReachStoreOrSQL":     3,
+		"AccountSitsBelowTheAppLayers":      1,
+		"NotifySitsBelowTheAppLayers":       1,
+		"UISitsBelowThePages":               1,
+		"ApptestCoreNeverCompilesPages":     1,
+		"MoneyTestsNeverCompilePages":       1,
+		"NothingImportsCmd":                 1,
+		"StoretestOnlyInTests":              1,
+		"ApptestOnlyInTests":                1,
+		"PaymentNeverReachesSubscription":   1,
+		"BenchSpeaksHTTPAndItsProbesDriver": 1,
 	}
 	for _, r := range archRules {
 		violations, _ := checkRule(r, bad)
@@ -254,6 +268,7 @@ func TestImportArrowRulesCatchViolations(t *testing.T) {
 		{ImportPath: join("cmd/paydeck"), Imports: []string{join("store")}},
 		{ImportPath: join("internal/apptest"), Deps: []string{join("store/storetest"), join("payment")}},
 		{ImportPath: join("payment"), XTestImports: []string{join("internal/apptest")}},
+		{ImportPath: join("bench"), Deps: []string{join("toss/sandbox"), join("toss"), "github.com/jackc/pgx/v5", "modernc.org/sqlite"}},
 		{ImportPath: join("account"), Deps: []string{join(""), join("auth"), "github.com/golang-jwt/jwt/v5"},
 			XTestImports: []string{join("internal/apptest")}},
 	}

@@ -110,6 +110,12 @@ type Tx interface {
 	// fewer than qty units are left or the product is inactive, not_found for
 	// a missing product. Digital products have no stock limit (nothing changes).
 	ReserveStock(ctx context.Context, productID string, qty int64) error
+	// TakeStock is ReserveStock in one statement that also returns the
+	// product as it is after the reservation (UPDATE … RETURNING): no read
+	// before the write. When it refuses (conflict: inactive, or fewer than
+	// qty left) it returns the product as read with the error; not_found
+	// for a missing product.
+	TakeStock(ctx context.Context, productID string, qty int64) (*Product, error)
 	// ReleaseStock gives qty (> 0) units back to a physical product's stock
 	// (no-op for digital products); not_found for a missing product.
 	ReleaseStock(ctx context.Context, productID string, qty int64) error
@@ -239,6 +245,20 @@ type Tx interface {
 	LockPaymentByID(ctx context.Context, id string) (*Payment, error)
 	// LockPaymentByKey is FindPaymentByKey with a row lock (see LockOrderByID).
 	LockPaymentByKey(ctx context.Context, paymentKey string) (*Payment, error)
+	// LockPaymentAndOrder locks the payment (internal ID) and its order, the
+	// order first as on every money path, and returns both in one
+	// statement. The order comes without its items (Items is nil):
+	// FindOrderByID or LockOrderByID in the same transaction load them.
+	// not_found when there is no such payment.
+	//
+	// A transaction remembers the orders and payments it locked or wrote:
+	// finding or locking one of them again costs no statement (items are
+	// loaded once, on first need).
+	LockPaymentAndOrder(ctx context.Context, paymentID string) (*Order, *Payment, error)
+	// LockOrderWithPayments is LockOrderByOrderID (public orderId) that
+	// returns the order without its items (nil) and, from the same
+	// statement, its payments newest first (not locked).
+	LockOrderWithPayments(ctx context.Context, orderID string) (*Order, []*Payment, error)
 	// FindPayments returns payments matching filter, newest first.
 	FindPayments(ctx context.Context, filter PaymentFilter) ([]*Payment, int, error)
 	// UpdatePayment validates p and writes every field but ID, OrderID and

@@ -146,6 +146,10 @@ func (r *run) checkOrder(ctx context.Context, o serverOrder, t *tracked) string 
 			done = &detail.Payments[i]
 		}
 	}
+	paidEvent := "approved"
+	if t != nil && t.Virtual {
+		paidEvent = "deposit_received"
+	}
 	switch detail.Status {
 	case "paid":
 		if sb.Status != "DONE" || sb.TotalAmount != detail.FinalAmount {
@@ -154,15 +158,32 @@ func (r *run) checkOrder(ctx context.Context, o serverOrder, t *tracked) string 
 		if done == nil || done.Amount != detail.FinalAmount {
 			return "paid without a done payment of the final amount"
 		}
-		if t != nil && t.SawRefund {
+		if t != nil && (t.SawRefund || t.SawPartial) {
 			return "the tool saw it refunded, paydeck has it paid"
 		}
-		return r.checkEvents(ctx, done.PaymentKey, "approved")
+		return r.checkEvents(ctx, done.PaymentKey, paidEvent)
+	case "partial_refunded":
+		if sb.Status != "PARTIAL_CANCELED" {
+			return fmt.Sprintf("partly refunded in paydeck but sandbox has %q", sb.Status)
+		}
+		if done == nil {
+			return "partly refunded without a settled payment"
+		}
+		if t != nil && !t.SawPartial {
+			return "partly refunded in paydeck, the tool did not refund it in part"
+		}
+		return r.checkEvents(ctx, done.PaymentKey, paidEvent, "refund_completed")
 	case "refunded":
 		if sb.Status != "CANCELED" {
 			return fmt.Sprintf("refunded in paydeck but sandbox has %q", sb.Status)
 		}
-		return r.checkEvents(ctx, done.PaymentKey, "approved", "refund_completed")
+		if done == nil {
+			return "refunded without a settled payment"
+		}
+		return r.checkEvents(ctx, done.PaymentKey, paidEvent, "refund_completed")
+	}
+	if t != nil && t.Abandoned && detail.Status != "expired" {
+		return fmt.Sprintf("abandoned, still %q: the sweep did not expire it", detail.Status)
 	}
 	if t != nil && t.SawPaid {
 		return fmt.Sprintf("the tool saw it paid, paydeck has %q", detail.Status)

@@ -40,8 +40,22 @@ type Config struct {
 	// n-th starts no earlier than n/Rate seconds into the load), to measure
 	// latency below the peak; 0 means as fast as the shoppers go.
 	Rate float64
-	// RefundShare is the share of paid orders refunded right away, 0..1.
+	// RefundShare is the share of paid orders refunded right away, 0..1
+	// (MixCheckout only; the shop mix has its own shares).
 	RefundShare float64
+	// Mix is what each shopper's turn does: MixCheckout (default) or
+	// MixShop.
+	Mix string
+	// ShoppersFile keeps the shoppers' accounts and bearer tokens between
+	// runs (JSON): a run takes its shoppers from it and adds the missing
+	// ones (sign-up and login, which the server's login limiter paces),
+	// so that later runs log no one in. "" signs up new shoppers.
+	ShoppersFile string
+	// ExpireWait is how long after the last abandoned order (MixShop) the
+	// consistency check starts, so that the sweep has expired them: the
+	// server's payment timeout plus its sweep interval (default 75 s, for
+	// PAYDECK_PAYMENT_TIMEOUT=1m and a sweep interval of at most 15 s).
+	ExpireWait time.Duration
 	// SandboxSampleEvery makes one shopper in that many checkouts also time a
 	// confirm directly at the sandbox (an order unknown to paydeck, under the
 	// "bench-direct-" prefix); 0 means 10, negative disables it.
@@ -86,6 +100,16 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Concurrency < 0 || c.Count < 0 || c.Duration < 0 || c.Rate < 0 {
 		return c, errors.New("bench: --concurrency, --count, --duration and --rate must not be negative")
+	}
+	switch c.Mix {
+	case "":
+		c.Mix = MixCheckout
+	case MixCheckout, MixShop:
+	default:
+		return c, errors.New("bench: --mix must be checkout or shop")
+	}
+	if c.ExpireWait == 0 {
+		c.ExpireWait = 75 * time.Second
 	}
 	if c.Sandbox == "" {
 		c.Sandbox = c.targets[0] + "/toss-sandbox"

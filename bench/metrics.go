@@ -9,48 +9,86 @@ import (
 	"strings"
 )
 
-// storeWritesMetric is the /metrics series of paydeck's committed write
-// transactions (cmd/paydeck's metered store).
-const storeWritesMetric = `paydeck_store_transactions_total{kind="write",outcome="commit"}`
+// The /metrics series of cmd/paydeck's metered store the tool reads.
+const (
+	// storeWritesMetric counts paydeck's committed write transactions.
+	storeWritesMetric = `paydeck_store_transactions_total{kind="write",outcome="commit"}`
+	// storeStatementsMetric counts the SQL statements paydeck's
+	// transactions sent, storeRoundTripsMetric the round trips they took.
+	storeStatementsMetric = "paydeck_store_statements_total"
+	storeRoundTripsMetric = "paydeck_store_round_trips_total"
+)
 
-// storeWrites sums paydeck's committed write transactions over every
-// target, read from their /metrics; ok is false when a target does not
-// publish the series.
-func (r *run) storeWrites(ctx context.Context) (n int64, ok bool) {
+// storeCounts are the metered store's counters, summed over the targets.
+type storeCounts struct {
+	Writes, Statements, RoundTrips int64
+}
+
+func (c storeCounts) sub(o storeCounts) storeCounts {
+	return storeCounts{c.Writes - o.Writes, c.Statements - o.Statements, c.RoundTrips - o.RoundTrips}
+}
+
+// storeCounters sums the store's counters over every target, read from
+// their /metrics; ok is false when a target does not publish them.
+func (r *run) storeCounters(ctx context.Context) (n storeCounts, ok bool) {
 	for _, t := range r.cfg.targets {
-		v, err := readCounter(ctx, r.cfg.HTTPClient, t+"/metrics", storeWritesMetric)
+		v, err := readCounters(ctx, r.cfg.HTTPClient, t+"/metrics", storeWritesMetric, storeStatementsMetric, storeRoundTripsMetric)
 		if err != nil {
-			return 0, false
+			return n, false
 		}
-		n += v
+		n.Writes += v[0]
+		n.Statements += v[1]
+		n.RoundTrips += v[2]
 	}
 	return n, true
 }
 
 // readCounter returns the value of one series of a Prometheus text page.
 func readCounter(ctx context.Context, hc *http.Client, url, series string) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	v, err := readCounters(ctx, hc, url, series)
 	if err != nil {
 		return 0, err
+	}
+	return v[0], nil
+}
+
+// readCounters returns the values of series of a Prometheus text page, in
+// their order; every one must be present.
+func readCounters(ctx context.Context, hc *http.Client, url string, series ...string) ([]int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("%s: HTTP %d", url, resp.StatusCode)
+		return nil, fmt.Errorf("%s: HTTP %d", url, resp.StatusCode)
 	}
+	out := make([]int64, len(series))
+	found := make([]bool, len(series))
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), series+" "); ok {
-			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			return int64(f), err
+		for i, name := range series {
+			if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					return nil, err
+				}
+				out[i], found[i] = int64(f), true
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return 0, fmt.Errorf("%s: no series %s", url, series)
+	for i, ok := range found {
+		if !ok {
+			return nil, fmt.Errorf("%s: no series %s", url, series[i])
+		}
+	}
+	return out, nil
 }

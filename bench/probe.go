@@ -12,8 +12,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	_ "modernc.org/sqlite" // the SQLite driver paydeck's store uses
-
-	"github.com/paydeck/paydeck/store"
 )
 
 // ProbeResult is the database's own single-row commit rate.
@@ -44,11 +42,26 @@ func probeCommits(ctx context.Context, url string, writers int, d time.Duration)
 	if isPostgres(url) {
 		return probePostgres(ctx, url, writers, d)
 	}
-	path, ok := store.SQLitePath(url)
+	path, ok := sqliteFile(url)
 	if !ok {
 		return nil, errors.New("bench: --commit-probe: not a PostgreSQL URL or SQLite path")
 	}
 	return probeSQLite(ctx, path, d)
+}
+
+// sqliteFile returns the file named by a SQLite database URL in the forms
+// PAYDECK_DATABASE_URL accepts ("sqlite://path", "file:path" or a plain
+// path). The tool reads the URL itself: it speaks to paydeck over HTTP and
+// to the database only through its probe's own driver.
+func sqliteFile(url string) (string, bool) {
+	path := url
+	if p, ok := strings.CutPrefix(path, "sqlite://"); ok {
+		path = p
+	} else if p, ok := strings.CutPrefix(path, "file:"); ok {
+		path = p
+	}
+	path, _, _ = strings.Cut(path, "?")
+	return path, path != "" && !strings.Contains(path, "://")
 }
 
 func probePostgres(ctx context.Context, url string, writers int, d time.Duration) (*ProbeResult, error) {

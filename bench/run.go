@@ -33,6 +33,10 @@ type Result struct {
 	// committed during the load, from the targets' /metrics (both engines;
 	// River's own transactions are not among them); -1 when unknown.
 	StoreWrites int64
+	// Statements and RoundTrips are the SQL statements paydeck's store
+	// sent during the load and the round trips they took, from the same
+	// /metrics (see store.Options.CountStatements); -1 when unknown.
+	Statements, RoundTrips int64
 	// Mismatches lists every consistency violation; empty means consistent.
 	Mismatches []string
 }
@@ -73,12 +77,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if isPostgres(cfg.CommitProbe) {
 		stopSampler = r.sampleCommits(ctx, cfg.CommitProbe)
 	}
-	writesBefore, metered := r.storeWrites(ctx)
+	countsBefore, metered := r.storeCounters(ctx)
 	r.load(ctx)
 	stopSampler()
-	res.StoreWrites = -1
+	res.StoreWrites, res.Statements, res.RoundTrips = -1, -1, -1
 	if metered {
-		res.StoreWrites = r.settledWrites(ctx, writesBefore)
+		if n, ok := r.settledCounts(ctx, countsBefore); ok {
+			res.StoreWrites, res.Statements, res.RoundTrips = n.Writes, n.Statements, n.RoundTrips
+		}
 	}
 	res.Elapsed = r.elapsed
 	if isPostgres(cfg.CommitProbe) {
@@ -88,6 +94,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.Commits, res.WriteTx = after.Commits-before.Commits, after.XID-before.XID-1
 		}
 	}
+	r.awaitExpiry(ctx)
 	res.Steps, res.Errors = r.rec.stats(), r.rec.errors
 	res.Checkouts, res.Refunds, res.Attempts = int(r.paid.Load()), int(r.refunded.Load()), len(r.orders)
 	res.Mismatches = r.check(ctx)
@@ -106,25 +113,32 @@ type run struct {
 	start    time.Time
 	elapsed  time.Duration
 
-	mu       sync.Mutex
-	orders   []*tracked
-	paid     atomic.Int64
-	refunded atomic.Int64
+	mu            sync.Mutex
+	orders        []*tracked
+	lastAbandoned time.Time
+	paid          atomic.Int64
+	refunded      atomic.Int64
 }
 
 // tracked is one order the tool created and what it saw happen to it.
 type tracked struct {
-	OrderID   string
-	Amount    int64
-	Lines     map[string]int64 // product id → quantity
-	SawPaid   bool
-	SawRefund bool
+	OrderID    string
+	Amount     int64
+	TaxFree    int64            // the tax-free part of Amount, sent with it
+	Lines      map[string]int64 // product id → quantity
+	SawPaid    bool             // confirmed done, or deposited into its virtual account
+	SawRefund  bool             // refunded in full
+	SawPartial bool             // refunded in part
+	Virtual    bool             // paid by virtual account
+	Abandoned  bool             // never paid: the sweep must expire it
 }
 
 // shopper is one simulated customer: a token and the paydeck instance it
-// talks to.
+// talks to; web is its browser for the web shop (cookies), made on first
+// use.
 type shopper struct {
 	token, base string
+	web         *http.Client
 }
 
 type product struct {
@@ -132,6 +146,10 @@ type product struct {
 	Price         int64  `json:"price"`
 	StockQuantity int64  `json:"stockQuantity"`
 }
+
+// setupRetryFor bounds how long setup retries a call the server did not
+// answer (it may be restarting).
+const setupRetryFor = 30 * time.Second
 
 // initialStock is each product's stock at creation: large enough that no
 // run sells out.
@@ -151,21 +169,31 @@ func (r *run) setup(ctx context.Context) error {
 	r.admin = tok
 	for i, price := range []int64{4900, 12800, 23500} {
 		var p product
-		_, err := do(ctx, r.cfg.HTTPClient, "setup", call{Method: http.MethodPost, URL: r.url("/api/products"), Bearer: r.admin,
+		err := r.limited(ctx, "setup", call{Method: http.MethodPost, URL: r.url("/api/products"), Bearer: r.admin,
 			Body: map[string]any{"name": fmt.Sprintf("벤치 상품 %s-%d", r.runID, i), "price": price, "stockQuantity": initialStock}}, &p)
 		if err != nil {
 			return fmt.Errorf("bench: create product: %w", err)
 		}
 		r.products = append(r.products, p)
 	}
+	kept, err := readShoppers(r.cfg.ShoppersFile)
+	if err != nil {
+		return err
+	}
 	r.shoppers = make([]shopper, r.cfg.Concurrency)
 	errs := make([]error, r.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for i := range r.shoppers {
+		base := r.cfg.targets[i%len(r.cfg.targets)]
+		if k := kept.take(base); k != nil && r.validToken(ctx, base, k.Token) {
+			r.shoppers[i] = shopper{token: k.Token, base: base}
+			continue
+		} else if k != nil {
+			k.Token = "" // ended or expired: dropped from the file
+		}
 		wg.Go(func() {
 			email := fmt.Sprintf("bench-%s-%d@example.com", r.runID, i)
 			const password = "bench-password-1"
-			base := r.cfg.targets[i%len(r.cfg.targets)]
 			err := r.limited(ctx, StepSignup, call{Method: http.MethodPost, URL: base + "/api/auth/signup",
 				Body: map[string]string{"email": email, "password": password, "name": "벤치 고객"}}, nil)
 			if err != nil {
@@ -180,7 +208,13 @@ func (r *run) setup(ctx context.Context) error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("bench: shopper accounts: %w", err)
 	}
-	return nil
+	return writeShoppers(r.cfg.ShoppersFile, kept, r.shoppers)
+}
+
+// validToken reports whether a kept shopper token still signs in.
+func (r *run) validToken(ctx context.Context, base, token string) bool {
+	_, err := do(ctx, r.cfg.HTTPClient, "setup", call{Method: http.MethodGet, URL: base + "/api/me", Bearer: token}, nil)
+	return err == nil
 }
 
 // login returns a bearer token, waiting out the login rate limit.
@@ -196,11 +230,24 @@ func (r *run) login(ctx context.Context, base, email, password string) (string, 
 // limited sends c as step, waiting and retrying while the server answers
 // 429 (the sign-up and login rate limits), and records the latency of the
 // successful attempt.
+//
+// A transport error (the server restarting: the crash test kills it at
+// random moments, also during setup) is retried too, for up to
+// setupRetryFor; a sign-up retried that way may find its first attempt
+// committed, so its 409 then counts as done.
 func (r *run) limited(ctx context.Context, step string, c call, out any) error {
+	giveUp := time.Now().Add(setupRetryFor)
+	retried := false
 	for {
 		start := time.Now()
 		_, err := do(ctx, r.cfg.HTTPClient, step, c, out)
+		if he, ok := err.(*httpError); ok && retried && step == StepSignup && he.Status == http.StatusConflict {
+			err = nil
+		}
 		wait, limited := retryAfter(err)
+		if _, isHTTP := err.(*httpError); err != nil && !isHTTP && ctx.Err() == nil && time.Now().Before(giveUp) {
+			wait, limited, retried = 200*time.Millisecond, true, true
+		}
 		if !limited {
 			if err == nil {
 				r.rec.observe(step, time.Since(start))
@@ -229,7 +276,8 @@ func (r *run) load(ctx context.Context) {
 	r.start = time.Now()
 	stopProgress := r.progress()
 	var wg sync.WaitGroup
-	for i, s := range r.shoppers {
+	for i := range r.shoppers {
+		s := &r.shoppers[i]
 		rnd := rand.New(rand.NewPCG(r.cfg.Seed, uint64(i)+1))
 		wg.Go(func() {
 			for stop.Err() == nil {
@@ -240,7 +288,11 @@ func (r *run) load(ctx context.Context) {
 				if r.cfg.Rate > 0 && !r.pace(stop, n) {
 					return
 				}
-				r.checkout(ctx, s, rnd)
+				if r.cfg.Mix == MixShop {
+					r.shopTurn(ctx, s, rnd)
+				} else {
+					r.checkout(ctx, s, rnd)
+				}
 				if r.cfg.SandboxSampleEvery > 0 && n%int64(r.cfg.SandboxSampleEvery) == 0 {
 					r.sandboxConfirm(ctx, n)
 				}
@@ -252,24 +304,21 @@ func (r *run) load(ctx context.Context) {
 	stopProgress()
 }
 
-// settledWrites waits for paydeck to finish what the load started (the
+// settledCounts waits for paydeck to finish what the load started (the
 // sandbox delivers its webhooks one at a time, so they can trail the load)
 // — until the store's write count holds still for a second, at most
-// statsFlushWait — and returns the writes since before; -1 when unknown.
-func (r *run) settledWrites(ctx context.Context, before int64) int64 {
-	last, ok := r.storeWrites(ctx)
+// statsFlushWait — and returns the counts since before.
+func (r *run) settledCounts(ctx context.Context, before storeCounts) (storeCounts, bool) {
+	last, ok := r.storeCounters(ctx)
 	for deadline := time.Now().Add(statsFlushWait); ok && time.Now().Before(deadline); {
 		time.Sleep(time.Second)
-		var n int64
-		if n, ok = r.storeWrites(ctx); n == last {
+		var n storeCounts
+		if n, ok = r.storeCounters(ctx); n.Writes == last.Writes {
 			break
 		}
 		last = n
 	}
-	if !ok {
-		return -1
-	}
-	return last - before
+	return last.sub(before), ok
 }
 
 // pace waits until the n-th checkout (from 1) may start under cfg.Rate; it

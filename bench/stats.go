@@ -17,7 +17,8 @@ const (
 	StepSandboxConfirm = "sandbox-confirm"
 )
 
-var stepOrder = []string{StepSignup, StepLogin, StepOrder, StepAuthorize, StepConfirm, StepRefund, StepSandboxConfirm, StepDBCommit}
+var stepOrder = []string{StepSignup, StepLogin, StepCatalogue, StepCart, StepOrder, StepAuthorize, StepConfirm, StepDeposit,
+	StepRefund, StepOrderPage, StepSandboxConfirm, StepDBCommit}
 
 // recorder collects latencies per step and error counts per key. It is safe
 // for concurrent use.

@@ -47,13 +47,14 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 	var started bool
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		pay, refused, started = nil, nil, false
-		o, err := findOrderForToss(ctx, tx, in.OrderID, true)
+		// One statement locks the order and reads its payments; an attempt's
+		// Toss orderId ("ORD…-2") names its order without the suffix.
+		o, pays, err := tx.LockOrderWithPayments(ctx, in.OrderID)
+		if base, n := ParseAttemptOrderID(in.OrderID); paydeck.ErrorCode(err) == paydeck.CodeNotFound && n > 1 {
+			o, pays, err = tx.LockOrderWithPayments(ctx, base)
+		}
 		if err != nil || !a.canSee(o) {
 			return notFound("Order", in.OrderID)
-		}
-		pays, _, err := tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID})
-		if err != nil {
-			return err
 		}
 		for _, p := range pays {
 			if p.PaymentKey != in.PaymentKey {
@@ -195,21 +196,15 @@ func failPayment(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, 
 }
 
 // onPayment runs change on the payment and its order, both locked (order
-// first, the lock order of every money path), in one transaction, and
-// returns the payment as it is afterwards.
+// first, the lock order of every money path) by one statement, in one
+// transaction, and returns the payment as it is afterwards. The order comes
+// without its items (nil); releaseStock loads them when it needs them.
 func (s *Service) onPayment(ctx context.Context, paymentID string,
 	change func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error) (*paydeck.Payment, error) {
 	var out *paydeck.Payment
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
-		p, err := tx.FindPaymentByID(ctx, paymentID)
+		o, p, err := tx.LockPaymentAndOrder(ctx, paymentID)
 		if err != nil {
-			return err
-		}
-		o, err := tx.LockOrderByID(ctx, p.OrderID)
-		if err != nil {
-			return err
-		}
-		if p, err = tx.LockPaymentByID(ctx, paymentID); err != nil {
 			return err
 		}
 		if err := change(tx, o, p); err != nil {

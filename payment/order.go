@@ -70,18 +70,16 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 			ShippingPostcode: strings.TrimSpace(in.Shipping.Postcode), ShippingAddressDetail: strings.TrimSpace(in.Shipping.Detail)}
 		allDigital := true
 		for _, l := range in.Items {
-			p, err := tx.FindProductByID(ctx, l.ProductID)
-			if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+			// One statement reserves the stock and reads the product.
+			p, err := tx.TakeStock(ctx, l.ProductID, l.Quantity)
+			switch {
+			case paydeck.ErrorCode(err) == paydeck.CodeNotFound:
 				return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonProductNotFound, "Product %s does not exist.", l.ProductID)
-			} else if err != nil {
-				return err
-			}
-			if !p.IsActive {
+			case paydeck.ErrorCode(err) == paydeck.CodeConflict && !p.IsActive:
 				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not for sale.", p.Name)
-			}
-			if err := tx.ReserveStock(ctx, p.ID, l.Quantity); paydeck.ErrorCode(err) == paydeck.CodeConflict {
+			case paydeck.ErrorCode(err) == paydeck.CodeConflict:
 				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonOutOfStock, "Product %q has fewer than %d in stock.", p.Name, l.Quantity)
-			} else if err != nil {
+			case err != nil:
 				return err
 			}
 			it, err := paydeck.NewOrderItem(p, l.Quantity)
@@ -336,8 +334,16 @@ func noOpenRefund(ctx context.Context, tx paydeck.Tx, o *paydeck.Order) error {
 	return nil
 }
 
-// releaseStock gives every item's quantity back (digital goods: no-op).
+// releaseStock gives every item's quantity back (digital goods: no-op). An
+// order locked without its items (onPayment) has them loaded first.
 func releaseStock(ctx context.Context, tx paydeck.Tx, o *paydeck.Order) error {
+	if o.Items == nil {
+		full, err := tx.FindOrderByID(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		o.Items = full.Items
+	}
 	for _, it := range o.Items {
 		if err := tx.ReleaseStock(ctx, it.ProductID, it.Quantity); err != nil {
 			return err

@@ -47,6 +47,12 @@ type Options struct {
 	// its callback and before the commit (outbound events use it); nil
 	// means none.
 	EventHook paydeck.EventHook
+	// CountStatements, when set, is called for the SQL statements paydeck's
+	// own transactions send, with how many they were and the round trips
+	// they took (a pipelined batch is one): BEGIN and COMMIT are not
+	// counted, each job inserted through Tx.Enqueue counts as one
+	// statement, River's own work (fetching, completing jobs) not at all.
+	CountStatements func(statements, roundTrips int)
 }
 
 // DB is an open store.
@@ -85,7 +91,8 @@ type DB interface {
 func Open(ctx context.Context, databaseURL string, opts Options) (DB, error) {
 	cfg := sqlcore.Config{Logger: opts.Logger, Now: opts.Now, Workers: opts.Workers, MaxWorkers: opts.MaxWorkers,
 		PeriodicJobs: opts.PeriodicJobs, FetchPollInterval: opts.JobFetchPoll, Schema: opts.Schema,
-		EventHook: opts.EventHook, RescueStuckJobsAfter: opts.RescueStuckJobsAfter}
+		EventHook: opts.EventHook, RescueStuckJobsAfter: opts.RescueStuckJobsAfter,
+		CountStatements: opts.CountStatements}
 	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
 		db, err := postgres.Open(ctx, databaseURL, cfg)
 		if err != nil {

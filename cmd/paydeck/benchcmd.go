@@ -34,7 +34,12 @@ func benchCommand() *command {
 			fs.IntVar(&cfg.Concurrency, "concurrency", 8, "simulated shoppers at once")
 			fs.DurationVar(&cfg.Duration, "duration", 0, "how long to run (default 10s unless --count)")
 			fs.IntVar(&cfg.Count, "count", 0, "number of checkouts to start (instead of --duration)")
-			fs.Float64Var(&cfg.RefundShare, "refund-share", 0, "share of paid orders refunded at once, 0..1")
+			fs.Float64Var(&cfg.RefundShare, "refund-share", 0, "share of paid orders refunded at once, 0..1 (--mix checkout)")
+			fs.StringVar(&cfg.Mix, "mix", bench.MixCheckout, "what each shopper does: checkout (order, authorize, confirm) or shop "+
+				"(per checkout 10 catalogue and order-page reads and a cart; 15% virtual accounts, 10% refunds, half partial, 5% abandoned orders)")
+			fs.StringVar(&cfg.ShoppersFile, "shoppers-file", "", "JSON `file` keeping the shoppers' tokens between runs (created and completed as needed), so later runs log no one in")
+			fs.DurationVar(&cfg.ExpireWait, "expire-wait", 0, "--mix shop: wait after the last abandoned order before the check, for the sweep to expire it "+
+				"(default 75s: run the server with PAYDECK_PAYMENT_TIMEOUT=1m and PAYDECK_SWEEP_INTERVAL of a few seconds)")
 			fs.Float64Var(&cfg.Rate, "rate", 0, "cap on checkouts started per second over all shoppers (0: no cap), to measure latency below the peak")
 			fs.StringVar(&cfg.CommitProbe, "commit-probe", "", "database `URL` of the server (PAYDECK_DATABASE_URL) to measure its commit ceiling")
 			fs.DurationVar(&cfg.Settle, "settle", 0, "how long the consistency check waits for in-progress payments (default 30s)")

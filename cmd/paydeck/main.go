@@ -86,6 +86,7 @@ type Main struct {
 
 	// Resources opened by Run and released by Close.
 	db       store.DB
+	stmts    statementCounts // the store's statements, for /metrics
 	sandbox  *sandbox.Server
 	payments *payment.Service  // built by serve once the store is open
 	outbound *outbound.Service // likewise

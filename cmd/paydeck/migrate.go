@@ -31,6 +31,7 @@ func (m *Main) openStore(ctx context.Context) error {
 			ShopEmail: cfg.ShopEmail, Lang: cfg.MailLang, LowStock: 5})),
 
 		RescueStuckJobsAfter: cfg.JobRescueAfter,
+		CountStatements:      m.stmts.add,
 	})
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)

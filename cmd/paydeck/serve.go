@@ -60,7 +60,7 @@ func (m *Main) serve(ctx context.Context) error {
 	if err := m.openStore(ctx); err != nil {
 		return err
 	}
-	m.db = newMeteredDB(m.db)
+	m.db = newMeteredDB(m.db, &m.stmts)
 	if cfg.SandboxMode() {
 		if err := m.setUpDemoShop(ctx); err != nil {
 			return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -12,11 +13,22 @@ import (
 
 // meteredDB is serve's store: it counts and times paydeck's own
 // transactions for /metrics (River's transactions for fetching and
-// completing jobs are not among them; jobs inserted in a transaction are).
+// completing jobs are not among them; jobs inserted in a transaction are),
+// and publishes the statements they sent.
 type meteredDB struct {
 	store.DB
-	txs *prometheus.CounterVec
-	dur *prometheus.HistogramVec
+	txs   *prometheus.CounterVec
+	dur   *prometheus.HistogramVec
+	stmts []prometheus.Collector
+}
+
+// statementCounts are the store's statements and round trips
+// (store.Options.CountStatements), counted from the moment the store opens.
+type statementCounts struct{ statements, roundTrips atomic.Int64 }
+
+func (c *statementCounts) add(statements, roundTrips int) {
+	c.statements.Add(int64(statements))
+	c.roundTrips.Add(int64(roundTrips))
 }
 
 // Transaction kinds and outcomes, the labels of the store metrics.
@@ -27,8 +39,18 @@ const (
 	txRollback = "rollback" // fn or the commit failed; nothing was written
 )
 
-func newMeteredDB(db store.DB) *meteredDB {
+func newMeteredDB(db store.DB, stmts *statementCounts) *meteredDB {
 	return &meteredDB{DB: db,
+		stmts: []prometheus.Collector{
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "paydeck_store_statements_total",
+				Help: "SQL statements paydeck's transactions sent (BEGIN and COMMIT not included; a job insert counts as one).",
+			}, func() float64 { return float64(stmts.statements.Load()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "paydeck_store_round_trips_total",
+				Help: "Round trips to the database those statements took (a pipelined batch is one).",
+			}, func() float64 { return float64(stmts.roundTrips.Load()) }),
+		},
 		txs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "paydeck_store_transactions_total",
 			Help: "paydeck's database transactions, by kind (write, read) and outcome (commit, rollback).",
@@ -42,7 +64,9 @@ func newMeteredDB(db store.DB) *meteredDB {
 }
 
 // collectors are the metrics to register.
-func (d *meteredDB) collectors() []prometheus.Collector { return []prometheus.Collector{d.txs, d.dur} }
+func (d *meteredDB) collectors() []prometheus.Collector {
+	return append([]prometheus.Collector{d.txs, d.dur}, d.stmts...)
+}
 
 // Update implements paydeck.Store.
 func (d *meteredDB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {

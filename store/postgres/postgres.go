@@ -120,7 +120,8 @@ func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 		_, err := db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
 		return err
 	}
-	stx := sqlcore.NewTx(executor{tx}, dialect{}, db.cfg.Now(), enqueue)
+	stx := sqlcore.NewTx(sqlcore.Counted(executor{tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now(),
+		sqlcore.CountedEnqueue(enqueue, db.cfg.CountStatements))
 	if err := fn(stx); err != nil {
 		return err
 	}
@@ -146,7 +147,7 @@ func (db *DB) View(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 		return unavailable(err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
-	return fn(sqlcore.NewTx(executor{tx}, dialect{}, db.cfg.Now(), sqlcore.ReadOnlyEnqueue))
+	return fn(sqlcore.NewReadTx(sqlcore.Counted(executor{tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now()))
 }
 
 // Ping implements paydeck.Store.

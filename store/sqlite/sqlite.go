@@ -33,8 +33,10 @@ const busyTimeoutMS = 10000
 type DB struct {
 	writer *sql.DB
 	reader *sql.DB
-	cfg    sqlcore.Config
-	jobs   *river.Client[*sql.Tx]
+	// writes and reads are the writer's and readers' prepared statements.
+	writes, reads *sqlcore.StmtCache
+	cfg           sqlcore.Config
+	jobs          *river.Client[*sql.Tx]
 	sqlcore.JobRunner
 }
 
@@ -71,6 +73,7 @@ func Open(ctx context.Context, path string, cfg sqlcore.Config) (*DB, error) {
 		return nil, fmt.Errorf("create job client: %w", err)
 	}
 	return &DB{writer: writer, reader: reader, cfg: cfg, jobs: jobs,
+		writes: sqlcore.NewStmtCache(writer), reads: sqlcore.NewStmtCache(reader),
 		JobRunner: sqlcore.JobRunner{Engine: "sqlite", Client: jobs, HasWorkers: cfg.Workers != nil}}, nil
 }
 
@@ -105,12 +108,16 @@ func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 	if err != nil {
 		return unavailable(err)
 	}
+	// Deferred first, so it runs last: after the rollback or commit has
+	// freed the connection it prepares on.
+	defer db.writes.PrepareWanted(context.WithoutCancel(ctx))
 	defer func() { _ = tx.Rollback() }()
 	enqueue := func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
 		_, err := db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
 		return err
 	}
-	stx := sqlcore.NewTx(sqlcore.SQLExecutor{Tx: tx}, dialect{}, db.cfg.Now(), enqueue)
+	stx := sqlcore.NewTx(sqlcore.Counted(sqlcore.SQLExecutor{Tx: tx, Stmts: db.writes}, db.cfg.CountStatements), dialect{}, db.cfg.Now(),
+		sqlcore.CountedEnqueue(enqueue, db.cfg.CountStatements))
 	if err := fn(stx); err != nil {
 		return err
 	}
@@ -129,8 +136,9 @@ func (db *DB) View(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 	if err != nil {
 		return unavailable(err)
 	}
+	defer db.reads.PrepareWanted(context.WithoutCancel(ctx)) // after the rollback (see Update)
 	defer func() { _ = tx.Rollback() }()
-	return fn(sqlcore.NewTx(sqlcore.SQLExecutor{Tx: tx}, dialect{}, db.cfg.Now(), sqlcore.ReadOnlyEnqueue))
+	return fn(sqlcore.NewReadTx(sqlcore.Counted(sqlcore.SQLExecutor{Tx: tx, Stmts: db.reads}, db.cfg.CountStatements), dialect{}, db.cfg.Now()))
 }
 
 // Ping implements paydeck.Store.
@@ -164,7 +172,7 @@ func (db *DB) Size(ctx context.Context) (int64, error) {
 
 // Close implements paydeck.Store.
 func (db *DB) Close() error {
-	return errors.Join(db.reader.Close(), db.writer.Close())
+	return errors.Join(db.reads.Close(), db.writes.Close(), db.reader.Close(), db.writer.Close())
 }
 
 // unavailable reports a database that cannot be reached or used.

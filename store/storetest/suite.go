@@ -36,6 +36,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Webhooks", testWebhooks},
 		{"ReconciliationReports", testReports},
 		{"Stock", testStock},
+		{"MoneyPath", testMoneyPath},
 		{"ConcurrentStock", testConcurrentStock},
 		{"OrderAllOrNothing", testOrderAllOrNothing},
 		{"Shipping", testShipping},

@@ -3,7 +3,11 @@ package sqlcore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"sync"
 	"time"
+
+	"github.com/paydeck/paydeck"
 )
 
 // Rows is the part of *sql.Rows and pgx.Rows the queries use.
@@ -47,12 +51,62 @@ type Dialect interface {
 	Violation(err error) Violation
 }
 
-// SQLExecutor adapts a database/sql transaction to Executor.
-type SQLExecutor struct{ Tx *sql.Tx }
+// CountFunc is told of SQL statements paydeck's transactions sent and of
+// the round trips to the database they took (a pipelined batch is one).
+type CountFunc func(statements, roundTrips int)
+
+// Counted returns e reporting every statement it runs to count, or e itself
+// when count is nil.
+func Counted(e Executor, count CountFunc) Executor {
+	if count == nil {
+		return e
+	}
+	return countedExecutor{e, count}
+}
+
+type countedExecutor struct {
+	Executor
+	count CountFunc
+}
+
+func (e countedExecutor) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	e.count(1, 1)
+	return e.Executor.Exec(ctx, query, args...)
+}
+
+func (e countedExecutor) Query(ctx context.Context, query string, args ...any) (Rows, error) {
+	e.count(1, 1)
+	return e.Executor.Query(ctx, query, args...)
+}
+
+// CountedEnqueue returns enqueue reporting each job insert (one statement of
+// River's) to count, or enqueue itself when count is nil.
+func CountedEnqueue(enqueue EnqueueFunc, count CountFunc) EnqueueFunc {
+	if count == nil {
+		return enqueue
+	}
+	return func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
+		count(1, 1)
+		return enqueue(ctx, args, opts)
+	}
+}
+
+// SQLExecutor adapts a database/sql transaction to Executor. With Stmts
+// set, statements are prepared once per connection and reused.
+type SQLExecutor struct {
+	Tx    *sql.Tx
+	Stmts *StmtCache
+}
 
 // Exec implements Executor.
 func (e SQLExecutor) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := e.Tx.ExecContext(ctx, query, args...)
+	var res sql.Result
+	var err error
+	if st := e.Stmts.get(ctx, query); st != nil {
+		res, err = e.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	} else {
+		res, err = e.Tx.ExecContext(ctx, query, args...)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -61,11 +115,103 @@ func (e SQLExecutor) Exec(ctx context.Context, query string, args ...any) (int64
 
 // Query implements Executor.
 func (e SQLExecutor) Query(ctx context.Context, query string, args ...any) (Rows, error) {
-	rows, err := e.Tx.QueryContext(ctx, query, args...)
+	var rows *sql.Rows
+	var err error
+	if st := e.Stmts.get(ctx, query); st != nil {
+		rows, err = e.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	} else {
+		rows, err = e.Tx.QueryContext(ctx, query, args...)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return sqlRows{rows}, nil
+}
+
+// StmtCache holds prepared statements of one *sql.DB by query text.
+// database/sql prepares each on a connection the first time a transaction
+// of that connection runs it and keeps it there, so a statement is parsed
+// once per connection instead of once per run. A statement is prepared
+// after the transaction that first ran it (PrepareWanted): preparing takes
+// a connection of the pool, and the writer's only one is the transaction's.
+// Query texts are a fixed set but for lists, whose filters vary: at most
+// maxStmts are kept, the rest run unprepared.
+type StmtCache struct {
+	db     *sql.DB
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
+	wanted map[string]bool
+}
+
+// maxStmts bounds a StmtCache.
+const maxStmts = 512
+
+// NewStmtCache returns an empty cache of db's statements.
+func NewStmtCache(db *sql.DB) *StmtCache {
+	return &StmtCache{db: db, m: map[string]*sql.Stmt{}, wanted: map[string]bool{}}
+}
+
+// get returns the prepared statement of query, or nil (c nil, or not
+// prepared yet: it is then wanted).
+func (c *StmtCache) get(_ context.Context, query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st
+	}
+	if len(c.m)+len(c.wanted) < maxStmts {
+		c.wanted[query] = true
+	}
+	return nil
+}
+
+// PrepareWanted prepares the statements transactions ran unprepared. Call
+// it outside any transaction of the cache's DB. A statement that does not
+// prepare is not asked for again.
+func (c *StmtCache) PrepareWanted(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	if len(c.wanted) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	var queries []string
+	for q := range c.wanted {
+		queries = append(queries, q)
+	}
+	clear(c.wanted)
+	c.mu.Unlock()
+	for _, q := range queries {
+		st, err := c.db.PrepareContext(ctx, q)
+		c.mu.Lock()
+		if _, dup := c.m[q]; err == nil && !dup {
+			c.m[q] = st
+		} else if err == nil {
+			_ = st.Close()
+		} else {
+			c.m[q] = nil // failed: run unprepared from now on
+		}
+		c.mu.Unlock()
+	}
+}
+
+// Close closes the cached statements.
+func (c *StmtCache) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for q, st := range c.m {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+		delete(c.m, q)
+	}
+	return errors.Join(errs...)
 }
 
 type sqlRows struct{ *sql.Rows }

@@ -38,6 +38,10 @@ type Config struct {
 	// EventHook runs before each Update's commit with the audit events it
 	// appended (Tx.RunEventHook); nil means none.
 	EventHook paydeck.EventHook
+	// CountStatements, when set, is told of every statement paydeck's
+	// transactions send (BEGIN and COMMIT not included, River's job inserts
+	// included; see CountFunc).
+	CountStatements CountFunc
 }
 
 // WithDefaults returns c with nil Logger and Now filled in.

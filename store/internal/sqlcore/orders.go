@@ -107,6 +107,9 @@ func (tx *Tx) findOrder(ctx context.Context, col, value string, lock bool) (*pay
 	if col == "id" && !paydeck.ValidUUID(value) {
 		return nil, paydeck.Errorf(paydeck.CodeNotFound, errOrderNotFound)
 	}
+	if o, err := tx.heldOrder(ctx, col, value); o != nil || err != nil {
+		return o, err
+	}
 	suffix := ""
 	if lock {
 		suffix = tx.d.ForUpdate()
@@ -115,7 +118,13 @@ func (tx *Tx) findOrder(ctx context.Context, col, value string, lock bool) (*pay
 	if err != nil {
 		return nil, err
 	}
-	return o, tx.loadItems(ctx, []*paydeck.Order{o})
+	if err := tx.loadItems(ctx, []*paydeck.Order{o}); err != nil {
+		return nil, err
+	}
+	if lock {
+		tx.holdOrder(o)
+	}
+	return o, nil
 }
 
 // FindOrders implements paydeck.Tx.
@@ -181,6 +190,13 @@ func (tx *Tx) loadItems(ctx context.Context, orders []*paydeck.Order) error {
 
 // UpdateOrder implements paydeck.Tx.
 func (tx *Tx) UpdateOrder(ctx context.Context, o *paydeck.Order) error {
+	if o.Items == nil && paydeck.ValidUUID(o.ID) {
+		// Locked without its items (LockPaymentAndOrder): Validate checks
+		// the amounts against them.
+		if err := tx.loadHeldItems(ctx, o); err != nil {
+			return err
+		}
+	}
 	if err := o.Validate(); err != nil {
 		return err
 	} else if !paydeck.ValidUUID(o.ID) {
@@ -197,5 +213,9 @@ func (tx *Tx) UpdateOrder(ctx context.Context, o *paydeck.Order) error {
 		o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
 		tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt), o.TaxFreeAmount,
 		o.ShippingPostcode, o.ShippingAddressDetail, o.ID)
-	return rowsOrNotFound(n, err, errOrderNotFound)
+	if err := rowsOrNotFound(n, err, errOrderNotFound); err != nil {
+		return err
+	}
+	tx.holdOrder(o)
+	return nil
 }

@@ -97,6 +97,9 @@ func (tx *Tx) CreatePayment(ctx context.Context, p *paydeck.Payment) error {
 		p.ReceiptURL, p.TossOrderID, receiptArg(p.CashReceipt))
 	_, err = tx.exec(ctx, errPaymentKeyTaken, `INSERT INTO payments (`+paymentCols+`)
 		VALUES (`+placeholders(len(args))+`)`, args...)
+	if err == nil {
+		tx.holdPayment(p)
+	}
 	return err
 }
 
@@ -126,12 +129,19 @@ func (tx *Tx) findPayment(ctx context.Context, col, value string, lock bool) (*p
 	if (col == "id" && !paydeck.ValidUUID(value)) || value == "" {
 		return nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
 	}
+	if p := tx.heldPayment(col, value); p != nil {
+		return p, nil
+	}
 	suffix := ""
 	if lock {
 		suffix = tx.d.ForUpdate()
 	}
-	return first(ctx, tx, `SELECT `+paymentCols+` FROM payments WHERE `+col+` = ?`+suffix, []any{value},
+	p, err := first(ctx, tx, `SELECT `+paymentCols+` FROM payments WHERE `+col+` = ?`+suffix, []any{value},
 		scanPayment, errPaymentNotFound)
+	if err == nil && lock {
+		tx.holdPayment(p)
+	}
+	return p, err
 }
 
 // FindPayments implements paydeck.Tx.
@@ -190,5 +200,9 @@ func (tx *Tx) UpdatePayment(ctx context.Context, p *paydeck.Payment) error {
 		method_details = ?, failure_code = ?, failure_message = ?, va_bank_code = ?, va_account_number = ?,
 		va_customer_name = ?, va_due_date = ?, secret = ?, approved_at = ?, expires_at = ?, updated_at = ?,
 		receipt_url = ?, cash_receipt = ? WHERE id = ?`, args...)
-	return rowsOrNotFound(n, err, errPaymentNotFound)
+	if err := rowsOrNotFound(n, err, errPaymentNotFound); err != nil {
+		return err
+	}
+	tx.holdPayment(p)
+	return nil
 }

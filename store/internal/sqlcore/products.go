@@ -40,7 +40,9 @@ func (tx *Tx) CreateProduct(ctx context.Context, p *paydeck.Product) error {
 
 // FindProductByID implements paydeck.Tx.
 func (tx *Tx) FindProductByID(ctx context.Context, id string) (*paydeck.Product, error) {
-	ps, _, err := tx.FindProducts(ctx, paydeck.ProductFilter{ID: &id, Limit: 1})
+	// The ID is unique: a page of two is never full, so list does not
+	// spend a second statement on the total.
+	ps, _, err := tx.FindProducts(ctx, paydeck.ProductFilter{ID: &id, Limit: 2})
 	if err != nil {
 		return nil, err
 	} else if len(ps) == 0 {
@@ -147,20 +149,8 @@ func (tx *Tx) ReserveStock(ctx context.Context, productID string, qty int64) err
 	} else if !paydeck.ValidUUID(productID) {
 		return paydeck.Errorf(paydeck.CodeNotFound, errProductNotFound)
 	}
-	n, err := tx.exec(ctx, "", `UPDATE products
-		SET stock_quantity = CASE WHEN is_digital THEN stock_quantity ELSE stock_quantity - ? END, updated_at = ?
-		WHERE id = ? AND is_active AND (is_digital OR stock_quantity >= ?)`,
-		qty, tx.t(tx.now), productID, qty)
-	if err != nil || n == 1 {
-		return err
-	}
-	p, err := tx.FindProductByID(ctx, productID)
-	if err != nil {
-		return err
-	} else if !p.IsActive {
-		return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not available.", p.Name)
-	}
-	return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonStockLeft, "Only %d of %q left in stock.", p.StockQuantity, p.Name)
+	_, err := tx.TakeStock(ctx, productID, qty)
+	return err
 }
 
 // ReleaseStock implements paydeck.Tx.

@@ -42,8 +42,34 @@ func (tx *Tx) CreateSession(ctx context.Context, s *paydeck.Session) error {
 }
 
 // FindSessionByID implements paydeck.Tx.
+//
+// In a read-only transaction (one snapshot) the same statement also reads
+// the session's user, so that FindUserByID of it right after (every
+// authenticated request does both) costs no second statement.
 func (tx *Tx) FindSessionByID(ctx context.Context, id string) (*paydeck.Session, error) {
-	return first(ctx, tx, `SELECT `+sessionCols+` FROM sessions WHERE id = ?`, []any{id}, scanSession, "Session not found.")
+	if !tx.readOnly {
+		return first(ctx, tx, `SELECT `+sessionCols+` FROM sessions WHERE id = ?`, []any{id}, scanSession, "Session not found.")
+	}
+	nSess, nUser := colsIn(sessionCols), colsIn(userCols)
+	n := nSess + nUser + 1
+	s, err := first(ctx, tx, `SELECT `+prefixed("s.", sessionCols)+`, `+prefixed("u.", userCols)+`,
+		CASE WHEN u.id IS NULL THEN 0 ELSE 1 END FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+		[]any{id}, func(r Rows) (*paydeck.Session, error) {
+			var hasUser int64
+			if err := (window{r, n - 1, n}).Scan(&hasUser); err != nil {
+				return nil, err
+			}
+			s, err := scanSession(window{r, 0, n})
+			if err != nil || hasUser == 0 {
+				return s, err
+			}
+			u, err := scanUser(window{r, nSess, n})
+			if err == nil {
+				tx.snapshotUser = u
+			}
+			return s, err
+		}, "Session not found.")
+	return s, err
 }
 
 // TouchSession implements paydeck.Tx.

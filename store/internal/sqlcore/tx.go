@@ -25,6 +25,13 @@ type Tx struct {
 	enqueue EnqueueFunc
 	// appended are the audit events of this transaction, for RunEventHook.
 	appended []*paydeck.PaymentEvent
+	// held are the orders and payments it locked or wrote (moneypath.go).
+	held held
+	// readOnly marks a View's transaction: one snapshot, so a row read
+	// once reads the same again; snapshotUser is the user FindSessionByID
+	// read along with the session.
+	readOnly     bool
+	snapshotUser *paydeck.User
 }
 
 var _ paydeck.Tx = (*Tx)(nil)
@@ -32,6 +39,14 @@ var _ paydeck.Tx = (*Tx)(nil)
 // NewTx returns the paydeck.Tx for an engine transaction begun at now.
 func NewTx(q Executor, d Dialect, now time.Time, enqueue EnqueueFunc) *Tx {
 	return &Tx{q: q, d: d, now: Now(now), enqueue: enqueue}
+}
+
+// NewReadTx returns the paydeck.Tx for a read-only engine transaction (one
+// snapshot) begun at now; it refuses jobs.
+func NewReadTx(q Executor, d Dialect, now time.Time) *Tx {
+	tx := NewTx(q, d, now, ReadOnlyEnqueue)
+	tx.readOnly = true
+	return tx
 }
 
 // Now normalizes a clock reading to what the stores keep: UTC, microseconds.

@@ -34,6 +34,10 @@ func (tx *Tx) CreateUser(ctx context.Context, u *paydeck.User) error {
 
 // FindUserByID implements paydeck.Tx.
 func (tx *Tx) FindUserByID(ctx context.Context, id string) (*paydeck.User, error) {
+	if u := tx.snapshotUser; u != nil && u.ID == id {
+		c := *u
+		return &c, nil
+	}
 	return tx.findUser(ctx, paydeck.UserFilter{ID: &id})
 }
 
@@ -56,7 +60,9 @@ func (tx *Tx) LockUser(ctx context.Context, id string) error {
 }
 
 func (tx *Tx) findUser(ctx context.Context, f paydeck.UserFilter) (*paydeck.User, error) {
-	f.Limit = 1
+	// ID and email are unique: a page of two is never full, so list does
+	// not spend a second statement on the total.
+	f.Limit = 2
 	users, _, err := tx.FindUsers(ctx, f)
 	if err != nil {
 		return nil, err

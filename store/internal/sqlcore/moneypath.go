@@ -1,0 +1,249 @@
+package sqlcore
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/paydeck/paydeck"
+)
+
+// The money paths lock an order and its payment, then change them, then the
+// event hooks read them again. These helpers keep that to one statement for
+// the lock and none for the re-reads: a Tx remembers the orders and payments
+// it locked or wrote (held), which no other transaction can change before it
+// ends (row locks on PostgreSQL, the single writer on SQLite).
+
+// held are the rows a Tx locked or wrote, by internal ID.
+type held struct {
+	orders   map[string]*paydeck.Order
+	payments map[string]*paydeck.Payment
+}
+
+// holdOrder remembers a copy of o, locked or written by tx. Items nil means
+// not loaded yet; loaded items are kept when o has none.
+func (tx *Tx) holdOrder(o *paydeck.Order) {
+	if tx.held.orders == nil {
+		tx.held.orders = map[string]*paydeck.Order{}
+	}
+	c := copyOrder(o)
+	if prev := tx.held.orders[o.ID]; c.Items == nil && prev != nil {
+		c.Items = prev.Items
+	}
+	tx.held.orders[o.ID] = c
+}
+
+// heldOrder returns a copy of a held order (col "id" or "order_id"), its
+// items loaded, or nil when tx holds none.
+func (tx *Tx) heldOrder(ctx context.Context, col, value string) (*paydeck.Order, error) {
+	var o *paydeck.Order
+	for _, h := range tx.held.orders {
+		if (col == "id" && h.ID == value) || (col == "order_id" && h.OrderID == value) {
+			o = h
+			break
+		}
+	}
+	if o == nil {
+		return nil, nil
+	}
+	if o.Items == nil {
+		if err := tx.loadItems(ctx, []*paydeck.Order{o}); err != nil {
+			return nil, err
+		}
+	}
+	return copyOrder(o), nil
+}
+
+// loadHeldItems sets the items of o, an order without them, from the held
+// copy (loading them once) or from the database.
+func (tx *Tx) loadHeldItems(ctx context.Context, o *paydeck.Order) error {
+	h, err := tx.heldOrder(ctx, "id", o.ID)
+	if err != nil {
+		return err
+	} else if h != nil {
+		o.Items = h.Items
+		return nil
+	}
+	return tx.loadItems(ctx, []*paydeck.Order{o})
+}
+
+// holdPayment remembers a copy of p, locked or written by tx.
+func (tx *Tx) holdPayment(p *paydeck.Payment) {
+	if tx.held.payments == nil {
+		tx.held.payments = map[string]*paydeck.Payment{}
+	}
+	tx.held.payments[p.ID] = copyPayment(p)
+}
+
+// heldPayment returns a copy of a held payment (col "id" or
+// "payment_key"), or nil.
+func (tx *Tx) heldPayment(col, value string) *paydeck.Payment {
+	for _, h := range tx.held.payments {
+		if (col == "id" && h.ID == value) || (col == "payment_key" && h.PaymentKey == value && value != "") {
+			return copyPayment(h)
+		}
+	}
+	return nil
+}
+
+// copyOrder and copyPayment copy deeply: nothing the caller changes in
+// place after a hold (a time, a receipt) reaches the held copy unwritten.
+func copyOrder(o *paydeck.Order) *paydeck.Order {
+	c := *o
+	c.Items = slices.Clone(o.Items)
+	c.PaidAt, c.ShippedAt, c.DeliveredAt = clonePtr(o.PaidAt), clonePtr(o.ShippedAt), clonePtr(o.DeliveredAt)
+	return &c
+}
+
+func copyPayment(p *paydeck.Payment) *paydeck.Payment {
+	c := *p
+	c.MethodDetails = bytes.Clone(p.MethodDetails)
+	c.VirtualAccount, c.CashReceipt = clonePtr(p.VirtualAccount), clonePtr(p.CashReceipt)
+	c.ApprovedAt, c.ExpiresAt = clonePtr(p.ApprovedAt), clonePtr(p.ExpiresAt)
+	return &c
+}
+
+// clonePtr returns a pointer to a copy of *p, or nil.
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+// LockPaymentAndOrder implements paydeck.Tx.
+func (tx *Tx) LockPaymentAndOrder(ctx context.Context, paymentID string) (*paydeck.Order, *paydeck.Payment, error) {
+	if !paydeck.ValidUUID(paymentID) {
+		return nil, nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
+	}
+	if p := tx.heldPayment("id", paymentID); p != nil {
+		if o, err := tx.heldOrder(ctx, "id", p.OrderID); o != nil || err != nil {
+			return o, p, err
+		}
+	}
+	type pair struct {
+		o *paydeck.Order
+		p *paydeck.Payment
+	}
+	// FROM lists the order first: PostgreSQL locks each joined row's
+	// tables in that order, the lock order of every money path.
+	nOrder := colsIn(orderCols)
+	rows, err := queryAll(ctx, tx, `SELECT `+prefixed("o.", orderCols)+`, `+prefixed("p.", paymentCols)+`
+		FROM orders o JOIN payments p ON p.order_id = o.id WHERE p.id = ?`+tx.d.ForUpdate(), []any{paymentID},
+		func(r Rows) (*pair, error) {
+			n := nOrder + colsIn(paymentCols)
+			o, err := scanOrder(window{r, 0, n})
+			if err != nil {
+				return nil, err
+			}
+			p, err := scanPayment(window{r, nOrder, n})
+			return &pair{o, p}, err
+		})
+	if err != nil {
+		return nil, nil, err
+	} else if len(rows) == 0 {
+		return nil, nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
+	}
+	o, p := rows[0].o, rows[0].p
+	tx.holdOrder(o)
+	tx.holdPayment(p)
+	return o, p, nil
+}
+
+// LockOrderWithPayments implements paydeck.Tx.
+func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*paydeck.Order, []*paydeck.Payment, error) {
+	lock := tx.d.ForUpdate()
+	if lock != "" {
+		lock += " OF o" // the payments' side of an outer join cannot be locked
+	}
+	nOrder, nPay := colsIn(orderCols), colsIn(paymentCols)
+	n := nOrder + nPay + 1
+	var o *paydeck.Order
+	pays := []*paydeck.Payment{}
+	_, err := queryAll(ctx, tx, `SELECT `+prefixed("o.", orderCols)+`, `+prefixed("p.", paymentCols)+`,
+		CASE WHEN p.id IS NULL THEN 0 ELSE 1 END
+		FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.order_id = ?
+		ORDER BY p.created_at DESC, p.id DESC`+lock, []any{orderID},
+		func(r Rows) (*struct{}, error) {
+			if o == nil {
+				var err error
+				if o, err = scanOrder(window{r, 0, n}); err != nil {
+					return nil, err
+				}
+			}
+			var hasPayment int64
+			if err := (window{r, n - 1, n}).Scan(&hasPayment); err != nil || hasPayment == 0 {
+				return nil, err
+			}
+			p, err := scanPayment(window{r, nOrder, n})
+			if err == nil {
+				pays = append(pays, p)
+			}
+			return nil, err
+		})
+	if err != nil {
+		return nil, nil, err
+	} else if o == nil {
+		return nil, nil, paydeck.Errorf(paydeck.CodeNotFound, errOrderNotFound)
+	}
+	tx.holdOrder(o)
+	return o, pays, nil
+}
+
+// TakeStock implements paydeck.Tx.
+func (tx *Tx) TakeStock(ctx context.Context, productID string, qty int64) (*paydeck.Product, error) {
+	if qty <= 0 {
+		return nil, paydeck.Errorf(paydeck.CodeInvalid, "Quantity must be positive.")
+	} else if !paydeck.ValidUUID(productID) {
+		return nil, paydeck.Errorf(paydeck.CodeNotFound, errProductNotFound)
+	}
+	ps, err := queryAll(ctx, tx, `UPDATE products
+		SET stock_quantity = CASE WHEN is_digital THEN stock_quantity ELSE stock_quantity - ? END, updated_at = ?
+		WHERE id = ? AND is_active AND (is_digital OR stock_quantity >= ?) RETURNING `+productCols,
+		[]any{qty, tx.t(tx.now), productID, qty}, scanProduct)
+	if err != nil {
+		return nil, err
+	} else if len(ps) == 1 {
+		return ps[0], nil
+	}
+	p, err := tx.FindProductByID(ctx, productID)
+	if err != nil {
+		return nil, err
+	} else if !p.IsActive {
+		return p, paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not available.", p.Name)
+	}
+	return p, paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonStockLeft, "Only %d of %q left in stock.", p.StockQuantity, p.Name)
+}
+
+// colsIn counts the columns of a select list.
+func colsIn(list string) int { return strings.Count(list, ",") + 1 }
+
+// prefixed qualifies every column of a select list with prefix ("o.").
+func prefixed(prefix, list string) string {
+	cols := strings.Split(list, ",")
+	for i, c := range cols {
+		cols[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// window shows a scan function the columns from..from+its destinations of
+// a wider row (a join); the other columns are skipped (nil destinations,
+// which pgx skips) or read into throwaway values (database/sql).
+type window struct {
+	Rows
+	from, total int
+}
+
+func (w window) Scan(dest ...any) error {
+	all := make([]any, w.total)
+	if _, sql := w.Rows.(sqlRows); sql {
+		for i := range all {
+			all[i] = new(any)
+		}
+	}
+	copy(all[w.from:], dest)
+	return w.Rows.Scan(all...)
+}
