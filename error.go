@@ -76,6 +76,7 @@ const (
 	ReasonStockBelowZero      = "stock_below_zero"        // units in stock, product name, units taken out
 	ReasonOrderEmpty          = "order_empty"             // none
 	ReasonDuplicateLine       = "duplicate_line"          // product ID
+	ReasonPostcode            = "postcode"                // none
 	ReasonShippingRequired    = "shipping_required"       // none
 	ReasonAmountOutOfRange    = "amount_out_of_range"     // min, max, amount
 	ReasonTooManyHeld         = "too_many_held"           // max, held, product name

@@ -152,7 +152,7 @@ func TestRefundFlow(t *testing.T) {
 
 		s.Clock.Advance(2 * time.Second) // Toss refuses cancels of one payment within a second
 		empty := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"reason": {"전액 환불"}, "confirm": {"yes"}})
-		require.Equal(t, http.StatusBadRequest, empty.Status, "an empty amount is not silently everything")
+		require.Equal(t, http.StatusUnprocessableEntity, empty.Status, "an empty amount is not silently everything")
 		require.Equal(t, int64(28_000), s.PaymentByKey(t, p.PaymentKey).BalanceAmount)
 		full := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/refund", url.Values{"scope": {"full"}, "preset": {"단순 변심"},
 			"confirm": {"yes"}})

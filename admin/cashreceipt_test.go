@@ -41,7 +41,7 @@ func TestCashReceiptActions(t *testing.T) {
 		require.Contains(t, page.Body, "부가세 3,000원")
 
 		bad := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/cash-receipt", url.Values{"type": {"지출증빙"}, "number": {"12-34"}})
-		require.Equal(t, http.StatusBadRequest, bad.Status)
+		require.Equal(t, http.StatusUnprocessableEntity, bad.Status)
 		require.Contains(t, bad.Body, `class="alert receipt-error"`)
 		ok := s.admin.Post(t, "/admin/payments/"+p.PaymentKey+"/cash-receipt", url.Values{"type": {"지출증빙"}, "number": {"123-45-67890"}})
 		require.Equal(t, http.StatusSeeOther, ok.Status, ok.Body)

@@ -127,7 +127,7 @@ func TestAnsweringACall(t *testing.T) {
 		require.Equal(t, http.StatusOK, set.Status, set.Body)
 		srows := readSheet(t, set.Header, set.Body)
 		require.Equal(t, []string{"주문번호", "결제 키", "결제수단", "상태", "승인 시각", "승인 금액", "환불 금액", "환불 후 금액", "수수료", "정산 금액",
-			"면세 금액", "공급가액", "부가세", "현금영수증"}, srows[0])
+			"면세 금액", "공급가액", "부가세", "현금영수증", "쿠폰", "할인"}, srows[0])
 		require.Len(t, srows, 4, "header, two payments, totals")
 		require.Contains(t, []string{srows[1][1], srows[2][1]}, p.PaymentKey)
 		require.Equal(t, "카드", srows[1][2])
@@ -156,8 +156,8 @@ func TestPendingDepositCancel(t *testing.T) {
 	require.Equal(t, paydeck.PaymentWaitingForDeposit, p.Status)
 	path := "/admin/payments/" + p.PaymentKey + "/refund"
 	part := s.admin.Post(t, path, url.Values{"amount": {"1000"}, "preset": {"단순 변심"}})
-	require.Equal(t, http.StatusBadRequest, part.Status, part.Body)
-	require.Contains(t, part.Body, "cancelled in full")
+	require.Equal(t, http.StatusUnprocessableEntity, part.Status, part.Body)
+	require.Contains(t, part.Body, "입금 전 가상계좌는 전액 취소만 할 수 있습니다")
 	ask := s.admin.Post(t, path, url.Values{"scope": {"full"}, "preset": {"단순 변심"}, "idem": {"va-1"}})
 	require.Equal(t, http.StatusOK, ask.Status, ask.Body)
 	require.Contains(t, ask.Body, `id="refund-amount">전액 33,000원`)

@@ -56,7 +56,7 @@ func TestFailedPaymentsPage(t *testing.T) {
 		_, err = s.Payments.Confirm(t.Context(), a, payment.ConfirmInput{PaymentKey: vk, OrderID: va.OrderID, Amount: va.FinalAmount})
 		require.NoError(t, err)
 		op := s.admin.Get(t, "/admin/orders/"+va.OrderID)
-		require.Contains(t, op.Body, ">입금 대기 취소</button>")
+		require.Contains(t, op.Body, ">입금 대기 취소…</button>", "the first step of the cancel; it asks for confirmation")
 		require.NotContains(t, op.Body, ">환불하기</button>")
 		require.Equal(t, paydeck.OrderPending, s.order(t, va.OrderID).Status)
 	})

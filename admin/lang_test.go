@@ -19,7 +19,9 @@ func TestEveryAdminPageSpeaksItsLanguage(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
 		sc := sitetest.NewScene(t, env)
-		allow := append(sc.Names, "paydeck", "Toss Payments", "토스페이먼츠", "Standard Webhooks", "REST API", "Authorization: Bearer")
+		// Brand and format names read the same in either language.
+		allow := append(sc.Names, "paydeck", "Toss Payments", "토스페이먼츠", "Standard Webhooks", "REST API", "Authorization: Bearer",
+			"GS Postbox", "JPEG, PNG, WebP", "River UI")
 		skip := []string{"/admin/jobs", "/toss-sandbox", "/docs", "/api", "/static", "/openapi", "/admin/settlements.csv"}
 		depositKey, _ := sc.Payment(t, "deposit")
 		for _, lang := range []string{ui.Korean, ui.English} {

@@ -69,7 +69,7 @@ func (a *app) refund(w http.ResponseWriter, r *http.Request, rq *request) {
 			if p.Status != paydeck.PaymentWaitingForDeposit {
 				err = p.CanRefund(*f.Amount)
 			} else if *f.Amount != p.Amount {
-				err = paydeck.Errorf(paydeck.CodeInvalid, "A virtual account awaiting its deposit can only be cancelled in full.")
+				err = paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonDepositFullOnly, "A virtual account awaiting its deposit can only be cancelled in full.")
 			}
 		}
 		if err == nil {

@@ -52,7 +52,7 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 		return nil, err
 	}
 	if pc := strings.TrimSpace(in.Shipping.Postcode); pc != "" && !validPostcode(pc) {
-		return nil, paydeck.Errorf(paydeck.CodeInvalid, "A postcode (우편번호) has 5 digits.")
+		return nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonPostcode, "A postcode has 5 digits.")
 	}
 	if in.CustomerRef != "" && !a.Admin {
 		return nil, paydeck.Errorf(paydeck.CodeInvalid, "Only API keys and admins may name an external customer reference.")

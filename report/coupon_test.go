@@ -72,7 +72,7 @@ func TestReportsShowDiscounts(t *testing.T) {
 		csv, err := set.CSV()
 		require.NoError(t, err)
 		lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
-		require.True(t, strings.HasSuffix(lines[0], ",netAmount,couponCode,discountAmount"), lines[0])
+		require.True(t, strings.HasSuffix(lines[0], ",netAmount,taxFreeAmount,suppliedAmount,vat,cashReceipt,couponCode,discountAmount"), lines[0])
 		require.Contains(t, string(csv), ",TENOFF,4000\n")
 		require.True(t, strings.HasSuffix(lines[len(lines)-1], ",,4000"), lines[len(lines)-1])
 	})

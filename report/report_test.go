@@ -133,8 +133,8 @@ func TestSettlementsCarryTaxSplit(t *testing.T) {
 		csv, err := set.CSV()
 		require.NoError(t, err)
 		lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
-		require.True(t, strings.HasSuffix(lines[0], ",taxFreeAmount,suppliedAmount,vat,cashReceipt"))
-		require.True(t, strings.HasSuffix(lines[1], ",29900,11818,1182,소득공제"), lines[1])
-		require.True(t, strings.HasSuffix(lines[2], ",29900,11818,1182,"), lines[2])
+		require.True(t, strings.HasSuffix(lines[0], ",taxFreeAmount,suppliedAmount,vat,cashReceipt,couponCode,discountAmount"))
+		require.True(t, strings.HasSuffix(lines[1], ",29900,11818,1182,소득공제,,0"), lines[1])
+		require.True(t, strings.HasSuffix(lines[2], ",29900,11818,1182,,,0"), lines[2])
 	})
 }

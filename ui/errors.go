@@ -67,6 +67,7 @@ var errorMessages = Messages{
 	"err.refund_scope":            {"전액 환불을 고르거나 환불할 금액을 적어 주세요.", "Choose a full refund or enter the amount to refund."},
 	"err.refund_preset":           {"목록에 있는 환불 사유 중 하나를 골라 주세요.", "Choose one of the offered refund reasons."},
 	"err.refund_other":            {"사유가 '기타'이면 사유 칸에 내용을 적어 주세요.", "Say why in the reason field when the reason is other."},
+	"err.postcode":                {"우편번호는 숫자 5자리입니다.", "A postcode has 5 digits."},
 	"err.stock_negative":          {"재고 수량은 0 이상이어야 합니다.", "The stock quantity must not be negative."},
 	"err.product_category":        {"분류는 앞뒤 공백 없이 %[1]d자 이내로 적어 주세요.", "The category must be at most %[1]d characters, without leading or trailing spaces."},
 	"err.method_name":             {"결제수단 이름을 입력해 주세요.", "Give the payment method a name."},

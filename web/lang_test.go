@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"github.com/stretchr/testify/require"
 	"net/http"
 	"net/url"
 	"testing"
@@ -54,11 +55,15 @@ func TestEveryShopPageSpeaksItsLanguage(t *testing.T) {
 					url.Values{}, http.StatusConflict, allow)
 				sitetest.CheckLanguagePost(t, sc.Shopper, lang, "/subscriptions/"+sc.Subscription+"/cancel",
 					url.Values{"when": {"tomorrow"}}, http.StatusUnprocessableEntity, allow)
-				// More of the rice than is in stock: the cart page says why.
+				// The last unit sells out while it sits in the cart (the cart
+				// itself caps quantities at the stock): the cart page says why.
 				shopper := sc.Visitor(t)
 				shopper.SignIn(t, sc.User(t, "customer"))
+				last := env.Product(t, 5000, 1)
 				sitetest.CheckLanguagePost(t, shopper, lang, "/cart/add",
-					url.Values{"product_id": {sc.Products[1].ID}, "quantity": {"3"}}, 0, allow)
+					url.Values{"product_id": {last.ID}, "quantity": {"1"}}, 0, allow)
+				res := sc.Owner.Post(t, "/admin/products/"+last.ID+"/stock", url.Values{"delta": {"-1"}, "reason": {"재고 실사"}})
+				require.Equal(t, http.StatusSeeOther, res.Status, res.Body)
 				sitetest.CheckLanguagePost(t, shopper, lang, "/orders",
 					url.Values{"name": {"홍길동"}, "address": {"서울특별시 중구 세종대로 110"}}, http.StatusConflict, allow)
 				// An empty cart ordered: the same.

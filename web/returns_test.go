@@ -41,8 +41,8 @@ func TestAddressRememberedAndReturns(t *testing.T) {
 		require.Contains(t, cart, `value="3층 301호"`)
 		require.Contains(t, cart, `value="서울특별시 중구 세종대로 110"`)
 		p = v.Post(t, "/orders", url.Values{"name": {"홍길동"}, "postcode": {"4524"}, "address": {"서울"}})
-		require.Equal(t, http.StatusBadRequest, p.Status)
-		require.Contains(t, p.Body, "5 digits")
+		require.Equal(t, http.StatusUnprocessableEntity, p.Status)
+		require.Contains(t, p.Body, "우편번호는 숫자 5자리입니다")
 
 		o := s.orderRecord(t, orderID)
 		key := s.Authorize(t, o, "CARD")
