@@ -1,8 +1,10 @@
 package outbound_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -47,9 +49,11 @@ func TestSubscriptionEvents(t *testing.T) {
 		require.NoError(t, err)
 		plan := e.Plan(t, "월간 원두", 19_900, paydeck.IntervalMonth, 1, 0)
 
-		// received returns the verified events of subscription id, in
-		// the order they arrived. Each request is verified when first
-		// seen: before the test moves the clock on by a month.
+		// received returns the verified events of subscription id in the
+		// order they were made (the store's Seq): deliveries are separate
+		// jobs, so two events of one change (card_updated and the charge
+		// it runs) may arrive in either order. Each request is verified
+		// when first seen: before the test moves the clock on by a month.
 		verified := 0
 		received := func(id string) []env {
 			var out []env
@@ -62,6 +66,11 @@ func TestSubscriptionEvents(t *testing.T) {
 					out = append(out, ev)
 				}
 			}
+			seq := map[string]int64{}
+			for _, ev := range outboundEvents(t, e) {
+				seq[ev.ID] = ev.Seq
+			}
+			slices.SortStableFunc(out, func(a, b env) int { return cmp.Compare(seq[a.ID], seq[b.ID]) })
 			return out
 		}
 		types := func(id string) []paydeck.OutboundEventType {
