@@ -148,6 +148,9 @@ func (tx *Tx) UseCoupon(ctx context.Context, u *paydeck.CouponUse) error {
 	_, err = tx.exec(ctx, "This order already uses a coupon.", `INSERT INTO coupon_uses
 		(order_id, coupon_id, code, user_id, discount_amount, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		u.OrderID, u.CouponID, u.Code, u.UserID, u.DiscountAmount, tx.t(u.CreatedAt))
+	if h := tx.held.orders[u.OrderID]; err == nil && h != nil {
+		h.CouponCode = u.Code // the order's CouponCode is read from its use
+	}
 	return err
 }
 

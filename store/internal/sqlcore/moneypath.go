@@ -28,8 +28,13 @@ func (tx *Tx) holdOrder(o *paydeck.Order) {
 		tx.held.orders = map[string]*paydeck.Order{}
 	}
 	c := copyOrder(o)
-	if prev := tx.held.orders[o.ID]; c.Items == nil && prev != nil {
-		c.Items = prev.Items
+	if prev := tx.held.orders[o.ID]; prev != nil {
+		if c.Items == nil {
+			c.Items = prev.Items
+		}
+		if c.CouponCode == "" { // never changes once used; o may come from a read that skips it
+			c.CouponCode = prev.CouponCode
+		}
 	}
 	tx.held.orders[o.ID] = c
 }
@@ -63,6 +68,9 @@ func (tx *Tx) loadHeldItems(ctx context.Context, o *paydeck.Order) error {
 		return err
 	} else if h != nil {
 		o.Items = h.Items
+		if o.CouponCode == "" {
+			o.CouponCode = h.CouponCode
+		}
 		return nil
 	}
 	return tx.loadItems(ctx, []*paydeck.Order{o})
