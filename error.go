@@ -76,6 +76,14 @@ const (
 	ReasonStockBelowZero      = "stock_below_zero"        // units in stock, product name, units taken out
 	ReasonOrderEmpty          = "order_empty"             // none
 	ReasonDuplicateLine       = "duplicate_line"          // product ID
+	ReasonReturnNoItems       = "return_no_items"         // none
+	ReasonReturnNotDelivered  = "return_not_delivered"    // order ID
+	ReasonReturnNotReturnable = "return_not_returnable"   // order ID, order status
+	ReasonReturnDefectClosed  = "return_defect_closed"    // deadline (KST)
+	ReasonReturnWindowClosed  = "return_window_closed"    // deadline (KST)
+	ReasonReturnWaiting       = "return_waiting"          // order ID
+	ReasonReturnExempt        = "return_exempt"           // product name
+	ReasonQuantityLeft        = "quantity_left"           // units left, product name, "ship" or "return"
 	ReasonPostcode            = "postcode"                // none
 	ReasonShippingRequired    = "shipping_required"       // none
 	ReasonAmountOutOfRange    = "amount_out_of_range"     // min, max, amount

@@ -15,6 +15,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/admin/form"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/ui"
 )
 
 // fulfilmentView is what the order page's shipping and returns section
@@ -65,20 +66,12 @@ func (a *app) loadFulfilment(r *http.Request, rq *request, d *orderDetail) error
 func (a *app) ship(w http.ResponseWriter, r *http.Request, rq *request) {
 	orderID := r.PathValue("orderId")
 	in := payment.ShipInput{Courier: r.PostFormValue("courier"), TrackingNumber: r.PostFormValue("tracking")}
-	for key, vals := range r.PostForm {
-		id, ok := strings.CutPrefix(key, "qty_")
-		if !ok || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(vals[0]), 10, 64)
-		if err != nil || n < 0 {
-			a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "Quantities must be whole numbers."))
-			return
-		}
-		if n > 0 {
-			in.Lines = append(in.Lines, paydeck.ShipmentLine{ProductID: id, Quantity: n})
-		}
+	lines, err := ui.QuantityLines(r.PostForm)
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
 	}
+	in.Lines = lines
 	if _, _, err := a.d.Payments.Ship(r.Context(), rq.actor, orderID, in); err != nil {
 		a.error(w, r, rq, err)
 		return

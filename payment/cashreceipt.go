@@ -127,15 +127,7 @@ func receiptDue(p *paydeck.Payment) (issue bool, cancel int64) {
 // CashReceiptArgs job; it returns an error (River retries) while Toss's
 // answer is unknown, and records a definite refusal as an event.
 func (s *Service) SettleCashReceipt(ctx context.Context, paymentID string) error {
-	var p *paydeck.Payment
-	var o *paydeck.Order
-	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
-		if p, err = tx.FindPaymentByID(ctx, paymentID); err != nil {
-			return err
-		}
-		o, err = tx.FindOrderByID(ctx, p.OrderID)
-		return err
-	})
+	p, o, err := s.paymentAndOrderByID(ctx, paymentID)
 	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
 		return nil
 	} else if err != nil {

@@ -223,15 +223,7 @@ func (s *Service) onPayment(ctx context.Context, paymentID string,
 // It returns an error while the outcome is still unknown, so the job is
 // retried. Payments no longer in progress are left alone.
 func (s *Service) ResolvePayment(ctx context.Context, paymentID string) error {
-	var p *paydeck.Payment
-	var o *paydeck.Order
-	err := s.store.View(ctx, func(tx paydeck.Tx) (err error) {
-		if p, err = tx.FindPaymentByID(ctx, paymentID); err != nil {
-			return err
-		}
-		o, err = tx.FindOrderByID(ctx, p.OrderID)
-		return err
-	})
+	p, o, err := s.paymentAndOrderByID(ctx, paymentID)
 	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
 		return nil
 	} else if err != nil {
@@ -268,4 +260,17 @@ func (s *Service) ResolvePayment(ctx context.Context, paymentID string) error {
 		return errors.New("payment: confirm outcome still unknown")
 	}
 	return nil
+}
+
+// paymentAndOrderByID reads the payment with internal ID paymentID and its
+// order, for the jobs that settle a payment's loose ends.
+func (s *Service) paymentAndOrderByID(ctx context.Context, paymentID string) (p *paydeck.Payment, o *paydeck.Order, err error) {
+	err = s.store.View(ctx, func(tx paydeck.Tx) (err error) {
+		if p, err = tx.FindPaymentByID(ctx, paymentID); err != nil {
+			return err
+		}
+		o, err = tx.FindOrderByID(ctx, p.OrderID)
+		return err
+	})
+	return p, o, err
 }

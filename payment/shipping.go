@@ -134,7 +134,7 @@ func pickLines(o *paydeck.Order, left map[string]int64, want []paydeck.ShipmentL
 		case l.Quantity < 1:
 			return nil, paydeck.Errorf(paydeck.CodeInvalid, "Quantities must be at least 1.")
 		case l.Quantity > n:
-			return nil, paydeck.Errorf(paydeck.CodeInvalid, "Only %d of %s are left to %s.", max(n, 0), itemName(o, l.ProductID), verb)
+			return nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonQuantityLeft, "Only %d of %s are left to %s.", max(n, 0), itemName(o, l.ProductID), verb)
 		}
 		seen[l.ProductID] = true
 		lines = append(lines, paydeck.ShipmentLine{ProductID: l.ProductID, Quantity: l.Quantity})
@@ -242,7 +242,7 @@ func (s *Service) RequestReturn(ctx context.Context, a Actor, orderID string, in
 	case utf8.RuneCountInString(in.Note) > 500:
 		return nil, paydeck.Errorf(paydeck.CodeInvalid, "A return note has at most 500 characters.")
 	case len(in.Lines) == 0:
-		return nil, paydeck.Errorf(paydeck.CodeInvalid, "Choose at least one item to return.")
+		return nil, paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonReturnNoItems, "Choose at least one item to return.")
 	}
 	var out *paydeck.ReturnRequest
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
@@ -251,17 +251,17 @@ func (s *Service) RequestReturn(ctx context.Context, a Actor, orderID string, in
 			return notFound("Order", orderID)
 		}
 		if o.DeliveredAt == nil {
-			return paydeck.Errorf(paydeck.CodeConflict, "Order %s has not been delivered yet; a return can be requested once it arrives.", o.OrderID)
+			return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonReturnNotDelivered, "Order %s has not been delivered yet; a return can be requested once it arrives.", o.OrderID)
 		}
 		if o.Status != paydeck.OrderDelivered && o.Status != paydeck.OrderPartialRefunded {
-			return paydeck.Errorf(paydeck.CodeConflict, "Order %s is %s and cannot be returned.", o.OrderID, o.Status)
+			return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonReturnNotReturnable, "Order %s is %s and cannot be returned.", o.OrderID, o.Status)
 		}
 		deadline := paydeck.ReturnDeadline(in.Reason, *o.DeliveredAt)
 		if !tx.Now().Before(deadline) {
 			if in.Reason.ShopPays() {
-				return paydeck.Errorf(paydeck.CodeConflict, "The 3 months for returning a defective or wrong item ended at %s.", kstTime(deadline))
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonReturnDefectClosed, "The 3 months for returning a defective or wrong item ended at %s.", kstTime(deadline))
 			}
-			return paydeck.Errorf(paydeck.CodeConflict, "The 7-day withdrawal period (청약철회) ended at %s.", kstTime(deadline))
+			return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonReturnWindowClosed, "The 7-day withdrawal period ended at %s.", kstTime(deadline))
 		}
 		f, err := loadFulfilment(ctx, tx, o)
 		if err != nil {
@@ -269,7 +269,7 @@ func (s *Service) RequestReturn(ctx context.Context, a Actor, orderID string, in
 		}
 		for _, r := range f.Returns {
 			if r.Status == paydeck.ReturnRequested {
-				return paydeck.Errorf(paydeck.CodeConflict, "A return of order %s is already waiting for the shop's answer.", o.OrderID)
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonReturnWaiting, "A return of order %s is already waiting for the shop's answer.", o.OrderID)
 			}
 		}
 		lines, err := pickLines(o, f.Returnable, in.Lines, "return")
@@ -291,8 +291,8 @@ func (s *Service) RequestReturn(ctx context.Context, a Actor, orderID string, in
 				return err
 			}
 			if in.Reason == paydeck.ReturnChangeOfMind && (p.WithdrawalExempt || p.IsDigital) {
-				return paydeck.Errorf(paydeck.CodeConflict,
-					"%s cannot be returned for a change of mind (전자상거래법 §17(2)); a defective or wrong item can.", itemName(o, l.ProductID))
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonReturnExempt,
+					"%s cannot be returned for a change of mind (Electronic Commerce Act §17(2)); a defective or wrong item can.", itemName(o, l.ProductID))
 			}
 			total += unitPrice(o, l.ProductID) * l.Quantity
 			back[l.ProductID] += l.Quantity

@@ -2,11 +2,10 @@ package web
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/payment"
+	"github.com/paydeck/paydeck/ui"
 )
 
 // fulfilment is the shipping and returns part of the shopper's order page.
@@ -83,23 +82,15 @@ func (a *app) requestReturn(w http.ResponseWriter, r *http.Request) {
 	}
 	orderID := r.PathValue("orderId")
 	in := payment.ReturnInput{Reason: paydeck.ReturnReason(r.PostFormValue("reason")), Note: r.PostFormValue("note")}
-	for key, vals := range r.PostForm {
-		id, ok := strings.CutPrefix(key, "qty_")
-		if !ok || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
-			continue
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(vals[0]), 10, 64)
-		if err != nil || n < 0 {
-			a.error(w, r, rq, paydeck.Errorf(paydeck.CodeInvalid, "Quantities must be whole numbers."))
-			return
-		}
-		if n > 0 {
-			in.Lines = append(in.Lines, paydeck.ShipmentLine{ProductID: id, Quantity: n})
-		}
+	lines, err := ui.QuantityLines(r.PostForm)
+	if err != nil {
+		a.error(w, r, rq, err)
+		return
 	}
-	_, err := a.d.Payments.RequestReturn(r.Context(), actor(r, user), orderID, in)
+	in.Lines = lines
+	_, err = a.d.Payments.RequestReturn(r.Context(), actor(r, user), orderID, in)
 	if c := paydeck.ErrorCode(err); c == paydeck.CodeInvalid || c == paydeck.CodeConflict {
-		a.renderOrder(w, r, rq, user, orderID, paydeck.ErrorMessage(err))
+		a.renderOrder(w, r, rq, user, orderID, rq.view.ErrorText(err))
 		return
 	} else if err != nil {
 		a.error(w, r, rq, err)

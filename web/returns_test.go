@@ -74,7 +74,7 @@ func TestAddressRememberedAndReturns(t *testing.T) {
 		p = v.Post(t, "/orders/"+orderID+"/returns", url.Values{"reason": {"change_of_mind"}, "qty_" + s.water.ID: {"1"}})
 		require.Equal(t, http.StatusConflict, p.Status)
 		require.Contains(t, p.Body, `id="return-error"`)
-		require.Contains(t, p.Body, "§17(2)")
+		require.Contains(t, p.Body, "전자상거래법 제17조 제2항", "the refusal in the page's language")
 		p = v.Post(t, "/orders/"+orderID+"/returns", url.Values{"reason": {"defective"}, "note": {"깨져서 왔어요"}, "qty_" + s.water.ID: {"1"}})
 		require.Equal(t, http.StatusSeeOther, p.Status, p.Body)
 		page = v.Get(t, "/orders/"+orderID).Body
