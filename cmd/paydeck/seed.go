@@ -11,7 +11,7 @@ import (
 // online shop, two of them digital (no stock limit).
 var demoProducts = []paydeck.Product{
 	{Name: "제주 감귤 5kg", Description: "서귀포 농가에서 수확한 달콤한 노지 감귤입니다.", Price: 29_900, StockQuantity: 50, TaxFree: true},
-	{Name: "유기농 현미 10kg", Description: "전남 해남에서 재배한 유기농 현미, 올해 도정.", Price: 45_000, StockQuantity: 30},
+	{Name: "유기농 현미 10kg", Description: "전남 해남에서 재배한 유기농 현미, 올해 도정.", Price: 45_000, StockQuantity: 30, TaxFree: true},
 	{Name: "국산 참기름 350ml", Description: "국산 참깨를 저온 압착한 고소한 참기름.", Price: 18_500, StockQuantity: 40},
 	{Name: "한우 불고기 세트 1kg", Description: "1++ 등급 한우 불고기용 양념육, 냉장 배송.", Price: 89_000, StockQuantity: 10},
 	{Name: "보성 녹차 티백 50입", Description: "전남 보성 첫물차로 만든 녹차 티백.", Price: 12_000, StockQuantity: 100},
