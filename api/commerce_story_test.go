@@ -14,6 +14,7 @@ import (
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/internal/apptest"
 	"github.com/paydeck/paydeck/internal/apptest/apitest"
+	"github.com/paydeck/paydeck/internal/apptest/sitetest"
 )
 
 // TestKoreanCommerceStory is issue 15's "Done when" over real HTTP on both
@@ -212,5 +213,26 @@ func TestKoreanCommerceStory(t *testing.T) {
 		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/admin/reconciliation?date=" + day, Token: admin}, http.StatusOK, &rec)
 		require.Empty(t, rec.Report.Mismatches)
 		require.Equal(t, 1, rec.Report.Matched)
+
+		// The pages say the same: the shopper's order page (the same
+		// account, signed in to the shop) and the owner's.
+		site := sitetest.NewSite(t, env)
+		var u *paydeck.User
+		require.NoError(t, env.DB.View(t.Context(), func(tx paydeck.Tx) (err error) {
+			u, err = tx.FindUserByEmail(t.Context(), email)
+			return err
+		}))
+		shopper := site.Visitor(t)
+		shopper.SignIn(t, u) // apitest.Password is the site's password too
+		page := shopper.Get(t, "/orders/"+o.OrderID).Body
+		for _, want := range []string{"47,900원", "-5,000원", "WELCOME5000", "10,000원", "684012345678", "소득공제", "010****1234"} {
+			require.Contains(t, page, want, "the shopper's order page")
+		}
+		owner := site.Visitor(t)
+		owner.SignIn(t, site.User(t, paydeck.RoleAdmin))
+		page = owner.Get(t, "/admin/orders/"+o.OrderID).Body
+		for _, want := range []string{"47,900원", "-5,000원", "37,900원", "21,287원", "1,510원", "684012345678", "소득공제"} {
+			require.Contains(t, page, want, "the owner's order page")
+		}
 	})
 }
