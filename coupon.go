@@ -143,9 +143,12 @@ func (e *CouponError) Error() string { return e.Err.Error() }
 // Unwrap returns the *Error.
 func (e *CouponError) Unwrap() error { return e.Err }
 
-// NewCouponError returns a *CouponError with code and message.
+// NewCouponError returns a *CouponError with code and message; its *Error
+// carries "coupon_"+reason as the stable Reason (a problem's "code").
 func NewCouponError(reason CouponReason, code, format string, args ...any) *CouponError {
-	return &CouponError{Reason: reason, Err: Errorf(code, format, args...)}
+	e := Errorf(code, format, args...)
+	e.Reason = "coupon_" + string(reason)
+	return &CouponError{Reason: reason, Err: e}
 }
 
 // Discount returns what c takes off an order with these items at now:

@@ -60,8 +60,7 @@ func (s *server) problem(ctx context.Context, err error) error {
 		p.Code = paydeck.ErrorReason(err)
 	}
 	var ce *paydeck.CouponError
-	if errors.As(err, &ce) { // say which rule refused the coupon, for clients to act on
-		p.Code = "coupon_" + string(ce.Reason)
+	if errors.As(err, &ce) { // say where the refused coupon is, for clients to act on
 		p.Errors = append(p.Errors, &huma.ErrorDetail{Location: "body.couponCode", Message: string(ce.Reason)})
 	}
 	return p
