@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -111,16 +112,20 @@ func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 }
 
 func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
-	tx, err := db.pool.Begin(ctx)
+	tx, err := db.begin(ctx, pgx.TxOptions{})
 	if err != nil {
-		return unavailable(err)
-	}
-	defer func() { _ = tx.Rollback(ctx) }()
-	enqueue := func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
-		_, err := db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
 		return err
 	}
-	stx := sqlcore.NewTx(sqlcore.Counted(executor{tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now(),
+	defer tx.release(ctx)
+	enqueue := func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
+		ptx, err := tx.pgxTx(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = db.jobs.InsertTx(ctx, ptx, args, sqlcore.InsertOpts(opts))
+		return err
+	}
+	stx := sqlcore.NewTx(sqlcore.Counted(tx, db.cfg.CountStatements), dialect{}, db.cfg.Now(),
 		sqlcore.CountedEnqueue(enqueue, db.cfg.CountStatements))
 	if err := fn(stx); err != nil {
 		return err
@@ -128,7 +133,7 @@ func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 	if err := stx.RunEventHook(ctx, db.cfg.EventHook); err != nil {
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := tx.commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
@@ -142,12 +147,12 @@ func retryable(err error) bool {
 
 // View implements paydeck.Store in a READ ONLY, REPEATABLE READ transaction.
 func (db *DB) View(ctx context.Context, fn func(tx paydeck.Tx) error) error {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := db.begin(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return unavailable(err)
+		return err
 	}
-	defer func() { _ = tx.Rollback(ctx) }()
-	return fn(sqlcore.NewReadTx(sqlcore.Counted(executor{tx}, db.cfg.CountStatements), dialect{}, db.cfg.Now()))
+	defer tx.release(ctx)
+	return fn(sqlcore.NewReadTx(sqlcore.Counted(tx, db.cfg.CountStatements), dialect{}, db.cfg.Now()))
 }
 
 // Ping implements paydeck.Store.
@@ -209,6 +214,14 @@ type dialect struct{}
 func (dialect) Rebind(query string) string { return sqlcore.RebindDollar(query) }
 func (dialect) ForUpdate() string          { return " FOR UPDATE" }
 func (dialect) Time(t time.Time) any       { return t }
+
+func (dialect) JSONRows(cols ...sqlcore.JSONCol) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	return "COALESCE(json_agg(json_build_array(" + strings.Join(names, ", ") + ")), '[]')"
+}
 
 func (dialect) Violation(err error) sqlcore.Violation {
 	var pe *pgconn.PgError
