@@ -70,6 +70,10 @@ type Tx interface {
 	// unpaid orders) hold against concurrent transactions; not_found when
 	// there is no such user.
 	LockUser(ctx context.Context, id string) error
+	// LockUserWithPendingOrders is LockUser that also returns, from the
+	// same statement, the user's pending orders with their items and
+	// coupon codes, oldest first.
+	LockUserWithPendingOrders(ctx context.Context, id string) ([]*Order, error)
 	// FindUsers returns users matching filter, oldest first.
 	FindUsers(ctx context.Context, filter UserFilter) ([]*User, int, error)
 	// UpdateUser validates u and writes its email (lower-cased), password
@@ -247,9 +251,9 @@ type Tx interface {
 	LockPaymentByKey(ctx context.Context, paymentKey string) (*Payment, error)
 	// LockPaymentAndOrder locks the payment (internal ID) and its order, the
 	// order first as on every money path, and returns both in one
-	// statement. The order comes without its items (Items is nil):
-	// FindOrderByID or LockOrderByID in the same transaction load them.
-	// not_found when there is no such payment.
+	// statement, the order with its items and coupon code; the same
+	// statement reads the order's user, which FindUserByID then returns
+	// without another. not_found when there is no such payment.
 	//
 	// A transaction remembers the orders and payments it locked or wrote:
 	// finding or locking one of them again costs no statement (items are
@@ -311,6 +315,10 @@ type Tx interface {
 	// the caller) and assigns e.Seq. A taken ID, or a SourceEventID that
 	// already has an event, returns conflict.
 	CreateOutboundEvent(ctx context.Context, e *OutboundEvent) error
+	// CreateOutboundEventFor is CreateOutboundEvent that also returns, from
+	// the same statement, the IDs of the enabled endpoints that want the
+	// event's type (WebhookEndpoint.Wants), oldest first.
+	CreateOutboundEventFor(ctx context.Context, e *OutboundEvent) (endpointIDs []string, err error)
 	// FindOutboundEventByID returns the event or not_found.
 	FindOutboundEventByID(ctx context.Context, id string) (*OutboundEvent, error)
 	// FindOutboundEvents returns events matching filter in Seq order.

@@ -148,20 +148,19 @@ func publish(ctx context.Context, tx paydeck.Tx, typ paydeck.OutboundEventType, 
 		return nil, err
 	}
 	ev.Body = body
-	if err := tx.CreateOutboundEvent(ctx, ev); err != nil {
-		return nil, err
-	}
-	targets := []*paydeck.WebhookEndpoint{only}
-	if only == nil {
-		if targets, err = tx.FindWebhookEndpoints(ctx); err != nil {
+	if only != nil {
+		if err := tx.CreateOutboundEvent(ctx, ev); err != nil {
 			return nil, err
 		}
+		return ev, enqueue(ctx, tx, ev.ID, only.ID)
 	}
-	for _, ep := range targets {
-		if only == nil && (!ep.Enabled || !ep.Wants(typ)) {
-			continue
-		}
-		if err := enqueue(ctx, tx, ev.ID, ep.ID); err != nil {
+	// One statement stores the event and names the endpoints that want it.
+	targets, err := tx.CreateOutboundEventFor(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range targets {
+		if err := enqueue(ctx, tx, ev.ID, id); err != nil {
 			return nil, err
 		}
 	}

@@ -86,12 +86,20 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 			return appendEvent(ctx, tx, a, o.ID, "", paydeck.EventConfirmRejected, reason,
 				map[string]any{"amount": in.Amount, "finalAmount": o.FinalAmount, "orderStatus": o.Status, "paymentKey": in.PaymentKey})
 		}
-		if err := releaseRefusedKey(ctx, tx, a, in.PaymentKey, o.ID); err != nil {
-			return err
-		}
 		p := &paydeck.Payment{PaymentKey: in.PaymentKey, OrderID: o.ID, Status: paydeck.PaymentInProgress,
 			Amount: in.Amount, ExpiresAt: &o.ExpiresAt, TossOrderID: in.OrderID}
-		if err := tx.CreatePayment(ctx, p); err != nil {
+		// A taken key leaves the transaction usable (CreatePayment inserts
+		// nothing): the common case, a fresh key, costs no lookup.
+		if err := tx.CreatePayment(ctx, p); paydeck.ErrorCode(err) == paydeck.CodeConflict {
+			if released, rerr := releaseRefusedKey(ctx, tx, a, in.PaymentKey, o.ID); rerr != nil {
+				return rerr
+			} else if !released {
+				return err
+			}
+			if err := tx.CreatePayment(ctx, p); err != nil {
+				return err
+			}
+		} else if err != nil {
 			return err
 		}
 		if err := appendEvent(ctx, tx, a, o.ID, p.ID, EventConfirmRequested, "confirm sent to Toss",
@@ -125,24 +133,25 @@ const EventKeyReleased paydeck.EventType = "payment_key_released"
 // on their own order, and that must not block the order the key was
 // authorized for. The refused payment keeps its failure and trail; its
 // key moves into an event of its order.
-func releaseRefusedKey(ctx context.Context, tx paydeck.Tx, a Actor, paymentKey, orderID string) error {
+// It reports whether it released the key.
+func releaseRefusedKey(ctx context.Context, tx paydeck.Tx, a Actor, paymentKey, orderID string) (bool, error) {
 	p, err := tx.FindPaymentByKey(ctx, paymentKey)
 	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
-		return nil
+		return false, nil
 	} else if err != nil {
-		return err
+		return false, err
 	}
 	if p.OrderID == orderID || p.Status != paydeck.PaymentAborted || p.ApprovedAt != nil {
-		return nil // CreatePayment reports the key as taken
+		return false, nil // the key stays taken
 	}
 	if p, err = tx.LockPaymentByID(ctx, p.ID); err != nil {
-		return err
+		return false, err
 	}
 	p.PaymentKey = ""
 	if err := tx.UpdatePayment(ctx, p); err != nil {
-		return err
+		return false, err
 	}
-	return appendEvent(ctx, tx, a, p.OrderID, p.ID, EventKeyReleased,
+	return true, appendEvent(ctx, tx, a, p.OrderID, p.ID, EventKeyReleased,
 		"refused payment's key released for the order it belongs to", map[string]any{"paymentKey": paymentKey})
 }
 
@@ -198,7 +207,7 @@ func failPayment(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, 
 // onPayment runs change on the payment and its order, both locked (order
 // first, the lock order of every money path) by one statement, in one
 // transaction, and returns the payment as it is afterwards. The order comes
-// without its items (nil); releaseStock loads them when it needs them.
+// with its items.
 func (s *Service) onPayment(ctx context.Context, paymentID string,
 	change func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error) (*paydeck.Payment, error) {
 	var out *paydeck.Payment

@@ -140,14 +140,10 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 // each product over those orders (checked against MaxPendingQuantity once
 // the new order's lines are known).
 func (s *Service) checkHeld(ctx context.Context, tx paydeck.Tx, userID string) (map[string]int64, error) {
-	if err := tx.LockUser(ctx, userID); paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+	pending, err := tx.LockUserWithPendingOrders(ctx, userID)
+	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
 		return nil, paydeck.Reasonf(paydeck.CodeUnauthorized, paydeck.ReasonSignInRequired, "Sign in to place an order.")
 	} else if err != nil {
-		return nil, err
-	}
-	pending, _, err := tx.FindOrders(ctx, paydeck.OrderFilter{UserID: &userID,
-		Statuses: []paydeck.OrderStatus{paydeck.OrderPending}, Limit: 1000})
-	if err != nil {
 		return nil, err
 	}
 	now, open := tx.Now(), 0

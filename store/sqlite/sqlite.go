@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -186,6 +187,17 @@ type dialect struct{}
 func (dialect) Rebind(query string) string { return query }
 func (dialect) ForUpdate() string          { return "" }
 func (dialect) Time(t time.Time) any       { return t.UnixMicro() }
+
+func (dialect) JSONRows(cols ...sqlcore.JSONCol) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+		if c.JSON {
+			names[i] = "json(" + c.Name + ")"
+		}
+	}
+	return "json_group_array(json_array(" + strings.Join(names, ", ") + "))"
+}
 
 func (dialect) Violation(err error) sqlcore.Violation {
 	var e *sqlite.Error

@@ -2,9 +2,13 @@ package storetest
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
@@ -30,9 +34,10 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 			lo, lp, err := tx.LockPaymentAndOrder(ctx, second.ID)
 			require.NoError(t, err)
 			require.Equal(t, second, lp)
-			require.Nil(t, lo.Items, "locked without its items")
-			lo.Items = o.Items
-			require.Equal(t, o, lo)
+			require.Equal(t, o, lo, "with its items, from the same statement")
+			u, err := tx.FindUserByID(ctx, user.ID)
+			require.NoError(t, err)
+			require.Equal(t, user, u, "the order's user, read along")
 
 			// Held: a change to the returned copy is not the store's.
 			lo.Status, lp.Status = paydeck.OrderCancelled, paydeck.PaymentDone
@@ -51,13 +56,27 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 			require.Equal(t, paydeck.PaymentAborted, got.Status)
 			return nil
 		})
+		rollback := errors.New("roll back")
+		err := db.Update(ctx, func(tx paydeck.Tx) error {
+			_, _, err := tx.LockPaymentAndOrder(ctx, second.ID)
+			require.NoError(t, err)
+			u, err := tx.FindUserByID(ctx, user.ID)
+			require.NoError(t, err)
+			u.Name = "changed"
+			require.NoError(t, tx.UpdateUser(ctx, u))
+			u, err = tx.FindUserByID(ctx, user.ID)
+			require.NoError(t, err)
+			require.Equal(t, "changed", u.Name, "a written user is read again")
+			return rollback
+		})
+		require.ErrorIs(t, err, rollback)
 		MustView(t, db, func(tx paydeck.Tx) error {
 			got, err := tx.FindPaymentByID(ctx, second.ID)
 			require.NoError(t, err)
 			require.Equal(t, paydeck.PaymentAborted, got.Status, "the write committed")
 			return nil
 		})
-		err := db.Update(ctx, func(tx paydeck.Tx) error {
+		err = db.Update(ctx, func(tx paydeck.Tx) error {
 			_, _, err := tx.LockPaymentAndOrder(ctx, missing)
 			return err
 		})
@@ -67,6 +86,148 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 			return err
 		})
 		requireCode(t, paydeck.CodeNotFound, err)
+	})
+
+	t.Run("LockUserWithPendingOrders", func(t *testing.T) {
+		buyer := MustCreateUser(t, db, nil)
+		one := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 10, IsActive: true})
+		other := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 10, IsActive: true})
+		first := MustPlaceOrder(t, db, buyer.ID, Line{one, 2})
+		two := MustPlaceOrder(t, db, buyer.ID, Line{one, 1}, Line{other, 3})
+		paid := MustPlaceOrder(t, db, buyer.ID, Line{other, 1})
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			o, err := tx.LockOrderByID(ctx, paid.ID)
+			require.NoError(t, err)
+			o.Status = paydeck.OrderCancelled
+			return tx.UpdateOrder(ctx, o)
+		})
+		nobody := MustCreateUser(t, db, nil)
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			got, err := tx.LockUserWithPendingOrders(ctx, buyer.ID)
+			require.NoError(t, err)
+			var want []*paydeck.Order
+			for _, id := range []string{first.ID, two.ID} {
+				w, err := tx.FindOrderByID(ctx, id)
+				require.NoError(t, err)
+				want = append(want, w)
+			}
+			require.Equal(t, want, got, "the pending orders with their items, oldest first; not the cancelled one")
+			require.Len(t, got[1].Items, 2)
+
+			got, err = tx.LockUserWithPendingOrders(ctx, nobody.ID)
+			require.NoError(t, err)
+			require.Empty(t, got)
+			_, err = tx.LockUserWithPendingOrders(ctx, missing)
+			requireCode(t, paydeck.CodeNotFound, err)
+			_, err = tx.LockUserWithPendingOrders(ctx, "not-a-uuid")
+			requireCode(t, paydeck.CodeNotFound, err)
+			return nil
+		})
+	})
+
+	t.Run("CreatePaymentKeyTaken", func(t *testing.T) {
+		rollback := errors.New("roll back")
+		err := db.Update(ctx, func(tx paydeck.Tx) error {
+			dup := &paydeck.Payment{PaymentKey: second.PaymentKey, OrderID: bare.ID, Status: paydeck.PaymentInProgress,
+				Amount: bare.FinalAmount}
+			requireCode(t, paydeck.CodeConflict, tx.CreatePayment(ctx, dup))
+			// The transaction goes on (PostgreSQL would abort it on a
+			// unique violation): the key can be freed and used.
+			p, err := tx.FindPaymentByKey(ctx, second.PaymentKey)
+			require.NoError(t, err)
+			require.Equal(t, second.ID, p.ID)
+			p, err = tx.LockPaymentByID(ctx, p.ID)
+			require.NoError(t, err)
+			p.PaymentKey = ""
+			require.NoError(t, tx.UpdatePayment(ctx, p))
+			require.NoError(t, tx.CreatePayment(ctx, dup))
+			return rollback
+		})
+		require.ErrorIs(t, err, rollback)
+	})
+
+	t.Run("CreateOutboundEventFor", func(t *testing.T) {
+		rollback := errors.New("roll back")
+		err := db.Update(ctx, func(tx paydeck.Tx) error {
+			ev := func(id string) *paydeck.OutboundEvent {
+				return &paydeck.OutboundEvent{ID: id, Type: paydeck.OutOrderPaid, Body: []byte(`{"a":1}`), CreatedAt: tx.Now()}
+			}
+			ids, err := tx.CreateOutboundEventFor(ctx, ev("evt_none"))
+			require.NoError(t, err)
+			require.Empty(t, ids, "no endpoint yet")
+			var want []string
+			for i, e := range []paydeck.WebhookEndpoint{
+				{Enabled: true},
+				{Enabled: true, Events: []paydeck.OutboundEventType{paydeck.OutOrderPaid, paydeck.OutRefundCompleted}},
+				{Enabled: true, Events: []paydeck.OutboundEventType{paydeck.OutRefundCompleted}},
+				{Enabled: false},
+			} {
+				e.URL, e.Secret = fmt.Sprintf("https://hooks.example.com/%d", i), "whsec_test"
+				require.NoError(t, tx.CreateWebhookEndpoint(ctx, &e))
+				if i < 2 {
+					want = append(want, e.ID)
+				}
+			}
+			e := ev("evt_some")
+			ids, err = tx.CreateOutboundEventFor(ctx, e)
+			require.NoError(t, err)
+			require.ElementsMatch(t, want, ids, "the enabled endpoints that want order.paid")
+			got, err := tx.FindOutboundEventByID(ctx, "evt_some")
+			require.NoError(t, err)
+			require.Equal(t, e.Seq, got.Seq)
+			_, err = tx.CreateOutboundEventFor(ctx, ev("evt_some"))
+			requireCode(t, paydeck.CodeConflict, err)
+			return rollback
+		})
+		require.ErrorIs(t, err, rollback)
+	})
+
+	// A transaction that waited for a lock reads what the lock's previous
+	// holder wrote: a payment it created, an order it placed. (On
+	// PostgreSQL one statement joining them to the lock would read them
+	// from before the wait.) The waiter may also start after the holder
+	// committed; the check holds either way.
+	t.Run("LockThenReadAfterTheWait", func(t *testing.T) {
+		buyer := MustCreateUser(t, db, nil)
+		stock := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 10, IsActive: true})
+		ord := MustPlaceOrder(t, db, buyer.ID, Line{stock, 1})
+		locked, commit := make(chan struct{}), make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := db.Update(ctx, func(tx paydeck.Tx) error {
+				if _, _, err := tx.LockOrderWithPayments(ctx, ord.OrderID); err != nil {
+					return err
+				}
+				if _, err := tx.LockUserWithPendingOrders(ctx, buyer.ID); err != nil {
+					return err
+				}
+				close(locked)
+				<-commit
+				if err := tx.CreatePayment(ctx, &paydeck.Payment{PaymentKey: "tgen_wait", OrderID: ord.ID,
+					Status: paydeck.PaymentInProgress, Amount: ord.FinalAmount}); err != nil {
+					return err
+				}
+				_, err := PlaceOrder(ctx, tx, buyer.ID, Line{stock, 2})
+				return err
+			})
+			assert.NoError(t, err)
+		}()
+		<-locked
+		go func() { time.Sleep(200 * time.Millisecond); close(commit) }() // let the waiter reach the lock
+		var pays []*paydeck.Payment
+		var pending []*paydeck.Order
+		MustUpdate(t, db, func(tx paydeck.Tx) (err error) {
+			if _, pays, err = tx.LockOrderWithPayments(ctx, ord.OrderID); err != nil {
+				return err
+			}
+			pending, err = tx.LockUserWithPendingOrders(ctx, buyer.ID)
+			return err
+		})
+		wg.Wait()
+		require.Len(t, pays, 1, "the payment the lock's holder created")
+		require.Len(t, pending, 2, "the order the lock's holder placed")
 	})
 
 	t.Run("LockOrderWithPayments", func(t *testing.T) {

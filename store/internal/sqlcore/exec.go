@@ -49,6 +49,16 @@ type Dialect interface {
 	Time(t time.Time) any
 	// Violation classifies err as a constraint violation, or NoViolation.
 	Violation(err error) Violation
+	// JSONRows is an aggregate expression that gathers, over the rows of
+	// its query, a JSON array of one array per row of the given columns
+	// ('[]' for no row); json marks columns that already hold JSON.
+	JSONRows(cols ...JSONCol) string
+}
+
+// JSONCol is a column of Dialect.JSONRows.
+type JSONCol struct {
+	Name string
+	JSON bool
 }
 
 // CountFunc is told of SQL statements paydeck's transactions sent and of

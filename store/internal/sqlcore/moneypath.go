@@ -131,40 +131,95 @@ func (tx *Tx) LockPaymentAndOrder(ctx context.Context, paymentID string) (*payde
 			return o, p, err
 		}
 	}
-	type pair struct {
-		o *paydeck.Order
-		p *paydeck.Payment
-	}
+	// One statement locks both rows and brings what the money paths and
+	// the event hooks read next: the order's items (one row each; LEFT
+	// JOIN, so an order without items still comes), its coupon code and
+	// its user (not locked; kept as read for FindUserByID, see knownUser).
 	// FROM lists the order first: PostgreSQL locks each joined row's
 	// tables in that order, the lock order of every money path.
-	nOrder := colsIn(orderCols)
-	rows, err := queryAll(ctx, tx, `SELECT `+prefixed("o.", orderCols)+`, `+prefixed("p.", paymentCols)+`
-		FROM orders o JOIN payments p ON p.order_id = o.id WHERE p.id = ?`+tx.d.ForUpdate(), []any{paymentID},
-		func(r Rows) (*pair, error) {
-			n := nOrder + colsIn(paymentCols)
-			o, err := scanOrder(window{r, 0, n})
-			if err != nil {
+	lock := tx.d.ForUpdate()
+	if lock != "" {
+		lock += " OF o, p" // the outer joins' nullable sides cannot be locked
+	}
+	nOrder, nPay, nItem, nUser := colsIn(orderCols), colsIn(paymentCols), colsIn(itemCols), colsIn(userCols)
+	iFrom := nOrder + nPay
+	uFrom := iFrom + nItem + 2
+	n := uFrom + nUser + 1
+	var o *paydeck.Order
+	var p *paydeck.Payment
+	var u *paydeck.User
+	_, err := queryAll(ctx, tx, `SELECT `+prefixed("o.", orderCols)+`, `+prefixed("p.", paymentCols)+`, `+
+		prefixed("i.", itemCols)+`, CASE WHEN i.id IS NULL THEN 0 ELSE 1 END, COALESCE(cu.code, ''), `+
+		prefixed("u.", userCols)+`, CASE WHEN u.id IS NULL THEN 0 ELSE 1 END
+		FROM orders o JOIN payments p ON p.order_id = o.id
+		LEFT JOIN order_items i ON i.order_id = o.id
+		LEFT JOIN coupon_uses cu ON cu.order_id = o.id
+		LEFT JOIN users u ON u.id = o.user_id
+		WHERE p.id = ? ORDER BY i.line`+lock, []any{paymentID},
+		func(r Rows) (*struct{}, error) {
+			if o == nil {
+				var err error
+				if o, err = scanOrder(window{r, 0, n}); err != nil {
+					return nil, err
+				}
+				if p, err = scanPayment(window{r, nOrder, n}); err != nil {
+					return nil, err
+				}
+				var hasUser int64
+				if err := (window{r, n - 1, n}).Scan(&hasUser); err != nil {
+					return nil, err
+				}
+				if hasUser == 1 {
+					if u, err = scanUser(window{r, uFrom, n}); err != nil {
+						return nil, err
+					}
+				}
+				o.Items = []paydeck.OrderItem{}
+			}
+			var hasItem int64
+			if err := (window{r, iFrom + nItem, n}).Scan(&hasItem, &o.CouponCode); err != nil || hasItem == 0 {
 				return nil, err
 			}
-			p, err := scanPayment(window{r, nOrder, n})
-			return &pair{o, p}, err
+			it, err := scanItem(window{r, iFrom, n})
+			if err == nil {
+				o.Items = append(o.Items, *it)
+			}
+			return nil, err
 		})
 	if err != nil {
 		return nil, nil, err
-	} else if len(rows) == 0 {
+	} else if o == nil {
 		return nil, nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
 	}
-	o, p := rows[0].o, rows[0].p
 	tx.holdOrder(o)
 	tx.holdPayment(p)
+	if u != nil {
+		tx.knownUser = u
+	}
 	return o, p, nil
 }
 
 // LockOrderWithPayments implements paydeck.Tx.
+//
+// On PostgreSQL it takes two statements: the order's row lock, then its
+// payments. One statement joining them would read the payments from the
+// snapshot it took before waiting for the lock (READ COMMITTED re-reads
+// only the locked row), missing a payment the lock's previous holder just
+// created. SQLite serializes writers, so its one statement is current.
 func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*paydeck.Order, []*paydeck.Payment, error) {
-	lock := tx.d.ForUpdate()
-	if lock != "" {
-		lock += " OF o" // the payments' side of an outer join cannot be locked
+	if tx.d.ForUpdate() != "" {
+		o, err := first(ctx, tx, `SELECT `+orderCols+` FROM orders WHERE order_id = ?`+tx.d.ForUpdate(), []any{orderID},
+			scanOrder, errOrderNotFound)
+		if err != nil {
+			return nil, nil, err
+		}
+		pays, err := queryAll(ctx, tx, `SELECT `+paymentCols+` FROM payments WHERE order_id = ?
+			ORDER BY created_at DESC, id DESC`, []any{o.ID}, scanPayment)
+		if err != nil {
+			return nil, nil, err
+		}
+		tx.holdOrder(o)
+		return o, pays, nil
 	}
 	nOrder, nPay := colsIn(orderCols), colsIn(paymentCols)
 	n := nOrder + nPay + 1
@@ -173,7 +228,7 @@ func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*payde
 	_, err := queryAll(ctx, tx, `SELECT `+prefixed("o.", orderCols)+`, `+prefixed("p.", paymentCols)+`,
 		CASE WHEN p.id IS NULL THEN 0 ELSE 1 END
 		FROM orders o LEFT JOIN payments p ON p.order_id = o.id WHERE o.order_id = ?
-		ORDER BY p.created_at DESC, p.id DESC`+lock, []any{orderID},
+		ORDER BY p.created_at DESC, p.id DESC`, []any{orderID},
 		func(r Rows) (*struct{}, error) {
 			if o == nil {
 				var err error
@@ -198,6 +253,69 @@ func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*payde
 	}
 	tx.holdOrder(o)
 	return o, pays, nil
+}
+
+// LockUserWithPendingOrders implements paydeck.Tx.
+//
+// On PostgreSQL the lock is a statement of its own, for the reason given
+// at LockOrderWithPayments: the orders are read after it.
+func (tx *Tx) LockUserWithPendingOrders(ctx context.Context, userID string) ([]*paydeck.Order, error) {
+	if !paydeck.ValidUUID(userID) {
+		return nil, paydeck.Errorf(paydeck.CodeNotFound, "User not found.")
+	}
+	if tx.d.ForUpdate() != "" {
+		if err := tx.LockUser(ctx, userID); err != nil {
+			return nil, err
+		}
+	}
+	nOrder, nItem := colsIn(orderCols), colsIn(itemCols)
+	oFrom, iFrom := 2, 2+nOrder+1
+	n := iFrom + nItem + 1
+	found := false
+	orders := []*paydeck.Order{}
+	_, err := queryAll(ctx, tx, `SELECT u.id, CASE WHEN o.id IS NULL THEN 0 ELSE 1 END, `+prefixed("o.", orderCols)+`,
+		CASE WHEN i.id IS NULL THEN 0 ELSE 1 END, `+prefixed("i.", itemCols)+`, COALESCE(cu.code, '')
+		FROM users u LEFT JOIN orders o ON o.user_id = u.id AND o.status = ?
+		LEFT JOIN order_items i ON i.order_id = o.id
+		LEFT JOIN coupon_uses cu ON cu.order_id = o.id
+		WHERE u.id = ? ORDER BY o.created_at, o.id, i.line`, []any{string(paydeck.OrderPending), userID},
+		func(r Rows) (*struct{}, error) {
+			found = true
+			var hasOrder, hasItem int64
+			var code string
+			if err := (window{r, 1, n}).Scan(&hasOrder); err != nil || hasOrder == 0 {
+				return nil, err
+			}
+			if err := (window{r, iFrom - 1, n}).Scan(&hasItem); err != nil {
+				return nil, err
+			}
+			if err := (window{r, n - 1, n}).Scan(&code); err != nil {
+				return nil, err
+			}
+			o, err := scanOrder(window{r, oFrom, n})
+			if err != nil {
+				return nil, err
+			}
+			if len(orders) == 0 || orders[len(orders)-1].ID != o.ID {
+				o.Items, o.CouponCode = []paydeck.OrderItem{}, code
+				orders = append(orders, o)
+			}
+			if hasItem == 1 {
+				it, err := scanItem(window{r, iFrom, n})
+				if err != nil {
+					return nil, err
+				}
+				last := orders[len(orders)-1]
+				last.Items = append(last.Items, *it)
+			}
+			return nil, nil
+		})
+	if err != nil {
+		return nil, err
+	} else if !found {
+		return nil, paydeck.Errorf(paydeck.CodeNotFound, "User not found.")
+	}
+	return orders, nil
 }
 
 // TakeStock implements paydeck.Tx.

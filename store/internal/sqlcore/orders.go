@@ -111,15 +111,42 @@ func (tx *Tx) findOrder(ctx context.Context, col, value string, lock bool) (*pay
 		return o, err
 	}
 	suffix := ""
-	if lock {
-		suffix = tx.d.ForUpdate()
+	if lock && tx.d.ForUpdate() != "" {
+		suffix = tx.d.ForUpdate() + " OF o" // the outer joins' nullable sides cannot be locked
 	}
-	o, err := first(ctx, tx, `SELECT `+orderCols+` FROM orders WHERE `+col+` = ?`+suffix, []any{value}, scanOrder, errOrderNotFound)
+	// One statement: the order, one row per item, and its coupon code.
+	nOrder, nItem := colsIn(orderCols), colsIn(itemCols)
+	n := nOrder + 1 + nItem + 1
+	var o *paydeck.Order
+	_, err := queryAll(ctx, tx, `SELECT `+prefixed("o.", orderCols)+`, CASE WHEN i.id IS NULL THEN 0 ELSE 1 END, `+
+		prefixed("i.", itemCols)+`, COALESCE(cu.code, '')
+		FROM orders o LEFT JOIN order_items i ON i.order_id = o.id LEFT JOIN coupon_uses cu ON cu.order_id = o.id
+		WHERE o.`+col+` = ? ORDER BY i.line`+suffix, []any{value},
+		func(r Rows) (*struct{}, error) {
+			if o == nil {
+				var err error
+				if o, err = scanOrder(window{r, 0, n}); err != nil {
+					return nil, err
+				}
+				o.Items = []paydeck.OrderItem{}
+			}
+			var hasItem int64
+			if err := (window{r, nOrder, n}).Scan(&hasItem); err != nil {
+				return nil, err
+			}
+			if err := (window{r, n - 1, n}).Scan(&o.CouponCode); err != nil || hasItem == 0 {
+				return nil, err
+			}
+			it, err := scanItem(window{r, nOrder + 1, n})
+			if err == nil {
+				o.Items = append(o.Items, *it)
+			}
+			return nil, err
+		})
 	if err != nil {
 		return nil, err
-	}
-	if err := tx.loadItems(ctx, []*paydeck.Order{o}); err != nil {
-		return nil, err
+	} else if o == nil {
+		return nil, paydeck.Errorf(paydeck.CodeNotFound, errOrderNotFound)
 	}
 	if lock {
 		tx.holdOrder(o)

@@ -95,8 +95,13 @@ func (tx *Tx) CreatePayment(ctx context.Context, p *paydeck.Payment) error {
 	args = append(args, tx.vaArgs(p.VirtualAccount)...)
 	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.CreatedAt), tx.t(p.UpdatedAt),
 		p.ReceiptURL, p.TossOrderID, receiptArg(p.CashReceipt))
-	_, err = tx.exec(ctx, errPaymentKeyTaken, `INSERT INTO payments (`+paymentCols+`)
-		VALUES (`+placeholders(len(args))+`)`, args...)
+	// A taken key inserts nothing instead of failing, so the transaction
+	// stays usable: the caller may free the key and try again.
+	n, err := tx.exec(ctx, errPaymentKeyTaken, `INSERT INTO payments (`+paymentCols+`)
+		VALUES (`+placeholders(len(args))+`) ON CONFLICT (payment_key) DO NOTHING`, args...)
+	if err == nil && n == 0 {
+		return paydeck.Errorf(paydeck.CodeConflict, errPaymentKeyTaken)
+	}
 	if err == nil {
 		tx.holdPayment(p)
 	}

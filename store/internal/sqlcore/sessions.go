@@ -23,6 +23,7 @@ func (tx *Tx) DeleteUser(ctx context.Context, id string) error {
 	if _, err := tx.DeleteUserSessions(ctx, id); err != nil {
 		return err
 	}
+	tx.knownUser = nil
 	n, err := tx.exec(ctx, "", `DELETE FROM users WHERE id = ?`, id)
 	if paydeck.ErrorCode(err) == paydeck.CodeConflict {
 		return paydeck.Errorf(paydeck.CodeConflict, "The user has orders and cannot be deleted.")
@@ -65,7 +66,7 @@ func (tx *Tx) FindSessionByID(ctx context.Context, id string) (*paydeck.Session,
 			}
 			u, err := scanUser(window{r, nSess, n})
 			if err == nil {
-				tx.snapshotUser = u
+				tx.knownUser = u
 			}
 			return s, err
 		}, "Session not found.")

@@ -28,10 +28,13 @@ type Tx struct {
 	// held are the orders and payments it locked or wrote (moneypath.go).
 	held held
 	// readOnly marks a View's transaction: one snapshot, so a row read
-	// once reads the same again; snapshotUser is the user FindSessionByID
-	// read along with the session.
-	readOnly     bool
-	snapshotUser *paydeck.User
+	// once reads the same again.
+	readOnly bool
+	// knownUser is a user read along with another row (FindSessionByID
+	// with its session, LockPaymentAndOrder with the order), returned by
+	// FindUserByID instead of reading it again: as read by this
+	// transaction, like a read of its own. Writing the user forgets it.
+	knownUser *paydeck.User
 }
 
 var _ paydeck.Tx = (*Tx)(nil)

@@ -34,7 +34,7 @@ func (tx *Tx) CreateUser(ctx context.Context, u *paydeck.User) error {
 
 // FindUserByID implements paydeck.Tx.
 func (tx *Tx) FindUserByID(ctx context.Context, id string) (*paydeck.User, error) {
-	if u := tx.snapshotUser; u != nil && u.ID == id {
+	if u := tx.knownUser; u != nil && u.ID == id {
 		c := *u
 		return &c, nil
 	}
@@ -105,6 +105,7 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *paydeck.User) error {
 		return paydeck.Errorf(paydeck.CodeNotFound, "User not found.")
 	}
 	u.Email, u.UpdatedAt = paydeck.NormalizeEmail(u.Email), tx.now
+	tx.knownUser = nil
 	n, err := tx.exec(ctx, errEmailTaken,
 		`UPDATE users SET email = ?, password_hash = ?, name = ?, role = ?, updated_at = ? WHERE id = ?`,
 		u.Email, u.PasswordHash, u.Name, string(u.Role), tx.t(u.UpdatedAt), u.ID)
