@@ -46,7 +46,7 @@ func BenchmarkOrderAndConfirm(b *testing.B) {
 	}
 }
 
-func benchProduct(b *testing.B, a *apitest.API, admin string) string {
+func benchProduct(b testing.TB, a *apitest.API, admin string) string {
 	var p product
 	a.MustDo(b, apitest.Request{Method: http.MethodPost, Path: "/api/products", Token: admin,
 		Body: map[string]any{"name": "디지털 상품권", "price": 10000, "isDigital": true}}, http.StatusCreated, &p)

@@ -75,6 +75,13 @@ type options struct {
 	logger      *slog.Logger
 	outbound    func(*outbound.Config)
 	smtp        *notify.SMTP
+	count       func(statements, roundTrips int)
+}
+
+// WithStatementCounter tells f of every SQL statement the store's
+// transactions send (store.Options.CountStatements).
+func WithStatementCounter(f func(statements, roundTrips int)) Option {
+	return func(o *options) { o.count = f }
 }
 
 // ShopEmail is the shop's address in every Env: it gets the shop's mail.
@@ -118,7 +125,7 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	e := &Env{Engine: engine, Clock: &Clock{}}
 	workers := river.NewWorkers()
 	e.DB = newStore(t, engine, store.Options{Now: e.Clock.Now, Workers: workers,
-		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger, EventHook: paydeck.ChainHooks(outbound.Hook(api.Views{}),
+		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger, CountStatements: o.count, EventHook: paydeck.ChainHooks(outbound.Hook(api.Views{}),
 			notify.Hook(notify.Options{ShopEmail: ShopEmail, LowStock: 5}))})
 
 	hook := httptest.NewUnstartedServer(http.HandlerFunc(e.receiveWebhook))

@@ -1,0 +1,69 @@
+package api_test
+
+import (
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/paydeck/paydeck/internal/apptest"
+	"github.com/paydeck/paydeck/internal/apptest/apitest"
+)
+
+// TestCheckoutStatementBudget counts the SQL statements of a card
+// checkout: POST /api/orders, then POST /api/payments/confirm with all it
+// sets off (its hooks: the outbound event, the shopper's and the shop's
+// mail; Toss's webhook; the mail jobs), and holds them to the counts of
+// issue 18's second round. PostgreSQL takes one statement more for each
+// lock that is followed by a read of rows another transaction may have
+// just written (see sqlcore.LockOrderWithPayments). A change that adds a
+// statement to the money path fails here and must say why.
+func TestCheckoutStatementBudget(t *testing.T) {
+	budget := map[string]struct{ order, confirm int64 }{
+		"sqlite":   {order: 6, confirm: 20},
+		"postgres": {order: 7, confirm: 21},
+	}
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			var n atomic.Int64
+			env := apptest.New(t, engine, apptest.WithStatementCounter(func(s, _ int) { n.Add(int64(s)) }))
+			a := apitest.NewAPI(t, env)
+			admin := a.NewAdmin(t)
+			p := benchProduct(t, a, admin)
+			_, cust := a.SignUp(t, "budget")
+			for i := range 3 { // the first runs prepare; all must fit
+				n.Store(0)
+				var o order
+				a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/orders", Token: cust, Body: map[string]any{
+					"items": []map[string]any{{"productId": p, "quantity": 1}}, "shipping": map[string]any{"name": "김", "address": "서울"},
+				}}, http.StatusCreated, &o)
+				ordered := settled(&n)
+				key := a.Authorize(t, orderRef(o), "CARD")
+				n.Store(0)
+				a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: cust,
+					Body: map[string]any{"paymentKey": key, "orderId": o.OrderID, "amount": o.FinalAmount}}, http.StatusOK, nil)
+				confirmed := settled(&n)
+				t.Logf("checkout %d: order %d statements, confirm %d", i+1, ordered, confirmed)
+				require.LessOrEqual(t, ordered, budget[engine].order, "statements of POST /api/orders")
+				require.LessOrEqual(t, confirmed, budget[engine].confirm, "statements of POST /api/payments/confirm")
+			}
+		})
+	}
+}
+
+// settled returns n once it stopped changing for a while: the webhook and
+// jobs a request set off have run.
+func settled(n *atomic.Int64) int64 {
+	last := n.Load()
+	for range 50 {
+		time.Sleep(200 * time.Millisecond)
+		if now := n.Load(); now == last {
+			return now
+		} else {
+			last = now
+		}
+	}
+	return last
+}
