@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -111,7 +112,8 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 	}
 	d := api.Deps{Payments: m.payments, Store: m.db, Secret: subkey(cfg.Secret, "paydeck/api/jwt"), Logger: m.logger,
 		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL, Accounts: accounts, Outbound: m.outbound,
-		Subscriptions: m.subscriptions, BillingClientKey: m.billingClientKey()}
+		Subscriptions: m.subscriptions, BillingClientKey: m.billingClientKey(),
+		WebhookIPLimit: api.RateLimit{Burst: int(cfg.WebhookRate*5+1) / 2, Every: time.Second / time.Duration(cfg.WebhookRate)}}
 	if cfg.SandboxMode() {
 		d.KeyMode = paydeck.APIKeyTest
 		d.ClientKey = sandbox.WidgetClientKey

@@ -56,6 +56,7 @@ type Config struct {
 	IdleTimeout         time.Duration // PAYDECK_IDLE_TIMEOUT: a keep-alive connection waiting for its next request
 	MaxPendingOrders    int64         // PAYDECK_MAX_PENDING_ORDERS: unpaid orders one customer may hold
 	MaxPendingQuantity  int64         // PAYDECK_MAX_PENDING_QUANTITY: units of one product one customer may hold in unpaid orders
+	WebhookRate         int64         // PAYDECK_WEBHOOK_RATE: Toss webhook deliveries a second one client IP may make (burst: 2.5 seconds' worth)
 	MetricsToken        Secret        // PAYDECK_METRICS_TOKEN: bearer token /metrics requires; empty: open
 	JobRescueAfter      time.Duration // PAYDECK_JOB_RESCUE_AFTER: a job running this long is taken for dead (its process crashed) and retried
 	WebhookAllowPrivate bool          // PAYDECK_WEBHOOK_ALLOW_PRIVATE: outbound events may go to private, loopback and link-local addresses
@@ -93,6 +94,7 @@ const (
 	defaultWriteTimeout       = 2 * time.Minute
 	defaultIdleTimeout        = 2 * time.Minute
 	defaultMaxPendingOrders   = 5
+	defaultWebhookRate        = 20
 	defaultMaxPendingQuantity = 10
 
 	// sqliteFile is the database file in the data dir when no URL is set.
@@ -266,6 +268,10 @@ var options = []option{
 		def:   constant(strconv.Itoa(defaultMaxPendingQuantity)),
 		parse: func(c *Config, v string) error { return parseCount(&c.MaxPendingQuantity, v) },
 		show:  func(c *Config) string { return strconv.FormatInt(c.MaxPendingQuantity, 10) }},
+	{env: "PAYDECK_WEBHOOK_RATE", flag: "webhook-rate", usage: "Toss webhook deliveries a second one client IP may make, with a burst of 2.5 seconds' worth (`count`; Toss sends from four addresses)",
+		def:   constant(strconv.Itoa(defaultWebhookRate)),
+		parse: func(c *Config, v string) error { return parseCount(&c.WebhookRate, v) },
+		show:  func(c *Config) string { return strconv.FormatInt(c.WebhookRate, 10) }},
 	{env: "PAYDECK_METRICS_TOKEN", secret: true, usage: "bearer token that /metrics requires (env or PAYDECK_METRICS_TOKEN_FILE only; empty: /metrics is open)",
 		def:   constant(""),
 		parse: func(c *Config, v string) error { c.MetricsToken = NewSecret(v); return nil },

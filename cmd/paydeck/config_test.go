@@ -132,6 +132,7 @@ func TestConfigValidation(t *testing.T) {
 		{"AddrNoPort", map[string]string{"PAYDECK_ADDR": "localhost"}, `PAYDECK_ADDR "localhost" must be host:port`},
 		{"AddrBadPort", map[string]string{"PAYDECK_ADDR": "127.0.0.1:99999"}, `PAYDECK_ADDR "127.0.0.1:99999" must be host:port`},
 		{"PprofAddrNoPort", map[string]string{"PAYDECK_PPROF_ADDR": "localhost"}, `PAYDECK_PPROF_ADDR "localhost" must be host:port`},
+		{"WebhookRateZero", map[string]string{"PAYDECK_WEBHOOK_RATE": "0"}, "PAYDECK_WEBHOOK_RATE (0) must be between 1 and 10000"},
 		{"DataDirEmpty", map[string]string{"PAYDECK_DATA_DIR": " "}, "PAYDECK_DATA_DIR must not be empty"},
 		{"TrustedProxyName", map[string]string{"PAYDECK_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, `trusted proxy "proxy.local" is neither a CIDR nor an IP address`},
 		{"AdminIdleAboveMaxAge", map[string]string{"PAYDECK_ADMIN_IDLE_TIMEOUT": "13h"}, "PAYDECK_ADMIN_IDLE_TIMEOUT (13h0m0s) and PAYDECK_ADMIN_SESSION_MAX_AGE (12h0m0s) must be positive"},

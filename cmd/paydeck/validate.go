@@ -109,6 +109,9 @@ func (c *Config) validate() error {
 		bad("PAYDECK_WRITE_TIMEOUT (%s) must be above TOSS_TIMEOUT (%s): a confirm waits for Toss within its request",
 			c.WriteTimeout, c.TossTimeout)
 	}
+	if c.WebhookRate < 1 || c.WebhookRate > 10_000 {
+		bad("PAYDECK_WEBHOOK_RATE (%d) must be between 1 and 10000", c.WebhookRate)
+	}
 	if c.MaxPendingOrders < 1 {
 		bad("PAYDECK_MAX_PENDING_ORDERS (%d) must be at least 1", c.MaxPendingOrders)
 	}
