@@ -62,6 +62,14 @@ func TestCheckoutAndSwitchMethod(t *testing.T) {
 			Body: map[string]any{"paymentKey": key, "orderId": co.OrderID, "amount": co.Amount}}, http.StatusOK, &paid)
 		require.Equal(t, "done", paid.Status)
 		require.Equal(t, o.OrderID, paid.OrderID, "the order's public orderId")
+		var read pay
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + key, Token: cust}, http.StatusOK, &read)
+		require.Equal(t, o.OrderID, read.OrderID, "the order's public orderId, not the attempt's")
+		for _, p := range readOrder(t, a, cust, o.OrderID).Payments {
+			var first pay
+			a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + p.PaymentKey, Token: cust}, http.StatusOK, &first)
+			require.Equal(t, o.OrderID, first.OrderID, "every attempt's payment names the order")
+		}
 		var got order
 		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
 		require.Equal(t, "paid", got.Status)
@@ -76,4 +84,11 @@ func TestCheckoutAndSwitchMethod(t *testing.T) {
 		require.Equal(t, "cancelled", cancelled.Status)
 		require.Equal(t, int64(8), productStock(t, a, p.ID))
 	})
+}
+
+// readOrder reads an order through the API.
+func readOrder(t *testing.T, a *apitest.API, token, orderID string) order {
+	var o order
+	a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + orderID, Token: token}, http.StatusOK, &o)
+	return o
 }

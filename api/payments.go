@@ -209,7 +209,14 @@ func (s *server) cancelCashReceipt(ctx context.Context, in *paymentKeyInput) (*p
 
 // publicOrderID returns the public orderId of p's order, "" if it cannot
 // be read (the payment itself was already authorized and read).
+// A payment made under its order's own orderId (the first attempt, which
+// carries no "-n" suffix) names it without a read.
 func (s *server) publicOrderID(ctx context.Context, p *paydeck.Payment) string {
+	if p.TossOrderID != "" {
+		if _, n := payment.ParseAttemptOrderID(p.TossOrderID); n == 1 {
+			return p.TossOrderID
+		}
+	}
 	var id string
 	err := s.Store.View(ctx, func(tx paydeck.Tx) error {
 		o, err := tx.FindOrderByID(ctx, p.OrderID)
