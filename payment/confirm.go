@@ -36,11 +36,21 @@ func confirmKey(orderID, paymentKey string) string { return "confirm-" + orderID
 // returns the aborted payment with a conflict error (unavailable for a
 // 5xx) carrying Toss's code and message.
 func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*paydeck.Payment, error) {
+	_, p, err := s.ConfirmOrder(ctx, a, in)
+	return p, err
+}
+
+// ConfirmOrder is Confirm that also returns the order, with its items, as
+// the transaction that recorded Toss's answer left it, so that a page
+// showing the receipt needs no read of its own. The order is nil when no
+// answer was recorded: a refusal before Toss, or the replay of a confirm
+// that had finished (read it then).
+func (s *Service) ConfirmOrder(ctx context.Context, a Actor, in ConfirmInput) (*paydeck.Order, *paydeck.Payment, error) {
 	if in.PaymentKey == "" || len(in.PaymentKey) > 200 {
-		return nil, paydeck.Errorf(paydeck.CodeInvalid, "paymentKey is required (at most 200 characters).")
+		return nil, nil, paydeck.Errorf(paydeck.CodeInvalid, "paymentKey is required (at most 200 characters).")
 	}
 	if !paydeck.ValidTossOrderID(in.OrderID) {
-		return nil, paydeck.Errorf(paydeck.CodeInvalid, "orderId %q is not valid.", in.OrderID)
+		return nil, nil, paydeck.Errorf(paydeck.CodeInvalid, "orderId %q is not valid.", in.OrderID)
 	}
 	var pay *paydeck.Payment
 	var refused error
@@ -111,11 +121,11 @@ func (s *Service) Confirm(ctx context.Context, a Actor, in ConfirmInput) (*payde
 	})
 	switch {
 	case err != nil:
-		return nil, err
+		return nil, nil, err
 	case refused != nil:
-		return nil, refused
+		return nil, nil, refused
 	case !started:
-		return pay, nil
+		return nil, pay, nil
 	}
 	defer s.trackConfirm(in.PaymentKey)()
 	tp, terr := s.toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: in.PaymentKey, OrderID: in.OrderID,
@@ -155,16 +165,20 @@ func releaseRefusedKey(ctx context.Context, tx paydeck.Tx, a Actor, paymentKey, 
 		"refused payment's key released for the order it belongs to", map[string]any{"paymentKey": paymentKey})
 }
 
-// settleConfirm records the outcome of a confirm call for the payment. An
-// unknown outcome is recorded and handed to the ResolvePayment job, unless
-// this already is that job (byJob), which River retries itself.
-func (s *Service) settleConfirm(ctx context.Context, a Actor, paymentID string, tp *toss.Payment, terr error, byJob bool) (*paydeck.Payment, error) {
+// settleConfirm records the outcome of a confirm call for the payment and
+// returns the payment and its order as it left them (the order nil when
+// the outcome could not be recorded). An unknown outcome is recorded and
+// handed to the ResolvePayment job, unless this already is that job
+// (byJob), which River retries itself.
+func (s *Service) settleConfirm(ctx context.Context, a Actor, paymentID string, tp *toss.Payment, terr error, byJob bool) (*paydeck.Order, *paydeck.Payment, error) {
 	switch {
 	case terr == nil:
-		return s.apply(ctx, a, paymentID, tp)
+		return s.onPaymentOrder(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+			return s.applyLocked(ctx, tx, a, o, p, tp)
+		})
 	case outcomeUnknown(terr):
 		s.log.Warn("payment: confirm outcome unknown", "paymentId", paymentID, "err", terr)
-		return s.onPayment(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+		return s.onPaymentOrder(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
 			if p.Status != paydeck.PaymentInProgress || byJob {
 				return nil
 			}
@@ -176,13 +190,13 @@ func (s *Service) settleConfirm(ctx context.Context, a Actor, paymentID string, 
 		})
 	default:
 		code, msg := tossFailure(terr)
-		p, err := s.onPayment(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+		o, p, err := s.onPaymentOrder(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
 			return failPayment(ctx, tx, a, o, p, paydeck.PaymentAborted, code, msg)
 		})
 		if err != nil {
-			return p, err
+			return o, p, err
 		}
-		return p, tossRefused("payment", terr)
+		return o, p, tossRefused("payment", terr)
 	}
 }
 
@@ -210,8 +224,18 @@ func failPayment(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, 
 // with its items.
 func (s *Service) onPayment(ctx context.Context, paymentID string,
 	change func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error) (*paydeck.Payment, error) {
+	_, p, err := s.onPaymentOrder(ctx, paymentID, change)
+	return p, err
+}
+
+// onPaymentOrder is onPayment that also returns the order as it is
+// afterwards (nil when the transaction failed).
+func (s *Service) onPaymentOrder(ctx context.Context, paymentID string,
+	change func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error) (*paydeck.Order, *paydeck.Payment, error) {
+	var order *paydeck.Order
 	var out *paydeck.Payment
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		order, out = nil, nil
 		o, p, err := tx.LockPaymentAndOrder(ctx, paymentID)
 		if err != nil {
 			return err
@@ -219,10 +243,13 @@ func (s *Service) onPayment(ctx context.Context, paymentID string,
 		if err := change(tx, o, p); err != nil {
 			return err
 		}
-		out = p
+		order, out = o, p
 		return nil
 	})
-	return out, err
+	if err != nil {
+		order = nil
+	}
+	return order, out, err
 }
 
 // ResolvePayment settles a payment left in_progress: it looks the payment
@@ -257,7 +284,7 @@ func (s *Service) ResolvePayment(ctx context.Context, paymentID string) error {
 	case tp.Status == toss.StatusInProgress || tp.Status == toss.StatusReady:
 		tp, err = s.toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: p.PaymentKey, OrderID: tid,
 			Amount: toss.Amount(p.Amount), Params: toss.Params{IdempotencyKey: confirmKey(tid, p.PaymentKey)}})
-		if p, err = s.settleConfirm(ctx, System, p.ID, tp, err, true); p == nil {
+		if _, p, err = s.settleConfirm(ctx, System, p.ID, tp, err, true); p == nil {
 			return err // the outcome could not be recorded
 		}
 	default:

@@ -86,6 +86,30 @@ func TestConfirmCardFlow(t *testing.T) {
 	})
 }
 
+// TestConfirmOrderReturnsTheOrderAsRecorded: ConfirmOrder hands back the
+// order the confirm's transaction wrote (paid, with its items), equal to a
+// read afterwards; a replay, which records nothing, returns none.
+func TestConfirmOrderReturnsTheOrderAsRecorded(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		o := env.Order(t, u, apptest.Line(env.Product(t, 20_000, 10), 2), apptest.Line(env.Product(t, 5_000, 10), 1))
+		in := payment.ConfirmInput{PaymentKey: env.Authorize(t, o, "CARD"), OrderID: o.OrderID, Amount: o.FinalAmount}
+
+		got, p, err := env.Payments.ConfirmOrder(ctx, apptest.As(u), in)
+		require.NoError(t, err)
+		require.Equal(t, paydeck.PaymentDone, p.Status)
+		require.Equal(t, env.OrderByID(t, o.ID), got, "the order as stored: paid, with its two items")
+		require.Equal(t, paydeck.OrderPaid, got.Status)
+		require.Len(t, got.Items, 2)
+
+		again, p2, err := env.Payments.ConfirmOrder(ctx, apptest.As(u), in)
+		require.NoError(t, err)
+		require.Nil(t, again, "a replay records nothing")
+		require.Equal(t, p.ID, p2.ID)
+	})
+}
+
 func TestConfirmRefusedWithoutCallingToss(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {

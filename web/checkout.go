@@ -132,7 +132,13 @@ func (a *app) success(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	act := actor(r, user)
-	p, cerr := a.d.Payments.Confirm(r.Context(), act, payment.ConfirmInput{PaymentKey: q.Get("paymentKey"), OrderID: q.Get("orderId"), Amount: amount})
+	order, p, cerr := a.d.Payments.ConfirmOrder(r.Context(), act, payment.ConfirmInput{PaymentKey: q.Get("paymentKey"), OrderID: q.Get("orderId"), Amount: amount})
+	if cerr == nil && order != nil {
+		// The confirm's own transaction left the order as the receipt shows it.
+		rq.view.Title, rq.view.Data = "receipt.title", receiptPage{Order: order, Payment: p}
+		a.pages.Render(w, http.StatusOK, "receipt.html", rq.view)
+		return
+	}
 	order, pays, err := a.d.Payments.Order(r.Context(), act, q.Get("orderId"))
 	if err != nil {
 		a.error(w, r, rq, err)
