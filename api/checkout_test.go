@@ -65,13 +65,13 @@ func TestCheckoutAndSwitchMethod(t *testing.T) {
 		var read pay
 		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + key, Token: cust}, http.StatusOK, &read)
 		require.Equal(t, o.OrderID, read.OrderID, "the order's public orderId, not the attempt's")
-		for _, p := range readOrder(t, a, cust, o.OrderID).Payments {
+		var got order
+		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
+		for _, p := range got.Payments {
 			var first pay
 			a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/payments/" + p.PaymentKey, Token: cust}, http.StatusOK, &first)
 			require.Equal(t, o.OrderID, first.OrderID, "every attempt's payment names the order")
 		}
-		var got order
-		a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + o.OrderID, Token: cust}, http.StatusOK, &got)
 		require.Equal(t, "paid", got.Status)
 		require.Len(t, got.Payments, 2)
 		a.MustDo(t, switchReq, http.StatusConflict, nil)
@@ -84,11 +84,4 @@ func TestCheckoutAndSwitchMethod(t *testing.T) {
 		require.Equal(t, "cancelled", cancelled.Status)
 		require.Equal(t, int64(8), productStock(t, a, p.ID))
 	})
-}
-
-// readOrder reads an order through the API.
-func readOrder(t *testing.T, a *apitest.API, token, orderID string) order {
-	var o order
-	a.MustDo(t, apitest.Request{Method: http.MethodGet, Path: "/api/orders/" + orderID, Token: token}, http.StatusOK, &o)
-	return o
 }

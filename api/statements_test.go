@@ -59,11 +59,11 @@ func settled(n *atomic.Int64) int64 {
 	last := n.Load()
 	for range 50 {
 		time.Sleep(200 * time.Millisecond)
-		if now := n.Load(); now == last {
-			return now
-		} else {
-			last = now
+		now := n.Load()
+		if now == last {
+			break
 		}
+		last = now
 	}
 	return last
 }

@@ -19,7 +19,13 @@ const cancelBackReason = "order no longer payable"
 // aborted, waiting → done / expired), and applying a state already recorded
 // changes nothing and appends no event.
 func (s *Service) apply(ctx context.Context, a Actor, paymentID string, tp *toss.Payment) (*paydeck.Payment, error) {
-	return s.onPayment(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
+	_, p, err := s.applyOrder(ctx, a, paymentID, tp)
+	return p, err
+}
+
+// applyOrder is apply that also returns the order as it left it.
+func (s *Service) applyOrder(ctx context.Context, a Actor, paymentID string, tp *toss.Payment) (*paydeck.Order, *paydeck.Payment, error) {
+	return s.onPaymentOrder(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
 		return s.applyLocked(ctx, tx, a, o, p, tp)
 	})
 }

@@ -173,9 +173,7 @@ func releaseRefusedKey(ctx context.Context, tx paydeck.Tx, a Actor, paymentKey, 
 func (s *Service) settleConfirm(ctx context.Context, a Actor, paymentID string, tp *toss.Payment, terr error, byJob bool) (*paydeck.Order, *paydeck.Payment, error) {
 	switch {
 	case terr == nil:
-		return s.onPaymentOrder(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {
-			return s.applyLocked(ctx, tx, a, o, p, tp)
-		})
+		return s.applyOrder(ctx, a, paymentID, tp)
 	case outcomeUnknown(terr):
 		s.log.Warn("payment: confirm outcome unknown", "paymentId", paymentID, "err", terr)
 		return s.onPaymentOrder(ctx, paymentID, func(tx paydeck.Tx, o *paydeck.Order, p *paydeck.Payment) error {

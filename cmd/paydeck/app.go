@@ -113,7 +113,7 @@ func (m *Main) mountApp(ctx context.Context, mux *http.ServeMux) error {
 	d := api.Deps{Payments: m.payments, Store: m.db, Secret: subkey(cfg.Secret, "paydeck/api/jwt"), Logger: m.logger,
 		Now: m.Now, Rand: m.Rand, ClientKey: cfg.TossClientKey, PublicURL: cfg.PublicURL, Accounts: accounts, Outbound: m.outbound,
 		Subscriptions: m.subscriptions, BillingClientKey: m.billingClientKey(),
-		WebhookIPLimit: api.RateLimit{Burst: int(cfg.WebhookRate*5+1) / 2, Every: time.Second / time.Duration(cfg.WebhookRate)}}
+		WebhookIPLimit: api.RateLimit{Burst: int(cfg.WebhookRate * 5 / 2), Every: time.Second / time.Duration(cfg.WebhookRate)}}
 	if cfg.SandboxMode() {
 		d.KeyMode = paydeck.APIKeyTest
 		d.ClientKey = sandbox.WidgetClientKey

@@ -141,28 +141,21 @@ func (tx *Tx) LockPaymentAndOrder(ctx context.Context, paymentID string) (*payde
 	if lock != "" {
 		lock += " OF o, p" // the outer joins' nullable sides cannot be locked
 	}
-	nOrder, nPay, nItem, nUser := colsIn(orderCols), colsIn(paymentCols), colsIn(itemCols), colsIn(userCols)
-	iFrom := nOrder + nPay
-	uFrom := iFrom + nItem + 2
-	n := uFrom + nUser + 1
-	var o *paydeck.Order
+	pFrom := orderRowWidth
+	uFrom := pFrom + colsIn(paymentCols)
+	n := uFrom + colsIn(userCols) + 1
+	var orders []*paydeck.Order
 	var p *paydeck.Payment
 	var u *paydeck.User
-	_, err := queryAll(ctx, tx, `SELECT `+prefixed("o.", orderCols)+`, `+prefixed("p.", paymentCols)+`, `+
-		prefixed("i.", itemCols)+`, CASE WHEN i.id IS NULL THEN 0 ELSE 1 END, COALESCE(cu.code, ''), `+
+	_, err := queryAll(ctx, tx, `SELECT `+orderRowCols+`, `+prefixed("p.", paymentCols)+`, `+
 		prefixed("u.", userCols)+`, CASE WHEN u.id IS NULL THEN 0 ELSE 1 END
-		FROM orders o JOIN payments p ON p.order_id = o.id
-		LEFT JOIN order_items i ON i.order_id = o.id
-		LEFT JOIN coupon_uses cu ON cu.order_id = o.id
+		FROM orders o JOIN payments p ON p.order_id = o.id`+orderRowJoin+`
 		LEFT JOIN users u ON u.id = o.user_id
 		WHERE p.id = ? ORDER BY i.line`+lock, []any{paymentID},
 		func(r Rows) (*struct{}, error) {
-			if o == nil {
-				var err error
-				if o, err = scanOrder(window{r, 0, n}); err != nil {
-					return nil, err
-				}
-				if p, err = scanPayment(window{r, nOrder, n}); err != nil {
+			var err error
+			if p == nil {
+				if p, err = scanPayment(window{r, pFrom, n}); err != nil {
 					return nil, err
 				}
 				var hasUser int64
@@ -174,23 +167,16 @@ func (tx *Tx) LockPaymentAndOrder(ctx context.Context, paymentID string) (*payde
 						return nil, err
 					}
 				}
-				o.Items = []paydeck.OrderItem{}
 			}
-			var hasItem int64
-			if err := (window{r, iFrom + nItem, n}).Scan(&hasItem, &o.CouponCode); err != nil || hasItem == 0 {
-				return nil, err
-			}
-			it, err := scanItem(window{r, iFrom, n})
-			if err == nil {
-				o.Items = append(o.Items, *it)
-			}
+			orders, err = scanOrderRow(r, 0, n, orders)
 			return nil, err
 		})
 	if err != nil {
 		return nil, nil, err
-	} else if o == nil {
+	} else if len(orders) == 0 {
 		return nil, nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
 	}
+	o := orders[0]
 	tx.holdOrder(o)
 	tx.holdPayment(p)
 	if u != nil {
@@ -268,47 +254,21 @@ func (tx *Tx) LockUserWithPendingOrders(ctx context.Context, userID string) ([]*
 			return nil, err
 		}
 	}
-	nOrder, nItem := colsIn(orderCols), colsIn(itemCols)
-	oFrom, iFrom := 2, 2+nOrder+1
-	n := iFrom + nItem + 1
+	n := 2 + orderRowWidth
 	found := false
 	orders := []*paydeck.Order{}
-	_, err := queryAll(ctx, tx, `SELECT u.id, CASE WHEN o.id IS NULL THEN 0 ELSE 1 END, `+prefixed("o.", orderCols)+`,
-		CASE WHEN i.id IS NULL THEN 0 ELSE 1 END, `+prefixed("i.", itemCols)+`, COALESCE(cu.code, '')
-		FROM users u LEFT JOIN orders o ON o.user_id = u.id AND o.status = ?
-		LEFT JOIN order_items i ON i.order_id = o.id
-		LEFT JOIN coupon_uses cu ON cu.order_id = o.id
+	_, err := queryAll(ctx, tx, `SELECT u.id, CASE WHEN o.id IS NULL THEN 0 ELSE 1 END, `+orderRowCols+`
+		FROM users u LEFT JOIN orders o ON o.user_id = u.id AND o.status = ?`+orderRowJoin+`
 		WHERE u.id = ? ORDER BY o.created_at, o.id, i.line`, []any{string(paydeck.OrderPending), userID},
 		func(r Rows) (*struct{}, error) {
 			found = true
-			var hasOrder, hasItem int64
-			var code string
+			var hasOrder int64
 			if err := (window{r, 1, n}).Scan(&hasOrder); err != nil || hasOrder == 0 {
 				return nil, err
 			}
-			if err := (window{r, iFrom - 1, n}).Scan(&hasItem); err != nil {
-				return nil, err
-			}
-			if err := (window{r, n - 1, n}).Scan(&code); err != nil {
-				return nil, err
-			}
-			o, err := scanOrder(window{r, oFrom, n})
-			if err != nil {
-				return nil, err
-			}
-			if len(orders) == 0 || orders[len(orders)-1].ID != o.ID {
-				o.Items, o.CouponCode = []paydeck.OrderItem{}, code
-				orders = append(orders, o)
-			}
-			if hasItem == 1 {
-				it, err := scanItem(window{r, iFrom, n})
-				if err != nil {
-					return nil, err
-				}
-				last := orders[len(orders)-1]
-				last.Items = append(last.Items, *it)
-			}
-			return nil, nil
+			var err error
+			orders, err = scanOrderRow(r, 2, n, orders)
+			return nil, err
 		})
 	if err != nil {
 		return nil, err

@@ -36,6 +36,52 @@ func scanItem(r Rows) (*paydeck.OrderItem, error) {
 	return it, err
 }
 
+// orderRowCols are the columns of an order joined with one of its items
+// (orderRowJoin) and its coupon code; orderRowWidth counts them. A query
+// selecting them gives one row per item (one for an order without items),
+// and scanOrderRow gathers the rows back into orders.
+var (
+	orderRowCols = prefixed("o.", orderCols) + ", CASE WHEN i.id IS NULL THEN 0 ELSE 1 END, " +
+		prefixed("i.", itemCols) + ", COALESCE(cu.code, '')"
+	orderRowWidth = colsIn(orderCols) + 1 + colsIn(itemCols) + 1
+)
+
+// orderRowJoin brings an order's items and coupon code to orderRowCols
+// (the order is "o").
+const orderRowJoin = " LEFT JOIN order_items i ON i.order_id = o.id LEFT JOIN coupon_uses cu ON cu.order_id = o.id"
+
+// scanOrderRow scans the orderRowCols that start at column from of a row
+// of n columns: the item (if any) joins the last of orders when the row is
+// of that order, else the row starts a new order.
+func scanOrderRow(r Rows, from, n int, orders []*paydeck.Order) ([]*paydeck.Order, error) {
+	nOrder := colsIn(orderCols)
+	var hasItem int64
+	var code string
+	if err := (window{r, from + nOrder, n}).Scan(&hasItem); err != nil {
+		return nil, err
+	}
+	if err := (window{r, from + orderRowWidth - 1, n}).Scan(&code); err != nil {
+		return nil, err
+	}
+	o, err := scanOrder(window{r, from, n})
+	if err != nil {
+		return nil, err
+	}
+	if len(orders) == 0 || orders[len(orders)-1].ID != o.ID {
+		o.Items, o.CouponCode = []paydeck.OrderItem{}, code
+		orders = append(orders, o)
+	}
+	if hasItem == 1 {
+		it, err := scanItem(window{r, from + nOrder + 1, n})
+		if err != nil {
+			return nil, err
+		}
+		last := orders[len(orders)-1]
+		last.Items = append(last.Items, *it)
+	}
+	return orders, nil
+}
+
 // CreateOrder implements paydeck.Tx.
 func (tx *Tx) CreateOrder(ctx context.Context, o *paydeck.Order) error {
 	if err := o.Validate(); err != nil {
@@ -115,39 +161,19 @@ func (tx *Tx) findOrder(ctx context.Context, col, value string, lock bool) (*pay
 		suffix = tx.d.ForUpdate() + " OF o" // the outer joins' nullable sides cannot be locked
 	}
 	// One statement: the order, one row per item, and its coupon code.
-	nOrder, nItem := colsIn(orderCols), colsIn(itemCols)
-	n := nOrder + 1 + nItem + 1
-	var o *paydeck.Order
-	_, err := queryAll(ctx, tx, `SELECT `+prefixed("o.", orderCols)+`, CASE WHEN i.id IS NULL THEN 0 ELSE 1 END, `+
-		prefixed("i.", itemCols)+`, COALESCE(cu.code, '')
-		FROM orders o LEFT JOIN order_items i ON i.order_id = o.id LEFT JOIN coupon_uses cu ON cu.order_id = o.id
+	var orders []*paydeck.Order
+	_, err := queryAll(ctx, tx, `SELECT `+orderRowCols+` FROM orders o`+orderRowJoin+`
 		WHERE o.`+col+` = ? ORDER BY i.line`+suffix, []any{value},
-		func(r Rows) (*struct{}, error) {
-			if o == nil {
-				var err error
-				if o, err = scanOrder(window{r, 0, n}); err != nil {
-					return nil, err
-				}
-				o.Items = []paydeck.OrderItem{}
-			}
-			var hasItem int64
-			if err := (window{r, nOrder, n}).Scan(&hasItem); err != nil {
-				return nil, err
-			}
-			if err := (window{r, n - 1, n}).Scan(&o.CouponCode); err != nil || hasItem == 0 {
-				return nil, err
-			}
-			it, err := scanItem(window{r, nOrder + 1, n})
-			if err == nil {
-				o.Items = append(o.Items, *it)
-			}
+		func(r Rows) (_ *struct{}, err error) {
+			orders, err = scanOrderRow(r, 0, orderRowWidth, orders)
 			return nil, err
 		})
 	if err != nil {
 		return nil, err
-	} else if o == nil {
+	} else if len(orders) == 0 {
 		return nil, paydeck.Errorf(paydeck.CodeNotFound, errOrderNotFound)
 	}
+	o := orders[0]
 	if lock {
 		tx.holdOrder(o)
 	}

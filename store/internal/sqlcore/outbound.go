@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,6 +38,37 @@ func scanOutboundEvent(r Rows) (*paydeck.OutboundEvent, error) {
 
 // CreateOutboundEvent implements paydeck.Tx.
 func (tx *Tx) CreateOutboundEvent(ctx context.Context, e *paydeck.OutboundEvent) error {
+	return tx.insertOutboundEvent(ctx, e, "")
+}
+
+// CreateOutboundEventFor implements paydeck.Tx.
+func (tx *Tx) CreateOutboundEventFor(ctx context.Context, e *paydeck.OutboundEvent) ([]string, error) {
+	var endpoints []byte
+	err := tx.insertOutboundEvent(ctx, e, `, (SELECT `+tx.d.JSONRows(JSONCol{Name: "id"}, JSONCol{Name: "events", JSON: true})+`
+		FROM (SELECT id, events FROM webhook_endpoints WHERE enabled ORDER BY created_at, id) ep)`, scanJSON(&endpoints))
+	if err != nil {
+		return nil, err
+	}
+	var raw [][2]json.RawMessage
+	if err := json.Unmarshal(endpoints, &raw); err != nil {
+		return nil, fmt.Errorf("decode endpoints: %w", err)
+	}
+	ids := []string{}
+	for _, r := range raw {
+		ep := &paydeck.WebhookEndpoint{}
+		if err := errors.Join(json.Unmarshal(r[0], &ep.ID), json.Unmarshal(r[1], &ep.Events)); err != nil {
+			return nil, fmt.Errorf("decode endpoint: %w", err)
+		}
+		if ep.Wants(e.Type) {
+			ids = append(ids, ep.ID)
+		}
+	}
+	return ids, nil
+}
+
+// insertOutboundEvent inserts e and scans its seq, then the columns of
+// returning (", expr, …") into more.
+func (tx *Tx) insertOutboundEvent(ctx context.Context, e *paydeck.OutboundEvent, returning string, more ...any) error {
 	if e.ID == "" || e.Type == "" || !json.Valid(e.Body) {
 		return paydeck.Errorf(paydeck.CodeInvalid, "An outbound event needs an ID, a type and a JSON body.")
 	}
@@ -45,48 +77,9 @@ func (tx *Tx) CreateOutboundEvent(ctx context.Context, e *paydeck.OutboundEvent)
 		src = e.SourceEventID
 	}
 	normTimes(&e.CreatedAt)
-	return tx.queryRowConflict(ctx, []any{&e.Seq}, "This state change already has an event.",
-		`INSERT INTO outbound_events (id, type, source_event_id, body, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq`,
-		e.ID, string(e.Type), src, string(e.Body), tx.t(e.CreatedAt))
-}
-
-// CreateOutboundEventFor implements paydeck.Tx.
-func (tx *Tx) CreateOutboundEventFor(ctx context.Context, e *paydeck.OutboundEvent) ([]string, error) {
-	if e.ID == "" || e.Type == "" || !json.Valid(e.Body) {
-		return nil, paydeck.Errorf(paydeck.CodeInvalid, "An outbound event needs an ID, a type and a JSON body.")
-	}
-	var src any
-	if e.SourceEventID != 0 {
-		src = e.SourceEventID
-	}
-	normTimes(&e.CreatedAt)
-	var endpoints []byte
-	err := tx.queryRowConflict(ctx, []any{&e.Seq, scanJSON(&endpoints)}, "This state change already has an event.",
+	return tx.queryRowConflict(ctx, append([]any{&e.Seq}, more...), "This state change already has an event.",
 		`INSERT INTO outbound_events (id, type, source_event_id, body, created_at) VALUES (?, ?, ?, ?, ?)
-		RETURNING seq, (SELECT `+tx.d.JSONRows(JSONCol{Name: "id"}, JSONCol{Name: "events", JSON: true})+`
-			FROM (SELECT id, events FROM webhook_endpoints WHERE enabled ORDER BY created_at, id) ep)`,
-		e.ID, string(e.Type), src, string(e.Body), tx.t(e.CreatedAt))
-	if err != nil {
-		return nil, err
-	}
-	var rows [][2]json.RawMessage
-	if err := json.Unmarshal(endpoints, &rows); err != nil {
-		return nil, fmt.Errorf("decode endpoints: %w", err)
-	}
-	ids := []string{}
-	for _, r := range rows {
-		ep := &paydeck.WebhookEndpoint{}
-		if err := json.Unmarshal(r[0], &ep.ID); err != nil {
-			return nil, fmt.Errorf("decode endpoint id: %w", err)
-		}
-		if err := json.Unmarshal(r[1], &ep.Events); err != nil {
-			return nil, fmt.Errorf("decode endpoint events: %w", err)
-		}
-		if ep.Wants(e.Type) {
-			ids = append(ids, ep.ID)
-		}
-	}
-	return ids, nil
+		RETURNING seq`+returning, e.ID, string(e.Type), src, string(e.Body), tx.t(e.CreatedAt))
 }
 
 // queryRowConflict is queryRow whose unique violation is conflict with msg.
