@@ -22,8 +22,8 @@ import (
 // statement to the money path fails here and must say why.
 func TestCheckoutStatementBudget(t *testing.T) {
 	budget := map[string]struct{ order, confirm int64 }{
-		"sqlite":   {order: 6, confirm: 20},
-		"postgres": {order: 7, confirm: 21},
+		"sqlite":   {order: 6, confirm: 14},
+		"postgres": {order: 7, confirm: 15},
 	}
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {

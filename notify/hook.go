@@ -23,13 +23,18 @@ type Options struct {
 	// raises a low-stock mail to the shop (one threshold for every
 	// product); 0 turns it off.
 	LowStock int64
+	// Keep is set when no SMTP server is configured: each message is
+	// stored already kept in the outbox (status "outbox", shown at
+	// /admin/outbox) and no send job is enqueued, since there is nothing
+	// to send. Unset, a message is stored pending with its SendArgs job.
+	Keep bool
 }
 
 // Hook returns the store's EventHook (combine it with outbound.Hook by
 // paydeck.ChainHooks) that, for each audit event of a change a shopper or
 // the shop is told about, renders the message, stores it in the outbox and
-// enqueues its send job, all in the change's transaction: a rolled-back
-// change leaves no mail, a committed one always has its job.
+// (unless o.Keep) enqueues its send job, all in the change's transaction:
+// a rolled-back change leaves no mail, a committed one always has its job.
 func Hook(o Options) paydeck.EventHook {
 	if o.ShopName == "" {
 		o.ShopName = "paydeck"
@@ -250,7 +255,8 @@ func (o Options) lowStock(ctx context.Context, tx paydeck.Tx, ord *paydeck.Order
 	return nil
 }
 
-// write renders, stores and enqueues one message.
+// write renders, stores and enqueues one message (stores it kept, with
+// no job, when o.Keep).
 func (o Options) write(ctx context.Context, tx paydeck.Tx, kind, to string, d *data, lines [][2]string) error {
 	d.Lang = o.lang()
 	m, err := render(kind, d, lines)
@@ -258,7 +264,10 @@ func (o Options) write(ctx context.Context, tx paydeck.Tx, kind, to string, d *d
 		return err
 	}
 	m.To = to
-	if err := tx.CreateOutboxMessage(ctx, m); err != nil {
+	if o.Keep {
+		m.Status = paydeck.OutboxKept
+	}
+	if err := tx.CreateOutboxMessage(ctx, m); err != nil || o.Keep {
 		return err
 	}
 	return tx.Enqueue(ctx, SendArgs{MessageID: m.ID}, &paydeck.JobOptions{MaxAttempts: MaxAttempts})

@@ -339,10 +339,11 @@ func TestOutboxWithoutSMTP(t *testing.T) {
 			require.Contains(t, va.Text, want)
 			require.Contains(t, va.HTML, want)
 		}
-		apptest.WaitFor(t, "kept in the outbox", func() bool {
-			m := ofKind(outbox(t, e), "va_issued")[0]
-			return m.Status == paydeck.OutboxKept && m.Attempts == 1
-		})
+		// Without SMTP the message is kept as it is written: no send job,
+		// no attempt.
+		require.Equal(t, paydeck.OutboxKept, va.Status)
+		require.Zero(t, va.Attempts)
+		require.Zero(t, jobsOfKind(t, e, notify.SendArgs{}.Kind()), "a send job was enqueued without SMTP")
 
 		e.Deposit(t, key)
 		e.WebhooksSettled(t)
@@ -477,4 +478,39 @@ func TestReceiptShowsCouponDiscount(t *testing.T) {
 			require.Contains(t, body, "30,000원") // 2 × 15,000 − 3,000 + 3,000 shipping
 		}
 	}
+}
+
+// jobsOfKind counts e's River jobs of kind, in every state.
+func jobsOfKind(t *testing.T, e *apptest.Env, kind string) int {
+	t.Helper()
+	jobs, err := e.DB.Jobs(context.Background(), []string{"available", "scheduled", "running", "retryable",
+		"completed", "discarded", "cancelled", "pending"}, 10_000)
+	require.NoError(t, err)
+	n := 0
+	for _, j := range jobs {
+		if j.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// A message left pending with its send job (written by a paydeck that had
+// SMTP, or before messages were kept as they are written) is marked kept
+// by the job when this one has no SMTP.
+func TestSendWithoutSMTPKeepsAPendingMessage(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t, "sqlite")
+	ctx := context.Background()
+	m := &paydeck.OutboxMessage{Kind: "order_paid", To: "kim@example.com", Subject: "주문", Text: "t", HTML: "<p>t</p>"}
+	require.NoError(t, e.DB.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateOutboxMessage(ctx, m) }))
+	require.Equal(t, paydeck.OutboxPending, ofKind(outbox(t, e), "order_paid")[0].Status)
+	svc, err := notify.New(notify.Config{Store: e.DB})
+	require.NoError(t, err)
+	require.NoError(t, svc.Send(ctx, notify.SendArgs{MessageID: m.ID}))
+	got := ofKind(outbox(t, e), "order_paid")[0]
+	require.Equal(t, paydeck.OutboxKept, got.Status)
+	require.Equal(t, 1, got.Attempts)
+	require.NoError(t, svc.Send(ctx, notify.SendArgs{MessageID: m.ID}), "a second run")
+	require.Equal(t, 1, ofKind(outbox(t, e), "order_paid")[0].Attempts, "a kept message is left alone")
 }

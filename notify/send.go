@@ -2,11 +2,15 @@
 // deposit, shipment, refund) and to the shop (new paid order, deposit, low
 // stock), in Korean or English, plain text plus HTML.
 //
-// Hook renders each message in the transaction of the change it reports,
-// stores it in the outbox table and enqueues a SendArgs job there too.
-// The job sends it over SMTP when one is configured (retrying until the
-// server accepts it; the row records each failure) or, without SMTP, marks
-// it kept in the outbox, which the admin shows at /admin/outbox.
+// Hook renders each message in the transaction of the change it reports
+// and stores it in the outbox table. With SMTP it enqueues a SendArgs job
+// there too, which sends the message (retrying until the server accepts
+// it; the row records each failure). Without SMTP (Options.Keep) the
+// message is stored kept in the outbox, which the admin shows at
+// /admin/outbox, and no job runs: a paid order's mail then costs one
+// statement per message instead of four and no write transaction of its
+// own (issue 18). A pending message met by a job without SMTP (written by
+// an instance that had it) is marked kept.
 package notify
 
 import (

@@ -28,7 +28,7 @@ func (m *Main) openStore(ctx context.Context) error {
 		Workers:      m.workers,
 		PeriodicJobs: m.periodicJobs,
 		EventHook: paydeck.ChainHooks(outbound.Hook(api.Views{}), notify.Hook(notify.Options{
-			ShopEmail: cfg.ShopEmail, Lang: cfg.MailLang, LowStock: 5})),
+			ShopEmail: cfg.ShopEmail, Lang: cfg.MailLang, LowStock: 5, Keep: cfg.SMTPURL.Reveal() == ""})),
 
 		RescueStuckJobsAfter: cfg.JobRescueAfter,
 		CountStatements:      m.stmts.add,

@@ -126,7 +126,7 @@ func New(t testing.TB, engine string, opts ...Option) *Env {
 	workers := river.NewWorkers()
 	e.DB = newStore(t, engine, store.Options{Now: e.Clock.Now, Workers: workers,
 		JobFetchPoll: 5 * time.Millisecond, Logger: o.logger, CountStatements: o.count, EventHook: paydeck.ChainHooks(outbound.Hook(api.Views{}),
-			notify.Hook(notify.Options{ShopEmail: ShopEmail, LowStock: 5}))})
+			notify.Hook(notify.Options{ShopEmail: ShopEmail, LowStock: 5, Keep: o.smtp == nil}))})
 
 	hook := httptest.NewUnstartedServer(http.HandlerFunc(e.receiveWebhook))
 	e.WebhookURL = "http://" + hook.Listener.Addr().String() + "/api/payments/webhook"
