@@ -7,6 +7,11 @@
 // (query_only) readers for View. Every connection sets busy_timeout first,
 // then WAL, synchronous=FULL (no lost commits on power loss) and
 // foreign_keys=ON. River uses the writer handle, as riversqlite requires.
+//
+// Writers queued behind one another share a transaction, each Update in a
+// savepoint of it, and the last of the line commits: one WAL fsync for the
+// group instead of one per Update (group commit; see writeGroup). An Update
+// still returns only once its writes are durable.
 // Times are stored as INTEGER Unix microseconds (UTC); see sqlcore.
 //
 // Limits: one machine only (SQLite is a local file); River on SQLite polls

@@ -38,6 +38,7 @@ type DB struct {
 	writes, reads *sqlcore.StmtCache
 	cfg           sqlcore.Config
 	jobs          *river.Client[*sql.Tx]
+	writers       writers
 	sqlcore.JobRunner
 }
 
@@ -102,33 +103,30 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// Update implements paydeck.Store. fn runs once: write transactions are
-// serialized by the single writer connection.
+// Update implements paydeck.Store. fn runs once, on the caller's
+// goroutine: write transactions are serialized by the single writer
+// connection, and their commits grouped (see writeGroup).
 func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return unavailable(err)
+	begin := func() (*sql.Tx, error) { return db.writer.BeginTx(context.WithoutCancel(ctx), nil) }
+	run := func(tx *sql.Tx) error {
+		enqueue := func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			_, err := db.jobs.InsertTx(context.WithoutCancel(ctx), tx, args, sqlcore.InsertOpts(opts))
+			return err
+		}
+		stx := sqlcore.NewTx(sqlcore.Counted(steady{sqlcore.SQLExecutor{Tx: tx, Stmts: db.writes}}, db.cfg.CountStatements), dialect{},
+			db.cfg.Now(), sqlcore.CountedEnqueue(enqueue, db.cfg.CountStatements))
+		if err := fn(stx); err != nil {
+			return err
+		}
+		return stx.RunEventHook(ctx, db.cfg.EventHook)
 	}
-	// Deferred first, so it runs last: after the rollback or commit has
-	// freed the connection it prepares on.
-	defer db.writes.PrepareWanted(context.WithoutCancel(ctx))
-	defer func() { _ = tx.Rollback() }()
-	enqueue := func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
-		_, err := db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
-		return err
-	}
-	stx := sqlcore.NewTx(sqlcore.Counted(sqlcore.SQLExecutor{Tx: tx, Stmts: db.writes}, db.cfg.CountStatements), dialect{}, db.cfg.Now(),
-		sqlcore.CountedEnqueue(enqueue, db.cfg.CountStatements))
-	if err := fn(stx); err != nil {
-		return err
-	}
-	if err := stx.RunEventHook(ctx, db.cfg.EventHook); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	// The statements wanted prepared are prepared once the connection is
+	// free again, after the commit.
+	prepare := func() { db.writes.PrepareWanted(context.WithoutCancel(ctx)) }
+	return db.writers.update(ctx, begin, run, prepare)
 }
 
 // View implements paydeck.Store on a read-only connection.
