@@ -241,6 +241,15 @@ func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*payde
 	return o, pays, nil
 }
 
+// PendingOrdersSQL reads a user with their unpaid orders, items and coupon
+// codes (one row per item; a user without any gives one row of NULLs). The
+// status is a literal so that both engines can use the partial index
+// orders_pending_user: a customer's past orders are never read. Exported
+// for the engines' query-plan tests.
+var PendingOrdersSQL = `SELECT u.id, CASE WHEN o.id IS NULL THEN 0 ELSE 1 END, ` + orderRowCols + `
+		FROM users u LEFT JOIN orders o ON o.user_id = u.id AND o.status = '` + string(paydeck.OrderPending) + `'` + orderRowJoin + `
+		WHERE u.id = ? ORDER BY o.created_at, o.id, i.line`
+
 // LockUserWithPendingOrders implements paydeck.Tx.
 //
 // On PostgreSQL the lock is a statement of its own, for the reason given
@@ -257,9 +266,7 @@ func (tx *Tx) LockUserWithPendingOrders(ctx context.Context, userID string) ([]*
 	n := 2 + orderRowWidth
 	found := false
 	orders := []*paydeck.Order{}
-	_, err := queryAll(ctx, tx, `SELECT u.id, CASE WHEN o.id IS NULL THEN 0 ELSE 1 END, `+orderRowCols+`
-		FROM users u LEFT JOIN orders o ON o.user_id = u.id AND o.status = ?`+orderRowJoin+`
-		WHERE u.id = ? ORDER BY o.created_at, o.id, i.line`, []any{string(paydeck.OrderPending), userID},
+	_, err := queryAll(ctx, tx, PendingOrdersSQL, []any{userID},
 		func(r Rows) (*struct{}, error) {
 			found = true
 			var hasOrder int64

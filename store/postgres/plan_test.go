@@ -1,0 +1,54 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paydeck/paydeck/store/internal/sqlcore"
+)
+
+// A new order's read of its customer's unpaid orders can go through the
+// partial index of unpaid orders (its predicate matches the query's), so
+// it need not grow with the customer's history (issue 18). Sequential
+// scans are turned off because the test's tables are empty, where the
+// planner would rightly prefer them.
+func TestPendingOrdersCanUseThePartialIndex(t *testing.T) {
+	t.Parallel()
+	url := os.Getenv("PAYDECK_TEST_DATABASE_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("PAYDECK_TEST_DATABASE_URL is required under CI")
+		}
+		t.Skip("export PAYDECK_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/paydeck_test?sslmode=disable to run")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	schema := fmt.Sprintf("paydeck_test_plan_%d", time.Now().UnixNano())
+	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
+	db, err := Open(ctx, url, sqlcore.Config{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	require.NoError(t, db.Migrate(ctx))
+
+	tx, err := db.pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, "SET LOCAL enable_seqscan = off")
+	require.NoError(t, err)
+	rows, err := tx.Query(ctx, "EXPLAIN "+dialect{}.Rebind(sqlcore.PendingOrdersSQL), "00000000-0000-4000-8000-000000000000")
+	require.NoError(t, err)
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(plan, "\n"), "orders_pending_user", strings.Join(plan, "\n"))
+}
