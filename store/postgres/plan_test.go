@@ -2,11 +2,8 @@ package postgres
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -21,21 +18,8 @@ import (
 // planner would rightly prefer them.
 func TestPendingOrdersCanUseThePartialIndex(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv("PAYDECK_TEST_DATABASE_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("PAYDECK_TEST_DATABASE_URL is required under CI")
-		}
-		t.Skip("export PAYDECK_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/paydeck_test?sslmode=disable to run")
-	}
+	url, schema := scratchSchema(t, "plan")
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
-	schema := fmt.Sprintf("paydeck_test_plan_%d", time.Now().UnixNano())
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
 	db, err := Open(ctx, url, sqlcore.Config{Schema: schema})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
