@@ -412,6 +412,16 @@ func TestSTARTTLSWithAuth(t *testing.T) {
 	pay(t, e, u, o, "CARD")
 	apptest.WaitFor(t, "receipt over STARTTLS", func() bool { return len(s.to(u.Email)) == 1 })
 	require.Contains(t, parse(t, s.to(u.Email)[0].Raw).Subject, o.OrderID)
+	// The shop's copy too, so that no send job of the store's own is still
+	// running when the message is made pending again below.
+	apptest.WaitFor(t, "every message sent", func() bool {
+		for _, m := range outbox(t, e) {
+			if m.Status != paydeck.OutboxSent {
+				return false
+			}
+		}
+		return true
+	})
 
 	// A wrong password is a failure the job retries, and it is never logged.
 	bad := *conf
