@@ -93,7 +93,7 @@ func (w *writers) update(ctx context.Context, begin func() (*sql.Tx, error), run
 
 // inSavepoint runs run inside a savepoint of g's transaction, rolling back
 // to it when run fails.
-func (w *writers) inSavepoint(g *writeGroup, run func(tx *sql.Tx) error) (err error) {
+func (w *writers) inSavepoint(g *writeGroup, run func(tx *sql.Tx) error) error {
 	ctx := context.Background()
 	if _, err := g.tx.ExecContext(ctx, "SAVEPOINT paydeck_update"); err != nil {
 		g.broken = err
@@ -123,10 +123,10 @@ func (w *writers) inSavepoint(g *writeGroup, run func(tx *sql.Tx) error) (err er
 }
 
 // settle ends a writer's turn in g; own is its error (or why its body did
-// not return). A failed first writer rolls the
-// still empty transaction back. Otherwise the turn passes to the next
-// writer while one waits and the group has room; the last commits. It
-// returns the Update's outcome: own when it failed, else the group's.
+// not return). A failed first writer rolls the still empty transaction
+// back (no one waits on it). Otherwise the turn passes to the next writer
+// while one waits and the group has room; the last commits. It returns
+// the Update's outcome: own when it failed, else the group's.
 func (w *writers) settle(g *writeGroup, own error, prepare func()) error {
 	if own == nil && g.broken == nil {
 		g.size++
@@ -134,7 +134,6 @@ func (w *writers) settle(g *writeGroup, own error, prepare func()) error {
 	switch {
 	case g.size == 0: // nothing of anyone's to keep
 		w.open = nil
-		g.err = errors.Join(own, g.broken)
 		_ = g.tx.Rollback()
 		close(g.done)
 		prepare()
@@ -173,15 +172,26 @@ func (w *writers) settle(g *writeGroup, own error, prepare func()) error {
 type steady struct{ sqlcore.Executor }
 
 func (s steady) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	if err := ctx.Err(); err != nil {
+	ctx, err := steadyContext(ctx)
+	if err != nil {
 		return 0, err
 	}
-	return s.Executor.Exec(context.WithoutCancel(ctx), query, args...)
+	return s.Executor.Exec(ctx, query, args...)
 }
 
 func (s steady) Query(ctx context.Context, query string, args ...any) (sqlcore.Rows, error) {
+	ctx, err := steadyContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Executor.Query(ctx, query, args...)
+}
+
+// steadyContext returns ctx's error if it is done, else ctx without its
+// cancellation, for one statement of the shared transaction (see steady).
+func steadyContext(ctx context.Context) (context.Context, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.Executor.Query(context.WithoutCancel(ctx), query, args...)
+	return context.WithoutCancel(ctx), nil
 }

@@ -110,10 +110,11 @@ func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 	begin := func() (*sql.Tx, error) { return db.writer.BeginTx(context.WithoutCancel(ctx), nil) }
 	run := func(tx *sql.Tx) error {
 		enqueue := func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
-			if err := ctx.Err(); err != nil {
+			ctx, err := steadyContext(ctx)
+			if err != nil {
 				return err
 			}
-			_, err := db.jobs.InsertTx(context.WithoutCancel(ctx), tx, args, sqlcore.InsertOpts(opts))
+			_, err = db.jobs.InsertTx(ctx, tx, args, sqlcore.InsertOpts(opts))
 			return err
 		}
 		stx := sqlcore.NewTx(sqlcore.Counted(steady{sqlcore.SQLExecutor{Tx: tx, Stmts: db.writes}}, db.cfg.CountStatements), dialect{},
