@@ -5,8 +5,8 @@
 // connection (BEGIN IMMEDIATE transactions, so write transactions are
 // serialized and row locks are unnecessary) and a pool of read-only
 // (query_only) readers for View. Every connection sets busy_timeout first,
-// then WAL, synchronous=FULL (no lost commits on power loss) and
-// foreign_keys=ON. River uses the writer handle, as riversqlite requires.
+// then WAL, synchronous=FULL (no lost commits on power loss),
+// foreign_keys=ON and temp_store=MEMORY. River uses the writer handle, as riversqlite requires.
 //
 // Writers queued behind one another share a transaction, each Update in a
 // savepoint of it, and the last of the line commits: one WAL fsync for the

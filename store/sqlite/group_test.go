@@ -166,3 +166,15 @@ func TestGroupCommitCancelledUpdate(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	require.Nil(t, db.writers.open)
 }
+
+// The savepoint journal of a commit group lives in memory on the writer
+// (temp_store=MEMORY), and the readers sort in memory too.
+func TestConnectionsKeepTemporaryFilesInMemory(t *testing.T) {
+	db := openScratch(t)
+	ctx := context.Background()
+	for name, h := range map[string]*sql.DB{"writer": db.writer, "reader": db.reader} {
+		var store int
+		require.NoError(t, h.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store), name)
+		require.Equal(t, 2, store, "%s: temp_store is MEMORY", name)
+	}
+}

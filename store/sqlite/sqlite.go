@@ -49,7 +49,12 @@ func Open(ctx context.Context, path string, cfg sqlcore.Config) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
-	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busyTimeoutMS)
+	// temp_store=MEMORY keeps the savepoint journal of a commit group (see
+	// writeGroup) in memory: with the default, once it outgrows 64 KiB
+	// SQLite writes each page it journals to a temporary file, two pwrite
+	// calls a page, inside the writer's turn (7 % of the process's CPU at
+	// the checkout peak). Sorts of the readers' queries stay in memory too.
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=temp_store(2)", busyTimeoutMS)
 	writer, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
 	if err != nil {
