@@ -98,4 +98,10 @@ func TestReportSubtractsTheToolsOwnCommits(t *testing.T) {
 	require.Contains(t, out, "paydeck added to the Toss confirm: p50 4.00ms, p99 10.00ms")
 	require.Contains(t, out, "= 2.0× (p50) and 2.0× (p99) one single-row commit")
 	require.True(t, strings.HasSuffix(out, "consistency: ok\n"))
+	require.NotContains(t, out, "one writer", "PostgreSQL publishes no writer time")
+
+	r.WriterBusy, r.EngineCommits = 650*time.Millisecond, 82
+	b.Reset()
+	r.Print(&b)
+	require.Contains(t, b.String(), "the store's one writer was held (/metrics) 0.7 s of the 1.0 s load = 65%; 5.00 store write commits per engine commit")
 }

@@ -51,6 +51,14 @@ func (r *Result) Print(w io.Writer) {
 			r.Statements, directWebhookStatements*direct, float64(own)/float64(r.Checkouts),
 			float64(r.RoundTrips-int64(directWebhookStatements*direct))/float64(r.Checkouts))
 	}
+	if r.WriterBusy > 0 && r.Elapsed > 0 {
+		fmt.Fprintf(w, "the store's one writer was held (/metrics) %.1f s of the %.1f s load = %.0f%%",
+			r.WriterBusy.Seconds(), r.Elapsed.Seconds(), 100*r.WriterBusy.Seconds()/r.Elapsed.Seconds())
+		if r.EngineCommits > 0 && r.StoreWrites > 0 {
+			fmt.Fprintf(w, "; %.2f store write commits per engine commit", float64(r.StoreWrites)/float64(r.EngineCommits))
+		}
+		fmt.Fprintln(w)
+	}
 	if r.Commits > 0 && r.WriteTx > 0 && r.Checkouts > 0 {
 		fmt.Fprintf(w, "database transactions during the load: %d = %.2f per checkout (read-only included)\n",
 			r.Commits, float64(r.Commits)/float64(r.Checkouts))

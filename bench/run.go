@@ -37,6 +37,12 @@ type Result struct {
 	// sent during the load and the round trips they took, from the same
 	// /metrics (see store.Options.CountStatements); -1 when unknown.
 	Statements, RoundTrips int64
+	// WriterBusy is how long the store's one writer (SQLite) was held
+	// during the load and until the store settled, and EngineCommits the
+	// commits the engine made for it (a commit group is one); both 0 when
+	// the store does not publish them (PostgreSQL).
+	WriterBusy    time.Duration
+	EngineCommits int64
 	// Mismatches lists every consistency violation; empty means consistent.
 	Mismatches []string
 }
@@ -84,6 +90,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if metered {
 		if n, ok := r.settledCounts(ctx, countsBefore); ok {
 			res.StoreWrites, res.Statements, res.RoundTrips = n.Writes, n.Statements, n.RoundTrips
+			if n.Writer {
+				res.WriterBusy, res.EngineCommits = time.Duration(n.WriterBusy*float64(time.Second)), n.EngineCommits
+			}
 		}
 	}
 	res.Elapsed = r.elapsed

@@ -39,8 +39,14 @@ const (
 	txRollback = "rollback" // fn or the commit failed; nothing was written
 )
 
+// writerStats is a store with one serialized writer (SQLite): how long its
+// turn was held and how many engine commits it made.
+type writerStats interface {
+	WriterStats() (busy time.Duration, commits int64)
+}
+
 func newMeteredDB(db store.DB, stmts *statementCounts) *meteredDB {
-	return &meteredDB{DB: db,
+	d := &meteredDB{DB: db,
 		stmts: []prometheus.Collector{
 			prometheus.NewCounterFunc(prometheus.CounterOpts{
 				Name: "paydeck_store_statements_total",
@@ -61,6 +67,18 @@ func newMeteredDB(db store.DB, stmts *statementCounts) *meteredDB {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"kind"}),
 	}
+	if w, ok := db.(writerStats); ok {
+		d.stmts = append(d.stmts,
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "paydeck_store_writer_busy_seconds_total",
+				Help: "Time the store's one writer was held by a write transaction (SQLite), commits included.",
+			}, func() float64 { busy, _ := w.WriterStats(); return busy.Seconds() }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "paydeck_store_engine_commits_total",
+				Help: "Transactions the database engine committed (SQLite: a group of write transactions sharing one commit is one).",
+			}, func() float64 { _, n := w.WriterStats(); return float64(n) }))
+	}
+	return d
 }
 
 // collectors are the metrics to register.

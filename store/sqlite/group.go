@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/paydeck/paydeck/store/internal/sqlcore"
 )
@@ -49,6 +50,25 @@ type writers struct {
 	// commits counts the SQLite transactions committed (a group is one), for
 	// tests and benchmarks.
 	commits atomic.Int64
+	// busy adds up the nanoseconds turn was held (from a writer taking it to
+	// it passing on), which bounds the store's write throughput; heldSince
+	// is when the current holder took it (under turn).
+	busy      atomic.Int64
+	heldSince time.Time
+}
+
+// take waits for the writer's turn.
+func (w *writers) take() {
+	w.waiting.Add(1)
+	w.turn.Lock()
+	w.heldSince = time.Now()
+	w.waiting.Add(-1)
+}
+
+// pass ends the writer's turn.
+func (w *writers) pass() {
+	w.busy.Add(int64(time.Since(w.heldSince)))
+	w.turn.Unlock()
 }
 
 // update runs one Update's body, run, in its turn: begin (or join) the
@@ -60,14 +80,12 @@ func (w *writers) update(ctx context.Context, begin func() (*sql.Tx, error), run
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w.waiting.Add(1)
-	w.turn.Lock()
-	w.waiting.Add(-1)
+	w.take()
 	g := w.open
 	if g == nil {
 		tx, err := begin()
 		if err != nil {
-			w.turn.Unlock()
+			w.pass()
 			return unavailable(err)
 		}
 		g = &writeGroup{tx: tx, done: make(chan struct{})}
@@ -137,10 +155,10 @@ func (w *writers) settle(g *writeGroup, own error, prepare func()) error {
 		_ = g.tx.Rollback()
 		close(g.done)
 		prepare()
-		w.turn.Unlock()
+		w.pass()
 		return own
 	case g.broken == nil && w.waiting.Load() > 0 && g.size < maxGroup:
-		w.turn.Unlock() // the next writer joins g, and it or a later one commits
+		w.pass() // the next writer joins g, and it or a later one commits
 		if own != nil {
 			return own
 		}
@@ -158,7 +176,7 @@ func (w *writers) settle(g *writeGroup, own error, prepare func()) error {
 	}
 	close(g.done)
 	prepare()
-	w.turn.Unlock()
+	w.pass()
 	if own != nil {
 		return own
 	}

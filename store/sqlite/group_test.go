@@ -76,6 +76,8 @@ func TestGroupCommitKeepsEachUpdateAtomic(t *testing.T) {
 	var mu sync.Mutex
 	want := map[string]bool{}
 	var wg sync.WaitGroup
+	busy0, _ := db.WriterStats()
+	start := time.Now()
 	for w := range writers {
 		wg.Go(func() {
 			for i := range each {
@@ -102,6 +104,7 @@ func TestGroupCommitKeepsEachUpdateAtomic(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	wall := time.Since(start)
 	got := names(t, db)
 	ok := 0
 	for name, kept := range want {
@@ -115,6 +118,11 @@ func TestGroupCommitKeepsEachUpdateAtomic(t *testing.T) {
 	t.Logf("%d successful updates in %d commits", ok, commits)
 	require.Less(t, commits, int64(ok), "no commit was shared")
 	require.Nil(t, db.writers.open, "a transaction was left open")
+	// The turn is held by one writer at a time: its busy time adds up to
+	// less than the wall time, though 32 writers wanted it at once.
+	busy, _ := db.WriterStats()
+	require.Positive(t, busy-busy0)
+	require.LessOrEqual(t, busy-busy0, wall, "turns overlapped")
 }
 
 // When SQLite ends the shared transaction itself (here a writer rolls it

@@ -135,6 +135,14 @@ func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 	return db.writers.update(ctx, begin, run, prepare)
 }
 
+// WriterStats returns how long the writer's turn has been held since the
+// store opened (statements, hooks and commits of every Update, one at a
+// time) and how many SQLite transactions it committed (a commit group is
+// one). The first, over a run's wall time, is how busy the one writer was.
+func (db *DB) WriterStats() (busy time.Duration, commits int64) {
+	return time.Duration(db.writers.busy.Load()), db.writers.commits.Load()
+}
+
 // View implements paydeck.Store on a read-only connection.
 func (db *DB) View(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 	tx, err := db.reader.BeginTx(ctx, nil)
