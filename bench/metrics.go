@@ -42,19 +42,17 @@ func (c storeCounts) sub(o storeCounts) storeCounts {
 func (r *run) storeCounters(ctx context.Context) (n storeCounts, ok bool) {
 	n.Writer = true
 	for _, t := range r.cfg.targets {
-		if w, err := readSeries(ctx, r.cfg.HTTPClient, t+"/metrics", writerBusyMetric, engineCommitsMetric); err == nil {
-			n.WriterBusy += w[0]
-			n.EngineCommits += int64(w[1])
-		} else {
-			n.Writer = false
-		}
-		v, err := readCounters(ctx, r.cfg.HTTPClient, t+"/metrics", storeWritesMetric, storeStatementsMetric, storeRoundTripsMetric)
-		if err != nil {
+		v, err := readSeries(ctx, r.cfg.HTTPClient, t+"/metrics", storeWritesMetric, storeStatementsMetric,
+			storeRoundTripsMetric, writerBusyMetric, engineCommitsMetric)
+		if err != nil || !v[0].ok || !v[1].ok || !v[2].ok {
 			return n, false
 		}
-		n.Writes += v[0]
-		n.Statements += v[1]
-		n.RoundTrips += v[2]
+		n.Writes += int64(v[0].value)
+		n.Statements += int64(v[1].value)
+		n.RoundTrips += int64(v[2].value)
+		n.Writer = n.Writer && v[3].ok && v[4].ok
+		n.WriterBusy += v[3].value
+		n.EngineCommits += int64(v[4].value)
 	}
 	return n, true
 }
@@ -76,14 +74,25 @@ func readCounters(ctx context.Context, hc *http.Client, url string, series ...st
 		return nil, err
 	}
 	out := make([]int64, len(v))
-	for i, f := range v {
-		out[i] = int64(f)
+	for i, s := range v {
+		if !s.ok {
+			return nil, fmt.Errorf("%s: no series %s", url, series[i])
+		}
+		out[i] = int64(s.value)
 	}
 	return out, nil
 }
 
-// readSeries is readCounters with the values as they are written.
-func readSeries(ctx context.Context, hc *http.Client, url string, series ...string) ([]float64, error) {
+// sample is one series' value on a Prometheus text page; ok is false when
+// the page does not have the series.
+type sample struct {
+	value float64
+	ok    bool
+}
+
+// readSeries reads one Prometheus text page and returns the samples of
+// series, in their order.
+func readSeries(ctx context.Context, hc *http.Client, url string, series ...string) ([]sample, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
@@ -96,8 +105,7 @@ func readSeries(ctx context.Context, hc *http.Client, url string, series ...stri
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%s: HTTP %d", url, resp.StatusCode)
 	}
-	out := make([]float64, len(series))
-	found := make([]bool, len(series))
+	out := make([]sample, len(series))
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -107,17 +115,12 @@ func readSeries(ctx context.Context, hc *http.Client, url string, series ...stri
 				if err != nil {
 					return nil, err
 				}
-				out[i], found[i] = f, true
+				out[i] = sample{f, true}
 			}
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
-	}
-	for i, ok := range found {
-		if !ok {
-			return nil, fmt.Errorf("%s: no series %s", url, series[i])
-		}
 	}
 	return out, nil
 }
