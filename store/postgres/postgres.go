@@ -133,6 +133,9 @@ func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 	if err := stx.RunEventHook(ctx, db.cfg.EventHook); err != nil {
 		return err
 	}
+	if err := stx.Flush(ctx); err != nil {
+		return err
+	}
 	if err := tx.commit(ctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -214,6 +217,15 @@ type dialect struct{}
 func (dialect) Rebind(query string) string { return sqlcore.RebindDollar(query) }
 func (dialect) ForUpdate() string          { return " FOR UPDATE" }
 func (dialect) Time(t time.Time) any       { return t }
+func (dialect) CombinesWrites() bool       { return true }
+
+func (dialect) ViolationTable(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return ""
+	}
+	return pe.TableName
+}
 
 func (dialect) JSONRows(cols ...sqlcore.JSONCol) string {
 	names := make([]string, len(cols))

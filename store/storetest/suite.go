@@ -37,6 +37,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"ReconciliationReports", testReports},
 		{"Stock", testStock},
 		{"MoneyPath", testMoneyPath},
+		{"CombinedWrites", testCombinedWrites},
 		{"ConcurrentStock", testConcurrentStock},
 		{"OrderAllOrNothing", testOrderAllOrNothing},
 		{"Shipping", testShipping},

@@ -29,11 +29,14 @@ func (tx *Tx) AppendEvent(ctx context.Context, e *paydeck.PaymentEvent) error {
 		}
 	}
 	e.CreatedAt = tx.now
-	id, err := tx.insertID(ctx, `INSERT INTO payment_events (order_id, payment_id, type, message, metadata, ip,
-		user_agent, created_at, actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		nullText(e.OrderID), nullText(e.PaymentID), string(e.Type), e.Message, jsonArg(e.Metadata), e.IP, e.UserAgent,
-		tx.t(e.CreatedAt), e.ActorID)
-	e.ID = id
+	// Held back where the engine combines writes: its id is set by the
+	// next statement, before the event hook reads it.
+	err := tx.write(ctx, heldWrite{table: "payment_events", id: true,
+		query: `INSERT INTO payment_events (order_id, payment_id, type, message, metadata, ip,
+		user_agent, created_at, actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		args: []any{nullText(e.OrderID), nullText(e.PaymentID), string(e.Type), e.Message, jsonArg(e.Metadata), e.IP,
+			e.UserAgent, tx.t(e.CreatedAt), e.ActorID},
+		done: func(id int64) error { e.ID = id; return nil }})
 	if err == nil {
 		tx.appended = append(tx.appended, e)
 	}

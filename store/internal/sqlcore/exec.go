@@ -53,6 +53,11 @@ type Dialect interface {
 	// its query, a JSON array of one array per row of the given columns
 	// ('[]' for no row); json marks columns that already hold JSON.
 	JSONRows(cols ...JSONCol) string
+	// CombinesWrites reports whether a Tx holds back writes whose answers
+	// are not needed at once and sends them as one statement (combine.go).
+	CombinesWrites() bool
+	// ViolationTable is the table whose constraint err broke, or "".
+	ViolationTable(err error) string
 }
 
 // JSONCol is a column of Dialect.JSONRows.

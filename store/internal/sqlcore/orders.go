@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"context"
 	"crypto/rand"
+	"strings"
 
 	"github.com/paydeck/paydeck"
 )
@@ -101,15 +102,21 @@ func (tx *Tx) CreateOrder(ctx context.Context, o *paydeck.Order) error {
 	o.CreatedAt, o.UpdatedAt = tx.now, tx.now
 	normTimes(&o.ExpiresAt)
 	normTimePtrs(&o.PaidAt, &o.ShippedAt, &o.DeliveredAt)
-	_, err = tx.exec(ctx, errOrderIDTaken, `INSERT INTO orders (`+orderCols+`)
+	err = tx.write(ctx, heldWrite{table: "orders", conflict: errOrderIDTaken,
+		query: `INSERT INTO orders (` + orderCols + `)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.ID, o.OrderID, o.UserID, string(o.Status), o.TotalAmount, o.DiscountAmount, o.ShippingFee, o.FinalAmount,
-		o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
-		tx.t(o.CreatedAt), tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt),
-		o.CustomerRef, o.TaxFreeAmount, o.ShippingPostcode, o.ShippingAddressDetail)
-	if err != nil {
+		args: []any{o.ID, o.OrderID, o.UserID, string(o.Status), o.TotalAmount, o.DiscountAmount, o.ShippingFee,
+			o.FinalAmount, o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
+			tx.t(o.CreatedAt), tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt),
+			o.CustomerRef, o.TaxFreeAmount, o.ShippingPostcode, o.ShippingAddressDetail},
+		done: func(int64) error { return nil }})
+	if err != nil || len(o.Items) == 0 {
 		return err
 	}
+	// The items in one statement, whatever their number.
+	const itemMarks = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	rows := make([]string, len(o.Items))
+	args := make([]any, 0, 9*len(o.Items))
 	for i := range o.Items {
 		it := &o.Items[i]
 		if !paydeck.ValidUUID(it.ProductID) {
@@ -119,12 +126,13 @@ func (tx *Tx) CreateOrder(ctx context.Context, o *paydeck.Order) error {
 			return err
 		}
 		it.OrderID = o.ID
-		if _, err := tx.exec(ctx, "", `INSERT INTO order_items (`+itemCols+`, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			it.ID, it.OrderID, it.ProductID, it.ProductName, it.Quantity, it.UnitPrice, it.TotalPrice, it.TaxFree, i); err != nil {
-			return err
-		}
+		rows[i] = itemMarks
+		args = append(args, it.ID, it.OrderID, it.ProductID, it.ProductName, it.Quantity, it.UnitPrice, it.TotalPrice,
+			it.TaxFree, i)
 	}
-	return nil
+	return tx.write(ctx, heldWrite{table: "order_items",
+		query: `INSERT INTO order_items (` + itemCols + `, line) VALUES ` + strings.Join(rows, ", "),
+		args:  args, done: func(int64) error { return nil }})
 }
 
 // FindOrderByID implements paydeck.Tx.
@@ -258,15 +266,17 @@ func (tx *Tx) UpdateOrder(ctx context.Context, o *paydeck.Order) error {
 	o.UpdatedAt = tx.now
 	normTimes(&o.ExpiresAt)
 	normTimePtrs(&o.PaidAt, &o.ShippedAt, &o.DeliveredAt)
-	n, err := tx.exec(ctx, "", `UPDATE orders SET status = ?, total_amount = ?, discount_amount = ?, shipping_fee = ?,
+	err := tx.write(ctx, heldWrite{table: "orders",
+		query: `UPDATE orders SET status = ?, total_amount = ?, discount_amount = ?, shipping_fee = ?,
 		final_amount = ?, shipping_name = ?, shipping_phone = ?, shipping_address = ?, shipping_memo = ?,
 		updated_at = ?, expires_at = ?, paid_at = ?, shipped_at = ?, delivered_at = ?, tax_free_amount = ?,
 		shipping_postcode = ?, shipping_address_detail = ? WHERE id = ?`,
-		string(o.Status), o.TotalAmount, o.DiscountAmount, o.ShippingFee, o.FinalAmount,
-		o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
-		tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt), o.TaxFreeAmount,
-		o.ShippingPostcode, o.ShippingAddressDetail, o.ID)
-	if err := rowsOrNotFound(n, err, errOrderNotFound); err != nil {
+		args: []any{string(o.Status), o.TotalAmount, o.DiscountAmount, o.ShippingFee, o.FinalAmount,
+			o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
+			tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt), o.TaxFreeAmount,
+			o.ShippingPostcode, o.ShippingAddressDetail, o.ID},
+		done: func(n int64) error { return rowsOrNotFound(n, nil, errOrderNotFound) }})
+	if err != nil {
 		return err
 	}
 	tx.holdOrder(o)

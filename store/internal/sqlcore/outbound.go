@@ -19,6 +19,9 @@ func (tx *Tx) RunEventHook(ctx context.Context, hook paydeck.EventHook) error {
 	if hook == nil || len(events) == 0 {
 		return nil
 	}
+	if err := tx.flush(ctx); err != nil { // the events' ids
+		return err
+	}
 	return hook(ctx, tx, events)
 }
 
@@ -85,6 +88,9 @@ func (tx *Tx) insertOutboundEvent(ctx context.Context, e *paydeck.OutboundEvent,
 // queryRowConflict is queryRow whose unique violation is conflict with msg.
 func (tx *Tx) queryRowConflict(ctx context.Context, dest []any, msg, query string, args ...any) error {
 	if err := checkText(args); err != nil {
+		return err
+	}
+	if err := tx.flush(ctx); err != nil {
 		return err
 	}
 	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)

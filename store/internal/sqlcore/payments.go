@@ -200,12 +200,14 @@ func (tx *Tx) UpdatePayment(ctx context.Context, p *paydeck.Payment) error {
 	args = append(args, tx.vaArgs(p.VirtualAccount)...)
 	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.UpdatedAt), p.ReceiptURL,
 		receiptArg(p.CashReceipt), p.ID)
-	n, err := tx.exec(ctx, errPaymentKeyTaken, `UPDATE payments SET payment_key = ?, method = ?, status = ?,
+	err := tx.write(ctx, heldWrite{table: "payments", conflict: errPaymentKeyTaken,
+		query: `UPDATE payments SET payment_key = ?, method = ?, status = ?,
 		amount = ?, balance_amount = ?, supplied_amount = ?, vat = ?, tax_free_amount = ?, transaction_key = ?,
 		method_details = ?, failure_code = ?, failure_message = ?, va_bank_code = ?, va_account_number = ?,
 		va_customer_name = ?, va_due_date = ?, secret = ?, approved_at = ?, expires_at = ?, updated_at = ?,
-		receipt_url = ?, cash_receipt = ? WHERE id = ?`, args...)
-	if err := rowsOrNotFound(n, err, errPaymentNotFound); err != nil {
+		receipt_url = ?, cash_receipt = ? WHERE id = ?`, args: args,
+		done: func(n int64) error { return rowsOrNotFound(n, nil, errPaymentNotFound) }})
+	if err != nil {
 		return err
 	}
 	tx.holdPayment(p)

@@ -27,6 +27,9 @@ type Tx struct {
 	appended []*paydeck.PaymentEvent
 	// held are the orders and payments it locked or wrote (moneypath.go).
 	held held
+	// pending are the writes held back until the next statement
+	// (combine.go).
+	pending []heldWrite
 	// readOnly marks a View's transaction: one snapshot, so a row read
 	// once reads the same again.
 	readOnly bool
@@ -79,6 +82,9 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // Enqueue implements paydeck.Tx.
 func (tx *Tx) Enqueue(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
+	if err := tx.flush(ctx); err != nil {
+		return err
+	}
 	if err := tx.enqueue(ctx, args, opts); err != nil {
 		return fmt.Errorf("enqueue job %s: %w", args.Kind(), err)
 	}
@@ -105,6 +111,9 @@ func (tx *Tx) exec(ctx context.Context, conflict, query string, args ...any) (in
 	if err := checkText(args); err != nil {
 		return 0, err
 	}
+	if err := tx.flush(ctx); err != nil {
+		return 0, err
+	}
 	n, err := tx.q.Exec(ctx, tx.d.Rebind(query), args...)
 	if err != nil {
 		return 0, tx.formatError(err, conflict)
@@ -122,6 +131,9 @@ func (tx *Tx) insertID(ctx context.Context, query string, args ...any) (int64, e
 // queryRow scans the first row of a query into dest; no row is not_found.
 func (tx *Tx) queryRow(ctx context.Context, dest []any, query string, args ...any) error {
 	if err := checkText(args); err != nil {
+		return err
+	}
+	if err := tx.flush(ctx); err != nil {
 		return err
 	}
 	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)
@@ -223,6 +235,9 @@ func list[T any](ctx context.Context, tx *Tx, cols, base string, w *where, order
 // queryAll runs a query and scans every row.
 func queryAll[T any](ctx context.Context, tx *Tx, query string, args []any, scan func(Rows) (*T, error)) ([]*T, error) {
 	if err := checkText(args); err != nil {
+		return nil, err
+	}
+	if err := tx.flush(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)

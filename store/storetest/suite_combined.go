@@ -1,0 +1,148 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/paydeck/paydeck"
+)
+
+// testCombinedWrites holds an engine that combines writes (PostgreSQL
+// holds an order's, a payment's and an event's writes back and sends them
+// as one statement) to what running them one by one does: later
+// statements see them, a failed one fails the transaction and keeps
+// nothing, a conflict names what conflicted, and two writes of one row or
+// one table keep their order.
+func testCombinedWrites(t *testing.T, newDB NewDBFunc) {
+	db, _ := newClockDB(t, newDB)
+	ctx := context.Background()
+	user := MustCreateUser(t, db, nil)
+	prod := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 100, IsActive: true})
+	events := func(t *testing.T, orderID string) []*paydeck.PaymentEvent {
+		t.Helper()
+		var es []*paydeck.PaymentEvent
+		MustView(t, db, func(tx paydeck.Tx) (err error) {
+			es, _, err = tx.FindEvents(ctx, paydeck.EventFilter{OrderID: &orderID})
+			return err
+		})
+		return es
+	}
+
+	t.Run("LaterStatementsSeeThem", func(t *testing.T) {
+		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
+		p := MustCreatePayment(t, db, o, paydeck.PaymentInProgress)
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			lo, lp, err := tx.LockPaymentAndOrder(ctx, p.ID)
+			require.NoError(t, err)
+			lp.TransactionKey = "txk-combined"
+			require.NoError(t, tx.UpdatePayment(ctx, lp))
+			e := &paydeck.PaymentEvent{OrderID: lo.ID, PaymentID: lp.ID, Type: paydeck.EventApproved, Message: "approved"}
+			require.NoError(t, tx.AppendEvent(ctx, e))
+			lo.ShippingMemo = "문 앞에 놓아 주세요"
+			require.NoError(t, tx.UpdateOrder(ctx, lo))
+			// Lists are read by a statement, never from what the Tx holds.
+			os, _, err := tx.FindOrders(ctx, paydeck.OrderFilter{UserID: &user.ID})
+			require.NoError(t, err)
+			var memo string
+			for _, got := range os {
+				if got.ID == o.ID {
+					memo = got.ShippingMemo
+				}
+			}
+			require.Equal(t, "문 앞에 놓아 주세요", memo)
+			es, total, err := tx.FindEvents(ctx, paydeck.EventFilter{PaymentID: &lp.ID})
+			require.NoError(t, err)
+			require.Equal(t, 1, total)
+			require.Equal(t, e.ID, es[0].ID, "the event's id is set once a statement ran")
+			require.NotZero(t, e.ID)
+			ps, _, err := tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID})
+			require.NoError(t, err)
+			require.Equal(t, "txk-combined", ps[0].TransactionKey)
+			return nil
+		})
+	})
+
+	t.Run("AMissingRowKeepsNothing", func(t *testing.T) {
+		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
+		before := len(events(t, o.ID))
+		ghost := MustCreatePayment(t, db, o, paydeck.PaymentInProgress)
+		ghost.ID = "00000000-0000-4000-8000-00000000beef"
+		err := db.Update(ctx, func(tx paydeck.Tx) error {
+			if err := tx.AppendEvent(ctx, &paydeck.PaymentEvent{OrderID: o.ID, Type: paydeck.EventApproved, Message: "x"}); err != nil {
+				return err
+			}
+			// Held or run at once, its not_found reaches the caller of
+			// Update: from here, or from the commit.
+			return tx.UpdatePayment(ctx, ghost)
+		})
+		requireCode(t, paydeck.CodeNotFound, err)
+		require.Len(t, events(t, o.ID), before, "the event written with it was not kept")
+	})
+
+	t.Run("AConflictNamesItsWrite", func(t *testing.T) {
+		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
+		taken := MustCreatePayment(t, db, o, paydeck.PaymentAborted)
+		p := MustCreatePayment(t, db, o, paydeck.PaymentInProgress)
+		before := len(events(t, o.ID))
+		err := db.Update(ctx, func(tx paydeck.Tx) error {
+			lo, lp, err := tx.LockPaymentAndOrder(ctx, p.ID)
+			require.NoError(t, err)
+			lp.PaymentKey = taken.PaymentKey
+			if err := tx.UpdatePayment(ctx, lp); err != nil {
+				return err
+			}
+			if err := tx.AppendEvent(ctx, &paydeck.PaymentEvent{OrderID: lo.ID, PaymentID: lp.ID, Type: paydeck.EventApproved,
+				Message: "approved"}); err != nil {
+				return err
+			}
+			lo.ShippingMemo = "never kept"
+			return tx.UpdateOrder(ctx, lo)
+		})
+		requireCode(t, paydeck.CodeConflict, err)
+		require.Equal(t, "A payment with this payment key already exists.", paydeck.ErrorMessage(err))
+		require.Len(t, events(t, o.ID), before)
+		MustView(t, db, func(tx paydeck.Tx) error {
+			got, err := tx.FindOrderByID(ctx, o.ID)
+			require.NoError(t, err)
+			require.Empty(t, got.ShippingMemo)
+			return nil
+		})
+	})
+
+	t.Run("WritesOfOneRowAndOneTableKeepTheirOrder", func(t *testing.T) {
+		var o *paydeck.Order
+		var first, second *paydeck.PaymentEvent
+		p2, p3 := MustCreateProduct(t, db, nil), MustCreateProduct(t, db, nil)
+		MustUpdate(t, db, func(tx paydeck.Tx) (err error) {
+			// A new order with three items, changed twice before any read.
+			if o, err = PlaceOrder(ctx, tx, user.ID, Line{prod, 1}, Line{p2, 2}, Line{p3, 3}); err != nil {
+				return err
+			}
+			o.ShippingMemo = "one"
+			require.NoError(t, tx.UpdateOrder(ctx, o))
+			o.ShippingMemo = "two"
+			require.NoError(t, tx.UpdateOrder(ctx, o))
+			first = &paydeck.PaymentEvent{OrderID: o.ID, Type: paydeck.EventApproved, Message: "first"}
+			second = &paydeck.PaymentEvent{OrderID: o.ID, Type: paydeck.EventApproved, Message: "second"}
+			require.NoError(t, tx.AppendEvent(ctx, first))
+			return tx.AppendEvent(ctx, second)
+		})
+		require.Greater(t, second.ID, first.ID)
+		es := events(t, o.ID)
+		require.Len(t, es, 3)
+		require.Equal(t, []string{"order placed", "first", "second"}, []string{es[0].Message, es[1].Message, es[2].Message})
+		MustView(t, db, func(tx paydeck.Tx) error {
+			got, err := tx.FindOrderByID(ctx, o.ID)
+			require.NoError(t, err)
+			require.Equal(t, "two", got.ShippingMemo)
+			require.Len(t, got.Items, 3)
+			for i, it := range got.Items {
+				require.Equal(t, o.Items[i].ProductID, it.ProductID, "items keep their lines")
+				require.Equal(t, int64(i+1), it.Quantity)
+			}
+			return nil
+		})
+	})
+}
