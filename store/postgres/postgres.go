@@ -99,22 +99,34 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // Update implements paydeck.Store, running fn again (up to 5 runs in all)
-// after a serialization failure or deadlock.
+// after a serialization failure or deadlock, and once more with each write
+// sent on its own when a statement of combined writes failed (sqlcore's
+// combine.go), so that fn meets the error where the write was made.
 func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
+	separate := false
 	for attempt := 1; ; attempt++ {
-		err := db.update(ctx, fn)
-		if attempt < maxAttempts && retryable(err) && ctx.Err() == nil {
-			db.cfg.Logger.DebugContext(ctx, "retrying transaction", "attempt", attempt, "error", err)
-			continue
+		flushFailed, err := db.update(ctx, fn, separate)
+		if attempt < maxAttempts && ctx.Err() == nil {
+			switch {
+			case flushFailed && !separate:
+				db.cfg.Logger.DebugContext(ctx, "combined writes failed; running the transaction with separate writes", "error", err)
+				separate = true
+				continue
+			case retryable(err):
+				db.cfg.Logger.DebugContext(ctx, "retrying transaction", "attempt", attempt, "error", err)
+				continue
+			}
 		}
 		return err
 	}
 }
 
-func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
+// update runs fn in one transaction; flushFailed reports a failed
+// statement of combined writes, after which it did not commit.
+func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error, separate bool) (flushFailed bool, err error) {
 	tx, err := db.begin(ctx, pgx.TxOptions{})
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.release(ctx)
 	enqueue := func(ctx context.Context, args paydeck.JobArgs, opts *paydeck.JobOptions) error {
@@ -127,19 +139,28 @@ func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 	}
 	stx := sqlcore.NewTx(sqlcore.Counted(tx, db.cfg.CountStatements), dialect{}, db.cfg.Now(),
 		sqlcore.CountedEnqueue(enqueue, db.cfg.CountStatements))
-	if err := fn(stx); err != nil {
-		return err
+	if separate {
+		stx.Separate()
 	}
-	if err := stx.RunEventHook(ctx, db.cfg.EventHook); err != nil {
-		return err
+	err = fn(stx)
+	if err != nil && !stx.FlushFailed() {
+		// fn may have failed on what it read of writes still held back
+		// (a new payment taken as kept): they decide which error stands.
+		_ = stx.Flush(ctx)
 	}
-	if err := stx.Flush(ctx); err != nil {
-		return err
+	if err == nil {
+		err = stx.RunEventHook(ctx, db.cfg.EventHook)
+	}
+	if err == nil {
+		err = stx.Flush(ctx)
+	}
+	if stx.FlushFailed() || err != nil {
+		return stx.FlushFailed(), err
 	}
 	if err := tx.commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return false, fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	return false, nil
 }
 
 // retryable reports a serialization failure or deadlock.
@@ -218,14 +239,6 @@ func (dialect) Rebind(query string) string { return sqlcore.RebindDollar(query) 
 func (dialect) ForUpdate() string          { return " FOR UPDATE" }
 func (dialect) Time(t time.Time) any       { return t }
 func (dialect) CombinesWrites() bool       { return true }
-
-func (dialect) ViolationTable(err error) string {
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) {
-		return ""
-	}
-	return pe.TableName
-}
 
 func (dialect) JSONRows(cols ...sqlcore.JSONCol) string {
 	names := make([]string, len(cols))

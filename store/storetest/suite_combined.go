@@ -69,16 +69,55 @@ func testCombinedWrites(t *testing.T, newDB NewDBFunc) {
 		before := len(events(t, o.ID))
 		ghost := MustCreatePayment(t, db, o, paydeck.PaymentInProgress)
 		ghost.ID = "00000000-0000-4000-8000-00000000beef"
+		var atWrite error
 		err := db.Update(ctx, func(tx paydeck.Tx) error {
 			if err := tx.AppendEvent(ctx, &paydeck.PaymentEvent{OrderID: o.ID, Type: paydeck.EventApproved, Message: "x"}); err != nil {
 				return err
 			}
-			// Held or run at once, its not_found reaches the caller of
-			// Update: from here, or from the commit.
-			return tx.UpdatePayment(ctx, ghost)
+			atWrite = tx.UpdatePayment(ctx, ghost)
+			// A caller that reads a missing row as absent must not take a
+			// held write's failure for its own answer and go on.
+			if _, err := tx.FindPaymentByID(ctx, "00000000-0000-4000-8000-00000000cafe"); paydeck.ErrorCode(err) != paydeck.CodeNotFound {
+				return err
+			}
+			return atWrite
 		})
 		requireCode(t, paydeck.CodeNotFound, err)
+		requireCode(t, paydeck.CodeNotFound, atWrite) // where the write was made, in the run that counted
 		require.Len(t, events(t, o.ID), before, "the event written with it was not kept")
+	})
+
+	t.Run("ATakenPaymentKeyAnswersAtTheInsert", func(t *testing.T) {
+		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
+		taken := MustCreatePayment(t, db, o, paydeck.PaymentAborted)
+		runs := 0
+		var kept *paydeck.Payment
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			runs++
+			p := &paydeck.Payment{PaymentKey: taken.PaymentKey, OrderID: o.ID, Method: paydeck.MethodCard,
+				Status: paydeck.PaymentInProgress, Amount: o.FinalAmount}
+			err := tx.CreatePayment(ctx, p)
+			if paydeck.ErrorCode(err) == paydeck.CodeConflict { // the confirm frees the key and tries again
+				p.PaymentKey += "-again"
+				err = tx.CreatePayment(ctx, p)
+			}
+			if err != nil {
+				return err
+			}
+			kept = p
+			return tx.AppendEvent(ctx, &paydeck.PaymentEvent{OrderID: o.ID, PaymentID: p.ID, Type: paydeck.EventApproved, Message: "x"})
+		})
+		require.LessOrEqual(t, runs, 2)
+		MustView(t, db, func(tx paydeck.Tx) error {
+			got, err := tx.FindPaymentByKey(ctx, taken.PaymentKey+"-again")
+			require.NoError(t, err)
+			require.Equal(t, kept.ID, got.ID)
+			es, total, err := tx.FindEvents(ctx, paydeck.EventFilter{PaymentID: &got.ID})
+			require.NoError(t, err)
+			require.Equal(t, 1, total)
+			require.Equal(t, "x", es[0].Message)
+			return nil
+		})
 	})
 
 	t.Run("AConflictNamesItsWrite", func(t *testing.T) {

@@ -127,10 +127,20 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 
 	t.Run("CreatePaymentKeyTaken", func(t *testing.T) {
 		rollback := errors.New("roll back")
+		var atInsert error
 		err := db.Update(ctx, func(tx paydeck.Tx) error {
 			dup := &paydeck.Payment{PaymentKey: second.PaymentKey, OrderID: bare.ID, Status: paydeck.PaymentInProgress,
 				Amount: bare.FinalAmount}
-			requireCode(t, paydeck.CodeConflict, tx.CreatePayment(ctx, dup))
+			if atInsert = tx.CreatePayment(ctx, dup); atInsert == nil {
+				// Held back (PostgreSQL combines writes): the next
+				// statement fails, and the store runs this again with
+				// the insert answering at once.
+				if _, err := tx.FindPaymentByKey(ctx, second.PaymentKey); err != nil {
+					return err
+				}
+				return errors.New("the taken key was inserted")
+			}
+			requireCode(t, paydeck.CodeConflict, atInsert)
 			// The transaction goes on (PostgreSQL would abort it on a
 			// unique violation): the key can be freed and used.
 			p, err := tx.FindPaymentByKey(ctx, second.PaymentKey)
@@ -141,9 +151,13 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 			p.PaymentKey = ""
 			require.NoError(t, tx.UpdatePayment(ctx, p))
 			require.NoError(t, tx.CreatePayment(ctx, dup))
+			if _, err := tx.FindPaymentByKey(ctx, dup.PaymentKey); err != nil {
+				return err
+			}
 			return rollback
 		})
 		require.ErrorIs(t, err, rollback)
+		requireCode(t, paydeck.CodeConflict, atInsert) // at the insert, in the run that counted
 	})
 
 	t.Run("CreateOutboundEventFor", func(t *testing.T) {

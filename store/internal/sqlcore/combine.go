@@ -8,13 +8,13 @@ import (
 )
 
 // Combined writes. A money path's transaction writes several rows in a row
-// whose answers nothing reads before its next statement: the confirm's
-// payment update, its audit event and the order update; a new order, its
-// items and its event. On an engine that combines writes (PostgreSQL,
-// Dialect.CombinesWrites) the Tx holds such writes back and sends them, at
-// its next statement or before its commit, as one statement of
-// data-modifying CTEs: one statement and one round trip where three took
-// three. SQLite runs each at once, as before.
+// whose answers nothing reads before its next statement: the confirm's new
+// payment and its audit event; its payment update, event and order update;
+// a new order, its items and its event. On an engine that combines writes
+// (PostgreSQL, Dialect.CombinesWrites) the Tx holds such writes back and
+// sends them, at its next statement or before its commit, as one statement
+// of data-modifying CTEs: one statement and one round trip where three
+// took three. SQLite runs each at once, as before.
 //
 // What keeps a combined statement equal to the writes run one by one:
 //   - Every statement flushes the held writes first, so a read sees them.
@@ -25,12 +25,20 @@ import (
 //   - A held write reads no other table (a plain INSERT or an UPDATE … WHERE
 //     id = ?), so no CTE could miss another's rows. Foreign keys are checked
 //     at the end of the statement, when every row of it exists.
-//   - What a write answers (its rows, a new id) reaches its caller's
-//     callback at the flush, and an error then fails the statement that
-//     flushed, or the commit: the transaction is rolled back either way.
-//     So a write is only held where its caller reads neither the answer nor
-//     the error before its next statement (a failed write aborts a
-//     PostgreSQL transaction anyway).
+//   - A held write's answer (a new id) reaches it at the flush, before any
+//     later statement or the event hook: a write is only held where its
+//     caller does not read the answer before then.
+//   - A held write's error (a missing row, a conflict) would reach its
+//     caller late, from another call, which may read it as its own; and
+//     until the flush the Tx serves the written rows as kept (held,
+//     moneypath.go). So a failed flush marks the Tx (FlushFailed), every
+//     later statement fails, and the store runs the whole callback again
+//     in a new transaction with combining off (Tx.Separate), where each
+//     write answers at once and its caller handles its error as it would
+//     on SQLite. A callback that fails with writes still held has them
+//     flushed first, so that a write's failure, not what followed from
+//     it, decides. A failed flush costs a rolled-back run; none happens on
+//     a path that succeeds.
 
 // heldWrite is a write a Tx may hold back until its next statement.
 type heldWrite struct {
@@ -51,7 +59,7 @@ func (tx *Tx) write(ctx context.Context, w heldWrite) error {
 	if err := checkText(w.args); err != nil {
 		return err
 	}
-	if !tx.d.CombinesWrites() {
+	if !tx.combine {
 		n, err := tx.runWrite(ctx, w)
 		if err != nil {
 			return err
@@ -106,6 +114,25 @@ func (tx *Tx) runWrite(ctx context.Context, w heldWrite) (int64, error) {
 func (tx *Tx) Flush(ctx context.Context) error { return tx.flush(ctx) }
 
 func (tx *Tx) flush(ctx context.Context) error {
+	if tx.flushErr != nil {
+		return tx.flushErr
+	}
+	if err := tx.sendHeld(ctx); err != nil {
+		tx.flushErr = err
+		return err
+	}
+	return nil
+}
+
+// FlushFailed reports whether a flush of held writes failed: the store
+// must not commit, and runs the callback again with Separate.
+func (tx *Tx) FlushFailed() bool { return tx.flushErr != nil }
+
+// Separate turns combining off: every write runs at once.
+func (tx *Tx) Separate() { tx.combine = false }
+
+// sendHeld runs the held writes, one statement for them all.
+func (tx *Tx) sendHeld(ctx context.Context) error {
 	ws := tx.pending
 	if len(ws) == 0 {
 		return nil
@@ -121,7 +148,7 @@ func (tx *Tx) flush(ctx context.Context) error {
 	query, args := combinedQuery(ws)
 	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)
 	if err != nil {
-		return tx.combinedError(err, ws)
+		return tx.formatError(err, "")
 	}
 	defer rows.Close()
 	answers := make([]int64, len(ws))
@@ -131,7 +158,7 @@ func (tx *Tx) flush(ctx context.Context) error {
 	}
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
-			return tx.combinedError(err, ws)
+			return tx.formatError(err, "")
 		}
 		return errNotFound
 	}
@@ -140,7 +167,7 @@ func (tx *Tx) flush(ctx context.Context) error {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return tx.combinedError(err, ws)
+		return tx.formatError(err, "")
 	}
 	for i, w := range ws {
 		if err := w.done(answers[i]); err != nil {
@@ -177,18 +204,4 @@ func combinedQuery(ws []heldWrite) (string, []any) {
 	}
 	b.WriteString(" SELECT " + strings.Join(answers, ", "))
 	return b.String(), args
-}
-
-// combinedError formats the error of a combined statement with the
-// conflict message of the write whose table broke a unique constraint.
-func (tx *Tx) combinedError(err error, ws []heldWrite) error {
-	conflict := ""
-	if table := tx.d.ViolationTable(err); table != "" {
-		for _, w := range ws {
-			if w.table == table {
-				conflict = w.conflict
-			}
-		}
-	}
-	return tx.formatError(err, conflict)
 }

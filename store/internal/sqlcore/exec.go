@@ -56,8 +56,6 @@ type Dialect interface {
 	// CombinesWrites reports whether a Tx holds back writes whose answers
 	// are not needed at once and sends them as one statement (combine.go).
 	CombinesWrites() bool
-	// ViolationTable is the table whose constraint err broke, or "".
-	ViolationTable(err error) string
 }
 
 // JSONCol is a column of Dialect.JSONRows.

@@ -96,12 +96,18 @@ func (tx *Tx) CreatePayment(ctx context.Context, p *paydeck.Payment) error {
 	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.CreatedAt), tx.t(p.UpdatedAt),
 		p.ReceiptURL, p.TossOrderID, receiptArg(p.CashReceipt))
 	// A taken key inserts nothing instead of failing, so the transaction
-	// stays usable: the caller may free the key and try again.
-	n, err := tx.exec(ctx, errPaymentKeyTaken, `INSERT INTO payments (`+paymentCols+`)
-		VALUES (`+placeholders(len(args))+`) ON CONFLICT (payment_key) DO NOTHING`, args...)
-	if err == nil && n == 0 {
-		return paydeck.Errorf(paydeck.CodeConflict, errPaymentKeyTaken)
-	}
+	// stays usable: the caller may free the key and try again. (Held back,
+	// the conflict fails the flush, and the store runs the caller again
+	// with this write answering at once: combine.go.)
+	err = tx.write(ctx, heldWrite{table: "payments", conflict: errPaymentKeyTaken,
+		query: `INSERT INTO payments (` + paymentCols + `)
+		VALUES (` + placeholders(len(args)) + `) ON CONFLICT (payment_key) DO NOTHING`, args: args,
+		done: func(n int64) error {
+			if n == 0 {
+				return paydeck.Errorf(paydeck.CodeConflict, errPaymentKeyTaken)
+			}
+			return nil
+		}})
 	if err == nil {
 		tx.holdPayment(p)
 	}

@@ -27,9 +27,11 @@ type Tx struct {
 	appended []*paydeck.PaymentEvent
 	// held are the orders and payments it locked or wrote (moneypath.go).
 	held held
-	// pending are the writes held back until the next statement
-	// (combine.go).
-	pending []heldWrite
+	// combine holds writes back (combine.go); pending are those held
+	// until the next statement, flushErr the failure of a flush.
+	combine  bool
+	pending  []heldWrite
+	flushErr error
 	// readOnly marks a View's transaction: one snapshot, so a row read
 	// once reads the same again.
 	readOnly bool
@@ -44,7 +46,7 @@ var _ paydeck.Tx = (*Tx)(nil)
 
 // NewTx returns the paydeck.Tx for an engine transaction begun at now.
 func NewTx(q Executor, d Dialect, now time.Time, enqueue EnqueueFunc) *Tx {
-	return &Tx{q: q, d: d, now: Now(now), enqueue: enqueue}
+	return &Tx{q: q, d: d, now: Now(now), enqueue: enqueue, combine: d.CombinesWrites()}
 }
 
 // NewReadTx returns the paydeck.Tx for a read-only engine transaction (one
