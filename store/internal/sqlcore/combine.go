@@ -2,7 +2,6 @@ package sqlcore
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -88,25 +87,8 @@ func (tx *Tx) runWrite(ctx context.Context, w heldWrite) (int64, error) {
 		return n, nil
 	}
 	var id int64
-	rows, err := tx.q.Query(ctx, tx.d.Rebind(w.query+" RETURNING id"), w.args...)
-	if err != nil {
-		return 0, tx.formatError(err, w.conflict)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return 0, tx.formatError(err, w.conflict)
-		}
-		return 0, errNotFound
-	}
-	if err := rows.Scan(&id); err != nil {
-		return 0, fmt.Errorf("scan row: %w", err)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, tx.formatError(err, w.conflict)
-	}
-	return id, nil
+	err := tx.scanRow(ctx, []any{&id}, w.conflict, w.query+" RETURNING id", w.args)
+	return id, err
 }
 
 // Flush sends the writes held back, if any. The stores call it before
@@ -146,28 +128,13 @@ func (tx *Tx) sendHeld(ctx context.Context) error {
 		return ws[0].done(n)
 	}
 	query, args := combinedQuery(ws)
-	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)
-	if err != nil {
-		return tx.formatError(err, "")
-	}
-	defer rows.Close()
 	answers := make([]int64, len(ws))
 	dest := make([]any, len(ws))
 	for i := range answers {
 		dest[i] = &answers[i]
 	}
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return tx.formatError(err, "")
-		}
-		return errNotFound
-	}
-	if err := rows.Scan(dest...); err != nil {
-		return fmt.Errorf("scan row: %w", err)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return tx.formatError(err, "")
+	if err := tx.scanRow(ctx, dest, "", query, args); err != nil {
+		return err
 	}
 	for i, w := range ws {
 		if err := w.done(answers[i]); err != nil {

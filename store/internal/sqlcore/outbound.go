@@ -85,31 +85,6 @@ func (tx *Tx) insertOutboundEvent(ctx context.Context, e *paydeck.OutboundEvent,
 		RETURNING seq`+returning, e.ID, string(e.Type), src, string(e.Body), tx.t(e.CreatedAt))
 }
 
-// queryRowConflict is queryRow whose unique violation is conflict with msg.
-func (tx *Tx) queryRowConflict(ctx context.Context, dest []any, msg, query string, args ...any) error {
-	if err := checkText(args); err != nil {
-		return err
-	}
-	if err := tx.flush(ctx); err != nil {
-		return err
-	}
-	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)
-	if err != nil {
-		return tx.formatError(err, msg)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return tx.formatError(err, msg)
-		}
-		return errNotFound
-	}
-	if err := rows.Scan(dest...); err != nil {
-		return fmt.Errorf("scan row: %w", err)
-	}
-	return nil
-}
-
 // FindOutboundEventByID implements paydeck.Tx.
 func (tx *Tx) FindOutboundEventByID(ctx context.Context, id string) (*paydeck.OutboundEvent, error) {
 	return first(ctx, tx, `SELECT `+outboundEventCols+` FROM outbound_events WHERE id = ?`, []any{id},

@@ -132,25 +132,41 @@ func (tx *Tx) insertID(ctx context.Context, query string, args ...any) (int64, e
 
 // queryRow scans the first row of a query into dest; no row is not_found.
 func (tx *Tx) queryRow(ctx context.Context, dest []any, query string, args ...any) error {
+	return tx.queryRowConflict(ctx, dest, "", query, args...)
+}
+
+// queryRowConflict is queryRow whose unique violation is conflict with msg.
+func (tx *Tx) queryRowConflict(ctx context.Context, dest []any, msg, query string, args ...any) error {
 	if err := checkText(args); err != nil {
 		return err
 	}
 	if err := tx.flush(ctx); err != nil {
 		return err
 	}
+	return tx.scanRow(ctx, dest, msg, query, args)
+}
+
+// scanRow runs query (not rebound yet, its text checked, held writes
+// flushed) and scans its first row into dest; no row is not_found, a
+// unique violation is conflict with msg.
+func (tx *Tx) scanRow(ctx context.Context, dest []any, msg, query string, args []any) error {
 	rows, err := tx.q.Query(ctx, tx.d.Rebind(query), args...)
 	if err != nil {
-		return tx.formatError(err, "")
+		return tx.formatError(err, msg)
 	}
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
-			return tx.formatError(err, "")
+			return tx.formatError(err, msg)
 		}
 		return errNotFound
 	}
 	if err := rows.Scan(dest...); err != nil {
 		return fmt.Errorf("scan row: %w", err)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return tx.formatError(err, msg)
 	}
 	return nil
 }
