@@ -127,10 +127,7 @@ func (db *DB) Update(ctx context.Context, fn func(tx paydeck.Tx) error) error {
 		if err := fn(stx); err != nil {
 			return err
 		}
-		if err := stx.RunEventHook(ctx, db.cfg.EventHook); err != nil {
-			return err
-		}
-		return stx.Flush(ctx) // nothing is held on SQLite; kept for the contract
+		return stx.RunEventHook(ctx, db.cfg.EventHook)
 	}
 	// The statements wanted prepared are prepared once the connection is
 	// free again, after the commit.
@@ -205,8 +202,7 @@ func (dialect) Time(t time.Time) any       { return t.UnixMicro() }
 
 // CombinesWrites is false: a statement costs SQLite no round trip, and it
 // has no data-modifying CTEs.
-func (dialect) CombinesWrites() bool        { return false }
-func (dialect) ViolationTable(error) string { return "" }
+func (dialect) CombinesWrites() bool { return false }
 
 func (dialect) JSONRows(cols ...sqlcore.JSONCol) string {
 	names := make([]string, len(cols))

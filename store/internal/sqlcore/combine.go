@@ -12,8 +12,8 @@ import (
 // a new order, its items and its event. On an engine that combines writes
 // (PostgreSQL, Dialect.CombinesWrites) the Tx holds such writes back and
 // sends them, at its next statement or before its commit, as one statement
-// of data-modifying CTEs: one statement and one round trip where three
-// took three. SQLite runs each at once, as before.
+// of data-modifying CTEs: one statement and one round trip where each
+// write took its own. SQLite runs each at once, as before.
 //
 // What keeps a combined statement equal to the writes run one by one:
 //   - Every statement flushes the held writes first, so a read sees them.
@@ -48,9 +48,17 @@ type heldWrite struct {
 	// generic one).
 	conflict string
 	// id: the query inserts one row and done gets its id column; otherwise
-	// done gets the number of rows it wrote.
+	// done gets the number of rows it wrote. done may be nil.
 	id   bool
 	done func(n int64) error
+}
+
+// finish hands w's answer to its done.
+func (w heldWrite) finish(n int64) error {
+	if w.done == nil {
+		return nil
+	}
+	return w.done(n)
 }
 
 // write runs w, or holds it back when the engine combines writes.
@@ -59,11 +67,7 @@ func (tx *Tx) write(ctx context.Context, w heldWrite) error {
 		return err
 	}
 	if !tx.combine {
-		n, err := tx.runWrite(ctx, w)
-		if err != nil {
-			return err
-		}
-		return w.done(n)
+		return tx.runWrite(ctx, w)
 	}
 	for _, h := range tx.pending {
 		if h.table == w.table {
@@ -77,18 +81,19 @@ func (tx *Tx) write(ctx context.Context, w heldWrite) error {
 	return nil
 }
 
-// runWrite runs one write on its own.
-func (tx *Tx) runWrite(ctx context.Context, w heldWrite) (int64, error) {
-	if !w.id {
-		n, err := tx.q.Exec(ctx, tx.d.Rebind(w.query), w.args...)
-		if err != nil {
-			return 0, tx.formatError(err, w.conflict)
-		}
-		return n, nil
+// runWrite runs one write on its own and hands its answer to done.
+func (tx *Tx) runWrite(ctx context.Context, w heldWrite) error {
+	var n int64
+	var err error
+	if w.id {
+		err = tx.scanRow(ctx, []any{&n}, w.conflict, w.query+" RETURNING id", w.args)
+	} else if n, err = tx.q.Exec(ctx, tx.d.Rebind(w.query), w.args...); err != nil {
+		err = tx.formatError(err, w.conflict)
 	}
-	var id int64
-	err := tx.scanRow(ctx, []any{&id}, w.conflict, w.query+" RETURNING id", w.args)
-	return id, err
+	if err != nil {
+		return err
+	}
+	return w.finish(n)
 }
 
 // Flush sends the writes held back, if any. The stores call it before
@@ -121,11 +126,7 @@ func (tx *Tx) sendHeld(ctx context.Context) error {
 	}
 	tx.pending = nil
 	if len(ws) == 1 {
-		n, err := tx.runWrite(ctx, ws[0])
-		if err != nil {
-			return err
-		}
-		return ws[0].done(n)
+		return tx.runWrite(ctx, ws[0])
 	}
 	query, args := combinedQuery(ws)
 	answers := make([]int64, len(ws))
@@ -137,7 +138,7 @@ func (tx *Tx) sendHeld(ctx context.Context) error {
 		return err
 	}
 	for i, w := range ws {
-		if err := w.done(answers[i]); err != nil {
+		if err := w.finish(answers[i]); err != nil {
 			return err
 		}
 	}

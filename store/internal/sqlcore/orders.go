@@ -108,8 +108,7 @@ func (tx *Tx) CreateOrder(ctx context.Context, o *paydeck.Order) error {
 		args: []any{o.ID, o.OrderID, o.UserID, string(o.Status), o.TotalAmount, o.DiscountAmount, o.ShippingFee,
 			o.FinalAmount, o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
 			tx.t(o.CreatedAt), tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt),
-			o.CustomerRef, o.TaxFreeAmount, o.ShippingPostcode, o.ShippingAddressDetail},
-		done: func(int64) error { return nil }})
+			o.CustomerRef, o.TaxFreeAmount, o.ShippingPostcode, o.ShippingAddressDetail}})
 	if err != nil || len(o.Items) == 0 {
 		return err
 	}
@@ -132,7 +131,7 @@ func (tx *Tx) CreateOrder(ctx context.Context, o *paydeck.Order) error {
 	}
 	return tx.write(ctx, heldWrite{table: "order_items",
 		query: `INSERT INTO order_items (` + itemCols + `, line) VALUES ` + strings.Join(rows, ", "),
-		args:  args, done: func(int64) error { return nil }})
+		args:  args})
 }
 
 // FindOrderByID implements paydeck.Tx.
