@@ -210,6 +210,10 @@ func (k *APIKey) Validate() error {
 // before the commit, with the audit events the callback appended, in
 // order (store.Options.EventHook). Its writes commit with the change they
 // report; its error rolls everything back. It must not append events.
+// The store may still hold the events' own writes when it calls the hook
+// (sending them with the commit if nothing else is written): their IDs are
+// set once the hook first calls a method of tx, so a hook reads an event's
+// ID only after it has called tx.
 type EventHook func(ctx context.Context, tx Tx, events []*PaymentEvent) error
 
 // OutboundEventFilter selects outbound events; zero fields do not filter.

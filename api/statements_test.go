@@ -21,36 +21,44 @@ import (
 // just written (see sqlcore.LockOrderWithPayments), and fewer for the
 // runs of writes it sends as one statement (sqlcore's combine.go: the order
 // with its items and event; the confirm's new payment and its event; the
-// payment's update, its event and the order's update). A change that adds
-// a statement to the money path fails here and must say why.
+// payment's update, its event and the order's update). It holds the round
+// trips too: on PostgreSQL a lock and the read after it travel together,
+// and so do the last writes and the COMMIT, while a View's ROLLBACK and a
+// COMMIT after other statements take one each (store.Options.
+// CountStatements). A change that adds a statement or a round trip to the
+// money path fails here and must say why.
 func TestCheckoutStatementBudget(t *testing.T) {
-	budget := map[string]struct{ order, confirm int64 }{
-		"sqlite":   {order: 6, confirm: 14},
-		"postgres": {order: 5, confirm: 12},
+	budget := map[string]struct{ order, confirm, orderRT, confirmRT int64 }{
+		"sqlite":   {order: 6, confirm: 14, orderRT: 6, confirmRT: 14},
+		"postgres": {order: 5, confirm: 12, orderRT: 5, confirmRT: 14},
 	}
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
-			var n atomic.Int64
-			env := apptest.New(t, engine, apptest.WithStatementCounter(func(s, _ int) { n.Add(int64(s)) }))
+			var n, rt atomic.Int64
+			env := apptest.New(t, engine, apptest.WithStatementCounter(func(s, r int) { n.Add(int64(s)); rt.Add(int64(r)) }))
 			a := apitest.NewAPI(t, env)
 			admin := a.NewAdmin(t)
 			p := benchProduct(t, a, admin)
 			_, cust := a.SignUp(t, "budget")
 			for i := range 3 { // the first runs prepare; all must fit
 				n.Store(0)
+				rt.Store(0)
 				var o order
 				a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/orders", Token: cust, Body: map[string]any{
 					"items": []map[string]any{{"productId": p, "quantity": 1}}, "shipping": map[string]any{"name": "김", "address": "서울"},
 				}}, http.StatusCreated, &o)
-				ordered := settled(&n)
+				ordered, orderedRT := settled(&n), rt.Load()
 				key := a.Authorize(t, orderRef(o), "CARD")
 				n.Store(0)
+				rt.Store(0)
 				a.MustDo(t, apitest.Request{Method: http.MethodPost, Path: "/api/payments/confirm", Token: cust,
 					Body: map[string]any{"paymentKey": key, "orderId": o.OrderID, "amount": o.FinalAmount}}, http.StatusOK, nil)
-				confirmed := settled(&n)
-				t.Logf("checkout %d: order %d statements, confirm %d", i+1, ordered, confirmed)
+				confirmed, confirmedRT := settled(&n), rt.Load()
+				t.Logf("checkout %d: order %d statements in %d round trips, confirm %d in %d", i+1, ordered, orderedRT, confirmed, confirmedRT)
 				require.LessOrEqual(t, ordered, budget[engine].order, "statements of POST /api/orders")
 				require.LessOrEqual(t, confirmed, budget[engine].confirm, "statements of POST /api/payments/confirm")
+				require.LessOrEqual(t, orderedRT, budget[engine].orderRT, "round trips of POST /api/orders")
+				require.LessOrEqual(t, confirmedRT, budget[engine].confirmRT, "round trips of POST /api/payments/confirm")
 			}
 		})
 	}

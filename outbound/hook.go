@@ -15,6 +15,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -58,6 +59,9 @@ func Hook(v Views) paydeck.EventHook {
 			}
 			if typ == "" {
 				continue
+			}
+			if e.ID == 0 { // describe read the order through tx, which sets it
+				return errors.New("outbound: the audit event has no ID yet")
 			}
 			if _, err := publish(ctx, tx, typ, e.ID, data, nil); err != nil {
 				return err

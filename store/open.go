@@ -49,9 +49,12 @@ type Options struct {
 	EventHook paydeck.EventHook
 	// CountStatements, when set, is called for the SQL statements paydeck's
 	// own transactions send, with how many they were and the round trips
-	// they took (a pipelined batch is one): BEGIN and COMMIT are not
-	// counted, each job inserted through Tx.Enqueue counts as one
-	// statement, River's own work (fetching, completing jobs) not at all.
+	// they took (a pipelined batch is one). On PostgreSQL a BEGIN, COMMIT
+	// or ROLLBACK sent on its own counts as a round trip of no statement
+	// (a BEGIN travels with the first statement, a COMMIT with the last
+	// writes held back, where there are any); SQLite's have no round trip
+	// and are not counted. Each job inserted through Tx.Enqueue counts as
+	// one statement, River's own work (fetching, completing jobs) not at all.
 	CountStatements func(statements, roundTrips int)
 }
 

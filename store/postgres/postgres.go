@@ -151,14 +151,18 @@ func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error, separate
 	if err == nil {
 		err = stx.RunEventHook(ctx, db.cfg.EventHook)
 	}
-	if err == nil {
-		err = stx.Flush(ctx)
-	}
-	if stx.FlushFailed() || err != nil {
+	if err != nil || stx.FlushFailed() {
 		return stx.FlushFailed(), err
 	}
-	if err := tx.commit(ctx); err != nil {
-		return false, fmt.Errorf("commit: %w", err)
+	// The last held writes carry the COMMIT where there are any.
+	committed, err := stx.FlushCommit(ctx)
+	if err != nil || stx.FlushFailed() {
+		return stx.FlushFailed(), err
+	}
+	if !committed {
+		if err := tx.commit(ctx); err != nil {
+			return false, fmt.Errorf("commit: %w", err)
+		}
 	}
 	return false, nil
 }

@@ -38,6 +38,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Stock", testStock},
 		{"MoneyPath", testMoneyPath},
 		{"CombinedWrites", testCombinedWrites},
+		{"CombinedCommit", testCombinedCommit},
 		{"ConcurrentStock", testConcurrentStock},
 		{"OrderAllOrNothing", testOrderAllOrNothing},
 		{"Shipping", testShipping},

@@ -2,11 +2,14 @@ package storetest
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/store"
 )
 
 // testCombinedWrites holds an engine that combines writes (PostgreSQL
@@ -183,5 +186,196 @@ func testCombinedWrites(t *testing.T, newDB NewDBFunc) {
 			}
 			return nil
 		})
+	})
+}
+
+// testCombinedCommit holds the last writes of a transaction, sent with its
+// COMMIT on an engine that can (PostgreSQL: one round trip), to what
+// running them and then committing does: a write that finds no row or a
+// taken key commits nothing, the event hook sees the events' ids from its
+// first call of the Tx on, and a row lock with the read after it takes one
+// round trip.
+func testCombinedCommit(t *testing.T, newDB NewDBFunc) {
+	clock := NewStepClock(testStart, time.Millisecond)
+	var statements, roundTrips atomic.Int64
+	var hookIDs []int64 // the ids the hook saw, after calling tx for "read"
+	db := newDB(t, store.Options{Now: clock.Now,
+		CountStatements: func(s, r int) { statements.Add(int64(s)); roundTrips.Add(int64(r)) },
+		EventHook: func(ctx context.Context, tx paydeck.Tx, events []*paydeck.PaymentEvent) error {
+			for _, e := range events {
+				if e.Message != "read" {
+					continue // passes over it, calling nothing
+				}
+				if _, err := tx.FindOrderByID(ctx, e.OrderID); err != nil {
+					return err
+				}
+				hookIDs = append(hookIDs, e.ID)
+			}
+			return nil
+		}})
+	ctx := context.Background()
+	user := MustCreateUser(t, db, nil)
+	prod := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 100, IsActive: true})
+	postgres := db.Engine() == "postgres"
+	count := func(fn func()) (s, r int64) {
+		statements.Store(0)
+		roundTrips.Store(0)
+		fn()
+		return statements.Load(), roundTrips.Load()
+	}
+	eventsOf := func(t *testing.T, orderID string) []*paydeck.PaymentEvent {
+		t.Helper()
+		var es []*paydeck.PaymentEvent
+		MustView(t, db, func(tx paydeck.Tx) (err error) {
+			es, _, err = tx.FindEvents(ctx, paydeck.EventFilter{OrderID: &orderID})
+			return err
+		})
+		return es
+	}
+
+	t.Run("TheLastWritesCarryTheCommit", func(t *testing.T) {
+		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
+		p := MustCreatePayment(t, db, o, paydeck.PaymentInProgress)
+		e := &paydeck.PaymentEvent{OrderID: o.ID, PaymentID: p.ID, Type: paydeck.EventApproved, Message: "approved"}
+		s, r := count(func() {
+			MustUpdate(t, db, func(tx paydeck.Tx) error {
+				lo, lp, err := tx.LockPaymentAndOrder(ctx, p.ID)
+				if err != nil {
+					return err
+				}
+				lp.Status = paydeck.PaymentDone
+				if err := tx.UpdatePayment(ctx, lp); err != nil {
+					return err
+				}
+				if err := tx.AppendEvent(ctx, e); err != nil {
+					return err
+				}
+				lo.Status = paydeck.OrderPaid
+				return tx.UpdateOrder(ctx, lo)
+			})
+		})
+		if postgres { // the lock with its BEGIN; the three writes with the COMMIT
+			require.Equal(t, [2]int64{2, 2}, [2]int64{s, r}, "statements, round trips")
+		} else {
+			require.Equal(t, [2]int64{4, 4}, [2]int64{s, r}, "statements, round trips")
+		}
+		require.NotZero(t, e.ID, "the event's id is set once the Update returns")
+		es := eventsOf(t, o.ID)
+		require.Equal(t, e.ID, es[len(es)-1].ID)
+		MustView(t, db, func(tx paydeck.Tx) error {
+			got, err := tx.FindOrderByID(ctx, o.ID)
+			require.NoError(t, err)
+			require.Equal(t, paydeck.OrderPaid, got.Status)
+			gp, err := tx.FindPaymentByID(ctx, p.ID)
+			require.NoError(t, err)
+			require.Equal(t, paydeck.PaymentDone, gp.Status)
+			return nil
+		})
+	})
+
+	// The last writes fail where the COMMIT travels with them: nothing is
+	// kept, and the caller meets the error at the write in the run that
+	// counts.
+	t.Run("AMissingRowAtTheCommitKeepsNothing", func(t *testing.T) {
+		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
+		before := len(eventsOf(t, o.ID))
+		ghost := MustCreatePayment(t, db, o, paydeck.PaymentInProgress)
+		ghost.ID = "00000000-0000-4000-8000-00000000d00d"
+		var atWrite error
+		err := db.Update(ctx, func(tx paydeck.Tx) error {
+			if err := tx.AppendEvent(ctx, &paydeck.PaymentEvent{OrderID: o.ID, Type: paydeck.EventApproved,
+				Message: "never kept"}); err != nil {
+				return err
+			}
+			atWrite = tx.UpdatePayment(ctx, ghost)
+			return atWrite
+		})
+		requireCode(t, paydeck.CodeNotFound, err)
+		requireCode(t, paydeck.CodeNotFound, atWrite)
+		require.Len(t, eventsOf(t, o.ID), before, "the event written with it was not kept")
+	})
+
+	t.Run("ATakenKeyAtTheCommitKeepsNothing", func(t *testing.T) {
+		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
+		taken := MustCreatePayment(t, db, o, paydeck.PaymentAborted)
+		before := len(eventsOf(t, o.ID))
+		err := db.Update(ctx, func(tx paydeck.Tx) error {
+			if err := tx.AppendEvent(ctx, &paydeck.PaymentEvent{OrderID: o.ID, Type: paydeck.EventApproved,
+				Message: "never kept"}); err != nil {
+				return err
+			}
+			return tx.CreatePayment(ctx, &paydeck.Payment{PaymentKey: taken.PaymentKey, OrderID: o.ID,
+				Method: paydeck.MethodCard, Status: paydeck.PaymentInProgress, Amount: o.FinalAmount})
+		})
+		requireCode(t, paydeck.CodeConflict, err)
+		require.Equal(t, "A payment with this payment key already exists.", paydeck.ErrorMessage(err))
+		require.Len(t, eventsOf(t, o.ID), before)
+	})
+
+	// A hook that passes over every event calls nothing, and the writes
+	// still carry the COMMIT; one that calls the Tx (here a read of a held
+	// order, served from memory) has the events' ids from then on.
+	t.Run("TheHookSeesIDsOnceItCallsTheTx", func(t *testing.T) {
+		hookIDs = nil
+		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
+		skipped := &paydeck.PaymentEvent{OrderID: o.ID, Type: paydeck.EventApproved, Message: "skip"}
+		read := &paydeck.PaymentEvent{OrderID: o.ID, Type: paydeck.EventApproved, Message: "read"}
+		for _, e := range []*paydeck.PaymentEvent{skipped, read} {
+			s, r := count(func() {
+				MustUpdate(t, db, func(tx paydeck.Tx) error {
+					lo, err := tx.LockOrderByID(ctx, o.ID)
+					if err != nil {
+						return err
+					}
+					lo.ShippingMemo = e.Message
+					if err := tx.UpdateOrder(ctx, lo); err != nil {
+						return err
+					}
+					return tx.AppendEvent(ctx, e)
+				})
+			})
+			require.NotZero(t, e.ID)
+			if postgres && e == skipped {
+				require.Equal(t, [2]int64{2, 2}, [2]int64{s, r}, "statements, round trips")
+			} else if postgres { // the hook's read flushed the writes: the COMMIT goes alone
+				require.Equal(t, [2]int64{2, 3}, [2]int64{s, r}, "statements, round trips")
+			}
+		}
+		require.Equal(t, []int64{read.ID}, hookIDs)
+	})
+
+	// On PostgreSQL the row lock and the read after it are two statements
+	// (suite_moneypath.go, LockThenReadAfterTheWait) in one round trip.
+	t.Run("ALockAndItsReadTakeOneRoundTrip", func(t *testing.T) {
+		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
+		MustCreatePayment(t, db, o, paydeck.PaymentAborted)
+		var pays []*paydeck.Payment
+		var pending []*paydeck.Order
+		s, r := count(func() {
+			MustUpdate(t, db, func(tx paydeck.Tx) (err error) {
+				if _, pays, err = tx.LockOrderWithPayments(ctx, o.OrderID); err != nil {
+					return err
+				}
+				pending, err = tx.LockUserWithPendingOrders(ctx, user.ID)
+				return err
+			})
+		})
+		require.Len(t, pays, 1)
+		require.NotEmpty(t, pending)
+		if postgres { // two pairs, then a COMMIT of its own
+			require.Equal(t, [2]int64{4, 3}, [2]int64{s, r}, "statements, round trips")
+		} else {
+			require.Equal(t, [2]int64{2, 2}, [2]int64{s, r}, "statements, round trips")
+		}
+		_, _, err := func() (*paydeck.Order, []*paydeck.Payment, error) {
+			var lo *paydeck.Order
+			var lp []*paydeck.Payment
+			err := db.Update(ctx, func(tx paydeck.Tx) (err error) {
+				lo, lp, err = tx.LockOrderWithPayments(ctx, "ORDNOSUCHORDER")
+				return err
+			})
+			return lo, lp, err
+		}()
+		requireCode(t, paydeck.CodeNotFound, err)
 	})
 }

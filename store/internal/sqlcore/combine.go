@@ -2,6 +2,7 @@ package sqlcore
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -47,10 +48,15 @@ type heldWrite struct {
 	// conflict is the user-safe message of a unique violation ("" for the
 	// generic one).
 	conflict string
-	// id: the query inserts one row and done gets its id column; otherwise
-	// done gets the number of rows it wrote. done may be nil.
+	// id: the query inserts one row (a plain INSERT, which writes its row
+	// or fails) and done gets its id column; otherwise done gets the
+	// number of rows it wrote. done may be nil.
 	id   bool
 	done func(n int64) error
+	// mustWrite: writing no row is an error of done's. A combined
+	// statement then fails in the database (paydeck_wrote, PostgreSQL
+	// migration 0017), before any COMMIT sent with it.
+	mustWrite bool
 }
 
 // finish hands w's answer to its done.
@@ -129,14 +135,52 @@ func (tx *Tx) sendHeld(ctx context.Context) error {
 		return tx.runWrite(ctx, ws[0])
 	}
 	query, args := combinedQuery(ws)
-	answers := make([]int64, len(ws))
-	dest := make([]any, len(ws))
-	for i := range answers {
-		dest[i] = &answers[i]
-	}
+	answers, dest := answerSlots(len(ws))
 	if err := tx.scanRow(ctx, dest, "", query, args); err != nil {
 		return err
 	}
+	return finishAll(ws, answers)
+}
+
+// FlushCommit ends a transaction's statements: it sends the writes held
+// back and, where the executor can (Committer), the COMMIT with them, in
+// one round trip. committed reports that it did; otherwise the store
+// commits as before. A *CommitError comes back as it is, not as a failed
+// flush: the transaction may have committed, so the store must not run it
+// again. Every write whose answer could fail its done is a mustWrite, which
+// the statement checks itself, so no done fails once the COMMIT has run.
+func (tx *Tx) FlushCommit(ctx context.Context) (committed bool, err error) {
+	c := asCommitter(tx.q)
+	if c == nil || tx.flushErr != nil || len(tx.pending) == 0 {
+		return false, tx.flush(ctx)
+	}
+	ws := tx.pending
+	tx.pending = nil
+	query, args := combinedQuery(ws)
+	answers, dest := answerSlots(len(ws))
+	if err := c.QueryRowCommit(ctx, dest, tx.d.Rebind(query), args...); err != nil {
+		var ce *CommitError
+		if errors.As(err, &ce) {
+			return false, err
+		}
+		tx.flushErr = tx.formatError(err, "")
+		return false, tx.flushErr
+	}
+	return true, finishAll(ws, answers)
+}
+
+// answerSlots returns n answers and the scan destinations pointing at them.
+func answerSlots(n int) ([]int64, []any) {
+	answers := make([]int64, n)
+	dest := make([]any, n)
+	for i := range answers {
+		dest[i] = &answers[i]
+	}
+	return answers, dest
+}
+
+// finishAll hands each write of ws its answer.
+func finishAll(ws []heldWrite, answers []int64) error {
 	for i, w := range ws {
 		if err := w.finish(answers[i]); err != nil {
 			return err
@@ -167,6 +211,9 @@ func combinedQuery(ws []heldWrite) (string, []any) {
 		} else {
 			b.WriteString(" RETURNING 1)")
 			answers[i] = "(SELECT count(*) FROM " + name + ")"
+			if w.mustWrite {
+				answers[i] = "paydeck_wrote(" + answers[i] + ", '" + w.table + "')"
+			}
 		}
 		args = append(args, w.args...)
 	}

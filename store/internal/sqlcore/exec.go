@@ -27,6 +27,68 @@ type Executor interface {
 	Query(ctx context.Context, query string, args ...any) (Rows, error)
 }
 
+// Query is one statement of a pipeline, its text rebound to the engine's
+// placeholders.
+type Query struct {
+	SQL  string
+	Args []any
+}
+
+// Pipeliner is an Executor that sends several statements in one round
+// trip (PostgreSQL's pipeline). Each runs once the one before it has
+// finished, with a snapshot of its own, so a read queued after a row lock
+// sees what the lock's previous holder committed; a statement that fails
+// stops the ones after it.
+type Pipeliner interface {
+	// QueryPipelined sends queries at once and hands each one's rows, in
+	// order, to read; it closes the rows.
+	QueryPipelined(ctx context.Context, queries []Query, read func(i int, rows Rows) error) error
+}
+
+// Committer is an Executor that sends a statement and the transaction's
+// COMMIT in one round trip: the statement runs, and only if it succeeds
+// the transaction commits.
+type Committer interface {
+	// QueryRowCommit runs query, scans its one row into dest and commits.
+	// An error the database reported for the statement means nothing was
+	// committed; any other failure is a *CommitError.
+	QueryRowCommit(ctx context.Context, dest []any, query string, args ...any) error
+}
+
+// CommitError is a Committer's failure to commit, or one that leaves it
+// unknown whether the transaction committed (a broken connection): the
+// store must not run the transaction again as if it had not.
+type CommitError struct{ Err error }
+
+func (e *CommitError) Error() string { return "commit: " + e.Err.Error() }
+func (e *CommitError) Unwrap() error { return e.Err }
+
+// asPipeliner returns e as a Pipeliner, counted as e is, or nil.
+func asPipeliner(e Executor) Pipeliner {
+	switch e := e.(type) {
+	case countedExecutor:
+		if p := asPipeliner(e.Executor); p != nil {
+			return countedPipeliner{p, e.count}
+		}
+	case Pipeliner:
+		return e
+	}
+	return nil
+}
+
+// asCommitter returns e as a Committer, counted as e is, or nil.
+func asCommitter(e Executor) Committer {
+	switch e := e.(type) {
+	case countedExecutor:
+		if c := asCommitter(e.Executor); c != nil {
+			return countedCommitter{c, e.count}
+		}
+	case Committer:
+		return e
+	}
+	return nil
+}
+
 // Violation is the kind of constraint a failed statement broke.
 type Violation int
 
@@ -90,6 +152,26 @@ func (e countedExecutor) Exec(ctx context.Context, query string, args ...any) (i
 func (e countedExecutor) Query(ctx context.Context, query string, args ...any) (Rows, error) {
 	e.count(1, 1)
 	return e.Executor.Query(ctx, query, args...)
+}
+
+type countedPipeliner struct {
+	Pipeliner
+	count CountFunc
+}
+
+func (p countedPipeliner) QueryPipelined(ctx context.Context, queries []Query, read func(int, Rows) error) error {
+	p.count(len(queries), 1)
+	return p.Pipeliner.QueryPipelined(ctx, queries, read)
+}
+
+type countedCommitter struct {
+	Committer
+	count CountFunc
+}
+
+func (c countedCommitter) QueryRowCommit(ctx context.Context, dest []any, query string, args ...any) error {
+	c.count(1, 1)
+	return c.Committer.QueryRowCommit(ctx, dest, query, args...)
 }
 
 // CountedEnqueue returns enqueue reporting each job insert (one statement of

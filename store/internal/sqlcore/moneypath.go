@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -42,6 +43,9 @@ func (tx *Tx) holdOrder(o *paydeck.Order) {
 // heldOrder returns a copy of a held order (col "id" or "order_id"), its
 // items loaded, or nil when tx holds none.
 func (tx *Tx) heldOrder(ctx context.Context, col, value string) (*paydeck.Order, error) {
+	if err := tx.beforeHeldRead(ctx); err != nil {
+		return nil, err
+	}
 	var o *paydeck.Order
 	for _, h := range tx.held.orders {
 		if (col == "id" && h.ID == value) || (col == "order_id" && h.OrderID == value) {
@@ -126,6 +130,9 @@ func (tx *Tx) LockPaymentAndOrder(ctx context.Context, paymentID string) (*payde
 	if !paydeck.ValidUUID(paymentID) {
 		return nil, nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
 	}
+	if err := tx.beforeHeldRead(ctx); err != nil {
+		return nil, nil, err
+	}
 	if p := tx.heldPayment("id", paymentID); p != nil {
 		if o, err := tx.heldOrder(ctx, "id", p.OrderID); o != nil || err != nil {
 			return o, p, err
@@ -191,18 +198,38 @@ func (tx *Tx) LockPaymentAndOrder(ctx context.Context, paymentID string) (*payde
 // payments. One statement joining them would read the payments from the
 // snapshot it took before waiting for the lock (READ COMMITTED re-reads
 // only the locked row), missing a payment the lock's previous holder just
-// created. SQLite serializes writers, so its one statement is current.
+// created. The two travel in one round trip (Pipeliner): the second takes
+// its snapshot once the first holds the lock. SQLite serializes writers,
+// so its one statement is current.
 func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*paydeck.Order, []*paydeck.Payment, error) {
 	if tx.d.ForUpdate() != "" {
-		o, err := first(ctx, tx, `SELECT `+orderCols+` FROM orders WHERE order_id = ?`+tx.d.ForUpdate(), []any{orderID},
-			scanOrder, errOrderNotFound)
+		var o *paydeck.Order
+		pays := []*paydeck.Payment{}
+		err := tx.queryPipelined(ctx, []Query{
+			{SQL: `SELECT ` + orderCols + ` FROM orders WHERE order_id = ?` + tx.d.ForUpdate(), Args: []any{orderID}},
+			{SQL: `SELECT ` + paymentCols + ` FROM payments WHERE order_id = (SELECT id FROM orders WHERE order_id = ?)
+			ORDER BY created_at DESC, id DESC`, Args: []any{orderID}},
+		}, func(i int, r Rows) error {
+			for r.Next() {
+				var err error
+				if i == 0 {
+					o, err = scanOrder(r)
+				} else {
+					var p *paydeck.Payment
+					if p, err = scanPayment(r); err == nil {
+						pays = append(pays, p)
+					}
+				}
+				if err != nil {
+					return fmt.Errorf("scan row: %w", err)
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, nil, err
-		}
-		pays, err := queryAll(ctx, tx, `SELECT `+paymentCols+` FROM payments WHERE order_id = ?
-			ORDER BY created_at DESC, id DESC`, []any{o.ID}, scanPayment)
-		if err != nil {
-			return nil, nil, err
+		} else if o == nil {
+			return nil, nil, paydeck.Errorf(paydeck.CodeNotFound, errOrderNotFound)
 		}
 		tx.holdOrder(o)
 		return o, pays, nil
@@ -253,30 +280,38 @@ var PendingOrdersSQL = `SELECT u.id, CASE WHEN o.id IS NULL THEN 0 ELSE 1 END, `
 // LockUserWithPendingOrders implements paydeck.Tx.
 //
 // On PostgreSQL the lock is a statement of its own, for the reason given
-// at LockOrderWithPayments: the orders are read after it.
+// at LockOrderWithPayments, sent in one round trip with the read of the
+// orders after it.
 func (tx *Tx) LockUserWithPendingOrders(ctx context.Context, userID string) ([]*paydeck.Order, error) {
 	if !paydeck.ValidUUID(userID) {
 		return nil, paydeck.Errorf(paydeck.CodeNotFound, "User not found.")
 	}
+	queries := []Query{{SQL: PendingOrdersSQL, Args: []any{userID}}}
 	if tx.d.ForUpdate() != "" {
-		if err := tx.LockUser(ctx, userID); err != nil {
-			return nil, err
-		}
+		queries = append([]Query{{SQL: `SELECT id FROM users WHERE id = ?` + tx.d.ForUpdate(), Args: []any{userID}}}, queries...)
 	}
 	n := 2 + orderRowWidth
 	found := false
 	orders := []*paydeck.Order{}
-	_, err := queryAll(ctx, tx, PendingOrdersSQL, []any{userID},
-		func(r Rows) (*struct{}, error) {
+	err := tx.queryPipelined(ctx, queries, func(i int, r Rows) error {
+		if i < len(queries)-1 {
+			return nil // the lock: a missing user reads as one below
+		}
+		for r.Next() {
 			found = true
 			var hasOrder int64
-			if err := (window{r, 1, n}).Scan(&hasOrder); err != nil || hasOrder == 0 {
-				return nil, err
+			if err := (window{r, 1, n}).Scan(&hasOrder); err != nil {
+				return fmt.Errorf("scan row: %w", err)
+			} else if hasOrder == 0 {
+				continue
 			}
 			var err error
-			orders, err = scanOrderRow(r, 2, n, orders)
-			return nil, err
-		})
+			if orders, err = scanOrderRow(r, 2, n, orders); err != nil {
+				return fmt.Errorf("scan row: %w", err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	} else if !found {

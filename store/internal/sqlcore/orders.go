@@ -274,7 +274,7 @@ func (tx *Tx) UpdateOrder(ctx context.Context, o *paydeck.Order) error {
 			o.ShippingName, o.ShippingPhone, o.ShippingAddress, o.ShippingMemo,
 			tx.t(o.UpdatedAt), tx.t(o.ExpiresAt), tx.tp(o.PaidAt), tx.tp(o.ShippedAt), tx.tp(o.DeliveredAt), o.TaxFreeAmount,
 			o.ShippingPostcode, o.ShippingAddressDetail, o.ID},
-		done: func(n int64) error { return rowsOrNotFound(n, nil, errOrderNotFound) }})
+		mustWrite: true, done: func(n int64) error { return rowsOrNotFound(n, nil, errOrderNotFound) }})
 	if err != nil {
 		return err
 	}

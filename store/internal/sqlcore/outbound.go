@@ -19,10 +19,25 @@ func (tx *Tx) RunEventHook(ctx context.Context, hook paydeck.EventHook) error {
 	if hook == nil || len(events) == 0 {
 		return nil
 	}
-	if err := tx.flush(ctx); err != nil { // the events' ids
-		return err
-	}
+	// The events' writes may still be held (combine.go), their ids unset.
+	// Every statement flushes them, and while the hook runs so does every
+	// read the Tx serves from memory (beforeHeldRead): the ids are set
+	// from the hook's first call of tx on, as paydeck.EventHook promises.
+	// A hook that passes over every event calls nothing, and the writes
+	// stay held for the commit to carry (FlushCommit).
+	tx.inHook = true
+	defer func() { tx.inHook = false }()
 	return hook(ctx, tx, events)
+}
+
+// beforeHeldRead flushes the held writes, while the event hook runs,
+// before a read the Tx serves from memory (held orders and payments, a
+// known user).
+func (tx *Tx) beforeHeldRead(ctx context.Context) error {
+	if !tx.inHook {
+		return nil
+	}
+	return tx.flush(ctx)
 }
 
 const outboundEventCols = "id, seq, type, source_event_id, body, created_at"

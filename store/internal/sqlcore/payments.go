@@ -101,7 +101,7 @@ func (tx *Tx) CreatePayment(ctx context.Context, p *paydeck.Payment) error {
 	// with this write answering at once: combine.go.)
 	err = tx.write(ctx, heldWrite{table: "payments", conflict: errPaymentKeyTaken,
 		query: `INSERT INTO payments (` + paymentCols + `)
-		VALUES (` + placeholders(len(args)) + `) ON CONFLICT (payment_key) DO NOTHING`, args: args,
+		VALUES (` + placeholders(len(args)) + `) ON CONFLICT (payment_key) DO NOTHING`, args: args, mustWrite: true,
 		done: func(n int64) error {
 			if n == 0 {
 				return paydeck.Errorf(paydeck.CodeConflict, errPaymentKeyTaken)
@@ -139,6 +139,9 @@ func (tx *Tx) LockPaymentByKey(ctx context.Context, paymentKey string) (*paydeck
 func (tx *Tx) findPayment(ctx context.Context, col, value string, lock bool) (*paydeck.Payment, error) {
 	if (col == "id" && !paydeck.ValidUUID(value)) || value == "" {
 		return nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
+	}
+	if err := tx.beforeHeldRead(ctx); err != nil {
+		return nil, err
 	}
 	if p := tx.heldPayment(col, value); p != nil {
 		return p, nil
@@ -212,7 +215,7 @@ func (tx *Tx) UpdatePayment(ctx context.Context, p *paydeck.Payment) error {
 		method_details = ?, failure_code = ?, failure_message = ?, va_bank_code = ?, va_account_number = ?,
 		va_customer_name = ?, va_due_date = ?, secret = ?, approved_at = ?, expires_at = ?, updated_at = ?,
 		receipt_url = ?, cash_receipt = ? WHERE id = ?`, args: args,
-		done: func(n int64) error { return rowsOrNotFound(n, nil, errPaymentNotFound) }})
+		mustWrite: true, done: func(n int64) error { return rowsOrNotFound(n, nil, errPaymentNotFound) }})
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,8 @@ type Tx struct {
 	combine  bool
 	pending  []heldWrite
 	flushErr error
+	// inHook: the event hook is running (RunEventHook).
+	inHook bool
 	// readOnly marks a View's transaction: one snapshot, so a row read
 	// once reads the same again.
 	readOnly bool
@@ -275,6 +277,51 @@ func queryAll[T any](ctx context.Context, tx *Tx, query string, args []any, scan
 		return nil, tx.formatError(err, "")
 	}
 	return items, nil
+}
+
+// queryPipelined runs queries (with '?' placeholders) one after another,
+// in one round trip where the engine pipelines (Pipeliner), and hands each
+// one's rows to read in order.
+func (tx *Tx) queryPipelined(ctx context.Context, queries []Query, read func(i int, rows Rows) error) error {
+	for _, q := range queries {
+		if err := checkText(q.Args); err != nil {
+			return err
+		}
+	}
+	if err := tx.flush(ctx); err != nil {
+		return err
+	}
+	rebound := make([]Query, len(queries))
+	for i, q := range queries {
+		rebound[i] = Query{SQL: tx.d.Rebind(q.SQL), Args: q.Args}
+	}
+	var err error
+	if p := asPipeliner(tx.q); p != nil {
+		err = p.QueryPipelined(ctx, rebound, read)
+	} else {
+		for i := 0; i < len(rebound) && err == nil; i++ {
+			err = tx.readQuery(ctx, rebound[i], func(r Rows) error { return read(i, r) })
+		}
+	}
+	var pe *paydeck.Error
+	if err != nil && !errors.As(err, &pe) {
+		err = tx.formatError(err, "")
+	}
+	return err
+}
+
+// readQuery runs one rebound query and hands its rows to read.
+func (tx *Tx) readQuery(ctx context.Context, q Query, read func(Rows) error) error {
+	rows, err := tx.q.Query(ctx, q.SQL, q.Args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if err := read(rows); err != nil {
+		return err
+	}
+	rows.Close()
+	return rows.Err()
 }
 
 // where builds a WHERE clause from optional conditions.

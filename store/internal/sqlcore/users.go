@@ -34,6 +34,9 @@ func (tx *Tx) CreateUser(ctx context.Context, u *paydeck.User) error {
 
 // FindUserByID implements paydeck.Tx.
 func (tx *Tx) FindUserByID(ctx context.Context, id string) (*paydeck.User, error) {
+	if err := tx.beforeHeldRead(ctx); err != nil {
+		return nil, err
+	}
 	if u := tx.knownUser; u != nil && u.ID == id {
 		c := *u
 		return &c, nil
