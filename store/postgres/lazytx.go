@@ -124,15 +124,7 @@ func (t *lazyTx) QueryPipelined(ctx context.Context, queries []sqlcore.Query, re
 // readRows reads the batch's next result as rows and hands them to read.
 func readRows(br pgx.BatchResults, read func(sqlcore.Rows) error) error {
 	rows, err := br.Query()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if err := read(rows); err != nil {
-		return err
-	}
-	rows.Close()
-	return rows.Err()
+	return sqlcore.ReadRows(rows, err, read)
 }
 
 // QueryRowCommit implements sqlcore.Committer: the statement and the

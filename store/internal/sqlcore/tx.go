@@ -313,6 +313,13 @@ func (tx *Tx) queryPipelined(ctx context.Context, queries []Query, read func(i i
 // readQuery runs one rebound query and hands its rows to read.
 func (tx *Tx) readQuery(ctx context.Context, q Query, read func(Rows) error) error {
 	rows, err := tx.q.Query(ctx, q.SQL, q.Args...)
+	return ReadRows(rows, err, read)
+}
+
+// ReadRows hands rows, the answer of a query that failed with err or not,
+// to read and closes them; it returns the first error of the query, read
+// and the rows.
+func ReadRows(rows Rows, err error, read func(Rows) error) error {
 	if err != nil {
 		return err
 	}
