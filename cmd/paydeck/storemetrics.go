@@ -54,7 +54,7 @@ func newMeteredDB(db store.DB, stmts *statementCounts) *meteredDB {
 			}, func() float64 { return float64(stmts.statements.Load()) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{
 				Name: "paydeck_store_round_trips_total",
-				Help: "Round trips to the database those statements took (a pipelined batch is one).",
+				Help: "Round trips to the database paydeck's transactions took (a pipelined batch is one; on PostgreSQL a COMMIT or ROLLBACK sent on its own counts).",
 			}, func() float64 { return float64(stmts.roundTrips.Load()) }),
 		},
 		txs: prometheus.NewCounterVec(prometheus.CounterOpts{
