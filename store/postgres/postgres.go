@@ -156,7 +156,7 @@ func (db *DB) update(ctx context.Context, fn func(tx paydeck.Tx) error, separate
 	}
 	// The last held writes carry the COMMIT where there are any.
 	committed, err := stx.FlushCommit(ctx)
-	if err != nil || stx.FlushFailed() {
+	if err != nil {
 		return stx.FlushFailed(), err
 	}
 	if !committed {

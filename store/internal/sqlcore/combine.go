@@ -110,7 +110,7 @@ func (tx *Tx) flush(ctx context.Context) error {
 	if tx.flushErr != nil {
 		return tx.flushErr
 	}
-	if err := tx.sendHeld(ctx); err != nil {
+	if _, err := tx.sendHeld(ctx, nil); err != nil {
 		tx.flushErr = err
 		return err
 	}
@@ -124,24 +124,6 @@ func (tx *Tx) FlushFailed() bool { return tx.flushErr != nil }
 // Separate turns combining off: every write runs at once.
 func (tx *Tx) Separate() { tx.combine = false }
 
-// sendHeld runs the held writes, one statement for them all.
-func (tx *Tx) sendHeld(ctx context.Context) error {
-	ws := tx.pending
-	if len(ws) == 0 {
-		return nil
-	}
-	tx.pending = nil
-	if len(ws) == 1 {
-		return tx.runWrite(ctx, ws[0])
-	}
-	query, args := combinedQuery(ws)
-	answers, dest := answerSlots(len(ws))
-	if err := tx.scanRow(ctx, dest, "", query, args); err != nil {
-		return err
-	}
-	return finishAll(ws, answers)
-}
-
 // FlushCommit ends a transaction's statements: it sends the writes held
 // back and, where the executor can (Committer), the COMMIT with them, in
 // one round trip. committed reports that it did; otherwise the store
@@ -154,39 +136,47 @@ func (tx *Tx) FlushCommit(ctx context.Context) (committed bool, err error) {
 	if c == nil || tx.flushErr != nil || len(tx.pending) == 0 {
 		return false, tx.flush(ctx)
 	}
-	ws := tx.pending
-	tx.pending = nil
-	query, args := combinedQuery(ws)
-	answers, dest := answerSlots(len(ws))
-	if err := c.QueryRowCommit(ctx, dest, tx.d.Rebind(query), args...); err != nil {
-		var ce *CommitError
-		if errors.As(err, &ce) {
-			return false, err
-		}
-		tx.flushErr = tx.formatError(err, "")
-		return false, tx.flushErr
+	committed, err = tx.sendHeld(ctx, c)
+	var ce *CommitError
+	if err != nil && !committed && !errors.As(err, &ce) {
+		tx.flushErr = err
 	}
-	return true, finishAll(ws, answers)
+	return committed, err
 }
 
-// answerSlots returns n answers and the scan destinations pointing at them.
-func answerSlots(n int) ([]int64, []any) {
-	answers := make([]int64, n)
-	dest := make([]any, n)
+// sendHeld runs the held writes, one statement for them all, and with c
+// (when not nil) the COMMIT in the same round trip; committed reports that
+// the COMMIT ran.
+func (tx *Tx) sendHeld(ctx context.Context, c Committer) (committed bool, err error) {
+	ws := tx.pending
+	if len(ws) == 0 {
+		return false, nil
+	}
+	tx.pending = nil
+	if len(ws) == 1 && c == nil {
+		return false, tx.runWrite(ctx, ws[0])
+	}
+	query, args := combinedQuery(ws)
+	answers := make([]int64, len(ws))
+	dest := make([]any, len(ws))
 	for i := range answers {
 		dest[i] = &answers[i]
 	}
-	return answers, dest
-}
-
-// finishAll hands each write of ws its answer.
-func finishAll(ws []heldWrite, answers []int64) error {
+	var ce *CommitError
+	if c == nil {
+		err = tx.scanRow(ctx, dest, "", query, args)
+	} else if err = c.QueryRowCommit(ctx, dest, tx.d.Rebind(query), args...); err != nil && !errors.As(err, &ce) {
+		err = tx.formatError(err, "")
+	}
+	if err != nil {
+		return false, err
+	}
 	for i, w := range ws {
 		if err := w.finish(answers[i]); err != nil {
-			return err
+			return c != nil, err
 		}
 	}
-	return nil
+	return c != nil, nil
 }
 
 // combinedQuery is one statement running every write of ws:
