@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -188,8 +189,11 @@ func TestNoRetryAfterContextDone(t *testing.T) {
 func TestCanceledWhileWaitingToRetry(t *testing.T) {
 	t.Parallel()
 	cx, cancel := context.WithCancel(t.Context())
-	tb := setup(t, replyJSON(http.StatusTooManyRequests, nil), toss.WithBackoff(time.Hour, time.Hour))
-	time.AfterFunc(20*time.Millisecond, cancel)
+	// The caller gives up once the client has said it waits to retry: a
+	// timer could fire before the first answer on a loaded machine.
+	logs := &syncBuffer{}
+	logger := slog.New(cancelOnRetry{slog.NewJSONHandler(logs, nil), cancel})
+	tb := setup(t, replyJSON(http.StatusTooManyRequests, nil), toss.WithBackoff(time.Hour, time.Hour), toss.WithLogger(logger))
 
 	_, err := tb.client.Payments.Get(cx, "pk")
 	require.ErrorIs(t, err, context.Canceled)
@@ -197,7 +201,30 @@ func TestCanceledWhileWaitingToRetry(t *testing.T) {
 	require.True(t, ok, "the last Toss error is kept")
 	require.Equal(t, http.StatusTooManyRequests, e.HTTPStatus)
 	require.Len(t, tb.requests(), 1)
-	require.Contains(t, tb.logs.String(), "context done while waiting to retry")
+	require.Contains(t, logs.String(), "context done while waiting to retry")
+}
+
+// cancelOnRetry logs through its handler and calls cancel when the client
+// logs that it will retry.
+type cancelOnRetry struct {
+	slog.Handler
+	cancel context.CancelFunc
+}
+
+func (h cancelOnRetry) Handle(ctx context.Context, r slog.Record) error {
+	err := h.Handler.Handle(ctx, r)
+	if r.Message == "toss: retrying request" {
+		h.cancel()
+	}
+	return err
+}
+
+func (h cancelOnRetry) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return cancelOnRetry{h.Handler.WithAttrs(attrs), h.cancel}
+}
+
+func (h cancelOnRetry) WithGroup(name string) slog.Handler {
+	return cancelOnRetry{h.Handler.WithGroup(name), h.cancel}
 }
 
 func TestRetryAfterHeader(t *testing.T) {
