@@ -21,6 +21,10 @@ const (
 	// the writer was held and the engine's commits (a commit group is one).
 	writerBusyMetric    = "paydeck_store_writer_busy_seconds_total"
 	engineCommitsMetric = "paydeck_store_engine_commits_total"
+	// webhooksRefusedMetric counts the Toss webhook deliveries paydeck's
+	// limiter (PAYDECK_WEBHOOK_RATE) turned away with 429; the series is
+	// absent until the first one.
+	webhooksRefusedMetric = `paydeck_http_requests_total{code="429",route="POST /api/payments/webhook"}`
 )
 
 // storeCounts are the metered store's counters, summed over the targets.
@@ -30,11 +34,14 @@ type storeCounts struct {
 	Writer        bool
 	WriterBusy    float64 // seconds
 	EngineCommits int64
+	// WebhooksRefused is the Toss webhook deliveries answered 429.
+	WebhooksRefused int64
 }
 
 func (c storeCounts) sub(o storeCounts) storeCounts {
 	return storeCounts{c.Writes - o.Writes, c.Statements - o.Statements, c.RoundTrips - o.RoundTrips,
-		c.Writer && o.Writer, c.WriterBusy - o.WriterBusy, c.EngineCommits - o.EngineCommits}
+		c.Writer && o.Writer, c.WriterBusy - o.WriterBusy, c.EngineCommits - o.EngineCommits,
+		c.WebhooksRefused - o.WebhooksRefused}
 }
 
 // storeCounters sums the store's counters over every target, read from
@@ -43,7 +50,7 @@ func (r *run) storeCounters(ctx context.Context) (n storeCounts, ok bool) {
 	n.Writer = true
 	for _, t := range r.cfg.targets {
 		v, err := readSeries(ctx, r.cfg.HTTPClient, t+"/metrics", storeWritesMetric, storeStatementsMetric,
-			storeRoundTripsMetric, writerBusyMetric, engineCommitsMetric)
+			storeRoundTripsMetric, writerBusyMetric, engineCommitsMetric, webhooksRefusedMetric)
 		if err != nil || !v[0].ok || !v[1].ok || !v[2].ok {
 			return n, false
 		}
@@ -53,6 +60,7 @@ func (r *run) storeCounters(ctx context.Context) (n storeCounts, ok bool) {
 		n.Writer = n.Writer && v[3].ok && v[4].ok
 		n.WriterBusy += v[3].value
 		n.EngineCommits += int64(v[4].value)
+		n.WebhooksRefused += int64(v[5].value)
 	}
 	return n, true
 }

@@ -39,6 +39,10 @@ func (r *Result) Print(w io.Writer) {
 	if r.Probe != nil {
 		fmt.Fprintf(w, "commit ceiling (%s, %d writers): %.0f commits/s\n", r.Probe.Engine, r.Probe.Writers, r.Probe.CommitsPerSecond)
 	}
+	if r.WebhooksRefused > 0 {
+		fmt.Fprintf(w, "WARNING: paydeck refused %d Toss webhook deliveries with 429 (PAYDECK_WEBHOOK_RATE); the figures per checkout below leave out their processing: run the server with a webhook rate above the checkouts' rate\n",
+			r.WebhooksRefused)
+	}
 	if r.StoreWrites >= 0 && r.Checkouts > 0 {
 		_, direct := r.toolWrites()
 		fmt.Fprintf(w, "paydeck's store write commits (/metrics): %d; less %d webhook records of the tool's sandbox-only orders: %.2f per checkout (River's own transactions not counted)\n",

@@ -43,6 +43,11 @@ type Result struct {
 	// the store does not publish them (PostgreSQL).
 	WriterBusy    time.Duration
 	EngineCommits int64
+	// WebhooksRefused is the Toss webhook deliveries paydeck answered 429
+	// (its PAYDECK_WEBHOOK_RATE limiter) during the load and until the
+	// store settled; -1 when unknown. The sandbox delivers them again
+	// later, so the figures per checkout leave out their processing.
+	WebhooksRefused int64
 	// Mismatches lists every consistency violation; empty means consistent.
 	Mismatches []string
 }
@@ -86,10 +91,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	countsBefore, metered := r.storeCounters(ctx)
 	r.load(ctx)
 	stopSampler()
-	res.StoreWrites, res.Statements, res.RoundTrips = -1, -1, -1
+	res.StoreWrites, res.Statements, res.RoundTrips, res.WebhooksRefused = -1, -1, -1, -1
 	if metered {
 		if n, ok := r.settledCounts(ctx, countsBefore); ok {
 			res.StoreWrites, res.Statements, res.RoundTrips = n.Writes, n.Statements, n.RoundTrips
+			res.WebhooksRefused = n.WebhooksRefused
 			if n.Writer {
 				res.WriterBusy, res.EngineCommits = time.Duration(n.WriterBusy*float64(time.Second)), n.EngineCommits
 			}
