@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -185,4 +187,44 @@ func TestConnectionsKeepTemporaryFilesInMemory(t *testing.T) {
 		require.NoError(t, h.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store), name)
 		require.Equal(t, 2, store, "%s: temp_store is MEMORY", name)
 	}
+}
+
+// The log is copied back into the database file by the background
+// checkpointer, not in the writer's turn: the writer's own checkpoint waits
+// for backstopPages, yet the file grows soon after writes of a few hundred
+// pages, and the checkpointer counts its runs.
+func TestCheckpointsRunOffTheWritersTurn(t *testing.T) {
+	db := openScratch(t)
+	ctx := context.Background()
+	var auto int
+	require.NoError(t, db.writer.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto))
+	require.Equal(t, backstopPages, auto, "the writer checkpoints only as a backstop")
+
+	path := dbPath(t, db)
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		require.NoError(t, err)
+		return fi.Size()
+	}
+	// Let a checkpoint of the table's creation pass, then note the size.
+	require.NoError(t, put(db, "first", "ok"))
+	require.Eventually(t, func() bool { return db.checkpoints.done.Load() > 0 }, 5*time.Second, 20*time.Millisecond)
+	before, runs := size(), db.checkpoints.done.Load()
+
+	long := strings.Repeat("x", 3000) // about one page a row
+	for i := range 300 {
+		require.NoError(t, put(db, fmt.Sprintf("%04d-%s", i, long), "ok"))
+	}
+	require.Eventually(t, func() bool { return size() >= before+300*3000 }, 5*time.Second, 20*time.Millisecond,
+		"the rows reach the database file well before the writer's backstop of %d pages", backstopPages)
+	require.Eventually(t, func() bool { return db.checkpoints.done.Load() > runs }, 5*time.Second, 20*time.Millisecond)
+	require.Len(t, names(t, db), 301)
+}
+
+// dbPath returns the file db's writer opened.
+func dbPath(t *testing.T, db *DB) string {
+	t.Helper()
+	var file string
+	require.NoError(t, db.writer.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&file))
+	return file
 }

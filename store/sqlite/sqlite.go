@@ -39,6 +39,7 @@ type DB struct {
 	cfg           sqlcore.Config
 	jobs          *river.Client[*sql.Tx]
 	writers       writers
+	checkpoints   *checkpointer
 	sqlcore.JobRunner
 }
 
@@ -56,7 +57,8 @@ func Open(ctx context.Context, path string, cfg sqlcore.Config) (*DB, error) {
 	// the checkout peak). Sorts of the readers' queries stay in memory too.
 	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=temp_store(2)", busyTimeoutMS)
 	writer, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"+
+		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", backstopPages)) // see checkpointer
 	if err != nil {
 		return nil, err
 	}
@@ -79,9 +81,15 @@ func Open(ctx context.Context, path string, cfg sqlcore.Config) (*DB, error) {
 		_ = reader.Close()
 		return nil, fmt.Errorf("create job client: %w", err)
 	}
-	return &DB{writer: writer, reader: reader, cfg: cfg, jobs: jobs,
+	db := &DB{writer: writer, reader: reader, cfg: cfg, jobs: jobs,
 		writes: sqlcore.NewStmtCache(writer), reads: sqlcore.NewStmtCache(reader),
-		JobRunner: sqlcore.JobRunner{Engine: "sqlite", Client: jobs, HasWorkers: cfg.Workers != nil}}, nil
+		JobRunner: sqlcore.JobRunner{Engine: "sqlite", Client: jobs, HasWorkers: cfg.Workers != nil}}
+	if db.checkpoints, err = startCheckpointer("file:"+path+"?"+pragmas, &db.writers.commits, cfg.Logger); err != nil {
+		_ = writer.Close()
+		_ = reader.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // Engine returns "sqlite".
@@ -185,7 +193,7 @@ func (db *DB) Size(ctx context.Context) (int64, error) {
 
 // Close implements paydeck.Store.
 func (db *DB) Close() error {
-	return errors.Join(db.reads.Close(), db.writes.Close(), db.reader.Close(), db.writer.Close())
+	return errors.Join(db.checkpoints.Close(), db.reads.Close(), db.writes.Close(), db.reader.Close(), db.writer.Close())
 }
 
 // unavailable reports a database that cannot be reached or used.
