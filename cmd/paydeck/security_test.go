@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -201,15 +202,7 @@ func TestServeGuardsMetricsAndSetsHSTS(t *testing.T) {
 // and completes its checkouts.
 func TestBenchReadsTheSandboxToken(t *testing.T) {
 	t.Parallel()
-	dataDir := t.TempDir()
-	env := map[string]string{"PAYDECK_DATA_DIR": dataDir}
-	m, out := newMain(t, env)
-	r := start(t, m, out, "serve")
-	res, err := runCommand(t, env, "", "createadmin", "--email", "bench@shop.kr", "--password", "bench-admin-password-1")
-	require.NoError(t, err, res)
-	res, err = runCommand(t, env, "", "bench", "--target", r.url, "--admin-email", "bench@shop.kr",
-		"--admin-password", "bench-admin-password-1", "--count", "3", "--concurrency", "1", "--settle", "5s")
-	require.NoError(t, err, res)
+	res := benchAgainstServe(t, nil, "--count", "3", "--concurrency", "1")
 	require.Contains(t, res, "consistency: ok")
 	require.NotContains(t, res, "refused", "the default webhook rate admits three checkouts' webhooks")
 }
@@ -219,15 +212,26 @@ func TestBenchReadsTheSandboxToken(t *testing.T) {
 // per checkout leave their processing out; the report says so.
 func TestBenchSaysWhenWebhooksWereRefused(t *testing.T) {
 	t.Parallel()
-	dataDir := t.TempDir()
-	env := map[string]string{"PAYDECK_DATA_DIR": dataDir, "PAYDECK_WEBHOOK_RATE": "1"}
+	res := benchAgainstServe(t, map[string]string{"PAYDECK_WEBHOOK_RATE": "1"}, "--count", "12", "--concurrency", "4")
+	require.Regexp(t, `WARNING: paydeck refused \d+ Toss webhook deliveries with 429`, res)
+	require.Contains(t, res, "consistency: ok")
+}
+
+// benchAgainstServe starts serve on a fresh data dir with env, creates an
+// admin and returns the output of "paydeck bench" with args against it.
+func benchAgainstServe(t *testing.T, env map[string]string, args ...string) string {
+	t.Helper()
+	env = maps.Clone(env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	env["PAYDECK_DATA_DIR"] = t.TempDir()
 	m, out := newMain(t, env)
 	r := start(t, m, out, "serve")
 	res, err := runCommand(t, env, "", "createadmin", "--email", "bench@shop.kr", "--password", "bench-admin-password-1")
 	require.NoError(t, err, res)
-	res, err = runCommand(t, env, "", "bench", "--target", r.url, "--admin-email", "bench@shop.kr",
-		"--admin-password", "bench-admin-password-1", "--count", "12", "--concurrency", "4", "--settle", "5s")
+	res, err = runCommand(t, env, "", append([]string{"bench", "--target", r.url, "--admin-email", "bench@shop.kr",
+		"--admin-password", "bench-admin-password-1", "--settle", "5s"}, args...)...)
 	require.NoError(t, err, res)
-	require.Regexp(t, `WARNING: paydeck refused \d+ Toss webhook deliveries with 429`, res)
-	require.Contains(t, res, "consistency: ok")
+	return res
 }
