@@ -23,7 +23,6 @@ func testCombinedWrites(t *testing.T, newDB NewDBFunc) {
 	ctx := context.Background()
 	user := MustCreateUser(t, db, nil)
 	prod := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 100, IsActive: true})
-	events := func(t *testing.T, orderID string) []*paydeck.PaymentEvent { return orderEvents(t, db, orderID) }
 
 	t.Run("LaterStatementsSeeThem", func(t *testing.T) {
 		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
@@ -68,7 +67,7 @@ func testCombinedWrites(t *testing.T, newDB NewDBFunc) {
 		}
 		t.Run(name, func(t *testing.T) {
 			o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
-			before := len(events(t, o.ID))
+			before := len(orderEvents(t, db, o.ID))
 			ghost := MustCreatePayment(t, db, o, paydeck.PaymentInProgress)
 			ghost.ID = "00000000-0000-4000-8000-00000000beef"
 			var atWrite error
@@ -89,7 +88,7 @@ func testCombinedWrites(t *testing.T, newDB NewDBFunc) {
 			})
 			requireCode(t, paydeck.CodeNotFound, err)
 			requireCode(t, paydeck.CodeNotFound, atWrite) // where the write was made, in the run that counted
-			require.Len(t, events(t, o.ID), before, "the event written with it was not kept")
+			require.Len(t, orderEvents(t, db, o.ID), before, "the event written with it was not kept")
 		})
 	}
 
@@ -130,7 +129,7 @@ func testCombinedWrites(t *testing.T, newDB NewDBFunc) {
 		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
 		taken := MustCreatePayment(t, db, o, paydeck.PaymentAborted)
 		p := MustCreatePayment(t, db, o, paydeck.PaymentInProgress)
-		before := len(events(t, o.ID))
+		before := len(orderEvents(t, db, o.ID))
 		err := db.Update(ctx, func(tx paydeck.Tx) error {
 			lo, lp, err := tx.LockPaymentAndOrder(ctx, p.ID)
 			require.NoError(t, err)
@@ -147,7 +146,7 @@ func testCombinedWrites(t *testing.T, newDB NewDBFunc) {
 		})
 		requireCode(t, paydeck.CodeConflict, err)
 		require.Equal(t, "A payment with this payment key already exists.", paydeck.ErrorMessage(err))
-		require.Len(t, events(t, o.ID), before)
+		require.Len(t, orderEvents(t, db, o.ID), before)
 		MustView(t, db, func(tx paydeck.Tx) error {
 			got, err := tx.FindOrderByID(ctx, o.ID)
 			require.NoError(t, err)
@@ -175,7 +174,7 @@ func testCombinedWrites(t *testing.T, newDB NewDBFunc) {
 			return tx.AppendEvent(ctx, second)
 		})
 		require.Greater(t, second.ID, first.ID)
-		es := events(t, o.ID)
+		es := orderEvents(t, db, o.ID)
 		require.Len(t, es, 3)
 		require.Equal(t, []string{"order placed", "first", "second"}, []string{es[0].Message, es[1].Message, es[2].Message})
 		MustView(t, db, func(tx paydeck.Tx) error {
