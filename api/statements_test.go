@@ -29,8 +29,8 @@ import (
 // money path fails here and must say why.
 func TestCheckoutStatementBudget(t *testing.T) {
 	budget := map[string]struct{ order, confirm, orderRT, confirmRT int64 }{
-		"sqlite":   {order: 6, confirm: 14, orderRT: 6, confirmRT: 14},
-		"postgres": {order: 5, confirm: 12, orderRT: 5, confirmRT: 14},
+		"sqlite":   {order: 6, confirm: 13, orderRT: 6, confirmRT: 13},
+		"postgres": {order: 5, confirm: 11, orderRT: 5, confirmRT: 13},
 	}
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {

@@ -64,7 +64,8 @@ const (
 
 // stepFor decides what applying tp to p does. It reads nothing but its
 // arguments, so it also tells, before any lock is taken, whether applying
-// would change anything at all.
+// would change anything at all. Of p it reads only Status and whether
+// ApprovedAt is set: unchangedStatuses relies on that.
 func stepFor(p *paydeck.Payment, tp *toss.Payment) step {
 	open := p.Status == paydeck.PaymentInProgress || p.Status == paydeck.PaymentReady
 	waiting := p.Status == paydeck.PaymentWaitingForDeposit

@@ -67,11 +67,16 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 			ev, w.EventType = e, storable(clip(e.EventType(), maxEventType))
 		}
 	}
-	if claim, ok := ev.(*toss.PaymentStatusChanged); ok {
+	claim, _ := ev.(*toss.PaymentStatusChanged)
+	if claim != nil {
 		s.awaitConfirm(ctx, claim.Data.PaymentKey)
 	}
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		w.ID, w.ProcessedAt, w.Result, w.Body = 0, nil, "", body
+		if done, err := recordUnchanged(ctx, tx, w, claim); err != nil || done {
+			return err
+		}
+		w.ProcessedAt, w.Result, w.Body = nil, "", body
 		result, err := s.triage(ctx, tx, valid, ev, len(body))
 		if err != nil {
 			return err
@@ -300,6 +305,48 @@ func (s *Service) applyFetched(ctx context.Context, tp *toss.Payment) (string, e
 	return "applied: Toss " + string(tp.Status) + ", local " + string(p.Status), nil
 }
 
+// recordUnchanged records a PAYMENT_STATUS_CHANGED delivery as unchanged
+// in one statement when its payment is in a state on which applying the
+// claim would change nothing (unchangedStatuses): the commonest delivery,
+// Toss's notice of the approval paydeck has just recorded, then costs no
+// read of its own. It reports whether it did; when not, nothing was
+// written and triage decides as before (unchanged there also covers what
+// this leaves out: an unknown paymentKey, a cancelled payment whose
+// approval decides).
+func recordUnchanged(ctx context.Context, tx paydeck.Tx, w *paydeck.Webhook, claim *toss.PaymentStatusChanged) (bool, error) {
+	if claim == nil || claim.Data.PaymentKey == "" || strings.ContainsRune(claim.Data.PaymentKey, 0) {
+		return false, nil
+	}
+	statuses := unchangedStatuses(&claim.Data)
+	if len(statuses) == 0 {
+		return false, nil
+	}
+	w.Body, w.Result = excerpt(w.Body), unchangedResult(claim, "")
+	return tx.CreateWebhookIfPayment(ctx, w, " already", claim.Data.PaymentKey, statuses)
+}
+
+// unchangedStatuses lists the local payment statuses on which applying tp
+// changes nothing, whatever else the payment holds: stepFor reads only a
+// payment's Status and, for a cancelled one, whether it was ever approved,
+// so a status is listed when stepFor is stepNone both ways.
+func unchangedStatuses(tp *toss.Payment) []paydeck.PaymentStatus {
+	var out []paydeck.PaymentStatus
+	approvedAt := time.Time{}
+	for _, st := range paydeck.PaymentStatuses {
+		if stepFor(&paydeck.Payment{Status: st}, tp) == stepNone &&
+			stepFor(&paydeck.Payment{Status: st, ApprovedAt: &approvedAt}, tp) == stepNone {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// unchangedResult is the result recorded for a claim that changes nothing
+// on a payment of status local.
+func unchangedResult(ev *toss.PaymentStatusChanged, local paydeck.PaymentStatus) string {
+	return "unchanged: Toss " + storable(clip(string(ev.Data.Status), maxEventType)) + " claimed, local " + string(local)
+}
+
 // unchanged returns the result to record for a PAYMENT_STATUS_CHANGED
 // delivery that needs no processing, whether its claim is true or forged:
 // its paymentKey names no local payment (paydeck records a payment before
@@ -322,7 +369,7 @@ func unchanged(ctx context.Context, tx paydeck.Tx, ev *toss.PaymentStatusChanged
 	case stepFor(p, &ev.Data) != stepNone:
 		return "", nil
 	}
-	return "unchanged: Toss " + string(ev.Data.Status) + " claimed, local " + string(p.Status) + " already", nil
+	return unchangedResult(ev, p.Status) + " already", nil
 }
 
 // trackConfirm marks a confirm of paymentKey as running in this process

@@ -34,6 +34,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Refunds", testRefunds},
 		{"Events", testEvents},
 		{"Webhooks", testWebhooks},
+		{"WebhookIfPayment", testWebhookIfPayment},
 		{"ReconciliationReports", testReports},
 		{"Stock", testStock},
 		{"MoneyPath", testMoneyPath},

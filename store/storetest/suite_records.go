@@ -83,6 +83,50 @@ func testWebhooks(t *testing.T, newDB NewDBFunc) {
 	})
 }
 
+// testWebhookIfPayment: CreateWebhookIfPayment records a delivery only
+// when the payment is in one of the statuses, with its status in the
+// result, and writes nothing otherwise (unknown key, other status).
+func testWebhookIfPayment(t *testing.T, newDB NewDBFunc) {
+	db, _ := newClockDB(t, newDB)
+	ctx := context.Background()
+	user := MustCreateUser(t, db, nil)
+	o := MustPlaceOrder(t, db, user.ID, Line{MustCreateProduct(t, db, nil), 1})
+	p := MustCreatePayment(t, db, o, paydeck.PaymentDone)
+	try := func(key string, statuses ...paydeck.PaymentStatus) (*paydeck.Webhook, bool) {
+		w := &paydeck.Webhook{EventType: "PAYMENT_STATUS_CHANGED", Body: []byte(`{"eventType":"PAYMENT_STATUS_CHANGED"}`),
+			Headers: map[string]string{"User-Agent": "TossPayments"}, Result: "unchanged: Toss DONE claimed, local "}
+		var ok bool
+		MustUpdate(t, db, func(tx paydeck.Tx) (err error) {
+			ok, err = tx.CreateWebhookIfPayment(ctx, w, " already", key, statuses)
+			return err
+		})
+		return w, ok
+	}
+	_, ok := try(p.PaymentKey, paydeck.PaymentReady, paydeck.PaymentInProgress)
+	require.False(t, ok, "the payment is done, not ready or in progress")
+	_, ok = try("tviva-unknown", paydeck.PaymentDone)
+	require.False(t, ok, "no such payment")
+	_, ok = try(p.PaymentKey)
+	require.False(t, ok, "no status")
+	w, ok := try(p.PaymentKey, paydeck.PaymentCanceled, paydeck.PaymentDone)
+	require.True(t, ok)
+	require.Equal(t, "unchanged: Toss DONE claimed, local done already", w.Result)
+	require.NotZero(t, w.ID)
+	require.NotNil(t, w.ProcessedAt)
+	MustView(t, db, func(tx paydeck.Tx) error {
+		ws, total, err := tx.FindWebhooks(ctx, paydeck.WebhookFilter{})
+		require.NoError(t, err)
+		require.Equal(t, 1, total, "the misses wrote nothing")
+		require.Equal(t, []*paydeck.Webhook{w}, ws)
+		return nil
+	})
+	err := db.Update(ctx, func(tx paydeck.Tx) error {
+		_, err := tx.CreateWebhookIfPayment(ctx, &paydeck.Webhook{Result: "x"}, "", "key\x00", []paydeck.PaymentStatus{paydeck.PaymentDone})
+		return err
+	})
+	requireCode(t, paydeck.CodeInvalid, err)
+}
+
 func testReports(t *testing.T, newDB NewDBFunc) {
 	db, _ := newClockDB(t, newDB)
 	ctx := context.Background()

@@ -95,6 +95,38 @@ func (tx *Tx) CreateWebhook(ctx context.Context, w *paydeck.Webhook) error {
 	return err
 }
 
+// CreateWebhookIfPayment implements paydeck.Tx.
+func (tx *Tx) CreateWebhookIfPayment(ctx context.Context, w *paydeck.Webhook, resultEnd, paymentKey string,
+	statuses []paydeck.PaymentStatus) (bool, error) {
+	if paymentKey == "" || len(statuses) == 0 {
+		return false, nil
+	}
+	headers, err := json.Marshal(w.Headers)
+	if err != nil {
+		return false, fmt.Errorf("encode webhook headers: %w", err)
+	}
+	if w.Body == nil {
+		w.Body = []byte{}
+	}
+	args := []any{w.EventType, w.Body, string(headers), tx.t(tx.now), tx.t(tx.now), w.Result, resultEnd, paymentKey}
+	for _, s := range statuses {
+		args = append(args, string(s))
+	}
+	var id int64
+	var result string
+	err = tx.queryRow(ctx, []any{&id, &result}, `INSERT INTO webhooks (event_type, body, headers, received_at,
+		processed_at, result) SELECT ?, ?, ?, ?, ?, CAST(? AS TEXT) || status || CAST(? AS TEXT) FROM payments
+		WHERE payment_key = ? AND status IN (`+placeholders(len(statuses))+`) RETURNING id, result`, args...)
+	if err == errNotFound {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	now := tx.now
+	w.ID, w.ReceivedAt, w.ProcessedAt, w.Result = id, now, &now, result
+	return true, nil
+}
+
 // FindWebhookByID implements paydeck.Tx.
 func (tx *Tx) FindWebhookByID(ctx context.Context, id int64) (*paydeck.Webhook, error) {
 	return first(ctx, tx, `SELECT `+webhookCols+` FROM webhooks WHERE id = ?`, []any{id}, scanWebhook,
