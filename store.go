@@ -293,13 +293,14 @@ type Tx interface {
 	// CreateWebhook assigns w.ID and w.ReceivedAt (Now) and records the
 	// delivery.
 	CreateWebhook(ctx context.Context, w *Webhook) error
-	// CreateWebhookIfPayment records w as processed now, with the result
-	// w.Result + the payment's status + resultEnd, only when the payment
-	// with paymentKey exists and has one of statuses; it reports whether
-	// it did (then w.ID, w.ReceivedAt, w.ProcessedAt and w.Result are
-	// set). The check and the insert are one statement: a delivery that
-	// changes nothing needs no read of its own.
-	CreateWebhookIfPayment(ctx context.Context, w *Webhook, resultEnd, paymentKey string, statuses []PaymentStatus) (bool, error)
+	// CreatePaymentWebhook records w as processed now, with the result
+	// t says, when no payment has t.PaymentKey or the payment has one of
+	// t's unchanged statuses, and reports whether it did (then w.ID,
+	// w.ReceivedAt, w.ProcessedAt and w.Result are set); otherwise it
+	// writes nothing. Reading the payment and recording w are one
+	// statement: a delivery that needs no processing costs no read of its
+	// own.
+	CreatePaymentWebhook(ctx context.Context, w *Webhook, t PaymentWebhookTriage) (bool, error)
 	// FindWebhookByID returns the recorded delivery or not_found.
 	FindWebhookByID(ctx context.Context, id int64) (*Webhook, error)
 	// FindWebhooks returns deliveries matching filter in receive order.

@@ -25,6 +25,21 @@ type Webhook struct {
 	Result string `json:"result,omitempty"`
 }
 
+// PaymentWebhookTriage is what Tx.CreatePaymentWebhook needs to record a
+// delivery about one payment as processed in the statement that reads the
+// payment: which payments it would change nothing on, and the results.
+type PaymentWebhookTriage struct {
+	// PaymentKey names the payment the delivery is about.
+	PaymentKey string
+	// Unchanged lists the statuses of a payment never approved (ApprovedAt
+	// nil), UnchangedApproved those of one approved, on which the delivery
+	// changes nothing.
+	Unchanged, UnchangedApproved []PaymentStatus
+	// Unknown is the result when no payment has PaymentKey; otherwise
+	// UnchangedBefore, the payment's status and UnchangedAfter.
+	Unknown, UnchangedBefore, UnchangedAfter string
+}
+
 // ReconciliationReport is the outcome of comparing local payments with
 // Toss's transaction list for one KST calendar day.
 type ReconciliationReport struct {

@@ -105,10 +105,11 @@ func (r *Result) Print(w io.Writer) {
 }
 
 // directWebhookStatements is what paydeck's store spends on the webhook of
-// one of the tool's sandbox-only orders: a paymentKey lookup that finds
-// nothing, and the delivery's record (on PostgreSQL, its COMMIT takes a
-// round trip more).
-const directWebhookStatements = 2
+// one of the tool's sandbox-only orders: one statement that finds no
+// payment with its paymentKey and records the delivery as processed
+// (payment.ReceiveWebhook; on PostgreSQL, its COMMIT takes a round trip
+// more).
+const directWebhookStatements = 1
 
 // toolWrites returns the writing transactions the tool itself caused during
 // the load: its sampled commits, and one webhook record per sandbox-only

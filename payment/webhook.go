@@ -73,7 +73,7 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 	}
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		w.ID, w.ProcessedAt, w.Result, w.Body = 0, nil, "", body
-		if done, err := recordUnchanged(ctx, tx, w, claim); err != nil || done {
+		if done, err := recordAtOnce(ctx, tx, w, claim); err != nil || done {
 			return err
 		}
 		w.ProcessedAt, w.Result, w.Body = nil, "", body
@@ -292,7 +292,7 @@ func (s *Service) applyFetched(ctx context.Context, tp *toss.Payment) (string, e
 		return err
 	})
 	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
-		return "ignored: unknown paymentKey", nil
+		return resultUnknownKey, nil
 	} else if err != nil {
 		return "", err
 	}
@@ -305,41 +305,42 @@ func (s *Service) applyFetched(ctx context.Context, tp *toss.Payment) (string, e
 	return "applied: Toss " + string(tp.Status) + ", local " + string(p.Status), nil
 }
 
-// recordUnchanged records a PAYMENT_STATUS_CHANGED delivery as unchanged
-// in one statement when its payment is in a state on which applying the
-// claim would change nothing (unchangedStatuses): the commonest delivery,
-// Toss's notice of the approval paydeck has just recorded, then costs no
-// read of its own. It reports whether it did; when not, nothing was
-// written and triage decides as before (unchanged there also covers what
-// this leaves out: an unknown paymentKey, a cancelled payment whose
-// approval decides).
-func recordUnchanged(ctx context.Context, tx paydeck.Tx, w *paydeck.Webhook, claim *toss.PaymentStatusChanged) (bool, error) {
+// recordAtOnce records a PAYMENT_STATUS_CHANGED delivery that needs no
+// processing in one statement that also reads its payment (see unchanged):
+// the commonest delivery, Toss's notice of the approval paydeck has just
+// recorded, then costs no read of its own. It reports whether it did; when
+// not, nothing was written and triage decides as before.
+func recordAtOnce(ctx context.Context, tx paydeck.Tx, w *paydeck.Webhook, claim *toss.PaymentStatusChanged) (bool, error) {
 	if claim == nil || claim.Data.PaymentKey == "" || strings.ContainsRune(claim.Data.PaymentKey, 0) {
 		return false, nil
 	}
-	statuses := unchangedStatuses(&claim.Data)
-	if len(statuses) == 0 {
-		return false, nil
-	}
-	w.Body, w.Result = excerpt(w.Body), unchangedResult(claim, "")
-	return tx.CreateWebhookIfPayment(ctx, w, " already", claim.Data.PaymentKey, statuses)
+	never, approved := unchangedStatuses(&claim.Data)
+	w.Body = excerpt(w.Body)
+	return tx.CreatePaymentWebhook(ctx, w, paydeck.PaymentWebhookTriage{PaymentKey: claim.Data.PaymentKey,
+		Unchanged: never, UnchangedApproved: approved, Unknown: resultUnknownKey,
+		UnchangedBefore: unchangedResult(claim, ""), UnchangedAfter: " already"})
 }
 
 // unchangedStatuses lists the local payment statuses on which applying tp
-// changes nothing, whatever else the payment holds: stepFor reads only a
-// payment's Status and, for a cancelled one, whether it was ever approved,
-// so a status is listed when stepFor is stepNone both ways.
-func unchangedStatuses(tp *toss.Payment) []paydeck.PaymentStatus {
-	var out []paydeck.PaymentStatus
-	approvedAt := time.Time{}
+// changes nothing: never for a payment never approved, approved for one
+// that was. stepFor reads of a payment only its Status and whether
+// ApprovedAt is set, so the lists hold for every payment.
+func unchangedStatuses(tp *toss.Payment) (never, approved []paydeck.PaymentStatus) {
+	at := time.Time{}
 	for _, st := range paydeck.PaymentStatuses {
-		if stepFor(&paydeck.Payment{Status: st}, tp) == stepNone &&
-			stepFor(&paydeck.Payment{Status: st, ApprovedAt: &approvedAt}, tp) == stepNone {
-			out = append(out, st)
+		if stepFor(&paydeck.Payment{Status: st}, tp) == stepNone {
+			never = append(never, st)
+		}
+		if stepFor(&paydeck.Payment{Status: st, ApprovedAt: &at}, tp) == stepNone {
+			approved = append(approved, st)
 		}
 	}
-	return out
+	return never, approved
 }
+
+// resultUnknownKey is the result of a delivery about a paymentKey paydeck
+// never recorded.
+const resultUnknownKey = "ignored: unknown paymentKey"
 
 // unchangedResult is the result recorded for a claim that changes nothing
 // on a payment of status local.
@@ -361,7 +362,7 @@ func unchanged(ctx context.Context, tx paydeck.Tx, ev *toss.PaymentStatusChanged
 	p, err := tx.FindPaymentByKey(ctx, ev.Data.PaymentKey)
 	switch {
 	case paydeck.ErrorCode(err) == paydeck.CodeNotFound:
-		return "ignored: unknown paymentKey", nil
+		return resultUnknownKey, nil
 	case paydeck.ErrorCode(err) == paydeck.CodeInvalid: // a key the store refuses (say, holding NUL)
 		return "rejected: " + paydeck.ErrorMessage(err), nil
 	case err != nil:

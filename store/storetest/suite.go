@@ -34,7 +34,7 @@ func Run(t *testing.T, newDB NewDBFunc) {
 		{"Refunds", testRefunds},
 		{"Events", testEvents},
 		{"Webhooks", testWebhooks},
-		{"WebhookIfPayment", testWebhookIfPayment},
+		{"PaymentWebhook", testPaymentWebhook},
 		{"ReconciliationReports", testReports},
 		{"Stock", testStock},
 		{"MoneyPath", testMoneyPath},

@@ -83,45 +83,57 @@ func testWebhooks(t *testing.T, newDB NewDBFunc) {
 	})
 }
 
-// testWebhookIfPayment: CreateWebhookIfPayment records a delivery only
-// when the payment is in one of the statuses, with its status in the
-// result, and writes nothing otherwise (unknown key, other status).
-func testWebhookIfPayment(t *testing.T, newDB NewDBFunc) {
+// testPaymentWebhook: CreatePaymentWebhook records a delivery only when
+// no payment has the key or the payment's status is one of the unchanged
+// ones for its approval, with the result for that case, and writes nothing
+// otherwise.
+func testPaymentWebhook(t *testing.T, newDB NewDBFunc) {
 	db, _ := newClockDB(t, newDB)
 	ctx := context.Background()
 	user := MustCreateUser(t, db, nil)
 	o := MustPlaceOrder(t, db, user.ID, Line{MustCreateProduct(t, db, nil), 1})
 	p := MustCreatePayment(t, db, o, paydeck.PaymentDone)
-	try := func(key string, statuses ...paydeck.PaymentStatus) (*paydeck.Webhook, bool) {
+	approved := p.ApprovedAt != nil
+	try := func(key string, never, ever []paydeck.PaymentStatus) (*paydeck.Webhook, bool) {
 		w := &paydeck.Webhook{EventType: "PAYMENT_STATUS_CHANGED", Body: []byte(`{"eventType":"PAYMENT_STATUS_CHANGED"}`),
-			Headers: map[string]string{"User-Agent": "TossPayments"}, Result: "unchanged: Toss DONE claimed, local "}
+			Headers: map[string]string{"User-Agent": "TossPayments"}}
 		var ok bool
 		MustUpdate(t, db, func(tx paydeck.Tx) (err error) {
-			ok, err = tx.CreateWebhookIfPayment(ctx, w, " already", key, statuses)
+			ok, err = tx.CreatePaymentWebhook(ctx, w, paydeck.PaymentWebhookTriage{PaymentKey: key,
+				Unchanged: never, UnchangedApproved: ever, Unknown: "ignored: unknown paymentKey",
+				UnchangedBefore: "unchanged: Toss DONE claimed, local ", UnchangedAfter: " already"})
 			return err
 		})
 		return w, ok
 	}
-	_, ok := try(p.PaymentKey, paydeck.PaymentReady, paydeck.PaymentInProgress)
+	done := []paydeck.PaymentStatus{paydeck.PaymentDone}
+	open := []paydeck.PaymentStatus{paydeck.PaymentReady, paydeck.PaymentInProgress}
+	_, ok := try(p.PaymentKey, open, open)
 	require.False(t, ok, "the payment is done, not ready or in progress")
-	_, ok = try("tviva-unknown", paydeck.PaymentDone)
-	require.False(t, ok, "no such payment")
-	_, ok = try(p.PaymentKey)
-	require.False(t, ok, "no status")
-	w, ok := try(p.PaymentKey, paydeck.PaymentCanceled, paydeck.PaymentDone)
+	_, ok = try(p.PaymentKey, nil, nil)
+	require.False(t, ok, "no status changes nothing")
+	if approved {
+		_, ok = try(p.PaymentKey, done, nil)
+	} else {
+		_, ok = try(p.PaymentKey, nil, done)
+	}
+	require.False(t, ok, "done, but with the other approval")
+	w1, ok := try(p.PaymentKey, done, done)
 	require.True(t, ok)
-	require.Equal(t, "unchanged: Toss DONE claimed, local done already", w.Result)
-	require.NotZero(t, w.ID)
-	require.NotNil(t, w.ProcessedAt)
+	require.Equal(t, "unchanged: Toss DONE claimed, local done already", w1.Result)
+	w2, ok := try("tviva-unknown", nil, nil)
+	require.True(t, ok)
+	require.Equal(t, "ignored: unknown paymentKey", w2.Result)
+	require.Greater(t, w2.ID, w1.ID)
 	MustView(t, db, func(tx paydeck.Tx) error {
 		ws, total, err := tx.FindWebhooks(ctx, paydeck.WebhookFilter{})
 		require.NoError(t, err)
-		require.Equal(t, 1, total, "the misses wrote nothing")
-		require.Equal(t, []*paydeck.Webhook{w}, ws)
+		require.Equal(t, 2, total, "the misses wrote nothing")
+		require.Equal(t, []*paydeck.Webhook{w1, w2}, ws)
 		return nil
 	})
 	err := db.Update(ctx, func(tx paydeck.Tx) error {
-		_, err := tx.CreateWebhookIfPayment(ctx, &paydeck.Webhook{Result: "x"}, "", "key\x00", []paydeck.PaymentStatus{paydeck.PaymentDone})
+		_, err := tx.CreatePaymentWebhook(ctx, &paydeck.Webhook{}, paydeck.PaymentWebhookTriage{PaymentKey: "key\x00", Unchanged: done})
 		return err
 	})
 	requireCode(t, paydeck.CodeInvalid, err)

@@ -95,10 +95,9 @@ func (tx *Tx) CreateWebhook(ctx context.Context, w *paydeck.Webhook) error {
 	return err
 }
 
-// CreateWebhookIfPayment implements paydeck.Tx.
-func (tx *Tx) CreateWebhookIfPayment(ctx context.Context, w *paydeck.Webhook, resultEnd, paymentKey string,
-	statuses []paydeck.PaymentStatus) (bool, error) {
-	if paymentKey == "" || len(statuses) == 0 {
+// CreatePaymentWebhook implements paydeck.Tx.
+func (tx *Tx) CreatePaymentWebhook(ctx context.Context, w *paydeck.Webhook, t paydeck.PaymentWebhookTriage) (bool, error) {
+	if t.PaymentKey == "" {
 		return false, nil
 	}
 	headers, err := json.Marshal(w.Headers)
@@ -108,15 +107,25 @@ func (tx *Tx) CreateWebhookIfPayment(ctx context.Context, w *paydeck.Webhook, re
 	if w.Body == nil {
 		w.Body = []byte{}
 	}
-	args := []any{w.EventType, w.Body, string(headers), tx.t(tx.now), tx.t(tx.now), w.Result, resultEnd, paymentKey}
-	for _, s := range statuses {
-		args = append(args, string(s))
+	args := []any{w.EventType, w.Body, string(headers), tx.t(tx.now), tx.t(tx.now),
+		t.Unknown, t.UnchangedBefore, t.UnchangedAfter, t.PaymentKey}
+	unchanged := func(approved string, statuses []paydeck.PaymentStatus) string {
+		if len(statuses) == 0 {
+			return "1 = 0"
+		}
+		for _, s := range statuses {
+			args = append(args, string(s))
+		}
+		return "p.approved_at IS " + approved + " AND p.status IN (" + placeholders(len(statuses)) + ")"
 	}
+	cond := "p.id IS NULL OR (" + unchanged("NULL", t.Unchanged) + ") OR (" + unchanged("NOT NULL", t.UnchangedApproved) + ")"
 	var id int64
 	var result string
 	err = tx.queryRow(ctx, []any{&id, &result}, `INSERT INTO webhooks (event_type, body, headers, received_at,
-		processed_at, result) SELECT ?, ?, ?, ?, ?, CAST(? AS TEXT) || status || CAST(? AS TEXT) FROM payments
-		WHERE payment_key = ? AND status IN (`+placeholders(len(statuses))+`) RETURNING id, result`, args...)
+		processed_at, result) SELECT ?, ?, ?, ?, ?, CASE WHEN p.id IS NULL THEN CAST(? AS TEXT)
+		ELSE CAST(? AS TEXT) || p.status || CAST(? AS TEXT) END
+		FROM (SELECT 1 AS one) one LEFT JOIN payments p ON p.payment_key = ?
+		WHERE `+cond+` RETURNING id, result`, args...)
 	if err == errNotFound {
 		return false, nil
 	} else if err != nil {
