@@ -139,11 +139,8 @@ func testOrders(t *testing.T, newDB NewDBFunc) {
 }
 
 func testPayments(t *testing.T, newDB NewDBFunc) {
-	db, _ := newClockDB(t, newDB)
+	db, _, o, card := withDonePayment(t, newDB)
 	ctx := context.Background()
-	user := MustCreateUser(t, db, nil)
-	o := MustPlaceOrder(t, db, user.ID, Line{MustCreateProduct(t, db, nil), 1})
-	card := MustCreatePayment(t, db, o, paydeck.PaymentDone)
 	var va *paydeck.Payment
 	MustUpdate(t, db, func(tx paydeck.Tx) error {
 		expires := tx.Now().Add(time.Hour)

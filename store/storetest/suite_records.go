@@ -8,14 +8,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/store"
 )
 
-func testEvents(t *testing.T, newDB NewDBFunc) {
+// withDonePayment returns a new store holding one customer's order of one
+// product, paid by a done payment.
+func withDonePayment(t *testing.T, newDB NewDBFunc) (store.DB, *paydeck.User, *paydeck.Order, *paydeck.Payment) {
 	db, _ := newClockDB(t, newDB)
-	ctx := context.Background()
 	user := MustCreateUser(t, db, nil)
 	o := MustPlaceOrder(t, db, user.ID, Line{MustCreateProduct(t, db, nil), 1})
-	p := MustCreatePayment(t, db, o, paydeck.PaymentDone)
+	return db, user, o, MustCreatePayment(t, db, o, paydeck.PaymentDone)
+}
+
+func testEvents(t *testing.T, newDB NewDBFunc) {
+	db, user, o, p := withDonePayment(t, newDB)
+	ctx := context.Background()
 	approved := &paydeck.PaymentEvent{OrderID: o.ID, PaymentID: p.ID, Type: paydeck.EventApproved, Message: "approved",
 		Metadata: json.RawMessage(`{"amount":10000}`), IP: "203.0.113.7", UserAgent: "curl/8",
 		ActorID: user.ID}
@@ -88,11 +95,8 @@ func testWebhooks(t *testing.T, newDB NewDBFunc) {
 // ones for its approval, with the result for that case, and writes nothing
 // otherwise.
 func testPaymentWebhook(t *testing.T, newDB NewDBFunc) {
-	db, _ := newClockDB(t, newDB)
+	db, _, _, p := withDonePayment(t, newDB)
 	ctx := context.Background()
-	user := MustCreateUser(t, db, nil)
-	o := MustPlaceOrder(t, db, user.ID, Line{MustCreateProduct(t, db, nil), 1})
-	p := MustCreatePayment(t, db, o, paydeck.PaymentDone)
 	approved := p.ApprovedAt != nil
 	try := func(key string, never, ever []paydeck.PaymentStatus) (*paydeck.Webhook, bool) {
 		w := &paydeck.Webhook{EventType: "PAYMENT_STATUS_CHANGED", Body: []byte(`{"eventType":"PAYMENT_STATUS_CHANGED"}`),
