@@ -323,10 +323,15 @@ type Tx interface {
 	// the caller) and assigns e.Seq. A taken ID, or a SourceEventID that
 	// already has an event, returns conflict.
 	CreateOutboundEvent(ctx context.Context, e *OutboundEvent) error
-	// CreateOutboundEventFor is CreateOutboundEvent that also returns, from
-	// the same statement, the IDs of the enabled endpoints that want the
-	// event's type (WebhookEndpoint.Wants), oldest first.
-	CreateOutboundEventFor(ctx context.Context, e *OutboundEvent) (endpointIDs []string, err error)
+	// CreateOutboundEventFor is CreateOutboundEvent that also reads, in the
+	// same statement, the IDs of the enabled endpoints that want the
+	// event's type (WebhookEndpoint.Wants), oldest first, and calls then
+	// with them once the row is written (e.Seq set). That is at once, or,
+	// where the store holds writes back to send several as one statement,
+	// at the transaction's next statement or before its commit; then may
+	// call the Tx (to enqueue the deliveries), and its error, or the
+	// insert's, fails the transaction.
+	CreateOutboundEventFor(ctx context.Context, e *OutboundEvent, then func(endpointIDs []string) error) error
 	// FindOutboundEventByID returns the event or not_found.
 	FindOutboundEventByID(ctx context.Context, id string) (*OutboundEvent, error)
 	// FindOutboundEvents returns events matching filter in Seq order.
@@ -398,8 +403,10 @@ type Tx interface {
 	// sets c.UpdatedAt.
 	UpdateSubscriptionCharge(ctx context.Context, c *SubscriptionCharge) error
 
-	// CreateOutboxMessage assigns m.ID and m.CreatedAt (Now) and inserts it.
-	CreateOutboxMessage(ctx context.Context, m *OutboxMessage) error
+	// CreateOutboxMessage assigns m.CreatedAt (Now) and inserts m; then,
+	// if not nil, is called once m.ID is assigned, as
+	// CreateOutboundEventFor calls its then.
+	CreateOutboxMessage(ctx context.Context, m *OutboxMessage, then func() error) error
 	// FindOutboxMessageByID returns the message or not_found.
 	FindOutboxMessageByID(ctx context.Context, id int64) (*OutboxMessage, error)
 	// FindOutboxMessages returns messages matching filter, newest first.

@@ -267,10 +267,12 @@ func (o Options) write(ctx context.Context, tx paydeck.Tx, kind, to string, d *d
 	if o.Keep {
 		m.Status = paydeck.OutboxKept
 	}
-	if err := tx.CreateOutboxMessage(ctx, m); err != nil || o.Keep {
-		return err
+	if o.Keep {
+		return tx.CreateOutboxMessage(ctx, m, nil)
 	}
-	return tx.Enqueue(ctx, SendArgs{MessageID: m.ID}, &paydeck.JobOptions{MaxAttempts: MaxAttempts})
+	return tx.CreateOutboxMessage(ctx, m, func() error {
+		return tx.Enqueue(ctx, SendArgs{MessageID: m.ID}, &paydeck.JobOptions{MaxAttempts: MaxAttempts})
+	})
 }
 
 // lineName is the product name of ord's line for productID.

@@ -513,7 +513,7 @@ func TestSendWithoutSMTPKeepsAPendingMessage(t *testing.T) {
 	e := apptest.New(t, "sqlite")
 	ctx := context.Background()
 	m := &paydeck.OutboxMessage{Kind: "order_paid", To: "kim@example.com", Subject: "주문", Text: "t", HTML: "<p>t</p>"}
-	require.NoError(t, e.DB.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateOutboxMessage(ctx, m) }))
+	require.NoError(t, e.DB.Update(ctx, func(tx paydeck.Tx) error { return tx.CreateOutboxMessage(ctx, m, nil) }))
 	require.Equal(t, paydeck.OutboxPending, ofKind(outbox(t, e), "order_paid")[0].Status)
 	svc, err := notify.New(notify.Config{Store: e.DB})
 	require.NoError(t, err)

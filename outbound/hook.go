@@ -158,17 +158,16 @@ func publish(ctx context.Context, tx paydeck.Tx, typ paydeck.OutboundEventType, 
 		}
 		return ev, enqueue(ctx, tx, ev.ID, only.ID)
 	}
-	// One statement stores the event and names the endpoints that want it.
-	targets, err := tx.CreateOutboundEventFor(ctx, ev)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range targets {
-		if err := enqueue(ctx, tx, ev.ID, id); err != nil {
-			return nil, err
+	// One statement stores the event and names the endpoints that want it
+	// (on PostgreSQL, together with the transaction's other last writes).
+	return ev, tx.CreateOutboundEventFor(ctx, ev, func(targets []string) error {
+		for _, id := range targets {
+			if err := enqueue(ctx, tx, ev.ID, id); err != nil {
+				return err
+			}
 		}
-	}
-	return ev, nil
+		return nil
+	})
 }
 
 // enqueue inserts one delivery job.

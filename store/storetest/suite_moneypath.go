@@ -160,15 +160,33 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 		requireCode(t, paydeck.CodeConflict, atInsert) // at the insert, in the run that counted
 	})
 
+	// CreateOutboundEventFor hands the endpoints to then once the row is
+	// written: at once, or (PostgreSQL) at the next statement, which
+	// carries the insert with the transaction's other held writes. A taken
+	// source fails at the call or at that next statement.
 	t.Run("CreateOutboundEventFor", func(t *testing.T) {
 		rollback := errors.New("roll back")
 		err := db.Update(ctx, func(tx paydeck.Tx) error {
 			ev := func(id string) *paydeck.OutboundEvent {
 				return &paydeck.OutboundEvent{ID: id, Type: paydeck.OutOrderPaid, Body: []byte(`{"a":1}`), CreatedAt: tx.Now()}
 			}
-			ids, err := tx.CreateOutboundEventFor(ctx, ev("evt_none"))
-			require.NoError(t, err)
+			var ids []string
+			called := 0
+			collect := func(got []string) error {
+				ids, called = got, called+1
+				return nil
+			}
+			read := func(id string) *paydeck.OutboundEvent { // a statement: the held insert goes first
+				got, err := tx.FindOutboundEventByID(ctx, id)
+				require.NoError(t, err)
+				return got
+			}
+			none := ev("evt_none")
+			require.NoError(t, tx.CreateOutboundEventFor(ctx, none, collect))
+			require.Equal(t, none.ID, read("evt_none").ID)
+			require.Equal(t, 1, called)
 			require.Empty(t, ids, "no endpoint yet")
+			require.NotZero(t, none.Seq)
 			var want []string
 			for i, e := range []paydeck.WebhookEndpoint{
 				{Enabled: true},
@@ -183,14 +201,16 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 				}
 			}
 			e := ev("evt_some")
-			ids, err = tx.CreateOutboundEventFor(ctx, e)
-			require.NoError(t, err)
+			require.NoError(t, tx.CreateOutboundEventFor(ctx, e, collect))
+			require.Equal(t, e.Seq, read("evt_some").Seq)
+			require.Equal(t, 2, called)
 			require.ElementsMatch(t, want, ids, "the enabled endpoints that want order.paid")
-			got, err := tx.FindOutboundEventByID(ctx, "evt_some")
-			require.NoError(t, err)
-			require.Equal(t, e.Seq, got.Seq)
-			_, err = tx.CreateOutboundEventFor(ctx, ev("evt_some"))
+			err := tx.CreateOutboundEventFor(ctx, ev("evt_some"), collect)
+			if err == nil {
+				_, err = tx.FindOutboundEventByID(ctx, "evt_some")
+			}
 			requireCode(t, paydeck.CodeConflict, err)
+			require.Equal(t, 2, called, "then is not called for a failed insert")
 			return rollback
 		})
 		require.ErrorIs(t, err, rollback)

@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -10,7 +11,10 @@ import (
 // Combined writes. A money path's transaction writes several rows in a row
 // whose answers nothing reads before its next statement: the confirm's new
 // payment and its audit event; its payment update, event and order update;
-// a new order, its items and its event. On an engine that combines writes
+// a new order, its items and its event; the outbound event and the mail
+// records its event hook writes (their answers, the endpoints and the
+// message id, go to callbacks that enqueue the jobs, so those writes never
+// ride with the COMMIT). On an engine that combines writes
 // (PostgreSQL, Dialect.CombinesWrites) the Tx holds such writes back and
 // sends them, at its next statement or before its commit, as one statement
 // of data-modifying CTEs: one statement and one round trip where each
@@ -57,6 +61,17 @@ type heldWrite struct {
 	// statement then fails in the database (paydeck_wrote, PostgreSQL
 	// migration 0017), before any COMMIT sent with it.
 	mustWrite bool
+	// returning, when set, is the RETURNING list of an INSERT whose
+	// answer is more than its id: one expression per name in cols (each
+	// "expr AS name" or a column), scanned into dest before done gets 1.
+	// An expression may read a table no money path writes (the outbound
+	// event's endpoints), which no other write of the statement touches.
+	returning string
+	cols      []string
+	dest      []any
+	// then: done may run statements (a job insert), so the write never
+	// rides with the COMMIT (FlushCommit).
+	then bool
 }
 
 // finish hands w's answer to its done.
@@ -91,7 +106,11 @@ func (tx *Tx) write(ctx context.Context, w heldWrite) error {
 func (tx *Tx) runWrite(ctx context.Context, w heldWrite) error {
 	var n int64
 	var err error
-	if w.id {
+	if w.returning != "" {
+		if err = tx.scanRow(ctx, w.dest, w.conflict, w.query+" RETURNING "+w.returning, w.args); err == nil {
+			n = 1
+		}
+	} else if w.id {
 		err = tx.scanRow(ctx, []any{&n}, w.conflict, w.query+" RETURNING id", w.args)
 	} else if n, err = tx.q.Exec(ctx, tx.d.Rebind(w.query), w.args...); err != nil {
 		err = tx.formatError(err, w.conflict)
@@ -132,6 +151,13 @@ func (tx *Tx) Separate() { tx.combine = false }
 // again. Every write whose answer could fail its done is a mustWrite, which
 // the statement checks itself, so no done fails once the COMMIT has run.
 func (tx *Tx) FlushCommit(ctx context.Context) (committed bool, err error) {
+	// A write whose done runs statements goes first, on its own: its
+	// statements (and any write they hold) must come before the COMMIT.
+	for slices.ContainsFunc(tx.pending, func(w heldWrite) bool { return w.then }) {
+		if err := tx.flush(ctx); err != nil {
+			return false, err
+		}
+	}
 	c := asCommitter(tx.q)
 	if c == nil || tx.flushErr != nil || len(tx.pending) == 0 {
 		return false, tx.flush(ctx)
@@ -152,15 +178,20 @@ func (tx *Tx) sendHeld(ctx context.Context, c Committer) (committed bool, err er
 	if len(ws) == 0 {
 		return false, nil
 	}
-	tx.pending = nil
+	tx.pending, tx.heldBeforeHook = nil, false
 	if len(ws) == 1 && c == nil {
 		return false, tx.runWrite(ctx, ws[0])
 	}
 	query, args := combinedQuery(ws)
 	answers := make([]int64, len(ws))
-	dest := make([]any, len(ws))
-	for i := range answers {
-		dest[i] = &answers[i]
+	var dest []any
+	for i, w := range ws {
+		if w.returning != "" {
+			dest = append(dest, w.dest...)
+			answers[i] = 1 // a plain INSERT writes its row or fails
+		} else {
+			dest = append(dest, &answers[i])
+		}
 	}
 	var ce *CommitError
 	if c == nil {
@@ -181,8 +212,9 @@ func (tx *Tx) sendHeld(ctx context.Context, c Committer) (committed bool, err er
 
 // combinedQuery is one statement running every write of ws:
 //
-//	WITH w0 AS (UPDATE … RETURNING 1), w1 AS (INSERT … RETURNING id)
-//	SELECT (SELECT count(*) FROM w0), (SELECT id FROM w1)
+//	WITH w0 AS (UPDATE … RETURNING 1), w1 AS (INSERT … RETURNING id),
+//	  w2 AS (INSERT … RETURNING seq, (SELECT …) AS x)
+//	SELECT (SELECT count(*) FROM w0), (SELECT id FROM w1), (SELECT seq FROM w2), (SELECT x FROM w2)
 func combinedQuery(ws []heldWrite) (string, []any) {
 	var b strings.Builder
 	var args []any
@@ -195,7 +227,14 @@ func combinedQuery(ws []heldWrite) (string, []any) {
 			b.WriteString(", ")
 		}
 		b.WriteString(name + " AS (" + w.query)
-		if w.id {
+		if w.returning != "" {
+			b.WriteString(" RETURNING " + w.returning + ")")
+			cols := make([]string, len(w.cols))
+			for j, c := range w.cols {
+				cols[j] = "(SELECT " + c + " FROM " + name + ")"
+			}
+			answers[i] = strings.Join(cols, ", ")
+		} else if w.id {
 			b.WriteString(" RETURNING id)")
 			answers[i] = "(SELECT id FROM " + name + ")"
 		} else {

@@ -24,17 +24,19 @@ func (tx *Tx) RunEventHook(ctx context.Context, hook paydeck.EventHook) error {
 	// read the Tx serves from memory (beforeHeldRead): the ids are set
 	// from the hook's first call of tx on, as paydeck.EventHook promises.
 	// A hook that passes over every event calls nothing, and the writes
-	// stay held for the commit to carry (FlushCommit).
-	tx.inHook = true
-	defer func() { tx.inHook = false }()
+	// stay held for the commit to carry (FlushCommit). The hook's own
+	// writes (the outbound event, the mail) may be held too; reads served
+	// from memory leave them held, so that they go out as one statement.
+	tx.inHook, tx.heldBeforeHook = true, len(tx.pending) > 0
+	defer func() { tx.inHook, tx.heldBeforeHook = false, false }()
 	return hook(ctx, tx, events)
 }
 
-// beforeHeldRead flushes the held writes, while the event hook runs,
-// before a read the Tx serves from memory (held orders and payments, a
-// known user).
+// beforeHeldRead flushes the callback's held writes, while the event hook
+// runs, before a read the Tx serves from memory (held orders and payments,
+// a known user).
 func (tx *Tx) beforeHeldRead(ctx context.Context) error {
-	if !tx.inHook {
+	if !tx.inHook || !tx.heldBeforeHook {
 		return nil
 	}
 	return tx.flush(ctx)
@@ -56,17 +58,38 @@ func scanOutboundEvent(r Rows) (*paydeck.OutboundEvent, error) {
 
 // CreateOutboundEvent implements paydeck.Tx.
 func (tx *Tx) CreateOutboundEvent(ctx context.Context, e *paydeck.OutboundEvent) error {
-	return tx.insertOutboundEvent(ctx, e, "")
+	query, args, err := tx.outboundInsert(e)
+	if err != nil {
+		return err
+	}
+	return tx.queryRowConflict(ctx, []any{&e.Seq}, outboundConflict, query+" RETURNING seq", args...)
 }
 
-// CreateOutboundEventFor implements paydeck.Tx.
-func (tx *Tx) CreateOutboundEventFor(ctx context.Context, e *paydeck.OutboundEvent) ([]string, error) {
-	var endpoints []byte
-	err := tx.insertOutboundEvent(ctx, e, `, (SELECT `+tx.d.JSONRows(JSONCol{Name: "id"}, JSONCol{Name: "events", JSON: true})+`
-		FROM (SELECT id, events FROM webhook_endpoints WHERE enabled ORDER BY created_at, id) ep)`, scanJSON(&endpoints))
+// CreateOutboundEventFor implements paydeck.Tx. The insert is held back
+// (combine.go) with its answer, the seq and the endpoints.
+func (tx *Tx) CreateOutboundEventFor(ctx context.Context, e *paydeck.OutboundEvent, then func(endpointIDs []string) error) error {
+	query, args, err := tx.outboundInsert(e)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	var endpoints []byte
+	return tx.write(ctx, heldWrite{table: "outbound_events", query: query, args: args,
+		conflict: outboundConflict, then: true,
+		returning: `seq, (SELECT ` + tx.d.JSONRows(JSONCol{Name: "id"}, JSONCol{Name: "events", JSON: true}) + `
+			FROM (SELECT id, events FROM webhook_endpoints WHERE enabled ORDER BY created_at, id) ep) AS endpoints`,
+		cols: []string{"seq", "endpoints"}, dest: []any{&e.Seq, scanJSON(&endpoints)},
+		done: func(int64) error {
+			ids, err := wantedBy(endpoints, e.Type)
+			if err != nil {
+				return err
+			}
+			return then(ids)
+		}})
+}
+
+// wantedBy returns the IDs of the endpoints (JSONRows of id and events)
+// that want typ.
+func wantedBy(endpoints []byte, typ paydeck.OutboundEventType) ([]string, error) {
 	var raw [][2]json.RawMessage
 	if err := json.Unmarshal(endpoints, &raw); err != nil {
 		return nil, fmt.Errorf("decode endpoints: %w", err)
@@ -77,27 +100,27 @@ func (tx *Tx) CreateOutboundEventFor(ctx context.Context, e *paydeck.OutboundEve
 		if err := errors.Join(json.Unmarshal(r[0], &ep.ID), json.Unmarshal(r[1], &ep.Events)); err != nil {
 			return nil, fmt.Errorf("decode endpoint: %w", err)
 		}
-		if ep.Wants(e.Type) {
+		if ep.Wants(typ) {
 			ids = append(ids, ep.ID)
 		}
 	}
 	return ids, nil
 }
 
-// insertOutboundEvent inserts e and scans its seq, then the columns of
-// returning (", expr, …") into more.
-func (tx *Tx) insertOutboundEvent(ctx context.Context, e *paydeck.OutboundEvent, returning string, more ...any) error {
+const outboundConflict = "This state change already has an event."
+
+// outboundInsert is the INSERT of e, without RETURNING.
+func (tx *Tx) outboundInsert(e *paydeck.OutboundEvent) (string, []any, error) {
 	if e.ID == "" || e.Type == "" || !json.Valid(e.Body) {
-		return paydeck.Errorf(paydeck.CodeInvalid, "An outbound event needs an ID, a type and a JSON body.")
+		return "", nil, paydeck.Errorf(paydeck.CodeInvalid, "An outbound event needs an ID, a type and a JSON body.")
 	}
 	var src any
 	if e.SourceEventID != 0 {
 		src = e.SourceEventID
 	}
 	normTimes(&e.CreatedAt)
-	return tx.queryRowConflict(ctx, append([]any{&e.Seq}, more...), "This state change already has an event.",
-		`INSERT INTO outbound_events (id, type, source_event_id, body, created_at) VALUES (?, ?, ?, ?, ?)
-		RETURNING seq`+returning, e.ID, string(e.Type), src, string(e.Body), tx.t(e.CreatedAt))
+	return `INSERT INTO outbound_events (id, type, source_event_id, body, created_at) VALUES (?, ?, ?, ?, ?)`,
+		[]any{e.ID, string(e.Type), src, string(e.Body), tx.t(e.CreatedAt)}, nil
 }
 
 // FindOutboundEventByID implements paydeck.Tx.

@@ -15,8 +15,9 @@ func scanOutbox(r Rows) (*paydeck.OutboxMessage, error) {
 	return m, err
 }
 
-// CreateOutboxMessage implements paydeck.Tx.
-func (tx *Tx) CreateOutboxMessage(ctx context.Context, m *paydeck.OutboxMessage) error {
+// CreateOutboxMessage implements paydeck.Tx. The insert is held back
+// (combine.go).
+func (tx *Tx) CreateOutboxMessage(ctx context.Context, m *paydeck.OutboxMessage, then func() error) error {
 	if m.Kind == "" || m.To == "" || m.Subject == "" {
 		return paydeck.Errorf(paydeck.CodeInvalid, "A mail message needs a kind, a recipient and a subject.")
 	}
@@ -25,11 +26,18 @@ func (tx *Tx) CreateOutboxMessage(ctx context.Context, m *paydeck.OutboxMessage)
 	}
 	m.CreatedAt = tx.now
 	normTimePtrs(&m.SentAt)
-	var err error
-	m.ID, err = tx.insertID(ctx, `INSERT INTO outbox (kind, to_addr, subject, text_body, html_body, status, attempts,
-		last_error, created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		m.Kind, m.To, m.Subject, m.Text, m.HTML, string(m.Status), m.Attempts, m.LastError, tx.t(m.CreatedAt), tx.tp(m.SentAt))
-	return err
+	return tx.write(ctx, heldWrite{table: "outbox", id: true, then: then != nil,
+		query: `INSERT INTO outbox (kind, to_addr, subject, text_body, html_body, status, attempts, last_error,
+			created_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		args: []any{m.Kind, m.To, m.Subject, m.Text, m.HTML, string(m.Status), m.Attempts, m.LastError,
+			tx.t(m.CreatedAt), tx.tp(m.SentAt)},
+		done: func(id int64) error {
+			m.ID = id
+			if then == nil {
+				return nil
+			}
+			return then()
+		}})
 }
 
 // FindOutboxMessageByID implements paydeck.Tx.

@@ -32,8 +32,9 @@ type Tx struct {
 	combine  bool
 	pending  []heldWrite
 	flushErr error
-	// inHook: the event hook is running (RunEventHook).
-	inHook bool
+	// inHook: the event hook is running (RunEventHook); heldBeforeHook:
+	// writes the callback held are still pending.
+	inHook, heldBeforeHook bool
 	// readOnly marks a View's transaction: one snapshot, so a row read
 	// once reads the same again.
 	readOnly bool
