@@ -6,12 +6,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -48,14 +50,34 @@ func TestMain(m *testing.M) {
 // long reports whether the long versions run.
 func long() bool { return os.Getenv("PAYDECK_RELIABILITY_LONG") == "1" }
 
-// freeAddr returns a loopback address with a free port.
+// freeAddr returns a loopback address whose port is free now, for a
+// process to listen on. The port is taken below the kernel's ephemeral
+// range (ip_local_port_range): a port from that range (what listening on
+// port 0 hands out) can go to one of the many outgoing connections of the
+// tests running beside this one between this check and the process's bind,
+// which then fails with "address already in use".
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
+	low := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil && n > 2048 {
+				low = n
+			}
+		}
+	}
+	first := min(10000, low/2)
+	for range 1000 {
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(first+mrand.IntN(low-first)))
+		if err != nil {
+			continue // taken
+		}
+		addr := ln.Addr().String()
+		require.NoError(t, ln.Close())
+		return addr
+	}
+	t.Fatal("no free port below the ephemeral range")
+	return ""
 }
 
 // proc is a running paydeck process.
