@@ -76,7 +76,6 @@ func (s *Service) ReceiveWebhook(ctx context.Context, body []byte, h http.Header
 		if done, err := recordAtOnce(ctx, tx, w, claim); err != nil || done {
 			return err
 		}
-		w.ProcessedAt, w.Result, w.Body = nil, "", body
 		result, err := s.triage(ctx, tx, valid, ev, len(body))
 		if err != nil {
 			return err
@@ -308,17 +307,23 @@ func (s *Service) applyFetched(ctx context.Context, tp *toss.Payment) (string, e
 // recordAtOnce records a PAYMENT_STATUS_CHANGED delivery that needs no
 // processing in one statement that also reads its payment (see unchanged):
 // the commonest delivery, Toss's notice of the approval paydeck has just
-// recorded, then costs no read of its own. It reports whether it did; when
-// not, nothing was written and triage decides as before.
+// recorded, then costs no read of its own. It reports whether it did (and
+// then sets w as recorded); when not, nothing was written, w is as it was,
+// and triage decides as before.
 func recordAtOnce(ctx context.Context, tx paydeck.Tx, w *paydeck.Webhook, claim *toss.PaymentStatusChanged) (bool, error) {
 	if claim == nil || claim.Data.PaymentKey == "" || strings.ContainsRune(claim.Data.PaymentKey, 0) {
 		return false, nil
 	}
 	never, approved := unchangedStatuses(&claim.Data)
-	w.Body = excerpt(w.Body)
-	return tx.CreatePaymentWebhook(ctx, w, paydeck.PaymentWebhookTriage{PaymentKey: claim.Data.PaymentKey,
+	rec := *w
+	rec.Body = excerpt(w.Body)
+	done, err := tx.CreatePaymentWebhook(ctx, &rec, paydeck.PaymentWebhookTriage{PaymentKey: claim.Data.PaymentKey,
 		Unchanged: never, UnchangedApproved: approved, Unknown: resultUnknownKey,
 		UnchangedBefore: unchangedResult(claim, ""), UnchangedAfter: " already"})
+	if done {
+		*w = rec
+	}
+	return done, err
 }
 
 // unchangedStatuses lists the local payment statuses on which applying tp

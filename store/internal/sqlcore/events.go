@@ -78,20 +78,30 @@ func scanWebhook(r Rows) (*paydeck.Webhook, error) {
 	return w, nil
 }
 
-// CreateWebhook implements paydeck.Tx.
-func (tx *Tx) CreateWebhook(ctx context.Context, w *paydeck.Webhook) error {
+// webhookHeaders encodes w's headers for their column and makes a nil
+// body an empty one (the column is NOT NULL).
+func webhookHeaders(w *paydeck.Webhook) (string, error) {
 	headers, err := json.Marshal(w.Headers)
 	if err != nil {
-		return fmt.Errorf("encode webhook headers: %w", err)
+		return "", fmt.Errorf("encode webhook headers: %w", err)
 	}
 	if w.Body == nil {
 		w.Body = []byte{}
+	}
+	return string(headers), nil
+}
+
+// CreateWebhook implements paydeck.Tx.
+func (tx *Tx) CreateWebhook(ctx context.Context, w *paydeck.Webhook) error {
+	headers, err := webhookHeaders(w)
+	if err != nil {
+		return err
 	}
 	w.ReceivedAt = tx.now
 	normTimePtrs(&w.ProcessedAt)
 	w.ID, err = tx.insertID(ctx, `INSERT INTO webhooks (event_type, body, headers, received_at, processed_at, result)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		w.EventType, w.Body, string(headers), tx.t(w.ReceivedAt), tx.tp(w.ProcessedAt), w.Result)
+		w.EventType, w.Body, headers, tx.t(w.ReceivedAt), tx.tp(w.ProcessedAt), w.Result)
 	return err
 }
 
@@ -100,14 +110,11 @@ func (tx *Tx) CreatePaymentWebhook(ctx context.Context, w *paydeck.Webhook, t pa
 	if t.PaymentKey == "" {
 		return false, nil
 	}
-	headers, err := json.Marshal(w.Headers)
+	headers, err := webhookHeaders(w)
 	if err != nil {
-		return false, fmt.Errorf("encode webhook headers: %w", err)
+		return false, err
 	}
-	if w.Body == nil {
-		w.Body = []byte{}
-	}
-	args := []any{w.EventType, w.Body, string(headers), tx.t(tx.now), tx.t(tx.now),
+	args := []any{w.EventType, w.Body, headers, tx.t(tx.now), tx.t(tx.now),
 		t.Unknown, t.UnchangedBefore, t.UnchangedAfter, t.PaymentKey}
 	unchanged := func(approved string, statuses []paydeck.PaymentStatus) string {
 		if len(statuses) == 0 {
