@@ -9,6 +9,14 @@ import (
 // MaxItemQuantity is the largest quantity of one product in one order.
 const MaxItemQuantity = 1000
 
+// Unpaid is what a user holds in unpaid orders that have not expired yet
+// (pending, ExpiresAt after the transaction's Now): the number of such
+// orders and the units of one product over them (Tx.TakeStockFor).
+type Unpaid struct {
+	Orders   int
+	Quantity int64
+}
+
 // Order is a shopper's order. Its amounts are always computed on the server
 // (ComputeAmounts), never taken from a client.
 type Order struct {

@@ -70,10 +70,6 @@ type Tx interface {
 	// unpaid orders) hold against concurrent transactions; not_found when
 	// there is no such user.
 	LockUser(ctx context.Context, id string) error
-	// LockUserWithPendingOrders is LockUser that also returns, from the
-	// same statement, the user's pending orders with their items and
-	// coupon codes, oldest first.
-	LockUserWithPendingOrders(ctx context.Context, id string) ([]*Order, error)
 	// FindUsers returns users matching filter, oldest first.
 	FindUsers(ctx context.Context, filter UserFilter) ([]*User, int, error)
 	// UpdateUser validates u and writes its email (lower-cased), password
@@ -120,6 +116,14 @@ type Tx interface {
 	// qty left) it returns the product as read with the error; not_found
 	// for a missing product.
 	TakeStock(ctx context.Context, productID string, qty int64) (*Product, error)
+	// TakeStockFor is TakeStock for a new order of user userID: the same
+	// statement also reads what the user already holds unpaid (Unpaid, for
+	// productID), after locking the user's row the first time in the
+	// transaction (LockUser), so that one user's orders are checked one
+	// after the other. A refusal (conflict, or not_found with Reason
+	// ReasonProductNotFound) comes with Unpaid as well. A missing user is
+	// not_found (without that Reason) and nothing is returned.
+	TakeStockFor(ctx context.Context, userID, productID string, qty int64) (*Product, Unpaid, error)
 	// ReleaseStock gives qty (> 0) units back to a physical product's stock
 	// (no-op for digital products); not_found for a missing product.
 	ReleaseStock(ctx context.Context, productID string, qty int64) error

@@ -17,7 +17,7 @@ import (
 //     cannot take anything off at all is refused (nothing_off).
 //   - A use is held when the order is placed, in the order's transaction
 //     (Tx.UseCoupon: a conditional UPDATE, so concurrent orders never exceed
-//     UsageLimit; the user's row lock taken by checkHeld orders one user's
+//     UsageLimit; the user's row lock taken by Tx.TakeStockFor orders one user's
 //     concurrent orders for PerCustomerLimit). It is given back when the
 //     order is cancelled or expires unpaid, and when all its money is
 //     refunded; a partial refund keeps it.

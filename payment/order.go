@@ -59,29 +59,36 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 	}
 	var out *paydeck.Order
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
-		held, err := s.checkHeld(ctx, tx, a.UserID)
-		if err != nil {
-			return err
-		}
 		o := &paydeck.Order{UserID: a.UserID, Status: paydeck.OrderPending,
 			ShippingName: strings.TrimSpace(in.Shipping.Name), ShippingPhone: strings.TrimSpace(in.Shipping.Phone),
 			ShippingAddress: strings.TrimSpace(in.Shipping.Address), ShippingMemo: strings.TrimSpace(in.Shipping.Memo),
 			ExpiresAt: tx.Now().Add(s.cfg.PaymentTimeout), CustomerRef: strings.TrimSpace(in.CustomerRef),
 			ShippingPostcode: strings.TrimSpace(in.Shipping.Postcode), ShippingAddressDetail: strings.TrimSpace(in.Shipping.Detail)}
 		allDigital := true
-		for _, l := range in.Items {
-			// One statement reserves the stock and reads the product.
-			p, err := tx.TakeStock(ctx, l.ProductID, l.Quantity)
+		held := make(map[string]int64, len(in.Items)) // units of each product in the user's unpaid orders
+		for i, l := range in.Items {
+			// One statement reserves the stock and reads the product and
+			// what the user already holds unpaid; the first also locks the
+			// user's row, so that one user's orders are checked one after
+			// the other.
+			p, unpaid, err := tx.TakeStockFor(ctx, a.UserID, l.ProductID, l.Quantity)
+			code := paydeck.ErrorCode(err)
 			switch {
-			case paydeck.ErrorCode(err) == paydeck.CodeNotFound:
-				return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonProductNotFound, "Product %s does not exist.", l.ProductID)
-			case paydeck.ErrorCode(err) == paydeck.CodeConflict && !p.IsActive:
-				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not for sale.", p.Name)
-			case paydeck.ErrorCode(err) == paydeck.CodeConflict:
-				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonOutOfStock, "Product %q has fewer than %d in stock.", p.Name, l.Quantity)
-			case err != nil:
+			case err != nil && code != paydeck.CodeNotFound && code != paydeck.CodeConflict:
 				return err
+			case code == paydeck.CodeNotFound && paydeck.ErrorReason(err) != paydeck.ReasonProductNotFound:
+				return paydeck.Reasonf(paydeck.CodeUnauthorized, paydeck.ReasonSignInRequired, "Sign in to place an order.")
+			case i == 0 && unpaid.Orders >= s.cfg.MaxPendingOrders: // before the line's own refusal
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonTooManyUnpaid,
+					"You have %d unpaid orders, the most one account may hold; pay or cancel one first.", unpaid.Orders)
+			case code == paydeck.CodeNotFound:
+				return paydeck.Reasonf(paydeck.CodeInvalid, paydeck.ReasonProductNotFound, "Product %s does not exist.", l.ProductID)
+			case code == paydeck.CodeConflict && !p.IsActive:
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not for sale.", p.Name)
+			case code == paydeck.CodeConflict:
+				return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonOutOfStock, "Product %q has fewer than %d in stock.", p.Name, l.Quantity)
 			}
+			held[p.ID] = unpaid.Quantity
 			it, err := paydeck.NewOrderItem(p, l.Quantity)
 			if err != nil {
 				return err
@@ -132,36 +139,6 @@ func (s *Service) CreateOrder(ctx context.Context, a Actor, in OrderInput) (*pay
 		return nil
 	})
 	return out, err
-}
-
-// checkHeld locks the user's row (so that concurrent orders of one user
-// are checked one after the other), refuses a new order when the user
-// already holds MaxPendingOrders unpaid ones, and returns the quantity of
-// each product over those orders (checked against MaxPendingQuantity once
-// the new order's lines are known).
-func (s *Service) checkHeld(ctx context.Context, tx paydeck.Tx, userID string) (map[string]int64, error) {
-	pending, err := tx.LockUserWithPendingOrders(ctx, userID)
-	if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
-		return nil, paydeck.Reasonf(paydeck.CodeUnauthorized, paydeck.ReasonSignInRequired, "Sign in to place an order.")
-	} else if err != nil {
-		return nil, err
-	}
-	now, open := tx.Now(), 0
-	held := map[string]int64{}
-	for _, o := range pending {
-		if !o.ExpiresAt.After(now) {
-			continue // expired: the next sweep releases its stock
-		}
-		open++
-		for _, it := range o.Items {
-			held[it.ProductID] += it.Quantity
-		}
-	}
-	if open >= s.cfg.MaxPendingOrders {
-		return nil, paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonTooManyUnpaid,
-			"You have %d unpaid orders, the most one account may hold; pay or cancel one first.", open)
-	}
-	return held, nil
 }
 
 func validateLines(lines []OrderLine) error {

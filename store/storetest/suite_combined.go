@@ -321,18 +321,18 @@ func testCombinedCommit(t *testing.T, newDB NewDBFunc) {
 		o := MustPlaceOrder(t, db, user.ID, Line{prod, 1})
 		MustCreatePayment(t, db, o, paydeck.PaymentAborted)
 		var pays []*paydeck.Payment
-		var pending []*paydeck.Order
+		var unpaid paydeck.Unpaid
 		s, r := count(func() {
 			MustUpdate(t, db, func(tx paydeck.Tx) (err error) {
 				if _, pays, err = tx.LockOrderWithPayments(ctx, o.OrderID); err != nil {
 					return err
 				}
-				pending, err = tx.LockUserWithPendingOrders(ctx, user.ID)
+				_, unpaid, err = tx.TakeStockFor(ctx, user.ID, prod.ID, 1)
 				return err
 			})
 		})
 		require.Len(t, pays, 1)
-		require.NotEmpty(t, pending)
+		require.NotZero(t, unpaid.Orders)
 		if postgres { // two pairs, then a COMMIT of its own
 			require.Equal(t, [2]int64{4, 3}, [2]int64{s, r}, "statements, round trips")
 		} else {

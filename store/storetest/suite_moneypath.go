@@ -15,7 +15,7 @@ import (
 )
 
 // testMoneyPath covers the one-statement reads of the money paths
-// (LockPaymentAndOrder, LockOrderWithPayments, TakeStock), the rows a
+// (LockPaymentAndOrder, LockOrderWithPayments, TakeStock, TakeStockFor), the rows a
 // transaction holds once it locked or wrote them, and the session read with
 // its user.
 func testMoneyPath(t *testing.T, newDB NewDBFunc) {
@@ -88,41 +88,77 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 		requireCode(t, paydeck.CodeNotFound, err)
 	})
 
-	t.Run("LockUserWithPendingOrders", func(t *testing.T) {
+	t.Run("TakeStockFor", func(t *testing.T) {
 		buyer := MustCreateUser(t, db, nil)
-		one := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 10, IsActive: true})
+		one := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 20, IsActive: true})
 		other := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 10, IsActive: true})
-		first := MustPlaceOrder(t, db, buyer.ID, Line{one, 2})
-		two := MustPlaceOrder(t, db, buyer.ID, Line{one, 1}, Line{other, 3})
-		paid := MustPlaceOrder(t, db, buyer.ID, Line{other, 1})
+		never := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 10, IsActive: true})
+		inactive := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 5})
+		MustPlaceOrder(t, db, buyer.ID, Line{one, 2})
+		MustPlaceOrder(t, db, buyer.ID, Line{one, 1}, Line{other, 3})
+		cancelled := MustPlaceOrder(t, db, buyer.ID, Line{other, 1})
+		expired := MustPlaceOrder(t, db, buyer.ID, Line{one, 4})
 		MustUpdate(t, db, func(tx paydeck.Tx) error {
-			o, err := tx.LockOrderByID(ctx, paid.ID)
+			o, err := tx.LockOrderByID(ctx, cancelled.ID)
 			require.NoError(t, err)
 			o.Status = paydeck.OrderCancelled
+			if err := tx.UpdateOrder(ctx, o); err != nil {
+				return err
+			}
+			// Still pending, but past its time: the next sweep expires it.
+			o, err = tx.LockOrderByID(ctx, expired.ID)
+			require.NoError(t, err)
+			o.ExpiresAt = tx.Now().Add(-time.Second)
 			return tx.UpdateOrder(ctx, o)
 		})
+		otherUser := MustCreateUser(t, db, nil)
+		MustPlaceOrder(t, db, otherUser.ID, Line{one, 5})
 		nobody := MustCreateUser(t, db, nil)
-		MustUpdate(t, db, func(tx paydeck.Tx) error {
-			got, err := tx.LockUserWithPendingOrders(ctx, buyer.ID)
+		rollback := errors.New("roll back")
+		err := db.Update(ctx, func(tx paydeck.Tx) error {
+			p, u, err := tx.TakeStockFor(ctx, buyer.ID, one.ID, 1)
 			require.NoError(t, err)
-			var want []*paydeck.Order
-			for _, id := range []string{first.ID, two.ID} {
-				w, err := tx.FindOrderByID(ctx, id)
-				require.NoError(t, err)
-				want = append(want, w)
-			}
-			require.Equal(t, want, got, "the pending orders with their items, oldest first; not the cancelled one")
-			require.Len(t, got[1].Items, 2)
+			require.Equal(t, one.ID, p.ID)
+			require.Equal(t, int64(20-2-1-4-5-1), p.StockQuantity, "the stock after the reservation")
+			require.Equal(t, paydeck.Unpaid{Orders: 2, Quantity: 3}, u,
+				"two unpaid orders and 2+1 units of the product: not the cancelled, the expired or another user's")
+			_, u, err = tx.TakeStockFor(ctx, buyer.ID, other.ID, 2)
+			require.NoError(t, err)
+			require.Equal(t, paydeck.Unpaid{Orders: 2, Quantity: 3}, u)
+			_, u, err = tx.TakeStockFor(ctx, buyer.ID, never.ID, 1)
+			require.NoError(t, err)
+			require.Equal(t, paydeck.Unpaid{Orders: 2}, u)
 
-			got, err = tx.LockUserWithPendingOrders(ctx, nobody.ID)
+			// Refusals come with the product as read and what the user holds.
+			p, u, err = tx.TakeStockFor(ctx, buyer.ID, one.ID, 100)
+			requireCode(t, paydeck.CodeConflict, err)
+			require.Equal(t, int64(20-2-1-4-5-1), p.StockQuantity, "a refusal changes nothing")
+			require.Equal(t, paydeck.Unpaid{Orders: 2, Quantity: 3}, u)
+			p, u, err = tx.TakeStockFor(ctx, buyer.ID, inactive.ID, 1)
+			requireCode(t, paydeck.CodeConflict, err)
+			require.False(t, p.IsActive)
+			require.Equal(t, paydeck.Unpaid{Orders: 2}, u)
+			_, u, err = tx.TakeStockFor(ctx, buyer.ID, missing, 1)
+			requireCode(t, paydeck.CodeNotFound, err)
+			require.Equal(t, paydeck.ReasonProductNotFound, paydeck.ErrorReason(err))
+			require.Equal(t, paydeck.Unpaid{Orders: 2}, u)
+
+			_, u, err = tx.TakeStockFor(ctx, nobody.ID, one.ID, 1)
 			require.NoError(t, err)
-			require.Empty(t, got)
-			_, err = tx.LockUserWithPendingOrders(ctx, missing)
-			requireCode(t, paydeck.CodeNotFound, err)
-			_, err = tx.LockUserWithPendingOrders(ctx, "not-a-uuid")
-			requireCode(t, paydeck.CodeNotFound, err)
-			return nil
+			require.Equal(t, paydeck.Unpaid{}, u)
+			for _, id := range []string{missing, "not-a-uuid"} {
+				p, _, err = tx.TakeStockFor(ctx, id, one.ID, 1)
+				requireCode(t, paydeck.CodeNotFound, err)
+				require.NotEqual(t, paydeck.ReasonProductNotFound, paydeck.ErrorReason(err), "a missing user is not a missing product")
+				require.Nil(t, p)
+				_, _, err = tx.TakeStockFor(ctx, id, missing, 1)
+				require.NotEqual(t, paydeck.ReasonProductNotFound, paydeck.ErrorReason(err), "the user is named first")
+			}
+			_, _, err = tx.TakeStockFor(ctx, buyer.ID, one.ID, 0)
+			requireCode(t, paydeck.CodeInvalid, err)
+			return rollback
 		})
+		require.ErrorIs(t, err, rollback)
 	})
 
 	t.Run("CreatePaymentKeyTaken", func(t *testing.T) {
@@ -234,7 +270,7 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 				if _, _, err := tx.LockOrderWithPayments(ctx, ord.OrderID); err != nil {
 					return err
 				}
-				if _, err := tx.LockUserWithPendingOrders(ctx, buyer.ID); err != nil {
+				if _, _, err := tx.TakeStockFor(ctx, buyer.ID, stock.ID, 1); err != nil {
 					return err
 				}
 				close(locked)
@@ -251,17 +287,17 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 		<-locked
 		go func() { time.Sleep(200 * time.Millisecond); close(commit) }() // let the waiter reach the lock
 		var pays []*paydeck.Payment
-		var pending []*paydeck.Order
+		var unpaid paydeck.Unpaid
 		MustUpdate(t, db, func(tx paydeck.Tx) (err error) {
 			if _, pays, err = tx.LockOrderWithPayments(ctx, ord.OrderID); err != nil {
 				return err
 			}
-			pending, err = tx.LockUserWithPendingOrders(ctx, buyer.ID)
+			_, unpaid, err = tx.TakeStockFor(ctx, buyer.ID, stock.ID, 1)
 			return err
 		})
 		wg.Wait()
 		require.Len(t, pays, 1, "the payment the lock's holder created")
-		require.Len(t, pending, 2, "the order the lock's holder placed")
+		require.Equal(t, paydeck.Unpaid{Orders: 2, Quantity: 1 + 2}, unpaid, "the order the lock's holder placed")
 	})
 
 	t.Run("LockOrderWithPayments", func(t *testing.T) {

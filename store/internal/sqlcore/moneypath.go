@@ -268,56 +268,119 @@ func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*payde
 	return o, pays, nil
 }
 
-// PendingOrdersSQL reads a user with their unpaid orders, items and coupon
-// codes (one row per item; a user without any gives one row of NULLs). The
+// UnpaidSQL reads what a user holds in unpaid orders that have not
+// expired (args: see unpaidArgs): whether the user exists, the
+// number of those orders, and the units of one product over them. The
 // status is a literal so that both engines can use the partial index
 // orders_pending_user: a customer's past orders are never read. Exported
 // for the engines' query-plan tests.
-var PendingOrdersSQL = `SELECT u.id, CASE WHEN o.id IS NULL THEN 0 ELSE 1 END, ` + orderRowCols + `
-		FROM users u LEFT JOIN orders o ON o.user_id = u.id AND o.status = '` + string(paydeck.OrderPending) + `'` + orderRowJoin + `
-		WHERE u.id = ? ORDER BY o.created_at, o.id, i.line`
+var UnpaidSQL = `SELECT ` + unpaidCols
 
-// LockUserWithPendingOrders implements paydeck.Tx.
-//
-// On PostgreSQL the lock is a statement of its own, for the reason given
-// at LockOrderWithPayments, sent in one round trip with the read of the
-// orders after it.
-func (tx *Tx) LockUserWithPendingOrders(ctx context.Context, userID string) ([]*paydeck.Order, error) {
-	if !paydeck.ValidUUID(userID) {
-		return nil, paydeck.Errorf(paydeck.CodeNotFound, "User not found.")
+// The expiry and the product are tested in the aggregates, not in WHERE:
+// given a range on expires_at SQLite's planner prefers the index on status
+// and expiry (every customer's unpaid orders), and given the product it
+// starts from the product's items (every order of it).
+const unpaidCols = `(SELECT count(*) FROM users WHERE id = ?),
+		(SELECT count(CASE WHEN expires_at > ? THEN 1 END) FROM orders
+			WHERE user_id = ? AND status = '` + string(paydeck.OrderPending) + `'),
+		(SELECT CAST(coalesce(sum(CASE WHEN o.expires_at > ? AND i.product_id = ? THEN i.quantity ELSE 0 END), 0) AS BIGINT)
+			FROM orders o JOIN order_items i ON i.order_id = o.id
+			WHERE o.user_id = ? AND o.status = '` + string(paydeck.OrderPending) + `')`
+
+// unpaidArgs are UnpaidSQL's arguments.
+func (tx *Tx) unpaidArgs(userID, productID string) []any {
+	now := tx.t(tx.now)
+	return []any{userID, now, userID, now, productID, userID}
+}
+
+// scanUnpaid reads unpaidCols from the columns from..from+3 of a row n
+// wide; a missing user is not_found.
+func scanUnpaid(r Rows, from, n int) (paydeck.Unpaid, error) {
+	var users, orders, qty int64
+	if err := (window{r, from, n}).Scan(&users, &orders, &qty); err != nil {
+		return paydeck.Unpaid{}, err
+	} else if users == 0 {
+		return paydeck.Unpaid{}, paydeck.Errorf(paydeck.CodeNotFound, "User not found.")
 	}
-	queries := []Query{{SQL: PendingOrdersSQL, Args: []any{userID}}}
-	if tx.d.ForUpdate() != "" {
+	return paydeck.Unpaid{Orders: int(orders), Quantity: qty}, nil
+}
+
+// TakeStockFor implements paydeck.Tx: TakeStock's UPDATE … RETURNING also
+// returns unpaidCols. On PostgreSQL the first call for a user in a
+// transaction sends the user's row lock before it in one round trip (the
+// UPDATE takes its snapshot once the lock is held, so it counts an order
+// the lock's previous holder just placed); SQLite serializes writers, so
+// its one statement is current.
+func (tx *Tx) TakeStockFor(ctx context.Context, userID, productID string, qty int64) (*paydeck.Product, paydeck.Unpaid, error) {
+	switch {
+	case qty <= 0:
+		return nil, paydeck.Unpaid{}, paydeck.Errorf(paydeck.CodeInvalid, "Quantity must be positive.")
+	case !paydeck.ValidUUID(userID):
+		return nil, paydeck.Unpaid{}, paydeck.Errorf(paydeck.CodeNotFound, "User not found.")
+	case !paydeck.ValidUUID(productID):
+		return nil, paydeck.Unpaid{}, paydeck.Reasonf(paydeck.CodeNotFound, paydeck.ReasonProductNotFound, errProductNotFound)
+	}
+	queries := []Query{{SQL: takeStockSQL + `, ` + unpaidCols,
+		Args: append([]any{qty, tx.t(tx.now), productID, qty}, tx.unpaidArgs(userID, productID)...)}}
+	if tx.d.ForUpdate() != "" && tx.lockedUser != userID {
 		queries = append([]Query{{SQL: `SELECT id FROM users WHERE id = ?` + tx.d.ForUpdate(), Args: []any{userID}}}, queries...)
 	}
-	n := 2 + orderRowWidth
-	found := false
-	orders := []*paydeck.Order{}
+	n := colsIn(productCols) + 3
+	var p *paydeck.Product
+	var u paydeck.Unpaid
+	var uerr error
 	err := tx.queryPipelined(ctx, queries, func(i int, r Rows) error {
 		if i < len(queries)-1 {
 			return nil // the lock: a missing user reads as one below
 		}
 		for r.Next() {
-			found = true
-			var hasOrder int64
-			if err := (window{r, 1, n}).Scan(&hasOrder); err != nil {
-				return fmt.Errorf("scan row: %w", err)
-			} else if hasOrder == 0 {
-				continue
-			}
 			var err error
-			if orders, err = scanOrderRow(r, 2, n, orders); err != nil {
+			if p, err = scanProduct(window{r, 0, n}); err != nil {
 				return fmt.Errorf("scan row: %w", err)
 			}
+			u, uerr = scanUnpaid(r, n-3, n)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	} else if !found {
-		return nil, paydeck.Errorf(paydeck.CodeNotFound, "User not found.")
+	switch {
+	case err != nil:
+		return nil, paydeck.Unpaid{}, err
+	case p != nil && uerr != nil:
+		return nil, paydeck.Unpaid{}, uerr
+	case p != nil:
+		tx.lockedUser = userID
+		return p, u, nil
 	}
-	return orders, nil
+	// Refused: read the product (if any) and the user's unpaid orders, so
+	// that the caller can name the first reason in its own order.
+	m := colsIn(productCols) + 4
+	var found bool
+	_, err = queryAll(ctx, tx, UnpaidSQL+`, CASE WHEN p.id IS NULL THEN 0 ELSE 1 END, `+prefixed("p.", productCols)+`
+		FROM (SELECT 1 AS one) one LEFT JOIN products p ON p.id = ?`, append(tx.unpaidArgs(userID, productID), productID),
+		func(r Rows) (*struct{}, error) {
+			u, uerr = scanUnpaid(r, 0, m)
+			if uerr != nil && paydeck.ErrorCode(uerr) != paydeck.CodeNotFound {
+				return nil, uerr
+			}
+			var has int64
+			if err := (window{r, 3, m}).Scan(&has); err != nil || has == 0 {
+				return nil, err
+			}
+			found = true
+			var err error
+			p, err = scanProduct(window{r, 4, m})
+			return nil, err
+		})
+	switch {
+	case err != nil:
+		return nil, paydeck.Unpaid{}, err
+	case uerr != nil:
+		return nil, paydeck.Unpaid{}, uerr
+	case !found:
+		return nil, u, paydeck.Reasonf(paydeck.CodeNotFound, paydeck.ReasonProductNotFound, errProductNotFound)
+	}
+	tx.lockedUser = userID
+	return p, u, stockRefusal(p)
 }
 
 // TakeStock implements paydeck.Tx.
@@ -327,10 +390,7 @@ func (tx *Tx) TakeStock(ctx context.Context, productID string, qty int64) (*payd
 	} else if !paydeck.ValidUUID(productID) {
 		return nil, paydeck.Errorf(paydeck.CodeNotFound, errProductNotFound)
 	}
-	ps, err := queryAll(ctx, tx, `UPDATE products
-		SET stock_quantity = CASE WHEN is_digital THEN stock_quantity ELSE stock_quantity - ? END, updated_at = ?
-		WHERE id = ? AND is_active AND (is_digital OR stock_quantity >= ?) RETURNING `+productCols,
-		[]any{qty, tx.t(tx.now), productID, qty}, scanProduct)
+	ps, err := queryAll(ctx, tx, takeStockSQL, []any{qty, tx.t(tx.now), productID, qty}, scanProduct)
 	if err != nil {
 		return nil, err
 	} else if len(ps) == 1 {
@@ -339,10 +399,22 @@ func (tx *Tx) TakeStock(ctx context.Context, productID string, qty int64) (*payd
 	p, err := tx.FindProductByID(ctx, productID)
 	if err != nil {
 		return nil, err
-	} else if !p.IsActive {
-		return p, paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not available.", p.Name)
 	}
-	return p, paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonStockLeft, "Only %d of %q left in stock.", p.StockQuantity, p.Name)
+	return p, stockRefusal(p)
+}
+
+// takeStockSQL reserves stock (args: qty, now, product ID, qty) and
+// returns the product as it is afterwards; no row when it refuses.
+const takeStockSQL = `UPDATE products
+		SET stock_quantity = CASE WHEN is_digital THEN stock_quantity ELSE stock_quantity - ? END, updated_at = ?
+		WHERE id = ? AND is_active AND (is_digital OR stock_quantity >= ?) RETURNING ` + productCols
+
+// stockRefusal is the error of a reservation of p that took no row.
+func stockRefusal(p *paydeck.Product) error {
+	if !p.IsActive {
+		return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not available.", p.Name)
+	}
+	return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonStockLeft, "Only %d of %q left in stock.", p.StockQuantity, p.Name)
 }
 
 // colsIn counts the columns of a select list.

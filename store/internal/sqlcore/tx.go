@@ -43,6 +43,8 @@ type Tx struct {
 	// FindUserByID instead of reading it again: as read by this
 	// transaction, like a read of its own. Writing the user forgets it.
 	knownUser *paydeck.User
+	// lockedUser is the user whose row TakeStockFor locked (PostgreSQL).
+	lockedUser string
 }
 
 var _ paydeck.Tx = (*Tx)(nil)
