@@ -62,6 +62,7 @@ func TestOneAccountCannotHoldTheStock(t *testing.T) {
 		require.NoError(t, err)
 		_, err = order(hoarder, prod, 5)
 		requireCode(t, paydeck.CodeConflict, err) // 6 + 5 > 10
+		require.Equal(t, paydeck.ReasonTooManyHeld, paydeck.ErrorReason(err))
 		_, err = order(hoarder, prod, 4)
 		require.NoError(t, err)
 
@@ -87,6 +88,11 @@ func TestOneAccountCannotHoldTheStock(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 5, n)
 		require.Equal(t, int64(990), env.ProductByID(t, prod.ID).StockQuantity)
+		_, err = order(hoarder, env.Product(t, 10_000, 0), 1)
+		require.Equal(t, paydeck.ReasonTooManyUnpaid, paydeck.ErrorReason(err), "named before the line's own refusal (no stock)")
+		_, err = env.Payments.CreateOrder(ctx, apptest.As(hoarder), payment.OrderInput{Items: []payment.OrderLine{
+			{ProductID: "00000000-0000-4000-8000-000000000000", Quantity: 1}}, Shipping: ship})
+		require.Equal(t, paydeck.ReasonTooManyUnpaid, paydeck.ErrorReason(err), "and before an unknown product")
 
 		_, err = order(other, prod, 10)
 		require.NoError(t, err, "the cap is per account")
