@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/paydeck/paydeck"
@@ -187,6 +188,44 @@ func TestConnectionsKeepTemporaryFilesInMemory(t *testing.T) {
 		require.NoError(t, h.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store), name)
 		require.Equal(t, 2, store, "%s: temp_store is MEMORY", name)
 	}
+}
+
+// Concurrent Views keep their connections: none is closed for want of an
+// idle slot, so no View opens a connection and prepares its statements
+// again.
+func TestReadersStayOpen(t *testing.T) {
+	db := openScratch(t)
+	ctx := context.Background()
+	require.NoError(t, db.Migrate(ctx))
+	n := db.reader.Stats().MaxOpenConnections
+	for range 20 {
+		inside := make(chan struct{}, n)
+		release := make(chan struct{})
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				assert.NoError(t, db.View(ctx, func(tx paydeck.Tx) error {
+					_, err := tx.FindUserByID(ctx, "00000000-0000-4000-8000-000000000000")
+					inside <- struct{}{}
+					<-release
+					if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+						return nil
+					}
+					return err
+				}))
+			}()
+		}
+		for range n {
+			<-inside
+		}
+		close(release)
+		wg.Wait()
+	}
+	st := db.reader.Stats()
+	require.Zero(t, st.MaxIdleClosed, "connections closed for want of an idle slot")
+	require.Equal(t, n, st.OpenConnections)
 }
 
 // The log is copied back into the database file by the background
