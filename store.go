@@ -263,6 +263,20 @@ type Tx interface {
 	// finding or locking one of them again costs no statement (items are
 	// loaded once, on first need).
 	LockPaymentAndOrder(ctx context.Context, paymentID string) (*Order, *Payment, error)
+	// CreatePaymentIfPayable inserts p, an in-progress payment of the order
+	// whose public orderId is orderID, in one statement that also checks
+	// the order: it belongs to userID, is pending and has not expired at the
+	// transaction's time, its FinalAmount is p.Amount, and none of its
+	// payments holds p.PaymentKey or stands in the way of a new one (each is
+	// aborted, expired, or a virtual account cancelled before any deposit);
+	// the key must be free. Then it sets p.OrderID, p.ExpiresAt (the
+	// order's), p.ID and the timestamps and reports true. Otherwise it writes
+	// nothing and reports false, and the caller reads the order to name the
+	// refusal (LockOrderWithPayments). On PostgreSQL it always reports
+	// false, without a statement: a statement there does not see a payment
+	// committed while it waited for the order's lock, so the order is locked
+	// and read first.
+	CreatePaymentIfPayable(ctx context.Context, orderID, userID string, p *Payment) (bool, error)
 	// LockOrderWithPayments is LockOrderByOrderID (public orderId) that
 	// returns the order without its items (nil) and, from the same
 	// statement, its payments newest first (not locked).

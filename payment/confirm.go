@@ -57,6 +57,24 @@ func (s *Service) ConfirmOrder(ctx context.Context, a Actor, in ConfirmInput) (*
 	var started bool
 	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
 		pay, refused, started = nil, nil, false
+		if !a.Admin && a.UserID != "" {
+			// The common case, a shopper confirming their own payable
+			// order with a fresh key, is one statement where the store can
+			// check and insert at once; anything else is read and
+			// explained below.
+			p := &paydeck.Payment{PaymentKey: in.PaymentKey, Status: paydeck.PaymentInProgress,
+				Amount: in.Amount, TossOrderID: in.OrderID}
+			if ok, err := tx.CreatePaymentIfPayable(ctx, in.OrderID, a.UserID, p); err != nil {
+				return err
+			} else if ok {
+				if err := appendEvent(ctx, tx, a, p.OrderID, p.ID, EventConfirmRequested, "confirm sent to Toss",
+					map[string]any{"amount": in.Amount, "tossOrderId": in.OrderID}); err != nil {
+					return err
+				}
+				pay, started = p, true
+				return nil
+			}
+		}
 		// One statement locks the order and reads its payments; an attempt's
 		// Toss orderId ("ORD…-2") names its order without the suffix.
 		o, pays, err := tx.LockOrderWithPayments(ctx, in.OrderID)

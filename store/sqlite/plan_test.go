@@ -44,3 +44,38 @@ func TestPendingOrdersUseThePartialIndex(t *testing.T) {
 		require.Contains(t, p, "orders_pending_user", "plan: %s", strings.Join(plan, "; "))
 	}
 }
+
+// A confirm's payment insert finds its order by orderId and the order's
+// payments by their index: no scan of either table. (The plan also lists
+// the foreign keys that point at payments, for a conflict's sake; an
+// insert that conflicts does nothing here.)
+func TestPaymentIfPayableUsesIndexes(t *testing.T) {
+	t.Parallel()
+	db := openScratch(t)
+	require.NoError(t, db.Migrate(context.Background()))
+	args := make([]any, strings.Count(sqlcore.PaymentIfPayableSQL, "?"))
+	for i := range args {
+		args[i] = "x"
+	}
+	rows, err := db.reader.Query("EXPLAIN QUERY PLAN "+sqlcore.PaymentIfPayableSQL, args...)
+	require.NoError(t, err)
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		require.NoError(t, rows.Scan(&id, &parent, &unused, &detail))
+		plan = append(plan, detail)
+	}
+	require.NoError(t, rows.Err())
+	t.Log(strings.Join(plan, "\n"))
+	var orders, payments bool
+	for _, p := range plan {
+		for _, scan := range []string{"SCAN o", "SCAN q", "SCAN orders", "SCAN payments"} {
+			require.False(t, strings.HasPrefix(p, scan), "plan: %s", strings.Join(plan, "; "))
+		}
+		orders = orders || strings.HasPrefix(p, "SEARCH o USING INDEX")
+		payments = payments || strings.HasPrefix(p, "SEARCH q USING INDEX payments_order_id")
+	}
+	require.True(t, orders && payments, "plan: %s", strings.Join(plan, "; "))
+}

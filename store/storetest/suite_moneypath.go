@@ -300,6 +300,121 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 		require.Equal(t, paydeck.Unpaid{Orders: 2, Quantity: 1 + 2}, unpaid, "the order the lock's holder placed")
 	})
 
+	t.Run("CreatePaymentIfPayable", func(t *testing.T) {
+		buyer := MustCreateUser(t, db, nil)
+		stranger := MustCreateUser(t, db, nil)
+		stock := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 50, IsActive: true})
+		place := func() *paydeck.Order { return MustPlaceOrder(t, db, buyer.ID, Line{stock, 1}) }
+		n := 0
+		try := func(o *paydeck.Order, orderID, userID, key string, amount int64) (*paydeck.Payment, bool) {
+			t.Helper()
+			n++
+			if key == "" {
+				key = fmt.Sprintf("tpay_ifpayable_%d", n)
+			}
+			p := &paydeck.Payment{PaymentKey: key, Status: paydeck.PaymentInProgress, Amount: amount, TossOrderID: orderID}
+			var ok bool
+			MustUpdate(t, db, func(tx paydeck.Tx) (err error) {
+				ok, err = tx.CreatePaymentIfPayable(ctx, orderID, userID, p)
+				if err != nil || ok {
+					return err
+				}
+				// Nothing written, and the transaction is still usable.
+				_, err = tx.FindOrderByID(ctx, o.ID)
+				return err
+			})
+			return p, ok
+		}
+		paymentsOf := func(o *paydeck.Order) []*paydeck.Payment {
+			var ps []*paydeck.Payment
+			MustView(t, db, func(tx paydeck.Tx) (err error) {
+				ps, _, err = tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &o.ID})
+				return err
+			})
+			return ps
+		}
+
+		fresh := place()
+		p, ok := try(fresh, fresh.OrderID, buyer.ID, "", fresh.FinalAmount)
+		if db.Engine() == "postgres" {
+			require.False(t, ok, "PostgreSQL locks and reads the order first")
+			require.Empty(t, paymentsOf(fresh))
+			return
+		}
+		require.True(t, ok)
+		require.Equal(t, fresh.ID, p.OrderID)
+		require.Equal(t, fresh.ExpiresAt, *p.ExpiresAt, "the order's expiry")
+		require.Equal(t, []*paydeck.Payment{p}, paymentsOf(fresh), "the payment as returned")
+
+		// Refused: nothing is written.
+		for name, c := range map[string]struct {
+			order   *paydeck.Order
+			orderID string
+			user    string
+			amount  int64
+		}{
+			"someone else's order": {fresh, fresh.OrderID, stranger.ID, fresh.FinalAmount},
+			"another amount":       {fresh, fresh.OrderID, buyer.ID, fresh.FinalAmount + 1},
+			"an unknown order":     {fresh, "ORDNOSUCHORDER", buyer.ID, fresh.FinalAmount},
+		} {
+			o := place()
+			if c.orderID != "ORDNOSUCHORDER" {
+				c.orderID = o.OrderID
+			}
+			_, ok := try(o, c.orderID, c.user, "", c.amount-fresh.FinalAmount+o.FinalAmount)
+			require.False(t, ok, name)
+			require.Empty(t, paymentsOf(o), name)
+		}
+		_, ok = try(fresh, fresh.OrderID, buyer.ID, "", fresh.FinalAmount)
+		require.False(t, ok, "the order already has a payment in progress")
+		_, ok = try(fresh, fresh.OrderID, buyer.ID, p.PaymentKey, fresh.FinalAmount)
+		require.False(t, ok, "the key is this order's already")
+		taken := place()
+		_, ok = try(taken, taken.OrderID, buyer.ID, p.PaymentKey, taken.FinalAmount)
+		require.False(t, ok, "the key is another order's")
+		require.Len(t, paymentsOf(fresh), 1)
+		require.Empty(t, paymentsOf(taken))
+
+		late, cancelled := place(), place()
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			o, err := tx.LockOrderByID(ctx, late.ID)
+			require.NoError(t, err)
+			o.ExpiresAt = tx.Now() // expired at this instant: Payable refuses it too
+			if err := tx.UpdateOrder(ctx, o); err != nil {
+				return err
+			}
+			o, err = tx.LockOrderByID(ctx, cancelled.ID)
+			require.NoError(t, err)
+			o.Status = paydeck.OrderCancelled
+			return tx.UpdateOrder(ctx, o)
+		})
+		for _, o := range []*paydeck.Order{late, cancelled} {
+			_, ok = try(o, o.OrderID, buyer.ID, "", o.FinalAmount)
+			require.False(t, ok, "order %s", o.Status)
+			require.Empty(t, paymentsOf(o))
+		}
+
+		// Payments that ended without taking money do not stand in the way;
+		// any other does.
+		for _, st := range []paydeck.PaymentStatus{paydeck.PaymentAborted, paydeck.PaymentExpired, paydeck.PaymentCanceled,
+			paydeck.PaymentReady, paydeck.PaymentWaitingForDeposit, paydeck.PaymentDone} {
+			o := place()
+			MustCreatePayment(t, db, o, st) // a cancelled one without approval: a virtual account cancelled unpaid
+			_, ok = try(o, o.OrderID, buyer.ID, "", o.FinalAmount)
+			free := st == paydeck.PaymentAborted || st == paydeck.PaymentExpired || st == paydeck.PaymentCanceled
+			require.Equal(t, free, ok, "with a %s payment", st)
+			require.Len(t, paymentsOf(o), map[bool]int{true: 2, false: 1}[free], "with a %s payment", st)
+		}
+		approvedThenCancelled := place()
+		q := MustCreatePayment(t, db, approvedThenCancelled, paydeck.PaymentDone)
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			q.Status = paydeck.PaymentCanceled
+			return tx.UpdatePayment(ctx, q)
+		})
+		_, ok = try(approvedThenCancelled, approvedThenCancelled.OrderID, buyer.ID, "", approvedThenCancelled.FinalAmount)
+		require.False(t, ok, "a payment cancelled after its approval took money")
+	})
+
 	t.Run("LockOrderWithPayments", func(t *testing.T) {
 		MustUpdate(t, db, func(tx paydeck.Tx) error {
 			lo, pays, err := tx.LockOrderWithPayments(ctx, o.OrderID)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/paydeck/paydeck"
 )
@@ -267,6 +268,60 @@ func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*payde
 	tx.holdOrder(o)
 	return o, pays, nil
 }
+
+// CreatePaymentIfPayable implements paydeck.Tx: an INSERT … SELECT from
+// the order that takes no row unless every condition holds, so a confirm's
+// common case costs no read of the order. It runs only where writers are
+// serialized (SQLite): there the order and its payments cannot change
+// between the check and the insert.
+func (tx *Tx) CreatePaymentIfPayable(ctx context.Context, orderID, userID string, p *paydeck.Payment) (bool, error) {
+	if tx.d.ForUpdate() != "" || !paydeck.ValidUUID(userID) || p.PaymentKey == "" ||
+		p.Status != paydeck.PaymentInProgress || p.Method != "" || p.ApprovedAt != nil || p.VirtualAccount != nil {
+		return false, nil
+	}
+	c := *p
+	c.OrderID = "-" // the order's, once found
+	if err := c.Validate(); err != nil {
+		return false, err
+	}
+	id, err := newID()
+	if err != nil {
+		return false, err
+	}
+	now := tx.now
+	// The columns in paymentCols' order; the order gives order_id and
+	// expires_at.
+	args := []any{id, p.PaymentKey, string(p.Status), p.Amount, p.BalanceAmount, p.SuppliedAmount, p.VAT,
+		p.TaxFreeAmount, p.TransactionKey, jsonArg(p.MethodDetails), p.FailureCode, p.FailureMessage,
+		nullText(p.Secret), tx.t(now), tx.t(now), p.ReceiptURL, p.TossOrderID, receiptArg(p.CashReceipt),
+		orderID, userID, tx.t(now), p.Amount, p.PaymentKey}
+	var orderRowID string
+	var expires time.Time
+	_, err = queryAll(ctx, tx, PaymentIfPayableSQL, args, func(r Rows) (*struct{}, error) {
+		return nil, r.Scan(scanText(&orderRowID), scanTime(&expires))
+	})
+	if err != nil || orderRowID == "" {
+		return false, err
+	}
+	p.ID, p.OrderID, p.CreatedAt, p.UpdatedAt = id, orderRowID, now, now
+	p.ExpiresAt = &expires
+	normPaymentTimes(p)
+	tx.holdPayment(p)
+	return true, nil
+}
+
+// PaymentIfPayableSQL is CreatePaymentIfPayable's statement (args: see
+// there). Exported for the query-plan test.
+var PaymentIfPayableSQL = `INSERT INTO payments (` + paymentCols + `)
+		SELECT ?, ?, o.id, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?, NULL, o.expires_at, ?, ?, ?, ?, ?
+		FROM orders o
+		WHERE o.order_id = ? AND o.user_id = ? AND o.status = '` + string(paydeck.OrderPending) + `'
+			AND o.expires_at > ? AND o.final_amount = ?
+			AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.order_id = o.id AND (q.payment_key = ?
+				OR q.status NOT IN ('` + string(paydeck.PaymentAborted) + `', '` + string(paydeck.PaymentExpired) + `', '` + string(paydeck.PaymentCanceled) + `')
+				OR (q.status = '` + string(paydeck.PaymentCanceled) + `' AND q.approved_at IS NOT NULL)))
+		ON CONFLICT (payment_key) DO NOTHING
+		RETURNING order_id, expires_at`
 
 // UnpaidSQL reads what a user holds in unpaid orders that have not
 // expired (args: see unpaidArgs): whether the user exists, the
