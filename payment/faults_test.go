@@ -60,6 +60,45 @@ func TestConfirmConcurrentOnce(t *testing.T) {
 	})
 }
 
+// TestConfirmConcurrentKeysOnce: two authorizations of one order confirmed
+// at once, many times each: one payment starts and is approved, every other
+// attempt is a conflict, and Toss is asked once (on SQLite the common case
+// checks and inserts in one statement; it must still let one through).
+func TestConfirmConcurrentKeysOnce(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		o := env.Order(t, u, apptest.Line(env.Product(t, 20_000, 10), 1))
+		keys := []string{env.Authorize(t, o, "CARD"), env.Authorize(t, o, "CARD")}
+		require.NotEqual(t, keys[0], keys[1])
+
+		const n = 40
+		var wg sync.WaitGroup
+		results := make([]*paydeck.Payment, n)
+		errs := make([]error, n)
+		for i := range n {
+			in := payment.ConfirmInput{PaymentKey: keys[i%2], OrderID: o.OrderID, Amount: o.FinalAmount}
+			wg.Go(func() { results[i], errs[i] = env.Payments.Confirm(ctx, apptest.As(u), in) })
+		}
+		wg.Wait()
+		ids := map[string]bool{}
+		for i := range n {
+			if errs[i] != nil {
+				requireCode(t, paydeck.CodeConflict, errs[i])
+				continue
+			}
+			require.Equal(t, paydeck.PaymentDone, results[i].Status)
+			ids[results[i].ID] = true
+		}
+		require.Len(t, ids, 1, "one payment")
+		require.Len(t, env.TossCalls("POST", "/v1/payments/confirm"), 1, "Toss confirm called once")
+		_, pays, err := env.Payments.Order(ctx, apptest.As(u), o.OrderID)
+		require.NoError(t, err)
+		require.Len(t, pays, 1)
+		require.Equal(t, paydeck.OrderPaid, env.OrderByID(t, o.ID).Status)
+	})
+}
+
 // TestConfirmApproveThenDrop: Toss approves but the answer never arrives
 // (and the client does not retry): the payment stays in progress and the
 // ResolvePayment job settles it from Toss's record, without a second charge.
