@@ -1,0 +1,63 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/paydeck/paydeck"
+	"github.com/paydeck/paydeck/store"
+	"github.com/paydeck/paydeck/store/storetest"
+)
+
+// BenchmarkConfirmFirstWrite runs a confirm's first transaction both ways
+// SQLite can: the order locked and read with its payments, then the payment
+// inserted (two statements), or the payment inserted by the statement that
+// checks the order (CreatePaymentIfPayable, one). Each transaction rolls
+// back, so no commit's fsync hides the statements' own cost, and one order
+// serves every round.
+//
+//	go test -run '^$' -bench ConfirmFirstWrite ./store/sqlite
+func BenchmarkConfirmFirstWrite(b *testing.B) {
+	db := storetest.NewWith(b, "sqlite", store.Options{})
+	ctx := context.Background()
+	user := storetest.MustCreateUser(b, db, nil)
+	prod := storetest.MustCreateProduct(b, db, &paydeck.Product{StockQuantity: 1 << 30, IsActive: true})
+	o := storetest.MustPlaceOrder(b, db, user.ID, storetest.Line{Product: prod, Qty: 1})
+	rollback := errors.New("roll back")
+	run := func(b *testing.B, write func(tx paydeck.Tx, p *paydeck.Payment) error) {
+		for b.Loop() {
+			err := db.Update(ctx, func(tx paydeck.Tx) error {
+				p := &paydeck.Payment{PaymentKey: "tpay_bench", Status: paydeck.PaymentInProgress,
+					Amount: o.FinalAmount, TossOrderID: o.OrderID}
+				if err := write(tx, p); err != nil {
+					return err
+				}
+				return rollback
+			})
+			if !errors.Is(err, rollback) {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("read-then-insert", func(b *testing.B) {
+		run(b, func(tx paydeck.Tx, p *paydeck.Payment) error {
+			lo, pays, err := tx.LockOrderWithPayments(ctx, o.OrderID)
+			if err != nil {
+				return err
+			} else if len(pays) != 0 || lo.Payable(tx.Now()) != nil {
+				return errors.New("not payable")
+			}
+			p.OrderID, p.ExpiresAt = lo.ID, &lo.ExpiresAt
+			return tx.CreatePayment(ctx, p)
+		})
+	})
+	b.Run("insert-if-payable", func(b *testing.B) {
+		run(b, func(tx paydeck.Tx, p *paydeck.Payment) error {
+			if ok, err := tx.CreatePaymentIfPayable(ctx, o.OrderID, user.ID, p); err != nil || !ok {
+				return errors.Join(err, errors.New("not inserted"))
+			}
+			return nil
+		})
+	})
+}
