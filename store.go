@@ -272,10 +272,9 @@ type Tx interface {
 	// the key must be free. Then it sets p.OrderID, p.ExpiresAt (the
 	// order's), p.ID and the timestamps and reports true. Otherwise it writes
 	// nothing and reports false, and the caller reads the order to name the
-	// refusal (LockOrderWithPayments). On PostgreSQL it always reports
-	// false, without a statement: a statement there does not see a payment
-	// committed while it waited for the order's lock, so the order is locked
-	// and read first.
+	// refusal (LockOrderWithPayments). The order is locked first, as by
+	// LockOrderWithPayments, so the check sees any payment the lock's
+	// previous holder created.
 	CreatePaymentIfPayable(ctx context.Context, orderID, userID string, p *Payment) (bool, error)
 	// LockOrderWithPayments is LockOrderByOrderID (public orderId) that
 	// returns the order without its items (nil) and, from the same

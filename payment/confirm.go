@@ -59,9 +59,9 @@ func (s *Service) ConfirmOrder(ctx context.Context, a Actor, in ConfirmInput) (*
 		pay, refused, started = nil, nil, false
 		if !a.Admin && a.UserID != "" {
 			// The common case, a shopper confirming their own payable
-			// order with a fresh key, is one statement where the store can
-			// check and insert at once; anything else is read and
-			// explained below.
+			// order with a fresh key, checks and inserts in one statement
+			// (after the order's lock on PostgreSQL); anything else is read
+			// and explained below.
 			p := &paydeck.Payment{PaymentKey: in.PaymentKey, Status: paydeck.PaymentInProgress,
 				Amount: in.Amount, TossOrderID: in.OrderID}
 			if ok, err := tx.CreatePaymentIfPayable(ctx, in.OrderID, a.UserID, p); err != nil {

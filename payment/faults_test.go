@@ -62,8 +62,8 @@ func TestConfirmConcurrentOnce(t *testing.T) {
 
 // TestConfirmConcurrentKeysOnce: two authorizations of one order confirmed
 // at once, many times each: one payment starts and is approved, every other
-// attempt is a conflict, and Toss is asked once (on SQLite the common case
-// checks and inserts in one statement; it must still let one through).
+// attempt is a conflict, and Toss is asked once (the common case checks and
+// inserts in one statement; it must still let one through).
 func TestConfirmConcurrentKeysOnce(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {

@@ -42,3 +42,33 @@ func TestPendingOrdersCanUseThePartialIndex(t *testing.T) {
 	require.Equal(t, 2, strings.Count(all, "orders_pending_user"), "both reads of orders: %s", all)
 	require.NotContains(t, all, "Seq Scan", all)
 }
+
+// A confirm's payment insert finds its order by orderId and the order's
+// payments through their index (sequential scans off, as above).
+func TestPaymentIfPayableUsesIndexes(t *testing.T) {
+	t.Parallel()
+	url, schema := scratchSchema(t, "planpay")
+	ctx := context.Background()
+	db, err := Open(ctx, url, sqlcore.Config{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	require.NoError(t, db.Migrate(ctx))
+
+	tx, err := db.pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, "SET LOCAL enable_seqscan = off")
+	require.NoError(t, err)
+	const id, user = "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000001"
+	now := time.Now()
+	rows, err := tx.Query(ctx, "EXPLAIN "+dialect{}.Rebind(sqlcore.PaymentIfPayableSQL),
+		id, "tpay_plan", "in_progress", 1000, 0, 0, 0, 0, "", nil, "", "", nil, now, now, "", "ORDPLAN", nil,
+		"ORDPLAN", user, now, 1000, "tpay_plan")
+	require.NoError(t, err)
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	all := strings.Join(plan, "\n")
+	t.Log(all)
+	require.NotContains(t, all, "Seq Scan", all)
+	require.Contains(t, all, "payments_order_id", all)
+}

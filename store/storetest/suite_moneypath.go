@@ -14,10 +14,10 @@ import (
 	"github.com/paydeck/paydeck"
 )
 
-// testMoneyPath covers the one-statement reads of the money paths
-// (LockPaymentAndOrder, LockOrderWithPayments, TakeStock, TakeStockFor), the rows a
-// transaction holds once it locked or wrote them, and the session read with
-// its user.
+// testMoneyPath covers the one-statement reads and writes of the money
+// paths (LockPaymentAndOrder, LockOrderWithPayments, TakeStock,
+// TakeStockFor, CreatePaymentIfPayable), the rows a transaction holds once
+// it locked or wrote them, and the session read with its user.
 func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 	db, _ := newClockDB(t, newDB) // a step clock: the two payments have increasing times
 	ctx := context.Background()
@@ -298,6 +298,42 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 		wg.Wait()
 		require.Len(t, pays, 1, "the payment the lock's holder created")
 		require.Equal(t, paydeck.Unpaid{Orders: 2, Quantity: 1 + 2}, unpaid, "the order the lock's holder placed")
+
+		// The same for the payment inserted with its check: a second key
+		// waits for the first one's transaction and then sees its payment.
+		other := MustPlaceOrder(t, db, buyer.ID, Line{stock, 1})
+		inserted, commit2 := make(chan struct{}), make(chan struct{})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := db.Update(ctx, func(tx paydeck.Tx) error {
+				ok, err := tx.CreatePaymentIfPayable(ctx, other.OrderID, buyer.ID, &paydeck.Payment{PaymentKey: "tgen_wait_1",
+					Status: paydeck.PaymentInProgress, Amount: other.FinalAmount, TossOrderID: other.OrderID})
+				if err == nil && !ok {
+					err = errors.New("the first key was refused")
+				}
+				close(inserted)
+				<-commit2
+				return err
+			})
+			assert.NoError(t, err)
+		}()
+		<-inserted
+		go func() { time.Sleep(200 * time.Millisecond); close(commit2) }() // let the second reach the lock
+		var second bool
+		MustUpdate(t, db, func(tx paydeck.Tx) (err error) {
+			second, err = tx.CreatePaymentIfPayable(ctx, other.OrderID, buyer.ID, &paydeck.Payment{PaymentKey: "tgen_wait_2",
+				Status: paydeck.PaymentInProgress, Amount: other.FinalAmount, TossOrderID: other.OrderID})
+			return err
+		})
+		wg.Wait()
+		require.False(t, second, "the payment the first key's transaction created stands in the way")
+		MustView(t, db, func(tx paydeck.Tx) error {
+			ps, _, err := tx.FindPayments(ctx, paydeck.PaymentFilter{OrderID: &other.ID})
+			require.NoError(t, err)
+			require.Len(t, ps, 1)
+			return nil
+		})
 	})
 
 	t.Run("CreatePaymentIfPayable", func(t *testing.T) {
@@ -336,11 +372,6 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 
 		fresh := place()
 		p, ok := try(fresh, fresh.OrderID, buyer.ID, "", fresh.FinalAmount)
-		if db.Engine() == "postgres" {
-			require.False(t, ok, "PostgreSQL locks and reads the order first")
-			require.Empty(t, paymentsOf(fresh))
-			return
-		}
 		require.True(t, ok)
 		require.Equal(t, fresh.ID, p.OrderID)
 		require.Equal(t, fresh.ExpiresAt, *p.ExpiresAt, "the order's expiry")

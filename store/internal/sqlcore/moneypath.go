@@ -271,11 +271,13 @@ func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*payde
 
 // CreatePaymentIfPayable implements paydeck.Tx: an INSERT … SELECT from
 // the order that takes no row unless every condition holds, so a confirm's
-// common case costs no read of the order. It runs only where writers are
-// serialized (SQLite): there the order and its payments cannot change
-// between the check and the insert.
+// common case costs no read of the order and its payments. On PostgreSQL
+// the order's row lock is sent before it in the same round trip: the INSERT
+// takes its snapshot once the lock is held, so it sees a payment the lock's
+// previous holder just created (as LockOrderWithPayments does). SQLite
+// serializes writers, so its one statement is current.
 func (tx *Tx) CreatePaymentIfPayable(ctx context.Context, orderID, userID string, p *paydeck.Payment) (bool, error) {
-	if tx.d.ForUpdate() != "" || !paydeck.ValidUUID(userID) || p.PaymentKey == "" ||
+	if !paydeck.ValidUUID(userID) || p.PaymentKey == "" ||
 		p.Status != paydeck.PaymentInProgress || p.Method != "" || p.ApprovedAt != nil || p.VirtualAccount != nil {
 		return false, nil
 	}
@@ -295,10 +297,22 @@ func (tx *Tx) CreatePaymentIfPayable(ctx context.Context, orderID, userID string
 		p.TaxFreeAmount, p.TransactionKey, jsonArg(p.MethodDetails), p.FailureCode, p.FailureMessage,
 		nullText(p.Secret), tx.t(now), tx.t(now), p.ReceiptURL, p.TossOrderID, receiptArg(p.CashReceipt),
 		orderID, userID, tx.t(now), p.Amount, p.PaymentKey}
+	queries := []Query{{SQL: PaymentIfPayableSQL, Args: args}}
+	if lock := tx.d.ForUpdate(); lock != "" {
+		queries = append([]Query{{SQL: `SELECT id FROM orders WHERE order_id = ?` + lock, Args: []any{orderID}}}, queries...)
+	}
 	var orderRowID string
 	var expires time.Time
-	_, err = queryAll(ctx, tx, PaymentIfPayableSQL, args, func(r Rows) (*struct{}, error) {
-		return nil, r.Scan(scanText(&orderRowID), scanTime(&expires))
+	err = tx.queryPipelined(ctx, queries, func(i int, r Rows) error {
+		for r.Next() {
+			if i < len(queries)-1 {
+				continue // the lock
+			}
+			if err := r.Scan(scanText(&orderRowID), scanTime(&expires)); err != nil {
+				return fmt.Errorf("scan row: %w", err)
+			}
+		}
+		return nil
 	})
 	if err != nil || orderRowID == "" {
 		return false, err
