@@ -20,25 +20,9 @@ import (
 // planner would rightly prefer them.
 func TestPendingOrdersCanUseThePartialIndex(t *testing.T) {
 	t.Parallel()
-	url, schema := scratchSchema(t, "plan")
-	ctx := context.Background()
-	db, err := Open(ctx, url, sqlcore.Config{Schema: schema})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
-	require.NoError(t, db.Migrate(ctx))
-
-	tx, err := db.pool.Begin(ctx)
-	require.NoError(t, err)
-	defer func() { _ = tx.Rollback(ctx) }()
-	_, err = tx.Exec(ctx, "SET LOCAL enable_seqscan = off")
-	require.NoError(t, err)
 	const user, product = "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000001"
 	now := time.Now()
-	rows, err := tx.Query(ctx, "EXPLAIN "+dialect{}.Rebind(sqlcore.UnpaidSQL), user, now, user, now, product, user)
-	require.NoError(t, err)
-	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	require.NoError(t, err)
-	all := strings.Join(plan, "\n")
+	all := explain(t, "plan", sqlcore.UnpaidSQL, user, now, user, now, product, user)
 	require.Equal(t, 2, strings.Count(all, "orders_pending_user"), "both reads of orders: %s", all)
 	require.NotContains(t, all, "Seq Scan", all)
 }
@@ -47,7 +31,21 @@ func TestPendingOrdersCanUseThePartialIndex(t *testing.T) {
 // payments through their index (sequential scans off, as above).
 func TestPaymentIfPayableUsesIndexes(t *testing.T) {
 	t.Parallel()
-	url, schema := scratchSchema(t, "planpay")
+	const id, user = "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000001"
+	now := time.Now()
+	all := explain(t, "planpay", sqlcore.PaymentIfPayableSQL,
+		id, "tpay_plan", "in_progress", 1000, 0, 0, 0, 0, "", nil, "", "", nil, now, now, "", "ORDPLAN", nil,
+		"ORDPLAN", user, now, 1000, "tpay_plan")
+	t.Log(all)
+	require.NotContains(t, all, "Seq Scan", all)
+	require.Contains(t, all, "payments_order_id", all)
+}
+
+// explain returns PostgreSQL's plan of query (with ? placeholders) for
+// args, in a fresh schema named after name, with sequential scans off.
+func explain(t *testing.T, name, query string, args ...any) string {
+	t.Helper()
+	url, schema := scratchSchema(t, name)
 	ctx := context.Background()
 	db, err := Open(ctx, url, sqlcore.Config{Schema: schema})
 	require.NoError(t, err)
@@ -59,16 +57,9 @@ func TestPaymentIfPayableUsesIndexes(t *testing.T) {
 	defer func() { _ = tx.Rollback(ctx) }()
 	_, err = tx.Exec(ctx, "SET LOCAL enable_seqscan = off")
 	require.NoError(t, err)
-	const id, user = "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000001"
-	now := time.Now()
-	rows, err := tx.Query(ctx, "EXPLAIN "+dialect{}.Rebind(sqlcore.PaymentIfPayableSQL),
-		id, "tpay_plan", "in_progress", 1000, 0, 0, 0, 0, "", nil, "", "", nil, now, now, "", "ORDPLAN", nil,
-		"ORDPLAN", user, now, 1000, "tpay_plan")
+	rows, err := tx.Query(ctx, "EXPLAIN "+dialect{}.Rebind(query), args...)
 	require.NoError(t, err)
 	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	all := strings.Join(plan, "\n")
-	t.Log(all)
-	require.NotContains(t, all, "Seq Scan", all)
-	require.Contains(t, all, "payments_order_id", all)
+	return strings.Join(plan, "\n")
 }
