@@ -396,6 +396,10 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 			require.False(t, ok, name)
 			require.Empty(t, paymentsOf(o), name)
 		}
+		neg := place()
+		_, ok = try(neg, neg.OrderID, buyer.ID, "", -neg.FinalAmount)
+		require.False(t, ok, "a negative amount is not an error here: the caller names it")
+		require.Empty(t, paymentsOf(neg))
 		_, ok = try(fresh, fresh.OrderID, buyer.ID, "", fresh.FinalAmount)
 		require.False(t, ok, "the order already has a payment in progress")
 		_, ok = try(fresh, fresh.OrderID, buyer.ID, p.PaymentKey, fresh.FinalAmount)

@@ -283,8 +283,8 @@ func (tx *Tx) CreatePaymentIfPayable(ctx context.Context, orderID, userID string
 	}
 	c := *p
 	c.OrderID = "-" // the order's, once found
-	if err := c.Validate(); err != nil {
-		return false, err
+	if c.Validate() != nil {
+		return false, nil // not the common case: the caller's checks name the problem
 	}
 	id, err := newID()
 	if err != nil {
