@@ -34,7 +34,8 @@ func TestPaymentIfPayableUsesIndexes(t *testing.T) {
 	const id, user = "00000000-0000-4000-8000-000000000000", "00000000-0000-4000-8000-000000000001"
 	now := time.Now()
 	all := explain(t, "planpay", sqlcore.PaymentIfPayableSQL,
-		id, "tpay_plan", "in_progress", 1000, 0, 0, 0, 0, "", nil, "", "", nil, now, now, "", "ORDPLAN", nil,
+		id, "tpay_plan", "", "in_progress", 1000, 0, 0, 0, 0, "", nil, "", "", nil, nil, nil, nil, nil, nil, now, now,
+		"", "ORDPLAN", nil,
 		"ORDPLAN", user, now, 1000, "tpay_plan")
 	t.Log(all)
 	require.NotContains(t, all, "Seq Scan", all)

@@ -277,57 +277,56 @@ func (tx *Tx) LockOrderWithPayments(ctx context.Context, orderID string) (*payde
 // previous holder just created (as LockOrderWithPayments does). SQLite
 // serializes writers, so its one statement is current.
 func (tx *Tx) CreatePaymentIfPayable(ctx context.Context, orderID, userID string, p *paydeck.Payment) (bool, error) {
-	if !paydeck.ValidUUID(userID) || p.PaymentKey == "" ||
-		p.Status != paydeck.PaymentInProgress || p.Method != "" || p.ApprovedAt != nil || p.VirtualAccount != nil {
-		return false, nil
-	}
 	c := *p
 	c.OrderID = "-" // the order's, once found
-	if c.Validate() != nil {
+	if !paydeck.ValidUUID(userID) || p.PaymentKey == "" || p.Status != paydeck.PaymentInProgress || c.Validate() != nil {
 		return false, nil // not the common case: the caller's checks name the problem
 	}
 	id, err := newID()
 	if err != nil {
 		return false, err
 	}
-	now := tx.now
-	// The columns in paymentCols' order; the order gives order_id and
-	// expires_at.
-	args := []any{id, p.PaymentKey, string(p.Status), p.Amount, p.BalanceAmount, p.SuppliedAmount, p.VAT,
-		p.TaxFreeAmount, p.TransactionKey, jsonArg(p.MethodDetails), p.FailureCode, p.FailureMessage,
-		nullText(p.Secret), tx.t(now), tx.t(now), p.ReceiptURL, p.TossOrderID, receiptArg(p.CashReceipt),
-		orderID, userID, tx.t(now), p.Amount, p.PaymentKey}
+	c.ID, c.CreatedAt, c.UpdatedAt = id, tx.now, tx.now
+	// The insert's values less order_id and expires_at, which come from
+	// the order, then the conditions'.
+	args := slices.Delete(slices.Delete(tx.paymentArgs(&c), paymentExpiresAtCol, paymentExpiresAtCol+1),
+		paymentOrderIDCol, paymentOrderIDCol+1)
+	args = append(args, orderID, userID, tx.t(tx.now), p.Amount, p.PaymentKey)
 	queries := []Query{{SQL: PaymentIfPayableSQL, Args: args}}
 	if lock := tx.d.ForUpdate(); lock != "" {
 		queries = append([]Query{{SQL: `SELECT id FROM orders WHERE order_id = ?` + lock, Args: []any{orderID}}}, queries...)
 	}
-	var orderRowID string
 	var expires time.Time
+	c.OrderID = ""
 	err = tx.queryPipelined(ctx, queries, func(i int, r Rows) error {
 		for r.Next() {
 			if i < len(queries)-1 {
 				continue // the lock
 			}
-			if err := r.Scan(scanText(&orderRowID), scanTime(&expires)); err != nil {
+			if err := r.Scan(scanText(&c.OrderID), scanTime(&expires)); err != nil {
 				return fmt.Errorf("scan row: %w", err)
 			}
 		}
 		return nil
 	})
-	if err != nil || orderRowID == "" {
+	if err != nil || c.OrderID == "" {
 		return false, err
 	}
-	p.ID, p.OrderID, p.CreatedAt, p.UpdatedAt = id, orderRowID, now, now
-	p.ExpiresAt = &expires
-	normPaymentTimes(p)
+	c.ExpiresAt = &expires
+	normPaymentTimes(&c)
+	*p = c
 	tx.holdPayment(p)
 	return true, nil
 }
 
+// The positions in paymentCols of the columns PaymentIfPayableSQL takes
+// from the order.
+var paymentOrderIDCol, paymentExpiresAtCol = colIndex(paymentCols, "order_id"), colIndex(paymentCols, "expires_at")
+
 // PaymentIfPayableSQL is CreatePaymentIfPayable's statement (args: see
 // there). Exported for the query-plan test.
 var PaymentIfPayableSQL = `INSERT INTO payments (` + paymentCols + `)
-		SELECT ?, ?, o.id, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?, NULL, o.expires_at, ?, ?, ?, ?, ?
+		SELECT ?, ?, o.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, o.expires_at, ?, ?, ?, ?, ?
 		FROM orders o
 		WHERE o.order_id = ? AND o.user_id = ? AND o.status = '` + string(paydeck.OrderPending) + `'
 			AND o.expires_at > ? AND o.final_amount = ?
@@ -484,6 +483,16 @@ func stockRefusal(p *paydeck.Product) error {
 		return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonNotForSale, "Product %q is not available.", p.Name)
 	}
 	return paydeck.Reasonf(paydeck.CodeConflict, paydeck.ReasonStockLeft, "Only %d of %q left in stock.", p.StockQuantity, p.Name)
+}
+
+// colIndex is the position of col in a select list (it panics if absent).
+func colIndex(list, col string) int {
+	for i, c := range strings.Split(list, ",") {
+		if strings.TrimSpace(c) == col {
+			return i
+		}
+	}
+	panic("sqlcore: no column " + col)
 }
 
 // colsIn counts the columns of a select list.

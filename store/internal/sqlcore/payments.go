@@ -76,6 +76,16 @@ func (tx *Tx) vaArgs(va *paydeck.VirtualAccount) []any {
 	return []any{va.BankCode, va.AccountNumber, va.CustomerName, tx.t(va.DueDate)}
 }
 
+// paymentArgs are p's values in paymentCols' order, for an insert.
+func (tx *Tx) paymentArgs(p *paydeck.Payment) []any {
+	args := []any{p.ID, nullText(p.PaymentKey), p.OrderID, string(p.Method), string(p.Status), p.Amount,
+		p.BalanceAmount, p.SuppliedAmount, p.VAT, p.TaxFreeAmount, p.TransactionKey, jsonArg(p.MethodDetails),
+		p.FailureCode, p.FailureMessage}
+	args = append(args, tx.vaArgs(p.VirtualAccount)...)
+	return append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.CreatedAt), tx.t(p.UpdatedAt),
+		p.ReceiptURL, p.TossOrderID, receiptArg(p.CashReceipt))
+}
+
 // CreatePayment implements paydeck.Tx.
 func (tx *Tx) CreatePayment(ctx context.Context, p *paydeck.Payment) error {
 	if err := p.Validate(); err != nil {
@@ -89,12 +99,7 @@ func (tx *Tx) CreatePayment(ctx context.Context, p *paydeck.Payment) error {
 	}
 	p.ID, p.CreatedAt, p.UpdatedAt = id, tx.now, tx.now
 	normPaymentTimes(p)
-	args := []any{p.ID, nullText(p.PaymentKey), p.OrderID, string(p.Method), string(p.Status), p.Amount,
-		p.BalanceAmount, p.SuppliedAmount, p.VAT, p.TaxFreeAmount, p.TransactionKey, jsonArg(p.MethodDetails),
-		p.FailureCode, p.FailureMessage}
-	args = append(args, tx.vaArgs(p.VirtualAccount)...)
-	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.CreatedAt), tx.t(p.UpdatedAt),
-		p.ReceiptURL, p.TossOrderID, receiptArg(p.CashReceipt))
+	args := tx.paymentArgs(p)
 	// A taken key inserts nothing instead of failing, so the transaction
 	// stays usable: the caller may free the key and try again. (Held back,
 	// the conflict fails the flush, and the store runs the caller again
