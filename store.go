@@ -276,6 +276,14 @@ type Tx interface {
 	// LockOrderWithPayments, so the check sees any payment the lock's
 	// previous holder created.
 	CreatePaymentIfPayable(ctx context.Context, orderID, userID string, p *Payment) (bool, error)
+	// UpdatePaymentIfUnchanged is UpdatePayment for a payment the caller
+	// read in an earlier transaction: it writes p only if p's row was last
+	// written at since (its UpdatedAt then), and returns its order as
+	// LockPaymentAndOrder does (with items and coupon code, the user read
+	// along, both held by the transaction). When the row has changed
+	// (or is gone) it writes nothing and reports false, and the caller takes
+	// the locked path. On SQLite it is one statement.
+	UpdatePaymentIfUnchanged(ctx context.Context, p *Payment, since time.Time) (*Order, bool, error)
 	// LockOrderWithPayments is LockOrderByOrderID (public orderId) that
 	// returns the order without its items (nil) and, from the same
 	// statement, its payments newest first (not locked).

@@ -3,7 +3,9 @@ package payment
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
+	"time"
 
 	"github.com/paydeck/paydeck"
 	"github.com/paydeck/paydeck/toss"
@@ -147,11 +149,7 @@ func copyFromToss(p *paydeck.Payment, tp *toss.Payment) {
 // order paid. An approval for an order that is no longer pending (expired or
 // cancelled meanwhile) is recorded and then cancelled back with a refund.
 func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) error {
-	// The tax-free part is checked too (issue 15 §1): Toss must have
-	// approved the split paydeck asked for, as long as nothing of the
-	// payment was cancelled yet (cancels shrink it).
-	taxFreeDiffers := tp.BalanceAmount == tp.TotalAmount && int64(tp.TaxFreeAmount) != o.TaxFreeAmount
-	if tp.OrderID != tossOrderID(o, p) || int64(tp.TotalAmount) != p.Amount || taxFreeDiffers {
+	if approvalDiffers(o, p, tp) {
 		// Not the approval paydeck asked for: refuse it, alert, and send
 		// the money back.
 		s.log.Error("payment: Toss approved a different order or amount", "paymentId", p.ID,
@@ -164,19 +162,39 @@ func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydec
 		return s.lateApproval(ctx, tx, a, o, p, tp)
 	}
 	deposit := p.Status == paydeck.PaymentWaitingForDeposit
-	copyFromToss(p, tp)
-	p.CashReceipt = receiptFromToss(tp, p.CashReceipt, tx.Now())
-	p.ApprovedAt = tp.ApprovedAt
-	if p.ApprovedAt == nil {
-		now := tx.Now()
-		p.ApprovedAt = &now
-	}
-	if err := p.Transition(paydeck.PaymentDone); err != nil {
+	if err := approvePayment(p, tp, tx.Now()); err != nil {
 		return err
 	}
 	if err := tx.UpdatePayment(ctx, p); err != nil {
 		return err
 	}
+	return s.approved(ctx, tx, a, o, p, deposit)
+}
+
+// approvalDiffers reports whether Toss approved something else than p of
+// o: another order, another amount, or (as long as nothing of the payment
+// was cancelled yet, since cancels shrink it) another tax-free part
+// (issue 15 §1).
+func approvalDiffers(o *paydeck.Order, p *paydeck.Payment, tp *toss.Payment) bool {
+	taxFreeDiffers := tp.BalanceAmount == tp.TotalAmount && int64(tp.TaxFreeAmount) != o.TaxFreeAmount
+	return tp.OrderID != tossOrderID(o, p) || int64(tp.TotalAmount) != p.Amount || taxFreeDiffers
+}
+
+// approvePayment copies Toss's approval into p and moves it to done.
+func approvePayment(p *paydeck.Payment, tp *toss.Payment, now time.Time) error {
+	copyFromToss(p, tp)
+	p.CashReceipt = receiptFromToss(tp, p.CashReceipt, now)
+	p.ApprovedAt = tp.ApprovedAt
+	if p.ApprovedAt == nil {
+		p.ApprovedAt = &now
+	}
+	return p.Transition(paydeck.PaymentDone)
+}
+
+// approved records the rest of an approval once the payment p is written
+// done: its event, then the order paid (or, no longer pending, the
+// approval cancelled back) and the cash receipt paydeck owes.
+func (s *Service) approved(ctx context.Context, tx paydeck.Tx, a Actor, o *paydeck.Order, p *paydeck.Payment, deposit bool) error {
 	typ, msg := paydeck.EventApproved, "payment approved by Toss"
 	if deposit {
 		typ, msg = paydeck.EventDepositReceived, "virtual account deposit verified"
@@ -199,6 +217,52 @@ func (s *Service) approve(ctx context.Context, tx paydeck.Tx, a Actor, o *paydec
 		}
 	}
 	return tx.UpdateOrder(ctx, o)
+}
+
+// errLockedPath turns approveUnchanged back to the locked path.
+var errLockedPath = errors.New("payment: the approval needs the locked path")
+
+// approveUnchanged records Toss's approval of the payment a confirm's
+// first transaction created, p0 as that transaction left it, without
+// reading the payment and its order first: UpdatePaymentIfUnchanged writes
+// the approved payment only if nothing wrote it since, and brings the
+// order back for the rest. Whenever the approval needs applyOrder to
+// decide (the payment changed, the order is no longer pending, Toss
+// approved something else) its transaction writes nothing and it reports
+// false; so it does on a failure, logged, since the locked path may still
+// succeed.
+func (s *Service) approveUnchanged(ctx context.Context, a Actor, p0 *paydeck.Payment, tp *toss.Payment) (*paydeck.Order, *paydeck.Payment, bool) {
+	if p0.Status != paydeck.PaymentInProgress || stepFor(p0, tp) != stepApprove {
+		return nil, nil, false
+	}
+	var order *paydeck.Order
+	var out *paydeck.Payment
+	err := s.store.Update(ctx, func(tx paydeck.Tx) error {
+		order, out = nil, nil
+		p := *p0
+		if err := approvePayment(&p, tp, tx.Now()); err != nil {
+			return err
+		}
+		o, ok, err := tx.UpdatePaymentIfUnchanged(ctx, &p, p0.UpdatedAt)
+		switch {
+		case err != nil:
+			return err
+		case !ok || o.Status != paydeck.OrderPending || approvalDiffers(o, p0, tp):
+			return errLockedPath
+		}
+		if err := s.approved(ctx, tx, a, o, &p, false); err != nil {
+			return err
+		}
+		order, out = o, &p
+		return nil
+	})
+	if err != nil {
+		if !errors.Is(err, errLockedPath) {
+			s.log.Warn("payment: approval without the lock failed; taking the locked path", "paymentId", p0.ID, "err", err)
+		}
+		return nil, nil, false
+	}
+	return order, out, true
 }
 
 // issueAccount records a virtual account issued by confirm: the payment waits

@@ -148,7 +148,13 @@ func (s *Service) ConfirmOrder(ctx context.Context, a Actor, in ConfirmInput) (*
 	defer s.trackConfirm(in.PaymentKey)()
 	tp, terr := s.toss.Payments.Confirm(ctx, &toss.ConfirmParams{PaymentKey: in.PaymentKey, OrderID: in.OrderID,
 		Amount: toss.Amount(in.Amount), Params: toss.Params{IdempotencyKey: confirmKey(in.OrderID, in.PaymentKey)}})
-	return s.settleConfirm(context.WithoutCancel(ctx), a, pay.ID, tp, terr, false)
+	ctx = context.WithoutCancel(ctx)
+	if terr == nil {
+		if o, p, ok := s.approveUnchanged(ctx, a, pay, tp); ok {
+			return o, p, nil
+		}
+	}
+	return s.settleConfirm(ctx, a, pay.ID, tp, terr, false)
 }
 
 // EventKeyReleased records that a refused payment gave up its paymentKey

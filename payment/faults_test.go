@@ -1,6 +1,7 @@
 package payment_test
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -269,6 +270,51 @@ func TestApprovedAfterExpiryIsCancelledBack(t *testing.T) {
 			env.EventTypes(t, o.ID))
 	}, apptest.WithPaymentConfig(func(c *payment.Config) { c.PaymentTimeout = 2 * time.Minute }),
 		apptest.WithTossRetries(300*time.Millisecond, 0))
+}
+
+// TestOrderExpiredDuringConfirm: the order expires while Toss takes its
+// time to approve a confirm (the confirm's first transaction committed).
+// The approval written without the lock (approveUnchanged) finds the
+// payment written since and writes nothing; the locked path cancels the
+// approval back, as for an approval the resolve job brings late.
+func TestOrderExpiredDuringConfirm(t *testing.T) {
+	t.Parallel()
+	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
+		u := env.Customer(t)
+		prod := env.Product(t, 20_000, 10)
+		o := env.Order(t, u, apptest.Line(prod, 2))
+		key := env.Authorize(t, o, "CARD")
+		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","operation":"confirm","latencyMs":1500}]`)
+		type result struct {
+			p   *paydeck.Payment
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			p, err := env.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: o.OrderID, Amount: o.FinalAmount})
+			done <- result{p, err}
+		}()
+		apptest.WaitFor(t, "the confirm's first transaction", func() bool {
+			return slices.Contains(env.EventTypes(t, o.ID), "confirm_requested")
+		})
+		env.Clock.Advance(3 * time.Minute) // past the 2-minute payment timeout, within Toss's 10
+		require.NoError(t, env.Payments.ExpireOrder(ctx, o.ID))
+		r := <-done
+		require.NoError(t, r.err)
+
+		apptest.WaitFor(t, "cancel-back", func() bool { return env.PaymentByKey(t, key).Status == paydeck.PaymentCanceled })
+		rs := env.Refunds(t, r.p.ID)
+		require.Len(t, rs, 1)
+		require.Equal(t, o.FinalAmount, rs[0].Amount)
+		apptest.WaitFor(t, "refund completed", func() bool { return env.Refunds(t, r.p.ID)[0].Status == paydeck.RefundCompleted })
+		tp, err := env.Toss.Payments.Get(ctx, key)
+		require.NoError(t, err)
+		require.Equal(t, toss.StatusCanceled, tp.Status)
+		require.Equal(t, paydeck.OrderExpired, env.OrderByID(t, o.ID).Status, "never paid")
+		require.Equal(t, int64(10), env.ProductByID(t, prod.ID).StockQuantity, "stock released once")
+		require.Equal(t, []string{"created", "confirm_requested", "expired", "approved", "cancel_back", "refund_completed"},
+			env.EventTypes(t, o.ID))
+	}, apptest.WithPaymentConfig(func(c *payment.Config) { c.PaymentTimeout = 2 * time.Minute }))
 }
 
 // TestConfirm5xx: a 5xx that Toss marks as temporary is retried by the

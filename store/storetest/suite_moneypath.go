@@ -450,6 +450,104 @@ func testMoneyPath(t *testing.T, newDB NewDBFunc) {
 		require.False(t, ok, "a payment cancelled after its approval took money")
 	})
 
+	t.Run("UpdatePaymentIfUnchanged", func(t *testing.T) {
+		buyer := MustCreateUser(t, db, &paydeck.User{Name: "구매자"})
+		a := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 50, IsActive: true})
+		b := MustCreateProduct(t, db, &paydeck.Product{StockQuantity: 50, IsActive: true})
+		// started is a confirm's first transaction: the order and its
+		// in-progress payment as that transaction left it.
+		started := func(key string) (*paydeck.Order, *paydeck.Payment) {
+			o := MustPlaceOrder(t, db, buyer.ID, Line{a, 2}, Line{b, 1})
+			p := &paydeck.Payment{PaymentKey: key, Status: paydeck.PaymentInProgress, Amount: o.FinalAmount, TossOrderID: o.OrderID}
+			MustUpdate(t, db, func(tx paydeck.Tx) error {
+				ok, err := tx.CreatePaymentIfPayable(ctx, o.OrderID, buyer.ID, p)
+				require.True(t, ok)
+				return err
+			})
+			return o, p
+		}
+		// locked is what the locked path reads, rolled back.
+		locked := func(p *paydeck.Payment) (*paydeck.Order, *paydeck.Payment, *paydeck.User) {
+			var lo *paydeck.Order
+			var lp *paydeck.Payment
+			var u *paydeck.User
+			errRollback := errors.New("rollback")
+			err := db.Update(ctx, func(tx paydeck.Tx) (err error) {
+				if lo, lp, err = tx.LockPaymentAndOrder(ctx, p.ID); err != nil {
+					return err
+				}
+				if u, err = tx.FindUserByID(ctx, lo.UserID); err != nil {
+					return err
+				}
+				return errRollback
+			})
+			require.ErrorIs(t, err, errRollback)
+			return lo, lp, u
+		}
+		approve := func(p *paydeck.Payment) *paydeck.Payment {
+			c := *p
+			now := testStart.Add(time.Minute)
+			c.Status, c.ApprovedAt, c.TransactionKey = paydeck.PaymentDone, &now, "txn-"+p.PaymentKey
+			c.BalanceAmount, c.SuppliedAmount, c.VAT = c.Amount, c.Amount-c.Amount/11, c.Amount/11
+			return &c
+		}
+
+		o, p0 := started("tpay_unchanged_1")
+		wantOrder, _, wantUser := locked(p0)
+		require.Len(t, wantOrder.Items, 2)
+		p := approve(p0)
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			got, ok, err := tx.UpdatePaymentIfUnchanged(ctx, p, p0.UpdatedAt)
+			require.NoError(t, err)
+			require.True(t, ok)
+			require.Equal(t, wantOrder, got, "the order as the locked path reads it, items in their order")
+			require.Equal(t, tx.Now(), p.UpdatedAt)
+			// Held: no statement reads them again, and they are as written.
+			held, err := tx.FindOrderByID(ctx, o.ID)
+			require.NoError(t, err)
+			require.Equal(t, wantOrder, held)
+			u, err := tx.FindUserByID(ctx, buyer.ID)
+			require.NoError(t, err)
+			require.Equal(t, wantUser, u)
+			hp, err := tx.FindPaymentByID(ctx, p.ID)
+			require.NoError(t, err)
+			require.Equal(t, p, hp)
+			return nil
+		})
+		_, stored, _ := locked(p0)
+		require.Equal(t, p, stored, "the payment as written")
+
+		// Written since: nothing is written, whatever changed.
+		_, q0 := started("tpay_unchanged_2")
+		later := *q0
+		later.FailureMessage = "written by another transaction"
+		MustUpdate(t, db, func(tx paydeck.Tx) error { return tx.UpdatePayment(ctx, &later) })
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			got, ok, err := tx.UpdatePaymentIfUnchanged(ctx, approve(q0), q0.UpdatedAt)
+			require.NoError(t, err)
+			require.False(t, ok)
+			require.Nil(t, got)
+			return nil
+		})
+		_, stored, _ = locked(q0)
+		require.Equal(t, &later, stored, "the other transaction's write stands")
+
+		// The first one again: it was written (approved) since.
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			_, ok, err := tx.UpdatePaymentIfUnchanged(ctx, approve(p0), p0.UpdatedAt)
+			require.False(t, ok)
+			return err
+		})
+		// Gone, or never there.
+		MustUpdate(t, db, func(tx paydeck.Tx) error {
+			gone := approve(p0)
+			gone.ID = missing
+			_, ok, err := tx.UpdatePaymentIfUnchanged(ctx, gone, p0.UpdatedAt)
+			require.False(t, ok)
+			return err
+		})
+	})
+
 	t.Run("LockOrderWithPayments", func(t *testing.T) {
 		MustUpdate(t, db, func(tx paydeck.Tx) error {
 			lo, pays, err := tx.LockOrderWithPayments(ctx, o.OrderID)

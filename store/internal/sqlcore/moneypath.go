@@ -150,47 +150,131 @@ func (tx *Tx) LockPaymentAndOrder(ctx context.Context, paymentID string) (*payde
 		lock += " OF o, p" // the outer joins' nullable sides cannot be locked
 	}
 	pFrom := orderRowWidth
-	uFrom := pFrom + colsIn(paymentCols)
-	n := uFrom + colsIn(userCols) + 1
-	var orders []*paydeck.Order
+	g := orderWithUser{uFrom: pFrom + colsIn(paymentCols)}
+	g.n = g.uFrom + colsIn(userCols) + 1
 	var p *paydeck.Payment
-	var u *paydeck.User
 	_, err := queryAll(ctx, tx, `SELECT `+orderRowCols+`, `+prefixed("p.", paymentCols)+`, `+
-		prefixed("u.", userCols)+`, CASE WHEN u.id IS NULL THEN 0 ELSE 1 END
+		prefixed("u.", userCols)+`, `+hasUserCol+`
 		FROM orders o JOIN payments p ON p.order_id = o.id`+orderRowJoin+`
 		LEFT JOIN users u ON u.id = o.user_id
 		WHERE p.id = ? ORDER BY i.line`+lock, []any{paymentID},
 		func(r Rows) (*struct{}, error) {
 			var err error
 			if p == nil {
-				if p, err = scanPayment(window{r, pFrom, n}); err != nil {
+				if p, err = scanPayment(window{r, pFrom, g.n}); err != nil {
 					return nil, err
-				}
-				var hasUser int64
-				if err := (window{r, n - 1, n}).Scan(&hasUser); err != nil {
-					return nil, err
-				}
-				if hasUser == 1 {
-					if u, err = scanUser(window{r, uFrom, n}); err != nil {
-						return nil, err
-					}
 				}
 			}
-			orders, err = scanOrderRow(r, 0, n, orders)
-			return nil, err
+			return nil, g.scan(r)
 		})
 	if err != nil {
 		return nil, nil, err
-	} else if len(orders) == 0 {
+	} else if len(g.orders) == 0 {
 		return nil, nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
 	}
-	o := orders[0]
-	tx.holdOrder(o)
+	o := g.hold(tx)
 	tx.holdPayment(p)
-	if u != nil {
-		tx.knownUser = u
-	}
 	return o, p, nil
+}
+
+const hasUserCol = "CASE WHEN u.id IS NULL THEN 0 ELSE 1 END"
+
+// orderUserSelect is the select list of LockPaymentAndOrder's join less
+// the payment (orderRowCols, userCols, hasUserCol), each column named as
+// in orderUserJSON: the rows UpdatePaymentIfUnchanged brings back as JSON.
+var orderUserSelect, orderUserJSON = func() (string, []JSONCol) {
+	exprs := slices.Concat(orderRowExprs, strings.Split(prefixed("u.", userCols), ", "), []string{hasUserCol})
+	sel, cols := make([]string, len(exprs)), make([]JSONCol, len(exprs))
+	for i, e := range exprs {
+		cols[i].Name = fmt.Sprintf("c%d", i)
+		sel[i] = e + " AS " + cols[i].Name
+	}
+	return strings.Join(sel, ", "), cols
+}()
+
+// orderWithUser gathers the rows of a join that starts with orderRowCols
+// and has, from column uFrom, userCols and hasUserCol (the last of n
+// columns): an order with its items and coupon code, and its user.
+type orderWithUser struct {
+	uFrom, n int
+	orders   []*paydeck.Order
+	u        *paydeck.User
+}
+
+func (g *orderWithUser) scan(r Rows) error {
+	if len(g.orders) == 0 {
+		var hasUser int64
+		if err := (window{r, g.n - 1, g.n}).Scan(&hasUser); err != nil {
+			return err
+		}
+		if hasUser == 1 {
+			u, err := scanUser(window{r, g.uFrom, g.n})
+			if err != nil {
+				return err
+			}
+			g.u = u
+		}
+	}
+	var err error
+	g.orders, err = scanOrderRow(r, 0, g.n, g.orders)
+	return err
+}
+
+// hold makes tx remember the order (locked or written) and its user (as
+// read), and returns the order.
+func (g *orderWithUser) hold(tx *Tx) *paydeck.Order {
+	o := g.orders[0]
+	tx.holdOrder(o)
+	if g.u != nil {
+		tx.knownUser = g.u
+	}
+	return o
+}
+
+// UpdatePaymentIfUnchanged implements paydeck.Tx. SQLite serializes
+// writers and locks no rows: one UPDATE writes the payment on condition
+// and brings back its order with the items, coupon code and user as JSON
+// rows of LockPaymentAndOrder's join, read by the same scanners. PostgreSQL
+// must lock the order before the payment, the lock order of every money
+// path, so there it is LockPaymentAndOrder, the check, then UpdatePayment,
+// the statements of the locked path.
+func (tx *Tx) UpdatePaymentIfUnchanged(ctx context.Context, p *paydeck.Payment, since time.Time) (*paydeck.Order, bool, error) {
+	since = Now(since)
+	if !paydeck.ValidUUID(p.ID) {
+		return nil, false, nil
+	}
+	if tx.d.ForUpdate() != "" {
+		o, cur, err := tx.LockPaymentAndOrder(ctx, p.ID)
+		if paydeck.ErrorCode(err) == paydeck.CodeNotFound {
+			return nil, false, nil
+		} else if err != nil || !cur.UpdatedAt.Equal(since) {
+			return nil, false, err
+		}
+		return o, true, tx.UpdatePayment(ctx, p)
+	}
+	c := *p
+	query, args, err := tx.paymentUpdate(&c)
+	if err != nil {
+		return nil, false, err
+	}
+	var rows []byte
+	found, err := queryAll(ctx, tx, query+` AND updated_at = ? RETURNING (SELECT `+tx.d.JSONRows(orderUserJSON...)+`
+			FROM (SELECT `+orderUserSelect+` FROM orders o`+orderRowJoin+` LEFT JOIN users u ON u.id = o.user_id
+				WHERE o.id = payments.order_id ORDER BY i.line) r)`,
+		append(args, tx.t(since)), func(r Rows) (*struct{}, error) { return nil, r.Scan(scanJSON(&rows)) })
+	if err != nil || len(found) == 0 {
+		return nil, false, err
+	}
+	g := orderWithUser{uFrom: orderRowWidth}
+	g.n = g.uFrom + colsIn(userCols) + 1
+	if err := eachJSONRow(rows, g.scan); err != nil {
+		return nil, false, fmt.Errorf("scan order: %w", err)
+	} else if len(g.orders) == 0 {
+		return nil, false, paydeck.Errorf(paydeck.CodeNotFound, errOrderNotFound)
+	}
+	*p = c
+	tx.holdPayment(p)
+	return g.hold(tx), true, nil
 }
 
 // LockOrderWithPayments implements paydeck.Tx.

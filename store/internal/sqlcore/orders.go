@@ -3,6 +3,7 @@ package sqlcore
 import (
 	"context"
 	"crypto/rand"
+	"slices"
 	"strings"
 
 	"github.com/paydeck/paydeck"
@@ -42,9 +43,11 @@ func scanItem(r Rows) (*paydeck.OrderItem, error) {
 // selecting them gives one row per item (one for an order without items),
 // and scanOrderRow gathers the rows back into orders.
 var (
-	orderRowCols = prefixed("o.", orderCols) + ", CASE WHEN i.id IS NULL THEN 0 ELSE 1 END, " +
-		prefixed("i.", itemCols) + ", COALESCE(cu.code, '')"
-	orderRowWidth = colsIn(orderCols) + 1 + colsIn(itemCols) + 1
+	orderRowExprs = slices.Concat(strings.Split(prefixed("o.", orderCols), ", "),
+		[]string{"CASE WHEN i.id IS NULL THEN 0 ELSE 1 END"}, strings.Split(prefixed("i.", itemCols), ", "),
+		[]string{"COALESCE(cu.code, '')"})
+	orderRowCols  = strings.Join(orderRowExprs, ", ")
+	orderRowWidth = len(orderRowExprs)
 )
 
 // orderRowJoin brings an order's items and coupon code to orderRowCols

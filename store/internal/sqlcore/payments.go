@@ -201,10 +201,26 @@ func (tx *Tx) FindPayments(ctx context.Context, f paydeck.PaymentFilter) ([]*pay
 
 // UpdatePayment implements paydeck.Tx.
 func (tx *Tx) UpdatePayment(ctx context.Context, p *paydeck.Payment) error {
-	if err := p.Validate(); err != nil {
+	query, args, err := tx.paymentUpdate(p)
+	if err != nil {
 		return err
+	}
+	err = tx.write(ctx, heldWrite{table: "payments", conflict: errPaymentKeyTaken, query: query, args: args,
+		mustWrite: true, done: func(n int64) error { return rowsOrNotFound(n, nil, errPaymentNotFound) }})
+	if err != nil {
+		return err
+	}
+	tx.holdPayment(p)
+	return nil
+}
+
+// paymentUpdate checks p and stamps its UpdatedAt, and returns the UPDATE
+// that writes every column of p's row (its last condition "id = ?").
+func (tx *Tx) paymentUpdate(p *paydeck.Payment) (string, []any, error) {
+	if err := p.Validate(); err != nil {
+		return "", nil, err
 	} else if !paydeck.ValidUUID(p.ID) {
-		return paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
+		return "", nil, paydeck.Errorf(paydeck.CodeNotFound, errPaymentNotFound)
 	}
 	p.UpdatedAt = tx.now
 	normPaymentTimes(p)
@@ -214,16 +230,9 @@ func (tx *Tx) UpdatePayment(ctx context.Context, p *paydeck.Payment) error {
 	args = append(args, tx.vaArgs(p.VirtualAccount)...)
 	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.UpdatedAt), p.ReceiptURL,
 		receiptArg(p.CashReceipt), p.ID)
-	err := tx.write(ctx, heldWrite{table: "payments", conflict: errPaymentKeyTaken,
-		query: `UPDATE payments SET payment_key = ?, method = ?, status = ?,
+	return `UPDATE payments SET payment_key = ?, method = ?, status = ?,
 		amount = ?, balance_amount = ?, supplied_amount = ?, vat = ?, tax_free_amount = ?, transaction_key = ?,
 		method_details = ?, failure_code = ?, failure_message = ?, va_bank_code = ?, va_account_number = ?,
 		va_customer_name = ?, va_due_date = ?, secret = ?, approved_at = ?, expires_at = ?, updated_at = ?,
-		receipt_url = ?, cash_receipt = ? WHERE id = ?`, args: args,
-		mustWrite: true, done: func(n int64) error { return rowsOrNotFound(n, nil, errPaymentNotFound) }})
-	if err != nil {
-		return err
-	}
-	tx.holdPayment(p)
-	return nil
+		receipt_url = ?, cash_receipt = ? WHERE id = ?`, args, nil
 }

@@ -1,7 +1,11 @@
 package sqlcore
 
 import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -105,4 +109,82 @@ func jsonArg(b []byte) any {
 		return nil
 	}
 	return string(b)
+}
+
+// eachJSONRow calls scan once per row of rows, a JSON array of one array
+// of column values per row (Dialect.JSONRows), through a Rows whose Scan
+// gives the destinations what the engine's driver would: integers as
+// int64, text as string, NULL as nil.
+func eachJSONRow(rows []byte, scan func(Rows) error) error {
+	var all [][]any
+	d := json.NewDecoder(bytes.NewReader(rows))
+	d.UseNumber()
+	if err := d.Decode(&all); err != nil {
+		return fmt.Errorf("decode rows: %w", err)
+	}
+	for _, row := range all {
+		if err := scan(jsonRow(row)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// jsonRow is one row of eachJSONRow, already positioned.
+type jsonRow []any
+
+func (jsonRow) Next() bool { return false }
+func (jsonRow) Err() error { return nil }
+func (jsonRow) Close()     {}
+func (r jsonRow) Scan(dest ...any) error {
+	if len(dest) != len(r) {
+		return fmt.Errorf("scan: %d destinations for %d columns", len(dest), len(r))
+	}
+	for i, d := range dest {
+		if d == nil {
+			continue // skipped (window)
+		}
+		v := r[i]
+		if n, ok := v.(json.Number); ok {
+			x, err := n.Int64()
+			if err != nil {
+				return fmt.Errorf("scan column %d: %w", i, err)
+			}
+			v = x
+		}
+		if err := assignJSON(d, v); err != nil {
+			return fmt.Errorf("scan column %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// assignJSON stores v (nil, int64 or string) in dest as database/sql
+// would for the kinds the scanners use.
+func assignJSON(dest, v any) error {
+	if s, ok := dest.(sql.Scanner); ok {
+		return s.Scan(v)
+	}
+	d := reflect.ValueOf(dest)
+	if d.Kind() != reflect.Pointer || d.IsNil() {
+		return fmt.Errorf("destination %T is not a pointer", dest)
+	}
+	e := d.Elem()
+	switch x := v.(type) {
+	case string:
+		if e.Kind() == reflect.String {
+			e.SetString(x)
+			return nil
+		}
+	case int64:
+		switch e.Kind() {
+		case reflect.Int, reflect.Int64, reflect.Int32:
+			e.SetInt(x)
+			return nil
+		case reflect.Bool:
+			e.SetBool(x != 0)
+			return nil
+		}
+	}
+	return fmt.Errorf("cannot store %T in %T", v, dest)
 }
