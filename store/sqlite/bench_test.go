@@ -61,3 +61,58 @@ func BenchmarkConfirmFirstWrite(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkConfirmSecondWrite runs the first write of a confirm's second
+// transaction both ways: the payment and its order locked and read
+// (LockPaymentAndOrder: the order's items, coupon code and user come
+// along), then the approved payment written, or the approved payment
+// written on condition with the order brought back as JSON rows
+// (UpdatePaymentIfUnchanged). Rolled back, as above.
+//
+//	go test -run '^$' -bench ConfirmSecondWrite ./store/sqlite
+func BenchmarkConfirmSecondWrite(b *testing.B) {
+	db := storetest.NewWith(b, "sqlite", store.Options{})
+	ctx := context.Background()
+	user := storetest.MustCreateUser(b, db, nil)
+	prod := storetest.MustCreateProduct(b, db, &paydeck.Product{StockQuantity: 1 << 30, IsActive: true})
+	o := storetest.MustPlaceOrder(b, db, user.ID, storetest.Line{Product: prod, Qty: 1})
+	p0 := storetest.MustCreatePayment(b, db, o, paydeck.PaymentInProgress)
+	rollback := errors.New("roll back")
+	run := func(b *testing.B, write func(tx paydeck.Tx, p *paydeck.Payment) (*paydeck.Order, error)) {
+		for b.Loop() {
+			err := db.Update(ctx, func(tx paydeck.Tx) error {
+				p := *p0
+				now := tx.Now()
+				p.Status, p.ApprovedAt, p.BalanceAmount = paydeck.PaymentDone, &now, p.Amount
+				got, err := write(tx, &p)
+				if err != nil {
+					return err
+				} else if len(got.Items) != 1 {
+					return errors.New("no items")
+				}
+				return rollback
+			})
+			if !errors.Is(err, rollback) {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("read-then-update", func(b *testing.B) {
+		run(b, func(tx paydeck.Tx, p *paydeck.Payment) (*paydeck.Order, error) {
+			lo, _, err := tx.LockPaymentAndOrder(ctx, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			return lo, tx.UpdatePayment(ctx, p)
+		})
+	})
+	b.Run("update-if-unchanged", func(b *testing.B) {
+		run(b, func(tx paydeck.Tx, p *paydeck.Payment) (*paydeck.Order, error) {
+			lo, ok, err := tx.UpdatePaymentIfUnchanged(ctx, p, p0.UpdatedAt)
+			if err == nil && !ok {
+				err = errors.New("not written")
+			}
+			return lo, err
+		})
+	})
+}
