@@ -240,11 +240,7 @@ func TestConfirmRefusedByToss(t *testing.T) {
 func TestApprovedAfterExpiryIsCancelledBack(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		u := env.Customer(t)
-		prod := env.Product(t, 20_000, 10)
-		o := env.Order(t, u, apptest.Line(prod, 2))
-		key := env.Authorize(t, o, "CARD")
-		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","operation":"confirm","hang":true}]`)
+		u, prod, o, key := twoOfTen(t, env, `"hang":true`)
 		p, err := env.Payments.Confirm(ctx, apptest.As(u), payment.ConfirmInput{PaymentKey: key, OrderID: o.OrderID, Amount: o.FinalAmount})
 		require.NoError(t, err)
 		require.Equal(t, paydeck.PaymentInProgress, p.Status)
@@ -280,11 +276,7 @@ func TestApprovedAfterExpiryIsCancelledBack(t *testing.T) {
 func TestOrderExpiredDuringConfirm(t *testing.T) {
 	t.Parallel()
 	apptest.EachEngine(t, func(t *testing.T, env *apptest.Env) {
-		u := env.Customer(t)
-		prod := env.Product(t, 20_000, 10)
-		o := env.Order(t, u, apptest.Line(prod, 2))
-		key := env.Authorize(t, o, "CARD")
-		env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","operation":"confirm","latencyMs":1500}]`)
+		u, prod, o, key := twoOfTen(t, env, `"latencyMs":1500`)
 		type result struct {
 			p   *paydeck.Payment
 			err error
@@ -315,6 +307,17 @@ func TestOrderExpiredDuringConfirm(t *testing.T) {
 		require.Equal(t, []string{"created", "confirm_requested", "expired", "approved", "cancel_back", "refund_completed"},
 			env.EventTypes(t, o.ID))
 	}, apptest.WithPaymentConfig(func(c *payment.Config) { c.PaymentTimeout = 2 * time.Minute }))
+}
+
+// twoOfTen orders 2 of a product with 10 in stock, authorizes the card
+// payment and sets fault on its confirm at the sandbox.
+func twoOfTen(t *testing.T, env *apptest.Env, fault string) (*paydeck.User, *paydeck.Product, *paydeck.Order, string) {
+	u := env.Customer(t)
+	prod := env.Product(t, 20_000, 10)
+	o := env.Order(t, u, apptest.Line(prod, 2))
+	key := env.Authorize(t, o, "CARD")
+	env.SetFaults(t, `[{"orderId":"`+o.OrderID+`","operation":"confirm",`+fault+`}]`)
+	return u, prod, o, key
 }
 
 // TestConfirm5xx: a 5xx that Toss marks as temporary is retried by the

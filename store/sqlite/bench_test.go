@@ -19,12 +19,8 @@ import (
 //
 //	go test -run '^$' -bench ConfirmFirstWrite ./store/sqlite
 func BenchmarkConfirmFirstWrite(b *testing.B) {
-	db := storetest.NewWith(b, "sqlite", store.Options{})
+	db, user, o := benchOrder(b)
 	ctx := context.Background()
-	user := storetest.MustCreateUser(b, db, nil)
-	prod := storetest.MustCreateProduct(b, db, &paydeck.Product{StockQuantity: 1 << 30, IsActive: true})
-	o := storetest.MustPlaceOrder(b, db, user.ID, storetest.Line{Product: prod, Qty: 1})
-	rollback := errors.New("roll back")
 	run := func(b *testing.B, write func(tx paydeck.Tx, p *paydeck.Payment) error) {
 		for b.Loop() {
 			err := db.Update(ctx, func(tx paydeck.Tx) error {
@@ -71,13 +67,9 @@ func BenchmarkConfirmFirstWrite(b *testing.B) {
 //
 //	go test -run '^$' -bench ConfirmSecondWrite ./store/sqlite
 func BenchmarkConfirmSecondWrite(b *testing.B) {
-	db := storetest.NewWith(b, "sqlite", store.Options{})
+	db, _, o := benchOrder(b)
 	ctx := context.Background()
-	user := storetest.MustCreateUser(b, db, nil)
-	prod := storetest.MustCreateProduct(b, db, &paydeck.Product{StockQuantity: 1 << 30, IsActive: true})
-	o := storetest.MustPlaceOrder(b, db, user.ID, storetest.Line{Product: prod, Qty: 1})
 	p0 := storetest.MustCreatePayment(b, db, o, paydeck.PaymentInProgress)
-	rollback := errors.New("roll back")
 	run := func(b *testing.B, write func(tx paydeck.Tx, p *paydeck.Payment) (*paydeck.Order, error)) {
 		for b.Loop() {
 			err := db.Update(ctx, func(tx paydeck.Tx) error {
@@ -115,4 +107,15 @@ func BenchmarkConfirmSecondWrite(b *testing.B) {
 			return lo, err
 		})
 	})
+}
+
+// rollback ends the benchmarks' transactions.
+var rollback = errors.New("roll back")
+
+// benchOrder is a database with one customer's order of one unit.
+func benchOrder(b *testing.B) (store.DB, *paydeck.User, *paydeck.Order) {
+	db := storetest.NewWith(b, "sqlite", store.Options{})
+	user := storetest.MustCreateUser(b, db, nil)
+	prod := storetest.MustCreateProduct(b, db, &paydeck.Product{StockQuantity: 1 << 30, IsActive: true})
+	return db, user, storetest.MustPlaceOrder(b, db, user.ID, storetest.Line{Product: prod, Qty: 1})
 }
