@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paydeck/paydeck"
@@ -224,15 +225,27 @@ func (tx *Tx) paymentUpdate(p *paydeck.Payment) (string, []any, error) {
 	}
 	p.UpdatedAt = tx.now
 	normPaymentTimes(p)
-	args := []any{nullText(p.PaymentKey), string(p.Method), string(p.Status), p.Amount, p.BalanceAmount,
-		p.SuppliedAmount, p.VAT, p.TaxFreeAmount, p.TransactionKey, jsonArg(p.MethodDetails), p.FailureCode,
-		p.FailureMessage}
-	args = append(args, tx.vaArgs(p.VirtualAccount)...)
-	args = append(args, nullText(p.Secret), tx.tp(p.ApprovedAt), tx.tp(p.ExpiresAt), tx.t(p.UpdatedAt), p.ReceiptURL,
-		receiptArg(p.CashReceipt), p.ID)
-	return `UPDATE payments SET payment_key = ?, method = ?, status = ?,
-		amount = ?, balance_amount = ?, supplied_amount = ?, vat = ?, tax_free_amount = ?, transaction_key = ?,
-		method_details = ?, failure_code = ?, failure_message = ?, va_bank_code = ?, va_account_number = ?,
-		va_customer_name = ?, va_due_date = ?, secret = ?, approved_at = ?, expires_at = ?, updated_at = ?,
-		receipt_url = ?, cash_receipt = ? WHERE id = ?`, args, nil
+	all := tx.paymentArgs(p)
+	args := make([]any, 0, len(paymentSetCols)+1)
+	for _, i := range paymentSetCols {
+		args = append(args, all[i])
+	}
+	return paymentUpdateSQL, append(args, p.ID), nil
 }
+
+// paymentSetCols are the positions in paymentCols of the columns an update
+// writes: all but those the insert fixes (id, order_id, created_at,
+// toss_order_id). paymentUpdateSQL sets them in that order.
+var paymentSetCols, paymentUpdateSQL = func() ([]int, string) {
+	var idx []int
+	var set []string
+	for i, c := range strings.Split(paymentCols, ",") {
+		switch c = strings.TrimSpace(c); c {
+		case "id", "order_id", "created_at", "toss_order_id":
+		default:
+			idx = append(idx, i)
+			set = append(set, c+" = ?")
+		}
+	}
+	return idx, "UPDATE payments SET " + strings.Join(set, ", ") + " WHERE id = ?"
+}()
