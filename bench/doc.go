@@ -12,6 +12,11 @@
 // database commits one checkout costs (PostgreSQL only, from
 // pg_stat_database), and the sandbox's own confirm latency, so that the
 // latency paydeck adds to the Toss call can be reported as a difference.
+// From the servers' /metrics it reads the statements, round trips and
+// commits of paydeck's store and paydeck's own CPU time; with its own CPU
+// time and, when the servers run on the same machine, the machine's
+// (/proc/stat), it splits the CPU one checkout costs between paydeck, the
+// tool and the rest (the database, when it runs there too).
 //
 // Run is used by cmd/paydeck (the bench command) and by the reliability
 // tests, which run it against real paydeck processes.

@@ -36,21 +36,27 @@ type storeCounts struct {
 	EngineCommits int64
 	// WebhooksRefused is the Toss webhook deliveries answered 429.
 	WebhooksRefused int64
+	// CPU is the targets' CPU seconds (processCPUMetric), CPUKnown set when
+	// every target publishes it; Host is this tool's and this machine's,
+	// read right after.
+	CPU      float64
+	CPUKnown bool
+	Host     hostCPU
 }
 
 func (c storeCounts) sub(o storeCounts) storeCounts {
 	return storeCounts{c.Writes - o.Writes, c.Statements - o.Statements, c.RoundTrips - o.RoundTrips,
 		c.Writer && o.Writer, c.WriterBusy - o.WriterBusy, c.EngineCommits - o.EngineCommits,
-		c.WebhooksRefused - o.WebhooksRefused}
+		c.WebhooksRefused - o.WebhooksRefused, c.CPU - o.CPU, c.CPUKnown && o.CPUKnown, c.Host.sub(o.Host)}
 }
 
 // storeCounters sums the store's counters over every target, read from
 // their /metrics; ok is false when a target does not publish them.
 func (r *run) storeCounters(ctx context.Context) (n storeCounts, ok bool) {
-	n.Writer = true
+	n.Writer, n.CPUKnown = true, true
 	for _, t := range r.cfg.targets {
 		v, err := readSeries(ctx, r.cfg.HTTPClient, t+"/metrics", storeWritesMetric, storeStatementsMetric,
-			storeRoundTripsMetric, writerBusyMetric, engineCommitsMetric, webhooksRefusedMetric)
+			storeRoundTripsMetric, writerBusyMetric, engineCommitsMetric, webhooksRefusedMetric, processCPUMetric)
 		if err != nil || !v[0].ok || !v[1].ok || !v[2].ok {
 			return n, false
 		}
@@ -61,7 +67,10 @@ func (r *run) storeCounters(ctx context.Context) (n storeCounts, ok bool) {
 		n.WriterBusy += v[3].value
 		n.EngineCommits += int64(v[4].value)
 		n.WebhooksRefused += int64(v[5].value)
+		n.CPUKnown = n.CPUKnown && v[6].ok
+		n.CPU += v[6].value
 	}
+	n.Host = readHostCPU()
 	return n, true
 }
 

@@ -59,6 +59,7 @@ func (r *Result) Print(w io.Writer) {
 			r.Statements, directWebhookStatements*direct, float64(own)/float64(r.Checkouts),
 			float64(r.RoundTrips-int64(trips*direct))/float64(r.Checkouts))
 	}
+	r.CPU.print(w, r.Checkouts)
 	if r.WriterBusy > 0 && r.Elapsed > 0 {
 		fmt.Fprintf(w, "the store's one writer was held (/metrics) %.1f s of the %.1f s load = %.0f%%",
 			r.WriterBusy.Seconds(), r.Elapsed.Seconds(), 100*r.WriterBusy.Seconds()/r.Elapsed.Seconds())

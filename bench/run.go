@@ -48,6 +48,9 @@ type Result struct {
 	// store settled; -1 when unknown. The sandbox delivers them again
 	// later, so the figures per checkout leave out their processing.
 	WebhooksRefused int64
+	// CPU is where the CPU went from the load's start until the store
+	// settled; zero when the targets do not publish their own.
+	CPU CPUUse
 	// Mismatches lists every consistency violation; empty means consistent.
 	Mismatches []string
 }
@@ -96,6 +99,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if n, ok := r.settledCounts(ctx, countsBefore); ok {
 			res.StoreWrites, res.Statements, res.RoundTrips = n.Writes, n.Statements, n.RoundTrips
 			res.WebhooksRefused = n.WebhooksRefused
+			if n.CPUKnown {
+				res.CPU = cpuUse(n, onThisMachine(r.cfg.targets))
+			}
 			if n.Writer {
 				res.WriterBusy, res.EngineCommits = time.Duration(n.WriterBusy*float64(time.Second)), n.EngineCommits
 			}

@@ -205,6 +205,9 @@ func TestBenchReadsTheSandboxToken(t *testing.T) {
 	res := benchAgainstServe(t, nil, "--count", "3", "--concurrency", "1")
 	require.Contains(t, res, "consistency: ok")
 	require.NotContains(t, res, "refused", "the default webhook rate admits three checkouts' webhooks")
+	// serve publishes its CPU time (process_cpu_seconds_total), which the
+	// tool divides by the checkouts; here both share the test's process.
+	require.Regexp(t, `CPU per checkout over the \d+\.\d s from the load's start until the store settled: paydeck \d+\.\d\d ms \(its /metrics`, res)
 }
 
 // TestBenchSaysWhenWebhooksWereRefused: a load faster than
