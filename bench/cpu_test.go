@@ -53,7 +53,7 @@ func TestHostCPUSeesThisProcessWork(t *testing.T) {
 	require.GreaterOrEqual(t, d.Tool, 0.3, x)
 	require.GreaterOrEqual(t, d.Busy, 0.2, "the machine's busy time holds this process's (at 10-ms ticks)")
 	require.GreaterOrEqual(t, d.Span, time.Duration(float64(time.Second)*d.Tool/float64(d.Cores)))
-	require.LessOrEqual(t, d.Busy, d.Span.Seconds()*float64(d.Cores)+0.05, "no more than every core all the time")
+	require.LessOrEqual(t, d.Busy, d.Span.Seconds()*float64(d.Cores)+0.1, "no more than every core all the time")
 }
 
 func TestOnThisMachine(t *testing.T) {
